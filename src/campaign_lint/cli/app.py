@@ -1,0 +1,185 @@
+"""The ``campaign-lint`` command: options in, exit code out; no lint logic here."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.exceptions import TyperException
+
+from campaign_lint import __version__
+from campaign_lint.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError, UsageError
+
+BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
+
+app = typer.Typer(
+    name="campaign-lint",
+    help="Check marketing campaigns against your organisation's engagement policy.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"campaign-lint {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Check marketing campaigns against your organisation's engagement policy."""
+    if debug:
+        os.environ["CAMPAIGN_LINT_DEBUG"] = "1"
+
+
+def _severity(value: str | None) -> object:
+    from campaign_lint.lint.findings import Severity
+
+    if value is None:
+        return None
+    try:
+        return Severity(value)
+    except ValueError:
+        raise UsageError(f"--fail-on: `{value}` is not a severity; use error, warning or info") from None
+
+
+@app.command()
+def check(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Campaign files or folders (default: the policy's `campaigns` globs)."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Policy file to use.")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: text or json.")
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, info.")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Only these rule IDs or families (comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or families (comma-separated).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+) -> int:
+    """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
+    from campaign_lint.cli.reporters import FORMATS, get_reporter
+    from campaign_lint.cli.writing import write_output
+    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.discovery import discover
+    from campaign_lint.lint.engine import Engine
+
+    if output_format not in FORMATS:
+        raise UsageError(f"--format: `{output_format}` is not a format; use one of: {', '.join(FORMATS)}")
+    given = list(paths or [])
+    start = given[0] if given else Path.cwd()
+    settings = load_settings(
+        config,
+        start,
+        select=select or (),
+        ignore=ignore or (),
+        fail_on=_severity(fail_on),  # type: ignore[arg-type]
+    )
+    files = discover(given, settings)
+    report = Engine(settings).run(files)
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and "NO_COLOR" not in os.environ
+    rendered = get_reporter(output_format)(report, color=color, quiet=quiet)
+    if output is None:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    else:
+        write_output(output, rendered)
+    return 1 if report.failed(settings.fail_on) else 0
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: ID, name, severity, family, profile."""
+    from campaign_lint.policies.profiles import lowest_profile
+    from campaign_lint.policies.registry import RULES
+
+    rows = [("ID", "NAME", "SEVERITY", "FAMILY", "PROFILE")]
+    rows += [
+        (rule.id, rule.name, str(rule.severity), rule.family(), lowest_profile(rule.id) or "-")
+        for rule in RULES
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, like TIM001.")]) -> None:
+    """Explain a rule: why it matters, a bad and a good example, its options."""
+    from campaign_lint.cli.explain import explain_text
+    from campaign_lint.policies.registry import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(rule_id.upper())
+    if rule is None:
+        raise UsageError(f"`{rule_id}` is not a rule; see `campaign-lint rules`")
+    typer.echo(explain_text(rule), nl=False)
+
+
+@app.command()
+def schema(kind: Annotated[str, typer.Argument(help="campaign or policy")]) -> None:
+    """Print the JSON Schema of campaign or policy files (for editors and CI)."""
+    from campaign_lint.schemas.export import json_schema_text
+
+    if kind not in ("campaign", "policy"):
+        raise UsageError(f"`{kind}` is not a schema; use `campaign` or `policy`")
+    typer.echo(json_schema_text(kind), nl=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code; never lets a traceback reach the user."""
+    command = typer.main.get_command(app)
+    try:
+        result = command.main(args=argv, prog_name="campaign-lint", standalone_mode=False)
+    except typer.Exit as exc:
+        return exc.exit_code
+    except TyperException as exc:  # usage errors of the command line itself
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            typer.echo(f"campaign-lint: error: {exc.format_message()}", err=True)
+        return EXIT_UNTRUSTED
+    except typer.Abort:
+        typer.echo("campaign-lint: interrupted", err=True)
+        return 130
+    except CampaignLintError as exc:
+        for line in exc.lines():
+            typer.echo(line, err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("CAMPAIGN_LINT_DEBUG"):
+            traceback.print_exc()
+        typer.echo(
+            f"campaign-lint: internal error ({type(exc).__name__}: {exc}). "
+            f"This is a bug in campaign-lint; please report it at {BUG_URL} "
+            "(run with --debug for the traceback).",
+            err=True,
+        )
+        return EXIT_INTERNAL
+    return int(result or 0)

@@ -1,0 +1,47 @@
+"""The ``json`` format: the stable object of spec.md section 6."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from campaign_lint import __version__
+from campaign_lint.lint.engine import Report
+from campaign_lint.lint.findings import Finding, Severity
+
+
+def finding_object(finding: Finding) -> dict[str, Any]:
+    """One finding as the documented JSON object."""
+    span = finding.span
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "path": finding.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "campaign": finding.campaign,
+        "related": [
+            {"path": r.path, "line": r.line, "column": r.column, "message": r.message}
+            for r in finding.related
+        ],
+        "hint": finding.hint,
+    }
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+    """The whole report as indented JSON with a trailing newline (always complete)."""
+    document = {
+        "tool": {"name": "campaign-lint", "version": __version__},
+        "findings": [finding_object(finding) for finding in report.findings],
+        "summary": {
+            "files": report.files,
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "infos": report.count(Severity.INFO),
+            "seconds": round(report.seconds, 3),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,32 @@
+"""Writing user files: atomically, so a report is never half-written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from campaign_lint.errors import UsageError
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise UsageError(f"--output {path}: is a directory")
+    if path.exists() and not path.is_file():
+        # Devices and pipes (/dev/null, /dev/stdout) cannot be replaced by a rename.
+        with path.open("w", encoding="utf-8") as stream:
+            stream.write(text)
+        return
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+    except OSError as exc:
+        raise UsageError(f"--output {path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,1 @@
+"""Loading campaign files with positions, the lint engine and findings."""

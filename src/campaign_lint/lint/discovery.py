@@ -1,0 +1,89 @@
+"""Which files a run lints: command-line paths or the policy's ``campaigns`` globs."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from campaign_lint.errors import UsageError
+from campaign_lint.lint.config import POLICY_NAMES, Settings
+
+_SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"})
+_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A file to lint and the path users see for it (relative, ``/`` separators)."""
+
+    path: Path
+    display: str
+
+
+def display_path(path: Path) -> str:
+    """Path relative to the working directory when possible, with ``/``."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:  # type: ignore[type-arg,unused-ignore]
+    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+
+
+def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
+    """The campaign files to lint, sorted, without duplicates.
+
+    With no paths, the policy's ``campaigns`` globs under the policy's folder.
+    A directory expands to the files under it that match those globs (or to
+    every ``.yaml``/``.yml`` file under it when no policy file is in use). Files given
+    by name are linted unless the policy excludes them.
+    """
+    include = _spec(settings.campaigns)
+    exclude = _spec(settings.exclude)
+    root = settings.root
+    found: dict[str, SourceFile] = {}
+
+    def relative(path: Path) -> str | None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(root).as_posix()
+        except ValueError:
+            return None
+
+    use_globs = settings.policy_path is not None or not paths
+
+    def consider(path: Path, *, explicit: bool) -> None:
+        rel = relative(path)
+        if rel is not None and exclude.match_file(rel):
+            return
+        if not explicit:
+            if path.name in POLICY_NAMES or not path.name.endswith(_SUFFIXES):
+                return
+            if use_globs and (rel is None or not include.match_file(rel)):
+                return
+        source = SourceFile(path, display_path(path))
+        found.setdefault(source.display, source)
+
+    for given in paths or [root]:
+        if not given.exists() and not given.is_symlink():
+            raise UsageError(f"{given}: no such file or directory")
+        if given.is_dir():
+            for file in _walk(given):
+                consider(file, explicit=False)
+        else:
+            consider(given, explicit=True)
+    return [found[key] for key in sorted(found)]
+
+
+def _walk(top: Path) -> Iterable[Path]:
+    for directory, dirnames, filenames in os.walk(top):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.endswith(_SUFFIXES):
+                yield Path(directory, name)

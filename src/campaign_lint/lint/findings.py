@@ -1,0 +1,80 @@
+"""Findings: what a rule found, where, and how bad it is."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+YamlPath = tuple[str | int, ...]
+
+
+class Severity(enum.StrEnum):
+    """How bad a finding is; ``fail_on`` compares against this order."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 1-based position range in a file (end is exclusive, as editors count)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+START = Span(1, 1, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that contributes to a finding (portfolio rules)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule yields: a message and the YAML path it points at.
+
+    ``key=True`` points at the mapping key instead of its value (used for
+    unknown fields). Rules never know lines; the engine resolves them.
+    """
+
+    message: str
+    path: YamlPath = ()
+    hint: str | None = None
+    key: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A positioned finding, ready for a reporter."""
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str
+    span: Span
+    campaign: str | None = None
+    hint: str | None = None
+    related: tuple[Related, ...] = field(default=())
+    yaml_path: YamlPath = ()
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Deterministic order: path, line, column, rule, message."""
+        return (self.path, self.span.line, self.span.column, self.rule, self.message)

@@ -1,0 +1,267 @@
+"""Read YAML fast, with positions and YAML 1.2 core-schema meaning.
+
+The reading path composes nodes with libyaml (PyYAML's C parser) and resolves
+plain scalars itself by the YAML 1.2 core schema, so ``NO`` stays the string
+"NO" and ``09:00`` stays "09:00" (PyYAML alone would use YAML 1.1 and give
+``False`` and ``540``). See docs/performance.md for why this is not ruamel.yaml
+round-trip loading: it is about 20 times slower.
+
+Nothing here constructs objects from tags: only the core tags (str, int,
+float, bool, null, map, seq) are accepted; any other tag is a problem.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from yaml import MarkedYAMLError
+from yaml.cyaml import CParser  # type: ignore[attr-defined]
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from campaign_lint.lint.findings import START, Span, YamlPath
+
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+_PLAIN = "!plain"
+_CORE = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
+_MAP, _SEQ = _CORE + "map", _CORE + "seq"
+
+_INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
+_FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_INF_RE = re.compile(r"[-+]?\.(inf|Inf|INF)")
+_NAN = frozenset({".nan", ".NaN", ".NAN"})
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+
+
+class YamlProblem(Exception):
+    """The text is not a YAML document campaign-lint can read."""
+
+    def __init__(self, message: str, span: Span = START, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.span = span
+        self.hint = hint
+
+
+@dataclass(slots=True)
+class Document:
+    """Plain data (dicts, lists, scalars) plus where every part of it came from."""
+
+    data: Any
+    values: dict[YamlPath, Span]
+    keys: dict[YamlPath, Span]
+
+    def span(self, path: YamlPath, *, key: bool = False) -> Span:
+        """Position of ``path``; falls back to the nearest existing parent."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            found = self.values.get(path)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return self.values.get((), START)
+
+
+class _Composer(CParser):  # type: ignore[misc,unused-ignore]
+    """libyaml composer that leaves plain scalars unresolved."""
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        """Path-based resolution is not used."""
+
+    def ascend_resolver(self) -> None:
+        """Path-based resolution is not used."""
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        """Mark plain scalars for YAML 1.2 resolution; quoted ones are strings."""
+        if kind is ScalarNode:
+            plain = isinstance(implicit, tuple) and implicit[0]
+            return _PLAIN if plain else _STR
+        return _MAP if kind is MappingNode else _SEQ
+
+
+def decode(raw: bytes) -> str:
+    """Decode file bytes as UTF-8 (a UTF-8 byte order mark is allowed)."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(
+            "the file is UTF-16, not UTF-8",
+            hint="save the file as UTF-8 (most editors: 'Save with encoding')",
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            f"the file is not valid UTF-8 (byte 0x{raw[exc.start]:02x})",
+            Span(line, column, line, column + 1),
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def load(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -> Document:
+    """Parse one YAML document into plain data with a position table."""
+    try:
+        node = _Composer(text).get_single_node()
+    except MarkedYAMLError as exc:
+        raise _syntax_problem(exc, text) from None
+    if node is None:
+        raise YamlProblem("the file is empty", hint="a campaign file is a mapping of fields")
+    builder = _Builder(max_nodes, max_depth)
+    data = builder.build(node, (), 0)
+    return Document(data, builder.values, builder.keys)
+
+
+def _span(node: Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _syntax_problem(exc: MarkedYAMLError, text: str) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else START
+    problem = (exc.problem or exc.context or "unreadable YAML").strip()
+    if "expected a single document" in (exc.context or ""):
+        return YamlProblem(
+            "the file holds more than one YAML document",
+            span,
+            hint="keep one campaign per file; remove the '---' separator",
+        )
+    hint = "check the indentation and quote values that contain ': ' or start with a special character"
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        problem = "a tab character where YAML expects spaces"
+        hint = "indent with spaces, not tabs"
+    return YamlProblem(f"not valid YAML: {problem}", span, hint=hint)
+
+
+class _Builder:
+    """Turns composed nodes into plain data, recording every position."""
+
+    def __init__(self, max_nodes: int, max_depth: int) -> None:
+        self.values: dict[YamlPath, Span] = {}
+        self.keys: dict[YamlPath, Span] = {}
+        self.budget = max_nodes
+        self.max_depth = max_depth
+
+    def build(self, node: Node, path: YamlPath, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise YamlProblem(
+                "the file expands to too many values (aliases repeated too often?)",
+                _span(node),
+                hint="write the values out instead of nesting aliases",
+            )
+        if depth > self.max_depth:
+            raise YamlProblem(f"the file is nested more than {self.max_depth} levels deep", _span(node))
+        self.values[path] = _span(node)
+        if isinstance(node, ScalarNode):
+            return _scalar(node)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, _SEQ)
+            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        assert isinstance(node, MappingNode)
+        self._check_tag(node, _MAP)
+        return self._mapping(node, path, depth)
+
+    def _mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        merged: list[Node] = []
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                raise YamlProblem("a key must be a plain word, not a list or mapping", _span(key_node))
+            key = str(key_node.value)
+            if key == "<<" and key_node.tag == _PLAIN:
+                merged.append(value_node)
+                continue
+            if key in result:
+                first = self.keys[(*path, key)]
+                raise YamlProblem(
+                    f"duplicate key `{key}` (first given on line {first.line})",
+                    _span(key_node),
+                    hint="keep one of the two entries",
+                )
+            self.keys[(*path, key)] = _span(key_node)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for source in merged:
+            self._merge(result, source, path, depth)
+        return result
+
+    def _merge(self, result: dict[str, Any], source: Node, path: YamlPath, depth: int) -> None:
+        """YAML merge keys (``<<: *defaults``): explicit keys win."""
+        sources = source.value if isinstance(source, SequenceNode) else [source]
+        for item in sources:
+            if not isinstance(item, MappingNode):
+                raise YamlProblem("`<<` must merge a mapping or a list of mappings", _span(item))
+            for key_node, value_node in item.value:
+                key = str(key_node.value)
+                if key not in result and key != "<<":
+                    self.keys[(*path, key)] = _span(key_node)
+                    result[key] = self.build(value_node, (*path, key), depth + 1)
+
+    @staticmethod
+    def _check_tag(node: Node, expected: str) -> None:
+        if node.tag != expected:
+            raise _tag_problem(node)
+
+
+def _tag_problem(node: Node) -> YamlProblem:
+    tag = str(node.tag).replace(_CORE, "!!")
+    return YamlProblem(
+        f"the YAML tag `{tag}` is not allowed in campaign files",
+        _span(node),
+        hint="remove the tag; campaign values are plain text, numbers, lists and mappings",
+    )
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value: str = node.value
+    tag = node.tag
+    if tag == _STR:
+        return value
+    if tag == _PLAIN:
+        return _resolve_plain(value)
+    resolved = _resolve_plain(value)
+    expected = {_INT: int, _FLOAT: float, _BOOL: bool, _NULL: type(None)}.get(tag)
+    if expected is None:
+        raise _tag_problem(node)
+    if expected is float and isinstance(resolved, int) and not isinstance(resolved, bool):
+        return float(resolved)
+    if not isinstance(resolved, expected) or (expected is int and isinstance(resolved, bool)):
+        raise YamlProblem(f"`{value}` is not a valid `{tag}` value", _span(node))
+    return resolved
+
+
+def _resolve_plain(value: str) -> Any:
+    """YAML 1.2 core schema: null, bool, int, float, else string."""
+    if not value or value in _NULLS:
+        return None
+    first = value[0]
+    if first in "tTfF":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        return value
+    if first in "0123456789+-.":
+        if _INT_RE.fullmatch(value):
+            if value.startswith("0o"):
+                return int(value[2:], 8)
+            if value.startswith("0x"):
+                return int(value[2:], 16)
+            return int(value)
+        if _FLOAT_RE.fullmatch(value):
+            return float(value)
+        if _INF_RE.fullmatch(value):
+            return -math.inf if first == "-" else math.inf
+        if value in _NAN:
+            return math.nan
+    return value

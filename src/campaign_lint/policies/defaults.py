@@ -1,0 +1,85 @@
+"""Built-in organisation defaults, each traced to its source in rules.md.
+
+A policy file's ``channels`` entries override these key by key.
+"""
+
+from __future__ import annotations
+
+from campaign_lint.schemas.campaign import Channel, Consent, SendWindow, Unsubscribe
+from campaign_lint.schemas.policy import Cap, ChannelPolicy
+from campaign_lint.schemas.types import ClockTime, Duration
+
+_DAY = Duration(1, "d")
+_WEEK = Duration(7, "d")
+# TCPA 8am-9pm, tightened to 8pm by the Florida and Maryland mini-TCPAs (FTSA).
+_TEXT_HOURS = SendWindow(start=ClockTime(8 * 60), end=ClockTime(20 * 60))
+
+CHANNEL_DEFAULTS: dict[Channel, ChannelPolicy] = {
+    # Klaviyo smart-sending style caps; opt-in or PECR soft opt-in; Gmail/Yahoo one-click.
+    Channel.EMAIL: ChannelPolicy(
+        cap=Cap(max=3, per=_WEEK),
+        consent=[Consent.OPT_IN, Consent.SOFT_OPT_IN],
+        unsubscribe=Unsubscribe.ONE_CLICK,
+    ),
+    # TCPA: marketing texts need prior express written consent; keyword opt-out (STOP).
+    Channel.SMS: ChannelPolicy(
+        cap=Cap(max=2, per=_WEEK),
+        consent=[Consent.EXPRESS_WRITTEN],
+        send_window=_TEXT_HOURS,
+        unsubscribe=Unsubscribe.KEYWORD,
+    ),
+    Channel.WHATSAPP: ChannelPolicy(
+        cap=Cap(max=2, per=_WEEK),
+        consent=[Consent.EXPRESS_WRITTEN],
+        send_window=_TEXT_HOURS,
+    ),
+    Channel.VOICE: ChannelPolicy(consent=[Consent.EXPRESS_WRITTEN], send_window=_TEXT_HOURS),
+    Channel.PUSH: ChannelPolicy(
+        cap=Cap(max=1, per=_DAY),
+        consent=[Consent.OPT_IN],
+        send_window=SendWindow(start=ClockTime(8 * 60), end=ClockTime(21 * 60)),
+    ),
+    Channel.IN_APP: ChannelPolicy(consent=[Consent.OPT_IN]),
+    Channel.WEB: ChannelPolicy(),
+    Channel.DIRECT_MAIL: ChannelPolicy(),
+}
+
+# Interruptive channels always need a send window (TIM002), even without a policy.
+INTERRUPTIVE = frozenset({Channel.SMS, Channel.VOICE, Channel.WHATSAPP, Channel.PUSH})
+
+FULFILMENT_EVENT = "order.delivered"
+
+ACTIVITY_METRICS = (
+    "opens",
+    "open_rate",
+    "clicks",
+    "click_rate",
+    "click_through_rate",
+    "ctr",
+    "impressions",
+    "views",
+    "sessions",
+    "page_views",
+    "time_on_site",
+    "engagement_rate",
+)
+OUTCOME_METRICS = (
+    "repeat_purchase_rate",
+    "retention_rate",
+    "incremental_conversions",
+    "problems_resolved",
+    "customer_lifetime_value",
+    "churn_rate",
+    "review_count",
+    "net_promoter_score",
+)
+
+
+def merged_channels(overrides: dict[Channel, ChannelPolicy]) -> dict[Channel, ChannelPolicy]:
+    """Built-in channel policy with the policy file's keys laid over it."""
+    result = dict(CHANNEL_DEFAULTS)
+    for channel, policy in overrides.items():
+        base = result.get(channel, ChannelPolicy())
+        changes = {k: getattr(policy, k) for k in policy.model_fields_set}
+        result[channel] = base.model_copy(update=changes)
+    return result

@@ -1,0 +1,288 @@
+"""FRQ: frequency and contact pressure (principle 3, sane frequency)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
+
+from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.policies.base import (
+    CampaignRecord,
+    CampaignRule,
+    Pointer,
+    PortfolioRule,
+    PortfolioViolation,
+    RuleContext,
+)
+from campaign_lint.schemas.campaign import Campaign, Channel
+from campaign_lint.schemas.policy import Cap, Segments
+from campaign_lint.schemas.types import Duration
+
+PRINCIPLE = "P3 Sane frequency, from the recipient's side"
+
+
+def messages_in(campaign: Campaign, window: Duration) -> Fraction | None:
+    """Most messages of ``campaign`` one customer gets in ``window``, as a rate.
+
+    A cap of ``max`` per ``per`` is compared as a rate: ``max * window / per``.
+    A one-off campaign counts once; a repeating one without a cap is unknown.
+    """
+    if campaign.frequency is not None:
+        frequency = campaign.frequency
+        return Fraction(frequency.max * window.seconds, frequency.per.seconds)
+    return None if campaign.recurring else Fraction(1)
+
+
+def show(number: Fraction) -> str:
+    """A count in plain figures: ``6``, ``2.5``."""
+    return str(number.numerator) if number.denominator == 1 else f"{float(number):.1f}"
+
+
+def cap_words(cap: Cap) -> str:
+    """``3 per 7 days``."""
+    return f"{cap.max} per {cap.per.words()}"
+
+
+class FRQ001(CampaignRule):
+    """A repeating or triggered campaign has no frequency cap.
+
+    ## What it checks
+    Campaigns that start from an event or repeat on a schedule (`every`)
+    need `frequency: {max: N, per: DURATION}`: how often one customer can
+    receive them. Transactional service messages are exempt.
+
+    ## Why it matters
+    Without a cap, every event sends again: a customer who browses five
+    products gets five "still thinking about it?" emails. From the
+    recipient's side, an avalanche of messages turns a good experience into
+    a bad rating and an unsubscribe.
+
+    ## Bad
+    ```yaml
+    trigger:
+      event: cart.abandoned
+      delay: 2h
+      stop_when: [order.placed]
+    ```
+
+    ## Use instead
+    ```yaml
+    trigger:
+      event: cart.abandoned
+      delay: 2h
+      stop_when: [order.placed]
+    frequency: {max: 1, per: 7d}
+    ```
+    """
+
+    id = "FRQ001"
+    name = "missing-frequency-cap"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag recurring non-transactional campaigns without ``frequency``."""
+        if campaign.transactional or campaign.frequency is not None or not campaign.recurring:
+            return
+        trigger = campaign.trigger
+        assert trigger is not None
+        if trigger.event is not None:
+            where: tuple[str, ...] = ("trigger", "event")
+            what = f"every `{trigger.event}`"
+        else:
+            where = ("trigger", "schedule", "every")
+            what = "every scheduled run"
+        yield Violation(
+            f"this campaign sends on {what} with no limit per customer",
+            where,
+            hint="add `frequency: {max: 1, per: 7d}` (how often one customer may get it)",
+        )
+
+
+class FRQ002(CampaignRule):
+    """The campaign's own cap allows more messages than the channel allows.
+
+    ## What it checks
+    The campaign's `frequency`, compared as a rate with the channel's cap
+    from the policy (defaults: email 3 per 7 days, sms 2 per 7 days, push 1
+    per day, whatsapp 2 per 7 days). Transactional messages are exempt.
+
+    ## Why it matters
+    The channel cap is the organisation's promise of how often a customer
+    hears from it. One campaign that alone can exceed it breaks that
+    promise before any other campaign is counted. Tools such as Klaviyo's
+    smart sending hold to one email per 16 hours for the same reason.
+
+    ## Bad
+    ```yaml
+    trigger:
+      schedule: {start: 2026-11-23, end: 2026-11-30, every: 1d}
+      stop_when: [order.placed]
+    frequency: {max: 1, per: 1d}
+    ```
+
+    ## Use instead
+    ```yaml
+    trigger:
+      schedule: {start: 2026-11-23, end: 2026-11-30, every: 3d}
+      stop_when: [order.placed]
+    frequency: {max: 3, per: 7d}
+    ```
+    """
+
+    id = "FRQ002"
+    name = "over-channel-cap"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag a campaign cap above the channel cap, compared as rates."""
+        policy = ctx.settings.channels.get(campaign.channel)
+        cap = policy.cap if policy else None
+        if campaign.transactional or campaign.frequency is None or cap is None:
+            return
+        count = messages_in(campaign, cap.per)
+        if count is not None and count > cap.max:
+            yield Violation(
+                f"this campaign alone can send one customer {show(count)} {campaign.channel} "
+                f"messages per {cap.per.words()}; the {campaign.channel} cap is {cap.max}",
+                ("frequency",),
+                hint=f"lower `frequency` to at most {cap_words(cap)}",
+            )
+
+
+def _reachable(
+    counted: Sequence[tuple[CampaignRecord, Fraction]], segments: Segments
+) -> list[tuple[CampaignRecord, Fraction]]:
+    """The heaviest set of campaigns one customer can be in at once.
+
+    Campaigns are grouped by segment; a customer belongs to at most one
+    segment of each ``disjoint`` group, so only that group's heaviest segment
+    counts. Linear in the number of campaigns.
+    """
+    weight: dict[str, Fraction] = defaultdict(Fraction)
+    for record, count in counted:
+        weight[_segment(record)] += count
+    group_of: dict[str, int] = {}
+    for index, members in enumerate(segments.disjoint):
+        for segment in members:
+            group_of.setdefault(segment, index)
+    chosen: dict[int, str] = {}
+    for segment in sorted(weight):
+        group = group_of.get(segment)
+        if group is not None and (group not in chosen or weight[segment] > weight[chosen[group]]):
+            chosen[group] = segment
+    keep = {s for s in weight if s not in group_of} | set(chosen.values())
+    return [(record, count) for record, count in counted if _segment(record) in keep]
+
+
+def _segment(record: CampaignRecord) -> str:
+    audience = record.campaign.audience
+    return (audience.segment if audience else None) or "all"
+
+
+class FRQ003(PortfolioRule):
+    """All campaigns together can send one customer more than the channel cap.
+
+    ## What it checks
+    For each channel with a cap, the worst case for one customer: the caps
+    of every campaign whose audiences can overlap, added up over the cap's
+    window. Segments your policy declares `disjoint` do not add up. With
+    `total_cap` in the policy, all channels together are checked as well.
+    The finding lists every contributing campaign.
+
+    ## Why it matters
+    A customer does not care which team sent the fifth email this week.
+    Each campaign can respect its own cap while together they bury the
+    customer: three "reasonable" campaigns at 2 emails a week are 6 emails
+    a week for someone in all three audiences.
+
+    ## Bad
+    ```yaml
+    id: weekly-picks
+    trigger:
+      schedule: {start: 2026-11-02, every: 7d}
+      stop_when: [unsubscribed]
+    frequency: {max: 2, per: 7d}
+    ```
+    ```yaml
+    id: new-arrivals
+    trigger:
+      schedule: {start: 2026-11-02, every: 7d}
+      stop_when: [unsubscribed]
+    frequency: {max: 2, per: 7d}
+    ```
+
+    ## Use instead
+    ```yaml
+    id: weekly-picks
+    trigger:
+      schedule: {start: 2026-11-02, every: 7d}
+      stop_when: [unsubscribed]
+    frequency: {max: 2, per: 7d}
+    ```
+    ```yaml
+    id: new-arrivals
+    trigger:
+      schedule: {start: 2026-11-02, every: 14d}
+      stop_when: [unsubscribed]
+    frequency: {max: 1, per: 7d}
+    ```
+    """
+
+    id = "FRQ003"
+    name = "portfolio-contact-pressure"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
+        """Add up the caps per channel (and in total) and compare."""
+        marketing = [r for r in records if not r.campaign.transactional]
+        by_channel: dict[Channel, list[CampaignRecord]] = defaultdict(list)
+        for record in marketing:
+            by_channel[record.campaign.channel].append(record)
+        for channel in sorted(by_channel):
+            policy = ctx.settings.channels.get(channel)
+            if policy is None or policy.cap is None:
+                continue
+            found = self._over(by_channel[channel], policy.cap, ctx.settings.segments, str(channel))
+            if found is not None:
+                yield found
+        total = ctx.settings.total_cap
+        if total is not None:
+            found = self._over(marketing, total, ctx.settings.segments, "all channels together")
+            if found is not None:
+                yield found
+
+    @staticmethod
+    def _over(
+        records: Sequence[CampaignRecord], cap: Cap, segments: Segments, label: str
+    ) -> PortfolioViolation | None:
+        counted = _reachable(
+            [
+                (record, count)
+                for record in records
+                if (count := messages_in(record.campaign, cap.per)) is not None
+            ],
+            segments,
+        )
+        total = sum((count for _, count in counted), Fraction(0))
+        if len(counted) < 2 or total <= cap.max:
+            return None
+        first = counted[0][0]
+        return PortfolioViolation(
+            Pointer(first, ("frequency",)),
+            f"{label}: {len(counted)} campaigns can send one customer up to {show(total)} "
+            f"messages per {cap.per.words()}; the cap is {cap.max}",
+            hint="lower some campaigns' `frequency`, or declare segments that never overlap "
+            "under `segments: disjoint:` in the policy",
+            related=tuple(
+                Pointer(
+                    record,
+                    ("frequency",),
+                    f"`{record.campaign.id}`: up to {show(count)} per {cap.per.words()}",
+                )
+                for record, count in counted
+            ),
+        )

@@ -1,0 +1,45 @@
+"""Profiles (minimal, recommended, strict), declared in profiles.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from campaign_lint.lint import yamlload
+from campaign_lint.lint.findings import Severity
+
+DEFAULT_PROFILE = "recommended"
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A named set of rules and the ``fail_on`` it implies."""
+
+    name: str
+    description: str
+    rules: tuple[str, ...]
+    fail_on: Severity
+
+
+@cache
+def profiles() -> dict[str, Profile]:
+    """All profiles, each with the rules of the profiles it extends."""
+    text = resources.files("campaign_lint.policies").joinpath("profiles.yaml").read_text("utf-8")
+    raw: dict[str, dict[str, object]] = yamlload.load(text).data
+    result: dict[str, Profile] = {}
+    for name, entry in raw.items():
+        parent = result.get(str(entry["extends"])) if entry.get("extends") else None
+        own = [str(rule) for rule in entry.get("rules") or []]  # type: ignore[attr-defined]
+        rules = (*(parent.rules if parent else ()), *own)
+        fail_on = Severity(str(entry.get("fail_on") or (parent.fail_on if parent else "error")))
+        result[name] = Profile(name, str(entry.get("description", "")), rules, fail_on)
+    return result
+
+
+def lowest_profile(rule_id: str) -> str | None:
+    """The first profile (in file order) that enables ``rule_id``."""
+    for profile in profiles().values():
+        if rule_id in profile.rules:
+            return profile.name
+    return None

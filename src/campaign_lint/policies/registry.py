@@ -1,0 +1,34 @@
+"""The one registry of built-in rules, in catalogue order."""
+
+from __future__ import annotations
+
+from campaign_lint.policies.aud import AUD001
+from campaign_lint.policies.base import Rule
+from campaign_lint.policies.con import CON001, CON002
+from campaign_lint.policies.frq import FRQ001, FRQ002, FRQ003
+from campaign_lint.policies.met import MET002
+from campaign_lint.policies.spec import SPEC001, SPEC002, SPEC003
+from campaign_lint.policies.tim import TIM001, TIM002
+from campaign_lint.policies.trp import TRP002, TRP003
+from campaign_lint.policies.val import VAL001, VAL002
+
+RULES: tuple[type[Rule], ...] = (
+    SPEC001,
+    SPEC002,
+    SPEC003,
+    VAL001,
+    VAL002,
+    TIM001,
+    TIM002,
+    FRQ001,
+    FRQ002,
+    FRQ003,
+    CON001,
+    CON002,
+    TRP002,
+    TRP003,
+    AUD001,
+    MET002,
+)
+
+RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in RULES}

@@ -1,0 +1,184 @@
+"""TIM: timing (principles 2 right moment, 4 customers define the engagement)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.schemas.campaign import Campaign, CampaignType
+from campaign_lint.schemas.types import Duration
+
+
+class TIM001Options(BaseModel):
+    """Options of TIM001."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min_delay: Duration = Field(
+        default=Duration(3, "d"),
+        description="Shortest wait after fulfilment before asking (Amazon: 5-30 days; Trustpilot: 7).",
+    )
+
+
+class TIM001(CampaignRule):
+    """A review or feedback request is sent before the order has arrived.
+
+    ## What it checks
+    Campaigns of `type: feedback` that start from an event: the event must
+    be the fulfilment event (`order.delivered`, or the event your policy's
+    event catalogue marks `fulfilment: true`) or one that comes after it,
+    and the `delay` must be at least `min_delay` (3 days by default).
+
+    ## Why it matters
+    Asking "how was your kettle?" before the kettle has arrived annoys the
+    customer and produces reviews of the delivery, not the product. Asking
+    again while a delivery is late is worse. Marketplaces ask between 5
+    and 30 days after delivery (Amazon) or 7 days after the order
+    (Trustpilot) for this reason.
+
+    ## Bad
+    ```yaml
+    type: feedback
+    trigger:
+      event: order.shipped
+      delay: 1d
+      stop_when: [review.submitted]
+    frequency: {max: 1, per: 30d}
+    ```
+
+    ## Use instead
+    ```yaml
+    type: feedback
+    trigger:
+      event: order.delivered
+      delay: 5d
+      stop_when: [review.submitted]
+    frequency: {max: 1, per: 30d}
+    ```
+
+    ## Options
+    - `min_delay`: shortest delay after fulfilment (default `3d`).
+    """
+
+    id = "TIM001"
+    name = "review-before-delivery"
+    severity = Severity.ERROR
+    principle = "P2 Right moment"
+    options = TIM001Options
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag feedback requests triggered before fulfilment or too soon after it."""
+        options = ctx.options
+        assert isinstance(options, TIM001Options)
+        trigger = campaign.trigger
+        if campaign.type is not CampaignType.FEEDBACK or trigger is None or trigger.event is None:
+            return
+        fulfilment = ctx.settings.fulfilment_events()
+        if not _at_or_after(trigger.event, fulfilment, ctx):
+            names = " or ".join(f"`{name}`" for name in sorted(fulfilment))
+            yield Violation(
+                f"this feedback request starts at `{trigger.event}`, before the order has been delivered",
+                ("trigger", "event"),
+                hint=f"trigger it on {names} (or an event after it) with a delay of at least {options.min_delay}",
+            )
+            return
+        delay = trigger.delay
+        if delay is None or delay.seconds < options.min_delay.seconds:
+            waited = "immediately" if delay is None else f"only {delay.words()}"
+            yield Violation(
+                f"this feedback request is sent {waited} after delivery; "
+                f"customers need at least {options.min_delay.words()} to try the product",
+                ("trigger", "delay") if delay is not None else ("trigger", "event"),
+                hint=f"set `delay: {options.min_delay}` or longer (marketplaces wait 5 to 30 days)",
+            )
+
+
+def _at_or_after(event: str, fulfilment: frozenset[str], ctx: RuleContext) -> bool:
+    """Whether ``event`` is a fulfilment event or follows one in the catalogue."""
+    seen: set[str] = set()
+    current: str | None = event
+    while current is not None and current not in seen:
+        if current in fulfilment:
+            return True
+        seen.add(current)
+        entry = ctx.settings.events.get(current)
+        current = entry.after if entry else None
+    return False
+
+
+class TIM002(CampaignRule):
+    """A text, call or push message can arrive at night.
+
+    ## What it checks
+    Campaigns on interruptive channels (sms, voice, whatsapp, push) need a
+    `send_window` inside the channel's allowed hours in the recipient's
+    local time: 08:00-20:00 for sms, voice and whatsapp, 08:00-21:00 for
+    push by default. Other channels are checked only when your policy sets
+    a `send_window` for them.
+
+    ## Why it matters
+    A phone buzzing at 22:30 for a discount is an intrusion, not a service.
+    US law forbids telephone solicitation before 8am and after 9pm (TCPA),
+    and Florida and Maryland narrow it to 8am-8pm (FTSA). Respecting quiet
+    hours is part of letting customers decide when they hear from you.
+
+    ## Bad
+    ```yaml
+    channel: sms
+    audience: {consent: express_written}
+    content: {unsubscribe: keyword}
+    send_window: {start: "07:00", end: "22:00"}
+    ```
+
+    ## Use instead
+    ```yaml
+    channel: sms
+    audience: {consent: express_written}
+    content: {unsubscribe: keyword}
+    send_window: {start: "09:00", end: "19:00"}
+    ```
+    """
+
+    id = "TIM002"
+    name = "quiet-hours"
+    severity = Severity.ERROR
+    principle = "P4 Customers define the engagement"
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag a missing send window, or one outside the channel's allowed hours."""
+        channel_policy = ctx.settings.channels.get(campaign.channel)
+        allowed = channel_policy.send_window if channel_policy else None
+        if allowed is None:  # only interruptive channels have a default window
+            return
+        window = campaign.send_window
+        hours = f"{allowed.start}-{allowed.end}"
+        if window is None:
+            yield Violation(
+                f"{campaign.channel} messages need a `send_window` (allowed: {hours} recipient-local time)",
+                ("channel",),
+                hint=f'add `send_window: {{start: "{allowed.start}", end: "{allowed.end}"}}`',
+            )
+            return
+        if window.start >= window.end:
+            yield Violation(
+                f"the send window {window.start}-{window.end} runs overnight; "
+                f"{campaign.channel} messages are allowed {hours} only",
+                ("send_window", "end"),
+                hint=f"use a window inside {hours}",
+            )
+            return
+        if window.start < allowed.start:
+            yield Violation(
+                f"sending from {window.start} is too early for {campaign.channel}; allowed from {allowed.start}",
+                ("send_window", "start"),
+                hint=f'set `start: "{allowed.start}"` or later',
+            )
+        if window.end > allowed.end:
+            yield Violation(
+                f"sending until {window.end} is too late for {campaign.channel}; allowed until {allowed.end}",
+                ("send_window", "end"),
+                hint=f'set `end: "{allowed.end}"` or earlier',
+            )

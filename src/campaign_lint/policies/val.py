@@ -1,0 +1,198 @@
+"""VAL: customer value (principle 1, value first)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.schemas.campaign import Campaign
+
+PRINCIPLE = "P1 Value first"
+
+
+class VAL001(CampaignRule):
+    """The campaign does not say what the customer gets out of it.
+
+    ## What it checks
+    That every campaign except transactional service messages has a
+    `customer_value` that is not empty.
+
+    ## Why it matters
+    A message earns a customer's attention only when the customer gains
+    something from it. `purpose` says what the company wants; writing down
+    the customer's side separately is the simplest test of whether the
+    campaign is worth sending at all. A campaign with no customer value is
+    a gimmick.
+
+    ## Bad
+    ```yaml
+    purpose: Sell more winter boots.
+    customer_value: ""
+    ```
+
+    ## Use instead
+    ```yaml
+    purpose: Sell more winter boots.
+    customer_value: Boots in your size are back in stock before the cold weather starts.
+    ```
+    """
+
+    id = "VAL001"
+    name = "missing-customer-value"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag a missing or blank ``customer_value``."""
+        if campaign.transactional:
+            return
+        value = campaign.customer_value
+        if value is None or not value.strip():
+            yield Violation(
+                "the campaign does not say what the customer gains from it",
+                ("customer_value",),
+                hint="add `customer_value:` in the customer's words: what do they get?",
+            )
+
+
+class VAL002Options(BaseModel):
+    """Options of VAL002."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    company_phrases: list[str] = Field(
+        default=[
+            "increase sales",
+            "increase revenue",
+            "increase conversions",
+            "increase engagement",
+            "drive sales",
+            "drive revenue",
+            "drive engagement",
+            "drive traffic",
+            "boost sales",
+            "boost revenue",
+            "boost engagement",
+            "boost conversions",
+            "grow the list",
+            "grow our list",
+            "grow revenue",
+            "maximise revenue",
+            "maximize revenue",
+            "hit targets",
+        ],
+        description="Company-side phrases that are not customer value on their own.",
+    )
+    customer_words: list[str] = Field(
+        default=[
+            "you",
+            "your",
+            "customer",
+            "customers",
+            "shopper",
+            "shoppers",
+            "save",
+            "saves",
+            "help",
+            "helps",
+            "get",
+            "gets",
+            "fix",
+            "free",
+            "earn",
+            "learn",
+            "choose",
+            "easier",
+            "faster",
+            "protect",
+            "remind",
+            "reminder",
+            "know",
+        ],
+        description="Words that show a customer-side benefit.",
+    )
+    similarity: float = Field(
+        default=0.85,
+        ge=0,
+        le=1,
+        description="How close (0-1) customer_value may be to purpose before it counts as a copy.",
+    )
+
+
+_WORDS = re.compile(r"[a-z']+")
+
+
+def _normal(text: str) -> str:
+    return " ".join(_WORDS.findall(text.lower()))
+
+
+class VAL002(CampaignRule):
+    """The customer value only speaks of the company's gain.
+
+    ## What it checks
+    That `customer_value` is not a copy of `purpose`, and is not only
+    company-side wording such as "increase sales", "drive engagement",
+    "boost revenue" or "grow the list" with no benefit for the customer.
+    The phrase lists are options.
+
+    ## Why it matters
+    "Boost engagement" is what the company wants, not what the customer
+    gets. When the customer value is written from the company's side, no
+    one has checked that the customer gains anything, and customers notice
+    messages that are only about the sender.
+
+    ## Bad
+    ```yaml
+    purpose: Increase sales of the new range.
+    customer_value: Increase sales.
+    ```
+
+    ## Use instead
+    ```yaml
+    purpose: Increase sales of the new range.
+    customer_value: You see the new range first and can save 10% in launch week.
+    ```
+
+    ## Options
+    - `company_phrases`: phrases that are the company's gain.
+    - `customer_words`: words that show a customer benefit.
+    - `similarity`: how close to `purpose` counts as a copy (default 0.85).
+    """
+
+    id = "VAL002"
+    name = "company-side-value"
+    severity = Severity.WARNING
+    principle = PRINCIPLE
+    options = VAL002Options
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag customer value that copies the purpose or names only company gains."""
+        options = ctx.options
+        assert isinstance(options, VAL002Options)
+        if campaign.transactional or not campaign.customer_value:
+            return
+        value = _normal(campaign.customer_value)
+        if not value:
+            return
+        ratio = difflib.SequenceMatcher(None, value, _normal(campaign.purpose)).ratio()
+        if ratio >= options.similarity:
+            yield Violation(
+                "`customer_value` repeats the company's `purpose` instead of saying what the customer gets",
+                ("customer_value",),
+                hint="describe the benefit from the customer's side: what problem does it solve for them?",
+            )
+            return
+        padded = f" {value} "
+        phrase = next((p for p in options.company_phrases if f" {_normal(p)} " in padded), None)
+        words = set(value.split())
+        if phrase and not words.intersection(w.lower() for w in options.customer_words):
+            yield Violation(
+                f"`customer_value` speaks of the company's gain (\"{phrase}\"), not the customer's",
+                ("customer_value",),
+                hint="say what the customer gets, for example what they save, learn or can do",
+            )

@@ -1,0 +1,168 @@
+"""Value types of campaign and policy files: durations, clock times, percentages.
+
+Each parses the plain text a marketer writes (``7d``, ``"09:00"``, ``10%``)
+and exports a JSON Schema pattern so editors can check it while typing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "mo": 30 * 86400}
+_UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
+_DURATION_RE = re.compile(r"([1-9][0-9]{0,5})(mo|m|h|d|w)")
+DURATION_PATTERN = r"^[1-9][0-9]{0,5}(mo|m|h|d|w)$"
+_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+_PERCENT_RE = re.compile(r"([0-9]{1,3}(\.[0-9]+)?)%")
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """A whole number of minutes, hours, days, weeks or months (30 days)."""
+
+    amount: int
+    unit: str
+
+    @property
+    def seconds(self) -> int:
+        """Length in seconds; a month counts as 30 days."""
+        return self.amount * _UNIT_SECONDS[self.unit]
+
+    @property
+    def days(self) -> Fraction:
+        """Length in days, exactly."""
+        return Fraction(self.seconds, 86400)
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def words(self) -> str:
+        """Plain words: ``7 days``, ``1 week``."""
+        word = _UNIT_WORDS[self.unit]
+        return f"{self.amount} {word}{'' if self.amount == 1 else 's'}"
+
+    @classmethod
+    def parse(cls, value: Any) -> Duration:
+        """Parse ``30m``, ``12h``, ``7d``, ``2w`` or ``12mo``."""
+        if isinstance(value, Duration):
+            return value
+        if isinstance(value, str):
+            match = _DURATION_RE.fullmatch(value.strip())
+            if match:
+                return cls(int(match.group(1)), match.group(2))
+        raise PydanticCustomError(
+            "duration",
+            "`{value}` is not a duration; write a whole number and a unit, like 30m, 12h, 7d, 2w or 12mo",
+            {"value": value},
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "description": "A duration: 30m, 12h, 7d, 2w, 12mo (a month is 30 days).",
+        }
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class ClockTime:
+    """A local time of day written ``HH:MM`` (24-hour clock)."""
+
+    minutes: int
+
+    def __str__(self) -> str:
+        return f"{self.minutes // 60:02d}:{self.minutes % 60:02d}"
+
+    @classmethod
+    def parse(cls, value: Any) -> ClockTime:
+        """Parse ``"09:00"``; YAML 1.2 keeps unquoted ``09:00`` as text too."""
+        if isinstance(value, ClockTime):
+            return value
+        if isinstance(value, str):
+            match = _TIME_RE.fullmatch(value.strip())
+            if match:
+                return cls(int(match.group(1)) * 60 + int(match.group(2)))
+        raise PydanticCustomError(
+            "clock_time",
+            '`{value}` is not a time of day; write it as HH:MM on a 24-hour clock, like "09:00"',
+            {"value": value},
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            "description": 'Recipient-local time of day, "HH:MM".',
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Percentage:
+    """A share written ``10%``, between 0% and 100%."""
+
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value:g}%"
+
+    @classmethod
+    def parse(cls, value: Any) -> Percentage:
+        """Parse ``10%`` or ``2.5%``."""
+        if isinstance(value, Percentage):
+            return value
+        if isinstance(value, str):
+            match = _PERCENT_RE.fullmatch(value.strip())
+            if match and float(match.group(1)) <= 100:
+                return cls(float(match.group(1)))
+        raise PydanticCustomError(
+            "percentage",
+            "`{value}` is not a percentage; write a number from 0 to 100 followed by %, like 10%",
+            {"value": value},
+        )
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": r"^[0-9]{1,3}(\.[0-9]+)?%$",
+            "description": "A share of the audience, like 10%.",
+        }
