@@ -33,8 +33,8 @@ def display_path(path: Path) -> str:
         return absolute.as_posix()
 
 
-def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:  # type: ignore[type-arg,unused-ignore]
-    return pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
 def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:

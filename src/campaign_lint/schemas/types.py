@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
@@ -23,9 +23,41 @@ _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _PERCENT_RE = re.compile(r"([0-9]{1,3}(\.[0-9]+)?)%")
 
 
+class TextValue:
+    """A value written as text in YAML; subclasses give ``parse`` and ``JSON_SCHEMA``."""
+
+    __slots__ = ()
+    JSON_SCHEMA: ClassVar[dict[str, str]]
+
+    @classmethod
+    def parse(cls, value: Any) -> Any:
+        """Parse the text a user wrote."""
+        raise NotImplementedError
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: type[Any], handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.to_string_ser_schema()
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return dict(cls.JSON_SCHEMA)
+
+
 @dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(TextValue):
     """A whole number of minutes, hours, days, weeks or months (30 days)."""
+
+    JSON_SCHEMA: ClassVar[dict[str, str]] = {
+        "type": "string",
+        "pattern": DURATION_PATTERN,
+        "description": "A duration: 30m, 12h, 7d, 2w, 12mo (a month is 30 days).",
+    }
 
     amount: int
     unit: str
@@ -63,28 +95,16 @@ class Duration:
             {"value": value},
         )
 
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: type[Any], handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.to_string_ser_schema()
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "pattern": DURATION_PATTERN,
-            "description": "A duration: 30m, 12h, 7d, 2w, 12mo (a month is 30 days).",
-        }
-
 
 @dataclass(frozen=True, slots=True, order=True)
-class ClockTime:
+class ClockTime(TextValue):
     """A local time of day written ``HH:MM`` (24-hour clock)."""
+
+    JSON_SCHEMA: ClassVar[dict[str, str]] = {
+        "type": "string",
+        "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "description": 'Recipient-local time of day, "HH:MM".',
+    }
 
     minutes: int
 
@@ -106,28 +126,16 @@ class ClockTime:
             {"value": value},
         )
 
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: type[Any], handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.to_string_ser_schema()
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
-            "description": 'Recipient-local time of day, "HH:MM".',
-        }
-
 
 @dataclass(frozen=True, slots=True)
-class Percentage:
+class Percentage(TextValue):
     """A share written ``10%``, between 0% and 100%."""
+
+    JSON_SCHEMA: ClassVar[dict[str, str]] = {
+        "type": "string",
+        "pattern": r"^[0-9]{1,3}(\.[0-9]+)?%$",
+        "description": "A share of the audience, like 10%.",
+    }
 
     value: float
 
@@ -148,21 +156,3 @@ class Percentage:
             "`{value}` is not a percentage; write a number from 0 to 100 followed by %, like 10%",
             {"value": value},
         )
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: type[Any], handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return core_schema.no_info_plain_validator_function(
-            cls.parse, serialization=core_schema.to_string_ser_schema()
-        )
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        return {
-            "type": "string",
-            "pattern": r"^[0-9]{1,3}(\.[0-9]+)?%$",
-            "description": "A share of the audience, like 10%.",
-        }

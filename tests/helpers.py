@@ -1,0 +1,38 @@
+"""Shared test helpers: lint files written into a temporary folder."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from campaign_lint.lint.config import load_settings
+from campaign_lint.lint.discovery import discover
+from campaign_lint.lint.engine import Engine, Report
+
+
+def write_tree(root: Path, files: Mapping[str, str]) -> None:
+    """Write ``{relative path: text}`` under ``root``."""
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def lint_tree(
+    root: Path,
+    files: Mapping[str, str],
+    *,
+    policy: Mapping[str, Any] | str | None = None,
+    select: list[str] | None = None,
+) -> Report:
+    """Lint ``files`` (campaigns, relative to ``root/campaigns``) under an optional policy."""
+    import yaml
+
+    tree = {f"campaigns/{name}": text for name, text in files.items()}
+    if policy is not None:
+        tree["campaign-lint.yaml"] = policy if isinstance(policy, str) else yaml.safe_dump(dict(policy))
+    write_tree(root, tree)
+    config = root / "campaign-lint.yaml" if policy is not None else None
+    settings = load_settings(config, root, select=select or ())
+    return Engine(settings).run(discover([root / "campaigns"], settings))

@@ -1,0 +1,81 @@
+"""Data-driven rule cases: tests/rules/cases/<ID>.yaml, one parametrised test.
+
+Each case file::
+
+    rule: TIM001
+    cases:
+      - name: review_on_shipped_event        # unique within the file
+        policy: {rules: {TIM001: {min_delay: 5d}}}   # optional policy file content
+        files:                               # campaign files (under campaigns/)
+          review.yaml: |
+            version: 1
+            ...
+        expect:                              # exact findings of this rule (and SPEC001/SPEC002)
+          - {file: review.yaml, line: 9, column: 10}
+          - {file: review.yaml, line: 10, column: 10, message: "only 1 day"}  # message: substring
+
+``campaign:`` may replace ``files:`` for a single file named ``campaign.yaml``.
+Run one rule's cases with ``pytest -k TIM001``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.helpers import lint_tree
+
+CASES_DIR = Path(__file__).parent / "cases"
+
+
+def _load_cases() -> list[Any]:
+    params = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rule = data["rule"]
+        assert rule == path.stem, f"{path.name} declares rule {rule}"
+        for case in data["cases"]:
+            params.append(pytest.param(rule, case, id=f"{rule}-{case['name']}"))
+    return params
+
+
+CASES = _load_cases()
+
+
+@pytest.mark.parametrize(("rule", "case"), CASES)
+def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
+    files = case.get("files") or {"campaign.yaml": case["campaign"]}
+    report = lint_tree(tmp_path, files, policy=case.get("policy"), select=[rule, "SPEC001", "SPEC002"])
+    actual = [
+        (Path(f.path).name, f.span.line, f.span.column, f.rule, f.message)
+        for f in report.findings
+        if f.rule in (rule, "SPEC001", "SPEC002")
+    ]
+    expected = case.get("expect") or []
+    got = [(name, line, column, found_rule) for name, line, column, found_rule, _ in actual]
+    want = [
+        (e.get("file", "campaign.yaml"), e["line"], e["column"], e.get("rule", rule)) for e in expected
+    ]
+    assert sorted(got) == sorted(want), "\n".join(f"{a}" for a in actual)
+    for entry in expected:
+        if "message" in entry:
+            messages = [
+                message
+                for name, line, column, _, message in actual
+                if (name, line, column) == (entry.get("file", "campaign.yaml"), entry["line"], entry["column"])
+            ]
+            assert any(entry["message"] in message for message in messages), messages
+
+
+def test_every_case_file_has_pass_and_fail_cases() -> None:
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        cases = yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
+        failing = [c for c in cases if c.get("expect")]
+        passing = [c for c in cases if not c.get("expect")]
+        assert len(failing) >= 2, f"{path.name}: needs at least two failing cases"
+        assert len(passing) >= 2, f"{path.name}: needs at least two passing cases"
+        names = [c["name"] for c in cases]
+        assert len(names) == len(set(names)), f"{path.name}: duplicate case names"
