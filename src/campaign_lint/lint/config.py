@@ -16,6 +16,7 @@ from campaign_lint.lint.findings import Severity, Span, YamlPath
 from campaign_lint.policies import defaults
 from campaign_lint.policies.profiles import DEFAULT_PROFILE, profiles
 from campaign_lint.policies.registry import RULES_BY_ID
+from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Channel
 from campaign_lint.schemas.messages import describe_errors
 from campaign_lint.schemas.policy import Cap, ChannelPolicy, EventDef, Policy, Segments
@@ -154,7 +155,8 @@ def _read_policy(path: Path) -> tuple[Policy, yamlload.Document | None]:
     if not isinstance(document.data, dict):
         raise PolicyError([f"{display}:1:1: a policy file must be a mapping of settings"])
     try:
-        return Policy.model_validate(document.data), document
+        data = strip_extensions(document.data) if document.has_extensions else document.data
+        return Policy.model_validate(data), document
     except ValidationError as exc:
         violations = describe_errors(exc.errors(), document.data, Policy, "policy")
         raise PolicyError(

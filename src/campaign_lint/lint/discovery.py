@@ -78,6 +78,13 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
                 consider(file, explicit=False)
         else:
             consider(given, explicit=True)
+    if not found:
+        where = ", ".join(str(p) for p in paths) if paths else str(root)
+        globs = ", ".join(settings.campaigns)
+        raise UsageError(
+            f"no campaign files found in {where} (the policy's `campaigns` globs are: {globs}); "
+            "nothing was checked"
+        )
     return [found[key] for key in sorted(found)]
 
 

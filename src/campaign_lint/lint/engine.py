@@ -25,12 +25,11 @@ from campaign_lint.policies.base import (
     RuleContext,
 )
 from campaign_lint.policies.registry import RULES
+from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.messages import describe_errors
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
-# Portfolio rules only point at shallow paths; keeping those spans bounds memory.
-_RECORD_DEPTH = 3
 
 
 @dataclass(slots=True)
@@ -133,7 +132,7 @@ class Engine:
             return FileOutcome(found, None, lines)
         campaign_id = data.get("id") if isinstance(data.get("id"), str) else None
         try:
-            campaign = Campaign.model_validate(data)
+            campaign = Campaign.model_validate(strip_extensions(data) if document.has_extensions else data)
         except ValidationError as exc:
             findings = (
                 [
@@ -157,7 +156,8 @@ class Engine:
         for rule, ctx, severity in self.campaign_rules:
             for violation in rule.check(campaign, ctx):
                 findings.append(self._finding(rule.id, severity, violation, source, document, campaign.id))
-        spans = {path: span for path, span in document.values.items() if len(path) <= _RECORD_DEPTH}
+        # Portfolio rules point at top-level fields; keeping only those bounds memory.
+        spans = document.top_level_spans()
         return FileOutcome(findings, CampaignRecord(source.display, campaign, spans), lines)
 
     @staticmethod

@@ -52,22 +52,42 @@ class YamlProblem(Exception):
 
 @dataclass(slots=True)
 class Document:
-    """Plain data (dicts, lists, scalars) plus where every part of it came from."""
+    """Plain data (dicts, lists, scalars) plus where every part of it came from.
+
+    The tables keep the composed nodes, which carry their own marks; a
+    ``Span`` is made only for the few paths a finding points at.
+    """
 
     data: Any
-    values: dict[YamlPath, Span]
-    keys: dict[YamlPath, Span]
+    values: dict[YamlPath, Node]
+    keys: dict[YamlPath, Node]
+    has_extensions: bool = False
+
+    def top_level_spans(self) -> dict[YamlPath, Span]:
+        """Spans of the top-level fields only (what portfolio rules point at)."""
+        if not isinstance(self.data, dict):
+            return {}
+        return {(key,): self.span((key,)) for key in self.data}
 
     def span(self, path: YamlPath, *, key: bool = False) -> Span:
         """Position of ``path``; falls back to the nearest existing parent."""
         if key and path in self.keys:
-            return self.keys[path]
+            return node_span(self.keys[path])
         while path:
             found = self.values.get(path)
             if found is not None:
-                return found
+                # A block mapping or list starts on the line after its key: the key
+                # line is where a reader looks for it.
+                if (
+                    found.__class__ is not ScalarNode
+                    and not getattr(found, "flow_style", True)
+                    and path in self.keys
+                ):
+                    return node_span(self.keys[path])
+                return node_span(found)
             path = path[:-1]
-        return self.values.get((), START)
+        root = self.values.get(())
+        return node_span(root) if root is not None else START
 
 
 class _Composer(CParser):  # type: ignore[misc,unused-ignore]
@@ -118,10 +138,11 @@ def load(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -
         raise YamlProblem("the file is empty", hint="a campaign file is a mapping of fields")
     builder = _Builder(max_nodes, max_depth)
     data = builder.build(node, (), 0)
-    return Document(data, builder.values, builder.keys)
+    return Document(data, builder.values, builder.keys, builder.has_extensions)
 
 
-def _span(node: Node) -> Span:
+def node_span(node: Node) -> Span:
+    """The 1-based span of a composed node."""
     start, end = node.start_mark, node.end_mark
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
@@ -147,22 +168,23 @@ class _Builder:
     """Turns composed nodes into plain data, recording every position."""
 
     def __init__(self, max_nodes: int, max_depth: int) -> None:
-        self.values: dict[YamlPath, Span] = {}
-        self.keys: dict[YamlPath, Span] = {}
+        self.values: dict[YamlPath, Node] = {}
+        self.keys: dict[YamlPath, Node] = {}
         self.budget = max_nodes
         self.max_depth = max_depth
+        self.has_extensions = False
 
     def build(self, node: Node, path: YamlPath, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
             raise YamlProblem(
                 "the file expands to too many values (aliases repeated too often?)",
-                _span(node),
+                node_span(node),
                 hint="write the values out instead of nesting aliases",
             )
         if depth > self.max_depth:
-            raise YamlProblem(f"the file is nested more than {self.max_depth} levels deep", _span(node))
-        self.values[path] = _span(node)
+            raise YamlProblem(f"the file is nested more than {self.max_depth} levels deep", node_span(node))
+        self.values[path] = node
         if isinstance(node, ScalarNode):
             return _scalar(node)
         if isinstance(node, SequenceNode):
@@ -175,22 +197,26 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[Node] = []
+        keys = self.keys
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode):
-                raise YamlProblem("a key must be a plain word, not a list or mapping", _span(key_node))
-            key = str(key_node.value)
-            if key == "<<" and key_node.tag == _PLAIN:
-                merged.append(value_node)
-                continue
+            if key_node.__class__ is not ScalarNode:
+                raise YamlProblem("a key must be a plain word, not a list or mapping", node_span(key_node))
+            key: str = key_node.value
             if key in result:
-                first = self.keys[(*path, key)]
+                first = node_span(keys[(*path, key)])
                 raise YamlProblem(
                     f"duplicate key `{key}` (first given on line {first.line})",
-                    _span(key_node),
+                    node_span(key_node),
                     hint="keep one of the two entries",
                 )
-            self.keys[(*path, key)] = _span(key_node)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+            if key[:2] in ("<<", "x-"):
+                if key == "<<" and key_node.tag == _PLAIN:
+                    merged.append(value_node)
+                    continue
+                self.has_extensions = self.has_extensions or key.startswith("x-")
+            child = (*path, key)
+            keys[child] = key_node
+            result[key] = self.build(value_node, child, depth + 1)
         for source in merged:
             self._merge(result, source, path, depth)
         return result
@@ -200,11 +226,11 @@ class _Builder:
         sources = source.value if isinstance(source, SequenceNode) else [source]
         for item in sources:
             if not isinstance(item, MappingNode):
-                raise YamlProblem("`<<` must merge a mapping or a list of mappings", _span(item))
+                raise YamlProblem("`<<` must merge a mapping or a list of mappings", node_span(item))
             for key_node, value_node in item.value:
                 key = str(key_node.value)
                 if key not in result and key != "<<":
-                    self.keys[(*path, key)] = _span(key_node)
+                    self.keys[(*path, key)] = key_node
                     result[key] = self.build(value_node, (*path, key), depth + 1)
 
     @staticmethod
@@ -217,7 +243,7 @@ def _tag_problem(node: Node) -> YamlProblem:
     tag = str(node.tag).replace(_CORE, "!!")
     return YamlProblem(
         f"the YAML tag `{tag}` is not allowed in campaign files",
-        _span(node),
+        node_span(node),
         hint="remove the tag; campaign values are plain text, numbers, lists and mappings",
     )
 
@@ -236,7 +262,7 @@ def _scalar(node: ScalarNode) -> Any:
     if expected is float and isinstance(resolved, int) and not isinstance(resolved, bool):
         return float(resolved)
     if not isinstance(resolved, expected) or (expected is int and isinstance(resolved, bool)):
-        raise YamlProblem(f"`{value}` is not a valid `{tag}` value", _span(node))
+        raise YamlProblem(f"`{value}` is not a valid `{tag}` value", node_span(node))
     return resolved
 
 

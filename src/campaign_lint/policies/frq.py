@@ -177,6 +177,14 @@ def _reachable(
     return [(record, count) for record, count in counted if _segment(record) in keep]
 
 
+def _cap_path(record: CampaignRecord) -> tuple[str, ...]:
+    """Where a campaign's contribution is set: its cap, else its trigger."""
+    campaign = record.campaign
+    if campaign.frequency is not None:
+        return ("frequency",)
+    return ("trigger",) if campaign.trigger is not None else ("id",)
+
+
 def _segment(record: CampaignRecord) -> str:
     audience = record.campaign.audience
     return (audience.segment if audience else None) or "all"
@@ -272,7 +280,7 @@ class FRQ003(PortfolioRule):
             return None
         first = counted[0][0]
         return PortfolioViolation(
-            Pointer(first, ("frequency",)),
+            Pointer(first, _cap_path(first)),
             f"{label}: {len(counted)} campaigns can send one customer up to {show(total)} "
             f"messages per {cap.per.words()}; the cap is {cap.max}",
             hint="lower some campaigns' `frequency`, or declare segments that never overlap "
@@ -280,7 +288,7 @@ class FRQ003(PortfolioRule):
             related=tuple(
                 Pointer(
                     record,
-                    ("frequency",),
+                    _cap_path(record),
                     f"`{record.campaign.id}`: up to {show(count)} per {cap.per.words()}",
                 )
                 for record, count in counted

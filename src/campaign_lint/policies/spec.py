@@ -40,6 +40,9 @@ class SPEC001(FileRule):
     customer_value: Early access to new kettles at a lower price.
     channel: email
     channel: sms
+    audience: {segment: kettle_buyers, consent: opt_in}
+    content: {unsubscribe: one_click}
+    success_metrics: [repeat_purchase_rate]
     ```
 
     ## Use instead
@@ -51,6 +54,9 @@ class SPEC001(FileRule):
     purpose: Sell the spring range.
     customer_value: Early access to new kettles at a lower price.
     channel: email
+    audience: {segment: kettle_buyers, consent: opt_in}
+    content: {unsubscribe: one_click}
+    success_metrics: [repeat_purchase_rate]
     ```
     """
 

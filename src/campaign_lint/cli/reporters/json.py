@@ -33,15 +33,20 @@ def finding_object(finding: Finding) -> dict[str, Any]:
 
 def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
     """The whole report as indented JSON with a trailing newline (always complete)."""
-    document = {
-        "tool": {"name": "campaign-lint", "version": __version__},
-        "findings": [finding_object(finding) for finding in report.findings],
-        "summary": {
-            "files": report.files,
-            "errors": report.count(Severity.ERROR),
-            "warnings": report.count(Severity.WARNING),
-            "infos": report.count(Severity.INFO),
-            "seconds": round(report.seconds, 3),
-        },
+    # One finding per line: readable, diffable, and encoded by json's C encoder
+    # (``indent=`` would switch to the pure-Python encoder, 10x slower).
+    tool = {"name": "campaign-lint", "version": __version__}
+    summary = {
+        "files": report.files,
+        "errors": report.count(Severity.ERROR),
+        "warnings": report.count(Severity.WARNING),
+        "infos": report.count(Severity.INFO),
+        "seconds": round(report.seconds, 3),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    findings = ",\n".join(
+        "    " + json.dumps(finding_object(finding), ensure_ascii=False) for finding in report.findings
+    )
+    body = f"[\n{findings}\n  ]" if findings else "[]"
+    return (
+        f'{{\n  "tool": {json.dumps(tool)},\n  "findings": {body},\n  "summary": {json.dumps(summary)}\n}}\n'
+    )

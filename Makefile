@@ -1,0 +1,41 @@
+# Each target sets itself up: the first run creates .venv and installs the
+# project with its development tools; later runs reuse it (reinstalling when
+# pyproject.toml changes).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+## demo: run campaign-lint on the bundled example repository (exit 1 = findings, as intended)
+demo: $(STAMP)
+	@cd examples && ../$(BIN)/campaign-lint check; code=$$?; \
+	  echo ""; echo "campaign-lint exited with $$code (0: clean, 1: findings that fail the policy, 2: could not run)"; \
+	  test $$code -le 1
+
+## test: the whole suite (lint, format, types, tests); CI runs exactly this
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## bench: benchmark campaign-lint against yamllint on a generated 10,000-file corpus
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(BIN)/python bench/run.py --sizes 10000 --peers
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus
