@@ -112,10 +112,22 @@ def check(
 
 
 @app.command("rules")
-def list_rules() -> None:
+def list_rules(
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, or markdown (the docs/rules.md reference).")
+    ] = "table",
+) -> None:
     """List every rule: ID, name, severity, family, profile."""
     from campaign_lint.policies.profiles import lowest_profile
     from campaign_lint.policies.registry import RULES
+
+    if output_format == "markdown":
+        from campaign_lint.cli.ruledocs import rules_markdown
+
+        typer.echo(rules_markdown(), nl=False)
+        return
+    if output_format != "table":
+        raise UsageError(f"--format: `{output_format}` is not a rules format; use table or markdown")
 
     rows = [("ID", "NAME", "SEVERITY", "FAMILY", "PROFILE")]
     rows += [

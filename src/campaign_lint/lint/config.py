@@ -155,7 +155,7 @@ def _read_policy(path: Path) -> tuple[Policy, yamlload.Document | None]:
     if not isinstance(document.data, dict):
         raise PolicyError([f"{display}:1:1: a policy file must be a mapping of settings"])
     try:
-        data = strip_extensions(document.data) if document.has_extensions else document.data
+        data = strip_extensions(document.data, document.extensions) if document.extensions else document.data
         return Policy.model_validate(data), document
     except ValidationError as exc:
         violations = describe_errors(exc.errors(), document.data, Policy, "policy")

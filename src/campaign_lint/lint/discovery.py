@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +24,13 @@ class SourceFile:
     display: str
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """Path relative to the working directory when possible, with ``/``."""
-    absolute = Path(os.path.abspath(path))
-    try:
-        return absolute.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return absolute.as_posix()
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, os.getcwd())
+    if relative.startswith(".."):
+        return Path(absolute).as_posix()
+    return Path(relative).as_posix()
 
 
 def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
@@ -42,44 +42,43 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
 
     With no paths, the policy's ``campaigns`` globs under the policy's folder.
     A directory expands to the files under it that match those globs (or to
-    every ``.yaml``/``.yml`` file under it when no policy file is in use). Files given
-    by name are linted unless the policy excludes them.
+    every ``.yaml``/``.yml`` file under it when no policy file is in use). Files
+    given by name are linted unless the policy excludes them. Finding nothing
+    is an error: a run that checked nothing must not look like a pass.
     """
     include = _spec(settings.campaigns)
     exclude = _spec(settings.exclude)
-    root = settings.root
+    root = str(settings.root)
+    cwd = os.getcwd()
+    use_globs = settings.policy_path is not None or not paths
     found: dict[str, SourceFile] = {}
 
-    def relative(path: Path) -> str | None:
-        try:
-            return Path(os.path.abspath(path)).relative_to(root).as_posix()
-        except ValueError:
-            return None
-
-    use_globs = settings.policy_path is not None or not paths
-
-    def consider(path: Path, *, explicit: bool) -> None:
-        rel = relative(path)
+    def consider(absolute: str, *, explicit: bool) -> None:
+        inside = absolute.startswith(root + os.sep)
+        rel = absolute[len(root) + 1 :].replace(os.sep, "/") if inside else None
         if rel is not None and exclude.match_file(rel):
             return
         if not explicit:
-            if path.name in POLICY_NAMES or not path.name.endswith(_SUFFIXES):
+            name = os.path.basename(absolute)
+            if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
                 return
             if use_globs and (rel is None or not include.match_file(rel)):
                 return
-        source = SourceFile(path, display_path(path))
-        found.setdefault(source.display, source)
+        shown = absolute[len(cwd) + 1 :] if absolute.startswith(cwd + os.sep) else display_path(absolute)
+        shown = shown.replace(os.sep, "/")
+        found.setdefault(shown, SourceFile(Path(absolute), shown))
 
-    for given in paths or [root]:
+    for given in paths or [Path(root)]:
         if not given.exists() and not given.is_symlink():
             raise UsageError(f"{given}: no such file or directory")
+        absolute = os.path.abspath(given)
         if given.is_dir():
-            for file in _walk(given):
+            for file in _walk(absolute):
                 consider(file, explicit=False)
         else:
-            consider(given, explicit=True)
+            consider(absolute, explicit=True)
     if not found:
-        where = ", ".join(str(p) for p in paths) if paths else str(root)
+        where = ", ".join(str(p) for p in paths) if paths else root
         globs = ", ".join(settings.campaigns)
         raise UsageError(
             f"no campaign files found in {where} (the policy's `campaigns` globs are: {globs}); "
@@ -88,9 +87,9 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
     return [found[key] for key in sorted(found)]
 
 
-def _walk(top: Path) -> Iterable[Path]:
+def _walk(top: str) -> Iterator[str]:
     for directory, dirnames, filenames in os.walk(top):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
         for name in sorted(filenames):
             if name.endswith(_SUFFIXES):
-                yield Path(directory, name)
+                yield os.path.join(directory, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 YamlPath = tuple[str | int, ...]
 
@@ -24,9 +25,12 @@ class Severity(enum.StrEnum):
 _RANK = {Severity.ERROR: 3, Severity.WARNING: 2, Severity.INFO: 1}
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A 1-based position range in a file (end is exclusive, as editors count)."""
+class Span(NamedTuple):
+    """A 1-based position range in a file (end is exclusive, as editors count).
+
+    A named tuple: made for every finding and every top-level field, so it
+    must be cheap to build.
+    """
 
     line: int
     column: int

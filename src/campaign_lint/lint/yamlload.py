@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from yaml import MarkedYAMLError
@@ -61,7 +61,7 @@ class Document:
     data: Any
     values: dict[YamlPath, Node]
     keys: dict[YamlPath, Node]
-    has_extensions: bool = False
+    extensions: list[YamlPath] = field(default_factory=list)
 
     def top_level_spans(self) -> dict[YamlPath, Span]:
         """Spans of the top-level fields only (what portfolio rules point at)."""
@@ -138,7 +138,7 @@ def load(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -
         raise YamlProblem("the file is empty", hint="a campaign file is a mapping of fields")
     builder = _Builder(max_nodes, max_depth)
     data = builder.build(node, (), 0)
-    return Document(data, builder.values, builder.keys, builder.has_extensions)
+    return Document(data, builder.values, builder.keys, builder.extensions)
 
 
 def node_span(node: Node) -> Span:
@@ -172,7 +172,7 @@ class _Builder:
         self.keys: dict[YamlPath, Node] = {}
         self.budget = max_nodes
         self.max_depth = max_depth
-        self.has_extensions = False
+        self.extensions: list[YamlPath] = []
 
     def build(self, node: Node, path: YamlPath, depth: int) -> Any:
         self.budget -= 1
@@ -213,7 +213,8 @@ class _Builder:
                 if key == "<<" and key_node.tag == _PLAIN:
                     merged.append(value_node)
                     continue
-                self.has_extensions = self.has_extensions or key.startswith("x-")
+                if key.startswith("x-") and (not self.extensions or self.extensions[-1] != path):
+                    self.extensions.append(path)
             child = (*path, key)
             keys[child] = key_node
             result[key] = self.build(value_node, child, depth + 1)
@@ -230,6 +231,8 @@ class _Builder:
             for key_node, value_node in item.value:
                 key = str(key_node.value)
                 if key not in result and key != "<<":
+                    if key.startswith("x-"):
+                        self.extensions.append(path)
                     self.keys[(*path, key)] = key_node
                     result[key] = self.build(value_node, (*path, key), depth + 1)
 

@@ -127,6 +127,11 @@ class VAL002Options(BaseModel):
 _WORDS = re.compile(r"[a-z']+")
 
 
+def _similarity(first: str, second: str) -> float:
+    matcher = difflib.SequenceMatcher(None, first, second)
+    return matcher.quick_ratio() and matcher.ratio()
+
+
 def _normal(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
@@ -179,9 +184,10 @@ class VAL002(CampaignRule):
         value = _normal(campaign.customer_value)
         if not value:
             return
-        matcher = difflib.SequenceMatcher(None, value, _normal(campaign.purpose))
-        # quick_ratio() is a cheap upper bound of ratio(): most texts stop there.
-        if matcher.quick_ratio() >= options.similarity and matcher.ratio() >= options.similarity:
+        purpose = _normal(campaign.purpose)
+        # 2*min/(sum of lengths) bounds ratio() from above: most texts stop there.
+        bound = 2 * min(len(value), len(purpose)) / (len(value) + len(purpose) or 1)
+        if bound >= options.similarity and _similarity(value, purpose) >= options.similarity:
             yield Violation(
                 "`customer_value` repeats the company's `purpose` instead of saying what the customer gets",
                 ("customer_value",),

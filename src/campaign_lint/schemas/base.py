@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -16,13 +17,41 @@ def is_extension(key: object) -> bool:
     return isinstance(key, str) and key.startswith("x-")
 
 
-def strip_extensions(data: Any) -> Any:
-    """A copy of ``data`` without ``x-`` keys, at every level, for validation."""
-    if isinstance(data, dict):
-        return {k: strip_extensions(v) for k, v in data.items() if not is_extension(k)}
-    if isinstance(data, list):
-        return [strip_extensions(item) for item in data]
-    return data
+def strip_extensions(data: Any, where: Iterable[tuple[str | int, ...]] | None = None) -> Any:
+    """A copy of ``data`` without ``x-`` keys, for validation; ``data`` is not changed.
+
+    ``where`` lists the mappings that hold ``x-`` keys (the loader records
+    them), so only those mappings and their parents are copied. Without it,
+    every mapping is visited.
+    """
+    if where is None:
+        if isinstance(data, dict):
+            return {k: strip_extensions(v) for k, v in data.items() if not is_extension(k)}
+        if isinstance(data, list):
+            return [strip_extensions(item) for item in data]
+        return data
+    root = data
+    copied: dict[tuple[str | int, ...], Any] = {}
+
+    def copy_of(path: tuple[str | int, ...]) -> Any:
+        if path in copied:
+            return copied[path]
+        if not path:
+            node = root
+            fresh = dict(node) if isinstance(node, dict) else list(node)
+        else:
+            parent = copy_of(path[:-1])
+            node = parent[path[-1]]
+            fresh = dict(node) if isinstance(node, dict) else list(node)
+            parent[path[-1]] = fresh
+        copied[path] = fresh
+        return fresh
+
+    for path in where:
+        target = copy_of(path)
+        for key in [k for k in target if is_extension(k)]:
+            del target[key]
+    return copied.get((), root)
 
 
 class FileModel(BaseModel):

@@ -16,14 +16,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def render_finding(finding: Finding, lines: list[str] | None, *, color: bool) -> str:
+def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: bool) -> str:
     """One finding: header, the source line with a caret, related places, hint."""
     span = finding.span
     severity = _paint(f"[{finding.severity}]", _COLORS[finding.severity], color)
     where = _paint(f"{finding.path}:{span.line}:{span.column}:", "1", color)
     out = [f"{where} {finding.rule} {severity} {finding.message}"]
-    if lines is not None and 0 < span.line <= len(lines):
-        source = lines[span.line - 1].replace("\t", " ")
+    if lines is not None and span.line in lines:
+        source = lines[span.line].replace("\t", " ")
         width = (
             span.end_column - span.column
             if span.end_line == span.line and span.end_column > span.column
