@@ -56,16 +56,15 @@ def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     ]
     expected = case.get("expect") or []
     got = [(name, line, column, found_rule) for name, line, column, found_rule, _ in actual]
-    want = [
-        (e.get("file", "campaign.yaml"), e["line"], e["column"], e.get("rule", rule)) for e in expected
-    ]
+    want = [(e.get("file", "campaign.yaml"), e["line"], e["column"], e.get("rule", rule)) for e in expected]
     assert sorted(got) == sorted(want), "\n".join(f"{a}" for a in actual)
     for entry in expected:
         if "message" in entry:
             messages = [
                 message
                 for name, line, column, _, message in actual
-                if (name, line, column) == (entry.get("file", "campaign.yaml"), entry["line"], entry["column"])
+                if (name, line, column)
+                == (entry.get("file", "campaign.yaml"), entry["line"], entry["column"])
             ]
             assert any(entry["message"] in message for message in messages), messages
 

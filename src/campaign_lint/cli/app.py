@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +46,15 @@ def _root(
         os.environ["CAMPAIGN_LINT_DEBUG"] = "1"
 
 
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today: `{value}` is not a date; write YYYY-MM-DD") from None
+
+
 def _severity(value: str | None) -> object:
     from campaign_lint.lint.findings import Severity
 
@@ -79,6 +89,22 @@ def check(
         list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or families (comma-separated).")
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per available core).")
+    ] = 0,
+    today: Annotated[
+        str | None,
+        typer.Option("--today", help="Date used for exception expiry, YYYY-MM-DD (default: today)."),
+    ] = None,
+    show_suppressed: Annotated[
+        bool, typer.Option("--show-suppressed", help="Also list findings silenced by comments or exceptions.")
+    ] = False,
+    show_policy: Annotated[
+        bool,
+        typer.Option(
+            "--show-policy", help="Print the effective policy with the origin of each value; lint nothing."
+        ),
+    ] = False,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
     from campaign_lint.cli.reporters import FORMATS, get_reporter
@@ -97,12 +123,18 @@ def check(
         select=select or (),
         ignore=ignore or (),
         fail_on=_severity(fail_on),  # type: ignore[arg-type]
+        today=_date(today),
     )
+    if show_policy:
+        from campaign_lint.cli.showpolicy import show_policy as render_policy
+
+        sys.stdout.write(render_policy(settings))
+        return 0
     files = discover(given, settings)
-    report = Engine(settings).run(files)
+    report = Engine(settings).run(files, jobs=jobs or _available_cores())
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
-    rendered = get_reporter(output_format)(report, color=color, quiet=quiet)
+    rendered = get_reporter(output_format)(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
     if output is None:
         sys.stdout.write(rendered)
         sys.stdout.flush()
@@ -161,6 +193,18 @@ def schema(kind: Annotated[str, typer.Argument(help="campaign or policy")]) -> N
     typer.echo(json_schema_text(kind), nl=False)
 
 
+def _available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else "no details"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     command = typer.main.get_command(app)
@@ -188,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("CAMPAIGN_LINT_DEBUG"):
             traceback.print_exc()
         typer.echo(
-            f"campaign-lint: internal error ({type(exc).__name__}: {exc}). "
+            f"campaign-lint: internal error ({type(exc).__name__}: {_first_line(exc)}). "
             f"This is a bug in campaign-lint; please report it at {BUG_URL} "
             "(run with --debug for the traceback).",
             err=True,

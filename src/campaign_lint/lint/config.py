@@ -1,28 +1,43 @@
-"""The effective settings of a run: policy file, profile, defaults and CLI flags."""
+"""The effective settings of a run: policy files, profile, defaults and CLI flags."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from campaign_lint.errors import PolicyError, UsageError
-from campaign_lint.lint import yamlload
-from campaign_lint.lint.findings import Severity, Span, YamlPath
+from campaign_lint.lint.findings import Severity, YamlPath
+from campaign_lint.lint.policyfile import Layered, load_policy
 from campaign_lint.policies import defaults
-from campaign_lint.policies.profiles import DEFAULT_PROFILE, profiles
+from campaign_lint.policies.base import NoOptions
+from campaign_lint.policies.profiles import profiles
 from campaign_lint.policies.registry import RULES_BY_ID
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Channel
 from campaign_lint.schemas.messages import describe_errors
-from campaign_lint.schemas.policy import Cap, ChannelPolicy, EventDef, Policy, Segments
+from campaign_lint.schemas.policy import (
+    Business,
+    Cap,
+    ChannelPolicy,
+    CustomRule,
+    EventDef,
+    Policy,
+    Segments,
+    Waiver,
+)
+from campaign_lint.schemas.policy import (
+    RuleSetting as RawRuleSetting,
+)
 
 POLICY_NAMES = ("campaign-lint.yaml", ".campaign-lint.yaml")
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
+BUILT_IN_FAMILIES = frozenset({"SPEC", "VAL", "TIM", "FRQ", "CON", "TRP", "AUD", "MET", "POL"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +46,15 @@ class RuleSetting:
 
     severity: Severity
     options: BaseModel
+
+
+@dataclass(frozen=True, slots=True)
+class PathOverride:
+    """``overrides:`` entry: rule changes for files matching ``files``."""
+
+    index: int
+    files: tuple[str, ...]
+    rules: dict[str, RuleChange]
 
 
 @dataclass(slots=True)
@@ -50,12 +74,31 @@ class Settings:
     segments: Segments = field(default_factory=Segments)
     activity_metrics: frozenset[str] = frozenset(defaults.ACTIVITY_METRICS)
     outcome_metrics: frozenset[str] = frozenset(defaults.OUTCOME_METRICS)
-    policy_set: frozenset[str] = frozenset()
+    overrides: tuple[PathOverride, ...] = ()
+    custom_rules: tuple[CustomRule, ...] = ()
+    schema: dict[str, Any] | None = None
+    exceptions: tuple[Waiver, ...] = ()
+    unsuppressible: frozenset[str] = frozenset()
+    business: Business = field(default_factory=Business)
+    today: date = field(default_factory=date.today)
+    policy: Policy = field(default_factory=Policy)
+    layered: Layered | None = None
 
     def fulfilment_events(self) -> frozenset[str]:
         """The catalogue's fulfilment events, or ``order.delivered`` without a catalogue."""
         marked = {name for name, event in self.events.items() if event.fulfilment}
         return frozenset(marked or {defaults.FULFILMENT_EVENT})
+
+    def known_rule_ids(self) -> frozenset[str]:
+        """Built-in and custom rule IDs."""
+        return frozenset(RULES_BY_ID) | {rule.id for rule in self.custom_rules}
+
+    def where(self, path: YamlPath, *, key: bool = False) -> tuple[str, int, int]:
+        """(policy file, line, column) of a policy path, for POL findings."""
+        origin = self.layered.origin(path, key=key) if self.layered else None
+        if origin is None:
+            return ("<policy>", 1, 1)
+        return (origin.path, origin.span.line, origin.span.column)
 
 
 def find_policy(start: Path) -> Path | None:
@@ -80,42 +123,52 @@ def load_settings(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     fail_on: Severity | None = None,
+    today: date | None = None,
 ) -> Settings:
     """Read the policy (given, or discovered from ``start``) and apply CLI flags."""
     if config is not None and not config.is_file():
         raise UsageError(f"{config}: policy file not found")
     path = config if config is not None else find_policy(start)
-    policy, document = _read_policy(path) if path else (Policy(), None)
-    display = _display(path) if path else "<defaults>"
-    names = _profile_names(policy, display, document)
-    chosen = [profiles()[name] for name in names]
-    enabled: dict[str, Severity] = {}
-    for profile in chosen:
-        for rule_id in profile.rules:
-            enabled[rule_id] = RULES_BY_ID[rule_id].severity
-    options: dict[str, BaseModel] = {}
+    layered = load_policy(path) if path else Layered()
+    policy = _validate(layered)
+    profile = profiles()[layered.profile]
+    custom_ids = _check_custom_ids(policy, layered)
+    known = frozenset(RULES_BY_ID) | custom_ids
+    rules = {
+        rule_id: RuleSetting(RULES_BY_ID[rule_id].severity, RULES_BY_ID[rule_id].options())
+        for rule_id in profile.rules
+    }
+    rules.update({rule.id: RuleSetting(rule.severity, NoOptions()) for rule in policy.custom_rules})
     problems: list[str] = []
     for rule_id, setting in policy.rules.items():
-        _apply_rule_setting(rule_id, setting, enabled, options, problems, display, document)
+        change = _parse_change(("rules",), rule_id, setting, problems, layered, known)
+        if change is not None:
+            change.apply(rule_id, rules, _default_severity(rule_id, policy))
+    overrides = _overrides(policy, layered, known, problems)
+    for index, waiver in enumerate(policy.exceptions):
+        if waiver.rule not in known:
+            problems.append(_unknown_rule(layered.where(("exceptions", index, "rule")), waiver.rule, known))
+    for index, rule_id in enumerate(policy.unsuppressible):
+        if rule_id not in known:
+            problems.append(_unknown_rule(layered.where(("unsuppressible", index)), rule_id, known))
     if problems:
         raise PolicyError(problems)
-    selected = _expand_ids(select, "--select")
+    selected = _expand_ids(select, "--select", known)
     if selected:
-        enabled = {r: enabled.get(r, RULES_BY_ID[r].severity) for r in selected}
-    for rule_id in _expand_ids(ignore, "--ignore"):
-        enabled.pop(rule_id, None)
-    rules = {
-        rule_id: RuleSetting(severity, options.get(rule_id) or RULES_BY_ID[rule_id].options())
-        for rule_id, severity in enabled.items()
-    }
+        rules = {
+            r: rules.get(r) or RuleSetting(_default_severity(r, policy), _default_options(r))
+            for r in selected
+        }
+    for rule_id in _expand_ids(ignore, "--ignore", known):
+        rules.pop(rule_id, None)
     activity, outcome = policy.metrics.activity, policy.metrics.outcome
     return Settings(
         root=(path.parent if path else start if start.is_dir() else start.parent).resolve(),
         policy_path=path,
-        profile="+".join(names),
+        profile=profile.name,
         campaigns=tuple(policy.campaigns or DEFAULT_CAMPAIGNS),
         exclude=tuple(policy.exclude),
-        fail_on=fail_on or policy.fail_on or chosen[-1].fail_on,
+        fail_on=fail_on or policy.fail_on or profile.fail_on,
         rules=rules,
         channels=defaults.merged_channels(policy.channels),
         total_cap=policy.total_cap,
@@ -123,112 +176,147 @@ def load_settings(
         segments=policy.segments,
         activity_metrics=frozenset(activity if activity is not None else defaults.ACTIVITY_METRICS),
         outcome_metrics=frozenset(outcome if outcome is not None else defaults.OUTCOME_METRICS),
-        policy_set=frozenset(policy.model_fields_set),
+        overrides=overrides,
+        custom_rules=tuple(policy.custom_rules),
+        schema=policy.schema_,
+        exceptions=tuple(policy.exceptions),
+        unsuppressible=frozenset(policy.unsuppressible),
+        business=policy.business,
+        today=today or date.today(),
+        policy=policy,
+        layered=layered if path else None,
     )
 
 
-def _display(path: Path) -> str:
+def _validate(layered: Layered) -> Policy:
+    data = layered.data
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _where(display: str, document: yamlload.Document | None, path: YamlPath, key: bool = False) -> str:
-    span = document.span(path, key=key) if document else Span(1, 1, 1, 1)
-    return f"{display}:{span.line}:{span.column}"
-
-
-def _read_policy(path: Path) -> tuple[Policy, yamlload.Document | None]:
-    display = _display(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PolicyError([f"{display}: cannot read the policy file ({exc.strerror})"]) from None
-    try:
-        document = yamlload.load(yamlload.decode(raw))
-    except yamlload.YamlProblem as problem:
-        if problem.message == "the file is empty":
-            return Policy(), None
-        span = problem.span
-        raise PolicyError([f"{display}:{span.line}:{span.column}: {problem.message}"]) from None
-    if not isinstance(document.data, dict):
-        raise PolicyError([f"{display}:1:1: a policy file must be a mapping of settings"])
-    try:
-        data = strip_extensions(document.data, document.extensions) if document.extensions else document.data
-        return Policy.model_validate(data), document
+        return Policy.model_validate(strip_extensions(data))
     except ValidationError as exc:
-        violations = describe_errors(exc.errors(), document.data, Policy, "policy")
-        raise PolicyError(
-            [f"{_where(display, document, v.path, v.key)}: {v.message}" for v in violations]
-        ) from None
+        violations = describe_errors(exc.errors(), data, Policy, "policy")
+        raise PolicyError([f"{layered.where(v.path, key=v.key)}: {v.message}" for v in violations]) from None
 
 
-def _profile_names(policy: Policy, display: str, document: yamlload.Document | None) -> list[str]:
-    extends = policy.extends or DEFAULT_PROFILE
-    names = [extends] if isinstance(extends, str) else list(extends)
-    for index, name in enumerate(names):
-        if name not in profiles():
-            path: YamlPath = ("extends",) if isinstance(extends, str) else ("extends", index)
-            raise PolicyError(
-                [
-                    f"{_where(display, document, path)}: `{name}` is not a profile; "
-                    f"use one of: {', '.join(profiles())}"
-                ]
+def _check_custom_ids(policy: Policy, layered: Layered) -> frozenset[str]:
+    seen: set[str] = set()
+    problems = []
+    for index, rule in enumerate(policy.custom_rules):
+        where = layered.where(("custom_rules", index, "id"))
+        family = rule.id.rstrip("0123456789")
+        if family in BUILT_IN_FAMILIES:
+            problems.append(
+                f"{where}: custom rule `{rule.id}` uses the built-in family {family}; "
+                "pick your own prefix, like ORG001"
             )
-    return names
+        elif rule.id in seen:
+            problems.append(f"{where}: custom rule `{rule.id}` is defined twice")
+        seen.add(rule.id)
+    if problems:
+        raise PolicyError(problems)
+    return frozenset(seen)
 
 
-def _apply_rule_setting(
+def _default_severity(rule_id: str, policy: Policy) -> Severity:
+    if rule_id in RULES_BY_ID:
+        return RULES_BY_ID[rule_id].severity
+    return next(rule.severity for rule in policy.custom_rules if rule.id == rule_id)
+
+
+def _unknown_rule(where: str, rule_id: str, known: Iterable[str]) -> str:
+    guess = difflib.get_close_matches(rule_id, sorted(known), n=1)
+    tip = f"; did you mean `{guess[0]}`?" if guess else "; see `campaign-lint rules`"
+    return f"{where}: `{rule_id}` is not a rule{tip}"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleChange:
+    """One ``rules:`` entry: switch off, set a severity, and/or set options."""
+
+    off: bool = False
+    severity: Severity | None = None
+    options: BaseModel | None = None
+
+    def apply(self, rule_id: str, rules: dict[str, RuleSetting], default: Severity) -> None:
+        """Change ``rules`` in place. Options alone do not switch a rule on."""
+        if self.off:
+            rules.pop(rule_id, None)
+            return
+        current = rules.get(rule_id)
+        if current is None and self.severity is None:
+            return
+        severity = self.severity or (current.severity if current else default)
+        options = self.options or (current.options if current else _default_options(rule_id))
+        rules[rule_id] = RuleSetting(severity, options)
+
+
+def _default_options(rule_id: str) -> BaseModel:
+    rule = RULES_BY_ID.get(rule_id)
+    return rule.options() if rule is not None else NoOptions()
+
+
+def _parse_change(
+    at: YamlPath,
     rule_id: str,
-    setting: Any,
-    enabled: dict[str, Severity],
-    options: dict[str, BaseModel],
+    setting: RawRuleSetting,
     problems: list[str],
-    display: str,
-    document: yamlload.Document | None,
-) -> None:
+    layered: Layered,
+    known: frozenset[str],
+) -> RuleChange | None:
+    """Validate one ``rules:`` entry (``at`` is where its mapping sits in the policy)."""
+    if rule_id not in known:
+        problems.append(_unknown_rule(layered.where((*at, rule_id), key=True), rule_id, known))
+        return None
+    if setting == "off":
+        return RuleChange(off=True)
+    if isinstance(setting, Severity):
+        return RuleChange(severity=setting)
+    values: Mapping[str, Any] = dict(setting)  # type: ignore[arg-type]
+    severity = values.get("severity")
+    if severity == "off":
+        return RuleChange(off=True)
+    if severity is not None and severity not in set(Severity):
+        where = layered.where((*at, rule_id, "severity"))
+        problems.append(f"{where}: `{severity}` is not a severity; use error, warning, info or off")
+        return None
+    raw_options = {k: v for k, v in values.items() if k != "severity"}
     rule = RULES_BY_ID.get(rule_id)
     if rule is None:
-        guess = difflib.get_close_matches(rule_id, list(RULES_BY_ID), n=1)
-        tip = f"; did you mean `{guess[0]}`?" if guess else "; see `campaign-lint rules`"
-        where = _where(display, document, ("rules", rule_id), key=True)
-        problems.append(f"{where}: `{rule_id}` is not a rule{tip}")
-        return
-    if setting == "off":
-        enabled.pop(rule_id, None)
-        return
-    if isinstance(setting, Severity):
-        enabled[rule_id] = setting
-        return
-    values: Mapping[str, Any] = dict(setting)
-    severity = values.get("severity")
-    if severity is not None:
-        if severity == "off":
-            enabled.pop(rule_id, None)
-        elif severity in set(Severity):
-            enabled[rule_id] = Severity(severity)
-        else:
-            where = _where(display, document, ("rules", rule_id, "severity"))
-            problems.append(f"{where}: `{severity}` is not a severity; use error, warning, info or off")
-            return
-    raw_options = {k: v for k, v in values.items() if k != "severity"}
+        if raw_options:
+            where = layered.where((*at, rule_id))
+            problems.append(f"{where}: custom rule `{rule_id}` has no options; give a severity or `off`")
+        return RuleChange(severity=Severity(severity) if severity else None)
     try:
-        options[rule_id] = rule.options.model_validate(raw_options)
+        options = rule.options.model_validate(raw_options) if raw_options else None
     except ValidationError as exc:
         for violation in describe_errors(exc.errors(), raw_options, rule.options, f"{rule_id} option"):
-            path = ("rules", rule_id, *violation.path)
-            problems.append(f"{_where(display, document, path, violation.key)}: {violation.message}")
+            where = layered.where((*at, rule_id, *violation.path), key=violation.key)
+            problems.append(f"{where}: {violation.message}")
+        return None
+    return RuleChange(severity=Severity(severity) if severity else None, options=options)
 
 
-def _expand_ids(values: Iterable[str], flag: str) -> list[str]:
+def _overrides(
+    policy: Policy, layered: Layered, known: frozenset[str], problems: list[str]
+) -> tuple[PathOverride, ...]:
+    result = []
+    for index, entry in enumerate(policy.overrides):
+        changes: dict[str, RuleChange] = {}
+        for rule_id, raw in entry.rules.items():
+            change = _parse_change(("overrides", index, "rules"), rule_id, raw, problems, layered, known)
+            if change is not None:
+                changes[rule_id] = change
+        result.append(PathOverride(index, tuple(entry.files), changes))
+    return tuple(result)
+
+
+def _expand_ids(values: Iterable[str], flag: str, known: frozenset[str]) -> list[str]:
     """``--select TIM,FRQ002`` -> rule IDs; families expand to their rules."""
     result: list[str] = []
     for value in values:
         for token in (part.strip().upper() for part in value.split(",")):
             if not token:
                 continue
-            matches = [r for r in RULES_BY_ID if r == token or r.rstrip("0123456789") == token]
+            matches = [r for r in sorted(known) if r == token or r.rstrip("0123456789") == token]
             if not matches:
                 raise UsageError(f"{flag}: `{token}` is not a rule ID or family; see `campaign-lint rules`")
             result.extend(m for m in matches if m not in result)

@@ -1,24 +1,30 @@
 """The lint engine: files in, sorted positioned findings out.
 
-Per file: read, parse with positions (SPEC001), validate against the
-campaign schema (SPEC002), run the per-campaign rules. Then the portfolio
-rules see every valid campaign at once. Nothing here prints.
+Per file (in worker processes when there are many): read, parse with
+positions (SPEC001), validate against the campaign schema (SPEC002), run the
+per-campaign rules, the organisation's schema constraints (SPEC005) and
+custom rules. Then the portfolio rules see every valid campaign at once, and
+inline suppressions and policy exceptions are applied. Nothing here prints.
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import pathspec
 from pydantic import ValidationError
 
-from campaign_lint.lint import yamlload
-from campaign_lint.lint.config import Settings
+from campaign_lint.lint import suppressions, waivers, yamlload
+from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
+from campaign_lint.lint.report import Report
 from campaign_lint.policies.base import (
     CampaignRecord,
     CampaignRule,
@@ -26,40 +32,31 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
-from campaign_lint.policies.registry import RULES
+from campaign_lint.policies.registry import RULES, RULES_BY_ID
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.messages import describe_errors
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 400
+_START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
-
-@dataclass(slots=True)
-class Report:
-    """The result of a run."""
-
-    findings: list[Finding]
-    files: int
-    seconds: float
-    # The source lines findings point at: {path: {line number: text}}.
-    sources: dict[str, dict[int, str]] = field(default_factory=dict)
-
-    def count(self, severity: Severity) -> int:
-        """Number of findings of one severity."""
-        return sum(1 for finding in self.findings if finding.severity is severity)
-
-    def failed(self, fail_on: Severity) -> bool:
-        """Whether any finding is at or above ``fail_on``."""
-        return any(finding.severity.rank >= fail_on.rank for finding in self.findings)
+__all__ = ["Engine", "Report"]
 
 
 @dataclass(slots=True)
 class FileOutcome:
-    """What linting one file produced."""
+    """What linting one file produced (small: it may cross a process boundary)."""
 
     findings: list[Finding]
     record: CampaignRecord | None
-    text: str | None
+    lines: dict[int, str]
+    comments: list[suppressions.Suppression]
+    overrides: tuple[int, ...] = ()
+
+
+CampaignRules = list[tuple[CampaignRule, RuleContext, Severity]]
 
 
 class Engine:
@@ -67,45 +64,156 @@ class Engine:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        enabled = settings.rules
-        self.campaign_rules = [
-            (rule(), RuleContext(settings, enabled[rule.id].options), enabled[rule.id].severity)
-            for rule in RULES
-            if rule.id in enabled and issubclass(rule, CampaignRule)
-        ]
+        self._rule_sets: dict[tuple[int, ...], tuple[dict[str, RuleSetting], CampaignRules]] = {}
+        self.campaign_rules = self._campaign_rules(settings.rules)
         self.portfolio_rules = [
-            (rule(), RuleContext(settings, enabled[rule.id].options), enabled[rule.id].severity)
+            (rule(), RuleContext(settings, settings.rules[rule.id].options), settings.rules[rule.id].severity)
             for rule in RULES
-            if rule.id in enabled and issubclass(rule, PortfolioRule)
+            if rule.id in settings.rules and issubclass(rule, PortfolioRule)
+        ]
+        self._override_specs = [
+            pathspec.GitIgnoreSpec.from_lines(override.files) for override in settings.overrides
+        ]
+        self.custom: Any = None
+        if settings.custom_rules:
+            from campaign_lint.policies.custom import Evaluator, compile_rules
+
+            compiled = compile_rules(
+                settings.custom_rules, lambda path: ":".join(map(str, settings.where(path)))
+            )
+            self.custom = Evaluator(compiled, _policy_data(settings))
+        self.constraints: Any = None
+        if settings.schema is not None:
+            from campaign_lint.policies.constraints import SchemaConstraints
+
+            self.constraints = SchemaConstraints(
+                settings.schema, lambda path: ":".join(map(str, settings.where(path)))
+            )
+
+    def _campaign_rules(self, rules: dict[str, RuleSetting]) -> CampaignRules:
+        return [
+            (rule(), RuleContext(self.settings, rules[rule.id].options), rules[rule.id].severity)
+            for rule in RULES
+            if rule.id in rules and issubclass(rule, CampaignRule)
         ]
 
-    def run(self, files: Sequence[SourceFile]) -> Report:
-        """Lint ``files`` and return every finding, sorted."""
+    def _rules_for(self, source: SourceFile) -> tuple[tuple[int, ...], dict[str, RuleSetting], CampaignRules]:
+        """The rules of one file, after the ``overrides`` that match it."""
+        if not self._override_specs:
+            return (), self.settings.rules, self.campaign_rules
+        relative = _relative(source.path, self.settings.root)
+        matched = tuple(
+            override.index
+            for override, spec in zip(self.settings.overrides, self._override_specs, strict=True)
+            if relative is not None and spec.match_file(relative)
+        )
+        if not matched:
+            return (), self.settings.rules, self.campaign_rules
+        if matched not in self._rule_sets:
+            rules = dict(self.settings.rules)
+            for index in matched:
+                for rule_id, change in self.settings.overrides[index].rules.items():
+                    rule = RULES_BY_ID.get(rule_id)
+                    default = rule.severity if rule else Severity.ERROR
+                    change.apply(rule_id, rules, default)
+            self._rule_sets[matched] = (rules, self._campaign_rules(rules))
+        rules, campaign_rules = self._rule_sets[matched]
+        return matched, rules, campaign_rules
+
+    def run(self, files: Sequence[SourceFile], jobs: int = 1) -> Report:
+        """Lint ``files`` (with ``jobs`` processes) and return every finding, sorted.
+
+        The result does not depend on ``jobs``: files are linted independently,
+        gathered in input order, and the findings sorted.
+        """
         started = time.perf_counter()
         findings: list[Finding] = []
         records: list[CampaignRecord] = []
         sources: dict[str, dict[int, str]] = {}
+        comments: dict[str, list[suppressions.Suppression]] = {}
+        used_overrides: set[int] = set()
         # Parsing allocates millions of short-lived, acyclic objects; reference
         # counting frees them, while the cyclic collector would rescan every
         # live record again and again (30% of a 10,000-file run).
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for source in files:
-                outcome = self.lint_file(source)
+            for source, outcome in zip(files, self._outcomes(files, jobs), strict=True):
                 findings.extend(outcome.findings)
                 if outcome.record is not None:
                     records.append(outcome.record)
-                if outcome.findings and outcome.text is not None:
-                    sources[source.display] = _lines_of(outcome.text, outcome.findings)
+                if outcome.lines:
+                    sources[source.display] = outcome.lines
+                if outcome.comments:
+                    comments[source.display] = outcome.comments
+                used_overrides.update(outcome.overrides)
         finally:
             if collecting:
                 gc.enable()
-        cross = self.portfolio(records)
-        _read_missing_lines(cross, sources)
-        findings.extend(cross)
-        findings.sort(key=Finding.sort_key)
-        return Report(findings, len(files), time.perf_counter() - started, sources)
+        findings.extend(self.portfolio(records))
+        kept, silenced = self._controls(findings, comments, used_overrides)
+        _read_missing_lines(kept, sources)
+        kept.sort(key=Finding.sort_key)
+        silenced.sort(key=lambda pair: pair[0].sort_key())
+        return Report(kept, len(files), time.perf_counter() - started, sources, silenced)
+
+    def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
+        if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+            yield from map(self.lint_file, files)
+            return
+        chunk = max(16, min(256, len(files) // (jobs * 8)))
+        with multiprocessing.get_context(_START_METHOD).Pool(
+            jobs, initializer=_start_worker, initargs=(self.settings,)
+        ) as pool:
+            yield from pool.imap(_lint_in_worker, files, chunksize=chunk)
+
+    def _controls(
+        self,
+        findings: list[Finding],
+        comments: dict[str, list[suppressions.Suppression]],
+        used_overrides: set[int],
+    ) -> tuple[list[Finding], list[tuple[Finding, str]]]:
+        """Apply inline suppressions, then policy exceptions; add POL findings."""
+        rules = self.settings.rules
+        severity = {
+            rule_id: rules[rule_id].severity if rule_id in rules else None
+            for rule_id in ("POL001", "POL002", "POL003")
+        }
+        inline = suppressions.apply(
+            findings,
+            comments,
+            known=self.settings.known_rule_ids(),
+            unsuppressible=self.settings.unsuppressible,
+            severity=severity["POL003"],
+        )
+        where = {}
+        for index in range(len(self.settings.exceptions)):
+            path, line, column = self.settings.where(("exceptions", index))
+            where[index] = (path, Span(line, column, line, column + 1))
+        waived = waivers.apply(
+            inline.kept,
+            self.settings.exceptions,
+            today=self.settings.today,
+            where=where,
+            pol001=severity["POL001"],
+            pol002=severity["POL002"],
+        )
+        kept = [*waived.kept, *inline.problems, *waived.problems]
+        if severity["POL002"] is not None:
+            for override in self.settings.overrides:
+                if override.index not in used_overrides:
+                    path, line, column = self.settings.where(("overrides", override.index, "files"))
+                    kept.append(
+                        Finding(
+                            "POL002",
+                            severity["POL002"],
+                            f"this `overrides` entry ({', '.join(override.files)}) matches no campaign file",
+                            path,
+                            Span(line, column, line, column + 1),
+                            hint="fix the globs or remove the entry",
+                        )
+                    )
+        return kept, [*inline.suppressed, *waived.waived]
 
     def _file_finding(
         self, rule: str, source: SourceFile, span: Span, message: str, hint: str | None
@@ -120,80 +228,63 @@ class Engine:
         try:
             raw = source.path.read_bytes()
         except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            message = f"cannot read the file ({reason})"
+            message = f"cannot read the file ({exc.strerror or type(exc).__name__})"
             return FileOutcome(
-                self._file_finding("SPEC001", source, Span(1, 1, 1, 1), message, None), None, None
+                self._file_finding("SPEC001", source, Span(1, 1, 1, 1), message, None), None, {}, []
             )
         if len(raw) > MAX_FILE_BYTES:
             message = f"the file is {len(raw) // 1024} KiB; campaign files are limited to {MAX_FILE_BYTES // 1024} KiB"
             return FileOutcome(
-                self._file_finding("SPEC001", source, Span(1, 1, 1, 1), message, None), None, None
+                self._file_finding("SPEC001", source, Span(1, 1, 1, 1), message, None), None, {}, []
             )
         try:
             text = yamlload.decode(raw)
             document = yamlload.load(text)
         except yamlload.YamlProblem as problem:
             found = self._file_finding("SPEC001", source, problem.span, problem.message, problem.hint)
-            return FileOutcome(found, None, raw.decode("utf-8", "replace"))
+            shown = raw.decode("utf-8", "replace")
+            return FileOutcome(found, None, _lines_of(shown, found), suppressions.parse(shown))
+        comments = suppressions.parse(text)
         data = document.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
             message = f"a campaign file must be a mapping of fields (`key: value`), not {kind}"
             found = self._file_finding("SPEC001", source, document.span(()), message, None)
-            return FileOutcome(found, None, text)
+            return FileOutcome(found, None, _lines_of(text, found), comments)
+        matched, rules, campaign_rules = self._rules_for(source)
         campaign_id = data.get("id") if isinstance(data.get("id"), str) else None
         try:
             campaign = Campaign.model_validate(
                 strip_extensions(data, document.extensions) if document.extensions else data
             )
         except ValidationError as exc:
-            findings = (
-                [
-                    Finding(
-                        "SPEC002",
-                        self.settings.rules["SPEC002"].severity,
-                        violation.message,
-                        source.display,
-                        document.span(violation.path, key=violation.key),
-                        campaign_id,
-                        violation.hint,
-                        yaml_path=violation.path,
+            findings = []
+            if "SPEC002" in rules:
+                for violation in describe_errors(exc.errors(), data, Campaign, "campaign"):
+                    findings.append(
+                        _finding(
+                            "SPEC002", rules["SPEC002"].severity, violation, source, document, campaign_id
+                        )
                     )
-                    for violation in describe_errors(exc.errors(), data, Campaign, "campaign")
-                ]
-                if "SPEC002" in self.settings.rules
-                else []
-            )
-            return FileOutcome(findings, None, text)
+            return FileOutcome(findings, None, _lines_of(text, findings), comments, matched)
         findings = []
-        for rule, ctx, severity in self.campaign_rules:
+        for rule, ctx, severity in campaign_rules:
             for violation in rule.check(campaign, ctx):
-                findings.append(self._finding(rule.id, severity, violation, source, document, campaign.id))
-        # Portfolio rules point at top-level fields; keeping only those bounds memory.
-        spans = document.top_level_spans()
-        return FileOutcome(findings, CampaignRecord(source.display, campaign, spans), text)
-
-    @staticmethod
-    def _finding(
-        rule_id: str,
-        severity: Severity,
-        violation: Violation,
-        source: SourceFile,
-        document: yamlload.Document,
-        campaign_id: str,
-    ) -> Finding:
-        span = document.span(violation.path, key=violation.key)
-        return Finding(
-            rule_id,
-            severity,
-            violation.message,
-            source.display,
-            span,
-            campaign_id,
-            violation.hint,
-            yaml_path=violation.path,
-        )
+                findings.append(_finding(rule.id, severity, violation, source, document, campaign.id))
+        if self.constraints is not None and "SPEC005" in rules:
+            for violation in self.constraints.check(data):
+                findings.append(
+                    _finding("SPEC005", rules["SPEC005"].severity, violation, source, document, campaign.id)
+                )
+        if self.custom is not None:
+            for custom_rule, violation in self.custom.check(data):
+                if custom_rule.id in rules:
+                    severity = rules[custom_rule.id].severity
+                    findings.append(
+                        _finding(custom_rule.id, severity, violation, source, document, campaign.id)
+                    )
+        record = CampaignRecord(source.display, campaign, document.top_level_spans())
+        return FileOutcome(findings, record, _lines_of(text, findings), comments, matched)
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:
         """Run the cross-campaign rules over every valid campaign."""
@@ -205,15 +296,69 @@ class Engine:
         return findings
 
 
+_WORKER: Engine | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _WORKER
+    gc.disable()  # see Engine.run
+    _WORKER = Engine(settings)
+
+
+def _lint_in_worker(source: SourceFile) -> FileOutcome:
+    assert _WORKER is not None
+    return _WORKER.lint_file(source)
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def _policy_data(settings: Settings) -> dict[str, Any]:
+    """The effective policy as plain data, for custom rules (``policy`` in CEL)."""
+    data: dict[str, Any] = settings.policy.model_dump(mode="json", by_alias=True, exclude={"custom_rules"})
+    data["channels"] = {
+        str(channel): policy.model_dump(mode="json") for channel, policy in settings.channels.items()
+    }
+    data["profile"] = settings.profile
+    return data
+
+
+def _finding(
+    rule_id: str,
+    severity: Severity,
+    violation: Violation,
+    source: SourceFile,
+    document: yamlload.Document,
+    campaign_id: str | None,
+) -> Finding:
+    span = document.span(violation.path, key=violation.key)
+    return Finding(
+        rule_id,
+        severity,
+        violation.message,
+        source.display,
+        span,
+        campaign_id,
+        violation.hint,
+        yaml_path=violation.path,
+    )
+
+
 def _lines_of(text: str, findings: Sequence[Finding]) -> dict[int, str]:
     """The lines of ``text`` that ``findings`` point at."""
+    if not findings:
+        return {}
     wanted = {finding.span.line for finding in findings}
     lines = text.splitlines()
     return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
 def _read_missing_lines(findings: Sequence[Finding], sources: dict[str, dict[int, str]]) -> None:
-    """Portfolio findings can point at files that had no finding of their own."""
+    """Portfolio and policy findings can point at files that had no finding of their own."""
     for finding in findings:
         known = sources.setdefault(finding.path, {})
         if finding.span.line not in known:
@@ -227,7 +372,8 @@ def _read_missing_lines(findings: Sequence[Finding], sources: dict[str, dict[int
 def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioViolation) -> Finding:
     at = violation.at
     related = tuple(
-        Related(p.record.path, *_line_col(p.record.span(p.path)), p.message) for p in violation.related
+        Related(p.record.path, p.record.span(p.path).line, p.record.span(p.path).column, p.message)
+        for p in violation.related
     )
     return Finding(
         rule_id,
@@ -240,7 +386,3 @@ def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioVio
         related,
         at.path,
     )
-
-
-def _line_col(span: Span) -> tuple[int, int]:
-    return span.line, span.column

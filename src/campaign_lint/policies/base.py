@@ -100,7 +100,10 @@ class Rule:
     severity: ClassVar[Severity]
     principle: ClassVar[str]
     options: ClassVar[type[BaseModel]] = NoOptions
-    kind: ClassVar[Literal["file", "campaign", "portfolio"]]
+    # Rules the bad doc example necessarily reports too (an expired waiver
+    # brings back the finding it waived).
+    doc_companions: ClassVar[frozenset[str]] = frozenset()
+    kind: ClassVar[Literal["file", "campaign", "portfolio", "policy"]]
 
     @classmethod
     def family(cls) -> str:
@@ -128,6 +131,12 @@ class FileRule(Rule):
     """A rule the loader and schema validation apply (SPEC001, SPEC002)."""
 
     kind = "file"
+
+
+class PolicyRule(Rule):
+    """A rule about the policy itself, applied by the engine (POL001-POL003)."""
+
+    kind = "policy"
 
 
 class CampaignRule(Rule):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from campaign_lint.lint.findings import Severity, Violation
@@ -35,8 +36,18 @@ def messages_in(campaign: Campaign, window: Duration) -> Fraction | None:
 
 
 def show(number: Fraction) -> str:
-    """A count in plain figures: ``6``, ``2.5``."""
-    return str(number.numerator) if number.denominator == 1 else f"{float(number):.1f}"
+    """A count in plain figures: ``6``, ``2.5``, ``3.03``.
+
+    A count that is not whole never shows as one: "3.0 messages; the cap
+    is 3" would read as no problem at all.
+    """
+    if number.denominator == 1:
+        return str(number.numerator)
+    for places in (1, 2, 3):
+        text = f"{float(number):.{places}f}".rstrip("0")
+        if not text.endswith("."):
+            return text
+    return f"{float(number):g}"
 
 
 def cap_words(cap: Cap) -> str:
@@ -152,29 +163,107 @@ class FRQ002(CampaignRule):
             )
 
 
+# Segments that one campaign targets and another excludes are tried both ways
+# (customer in, customer out); past this many, exclusions are ignored, which
+# can only over-count, never miss.
+MAX_DECIDING_SEGMENTS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class _Audience:
+    """Who a campaign can reach, as far as overlap with other campaigns goes."""
+
+    segment: str
+    exclude: frozenset[str]
+    regions: frozenset[str]  # empty: everywhere
+
+    def reaches(self, place: str | None) -> bool:
+        """Whether a customer living in ``place`` (``US-CA``, ``DE``; None: unlisted) is reached."""
+        if not self.regions:
+            return True
+        return place is not None and (place in self.regions or place.split("-")[0] in self.regions)
+
+
+def _audience(record: CampaignRecord, targeted: frozenset[str]) -> _Audience:
+    """The campaign's audience; only exclusions another campaign targets matter."""
+    audience = record.campaign.audience
+    if audience is None:
+        return _Audience("all", frozenset(), frozenset())
+    return _Audience(
+        audience.segment or "all",
+        frozenset(audience.exclude) & targeted,
+        frozenset(audience.regions),
+    )
+
+
 def _reachable(
     counted: Sequence[tuple[CampaignRecord, Fraction]], segments: Segments
 ) -> list[tuple[CampaignRecord, Fraction]]:
     """The heaviest set of campaigns one customer can be in at once.
 
-    Campaigns are grouped by segment; a customer belongs to at most one
-    segment of each ``disjoint`` group, so only that group's heaviest segment
-    counts. Linear in the number of campaigns.
+    A customer lives in one place, belongs to at most one segment of each
+    ``disjoint`` group, and is not reached by a campaign that excludes a
+    segment they are in. The worst case is searched over every region the
+    campaigns name and, for segments one campaign targets and another
+    excludes, over being in them or not. Campaigns with the same audience are
+    weighed together, so the work grows with distinct audiences, not files.
     """
-    weight: dict[str, Fraction] = defaultdict(Fraction)
-    for record, count in counted:
-        weight[_segment(record)] += count
+    targeted = frozenset(_segment(record) for record, _ in counted)
+    audiences = [_audience(record, targeted) for record, _ in counted]
+    weight: dict[_Audience, Fraction] = defaultdict(Fraction)
+    for audience, (_, count) in zip(audiences, counted, strict=True):
+        weight[audience] += count
+    places: list[str | None] = [None, *sorted({code for a in weight for code in a.regions})]
+    best: frozenset[_Audience] = frozenset()
+    heaviest = Fraction(-1)
+    for place in places:
+        local = {a: w for a, w in weight.items() if a.reaches(place)}
+        for together in _together(local, segments):
+            total = sum((local[a] for a in together), Fraction(0))
+            if total > heaviest:
+                best, heaviest = together, total
+    return [
+        (record, count)
+        for (record, count), audience in zip(counted, audiences, strict=True)
+        if audience in best
+    ]
+
+
+def _together(weight: dict[_Audience, Fraction], segments: Segments) -> Iterable[frozenset[_Audience]]:
+    """Each heaviest set of audiences one customer can belong to at once."""
     group_of: dict[str, int] = {}
     for index, members in enumerate(segments.disjoint):
         for segment in members:
             group_of.setdefault(segment, index)
-    chosen: dict[int, str] = {}
-    for segment in sorted(weight):
-        group = group_of.get(segment)
-        if group is not None and (group not in chosen or weight[segment] > weight[chosen[group]]):
-            chosen[group] = segment
-    keep = {s for s in weight if s not in group_of} | set(chosen.values())
-    return [(record, count) for record, count in counted if _segment(record) in keep]
+    deciding = sorted({s for a in weight for s in a.exclude} - {"all"})
+    use_exclude = len(deciding) <= MAX_DECIDING_SEGMENTS
+    if not use_exclude:
+        deciding = []
+    for mask in range(1 << len(deciding)):
+        inside = {segment for bit, segment in enumerate(deciding) if mask >> bit & 1}
+        fixed: dict[int, str] = {}
+        for segment in inside:
+            group = group_of.get(segment)
+            if group is not None:
+                fixed.setdefault(group, segment)
+        if len(fixed) < sum(1 for segment in inside if segment in group_of):
+            continue  # two segments of one disjoint group: nobody is in both
+        outside = set(deciding) - inside
+        eligible = [
+            a for a in weight if a.segment not in outside and not (use_exclude and a.exclude & inside)
+        ]
+        by_segment: dict[str, Fraction] = defaultdict(Fraction)
+        for audience in eligible:
+            by_segment[audience.segment] += weight[audience]
+        chosen = dict(fixed)
+        for segment in sorted(by_segment):
+            group = group_of.get(segment)
+            if group is None or group in fixed:
+                continue
+            if group not in chosen or by_segment[segment] > by_segment[chosen[group]]:
+                chosen[group] = segment
+        keep = {s for s in by_segment if s not in group_of} | set(chosen.values())
+        yield frozenset(a for a in eligible if a.segment in keep)
 
 
 def _cap_path(record: CampaignRecord) -> tuple[str, ...]:
@@ -196,7 +285,9 @@ class FRQ003(PortfolioRule):
     ## What it checks
     For each channel with a cap, the worst case for one customer: the caps
     of every campaign whose audiences can overlap, added up over the cap's
-    window. Segments your policy declares `disjoint` do not add up. With
+    window. Audiences that cannot overlap do not add up: segments your
+    policy declares `disjoint`, a segment that the other campaign lists
+    under `exclude`, and campaigns for different `regions`. With
     `total_cap` in the policy, all channels together are checked as well.
     The finding lists every contributing campaign.
 
@@ -283,8 +374,8 @@ class FRQ003(PortfolioRule):
             Pointer(first, _cap_path(first)),
             f"{label}: {len(counted)} campaigns can send one customer up to {show(total)} "
             f"messages per {cap.per.words()}; the cap is {cap.max}",
-            hint="lower some campaigns' `frequency`, or declare segments that never overlap "
-            "under `segments: disjoint:` in the policy",
+            hint="lower some campaigns' `frequency`, exclude segments that already get another "
+            "campaign, or declare segments that never overlap under `segments: disjoint:` in the policy",
             related=tuple(
                 Pointer(
                     record,

@@ -7,7 +7,8 @@ from campaign_lint.policies.base import Rule
 from campaign_lint.policies.con import CON001, CON002
 from campaign_lint.policies.frq import FRQ001, FRQ002, FRQ003
 from campaign_lint.policies.met import MET002
-from campaign_lint.policies.spec import SPEC001, SPEC002, SPEC003
+from campaign_lint.policies.pol import POL001, POL002, POL003
+from campaign_lint.policies.spec import SPEC001, SPEC002, SPEC003, SPEC004, SPEC005
 from campaign_lint.policies.tim import TIM001, TIM002
 from campaign_lint.policies.trp import TRP002, TRP003
 from campaign_lint.policies.val import VAL001, VAL002
@@ -16,6 +17,8 @@ RULES: tuple[type[Rule], ...] = (
     SPEC001,
     SPEC002,
     SPEC003,
+    SPEC004,
+    SPEC005,
     VAL001,
     VAL002,
     TIM001,
@@ -29,6 +32,9 @@ RULES: tuple[type[Rule], ...] = (
     TRP003,
     AUD001,
     MET002,
+    POL001,
+    POL002,
+    POL003,
 )
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in RULES}

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from campaign_lint.lint.findings import Severity
+from campaign_lint.lint.findings import Severity, Violation, YamlPath
 from campaign_lint.policies.base import (
     CampaignRecord,
+    CampaignRule,
     FileRule,
     Pointer,
     PortfolioRule,
     PortfolioViolation,
     RuleContext,
 )
+from campaign_lint.schemas.campaign import Campaign
 
 
 class SPEC001(FileRule):
@@ -152,3 +155,121 @@ class SPEC003(PortfolioRule):
                         Pointer(other, ("id",), f"`{campaign_id}` is also used here") for other in others
                     ),
                 )
+
+
+class SPEC004(CampaignRule):
+    """The campaign names an event that is not in the policy's event catalogue.
+
+    ## What it checks
+    When the policy has an `events:` catalogue, `trigger.event` and every
+    `trigger.stop_when` entry must name one of its events. The closest
+    known name is suggested.
+
+    ## Why it matters
+    A trigger on `order.deliverd` never fires, and a `stop_when` on an
+    event that does not exist never stops: the customer keeps getting the
+    reminder after they already acted. A typo in an event name is
+    invisible until customers complain.
+
+    ## Bad
+    ```yaml
+    # campaign-lint.yaml
+    events:
+      order.delivered: {fulfilment: true}
+      review.submitted: {after: order.delivered}
+    ```
+    ```yaml
+    type: feedback
+    trigger:
+      event: order.delivered
+      delay: 5d
+      stop_when: [review.submited]
+    frequency: {max: 1, per: 30d}
+    ```
+
+    ## Use instead
+    ```yaml
+    # campaign-lint.yaml
+    events:
+      order.delivered: {fulfilment: true}
+      review.submitted: {after: order.delivered}
+    ```
+    ```yaml
+    type: feedback
+    trigger:
+      event: order.delivered
+      delay: 5d
+      stop_when: [review.submitted]
+    frequency: {max: 1, per: 30d}
+    ```
+    """
+
+    id = "SPEC004"
+    name = "unknown-event"
+    severity = Severity.ERROR
+    principle = "Trustworthy files"
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag trigger and stop events missing from the catalogue."""
+        catalogue = ctx.settings.events
+        trigger = campaign.trigger
+        if not catalogue or trigger is None:
+            return
+        names: list[tuple[YamlPath, str]] = []
+        if trigger.event is not None:
+            names.append((("trigger", "event"), trigger.event))
+        names.extend((("trigger", "stop_when", i), event) for i, event in enumerate(trigger.stop_when))
+        for path, event in names:
+            if event in catalogue:
+                continue
+            guess = difflib.get_close_matches(event, list(catalogue), n=1, cutoff=0.6)
+            tip = f"; did you mean `{guess[0]}`?" if guess else ""
+            yield Violation(
+                f"`{event}` is not an event of the policy's catalogue{tip}",
+                path,
+                hint="use an event listed under `events:` in the policy, or add it there",
+            )
+
+
+class SPEC005(FileRule):
+    """The campaign breaks a constraint of the organisation's `schema:`.
+
+    ## What it checks
+    When the policy has a `schema:` block (JSON Schema, Draft 2020-12),
+    every campaign that matches the campaign format is also checked
+    against it: fields your organisation requires (a cost centre, a legal
+    approval), allowed values, formats. Each problem is reported at its
+    value.
+
+    ## Why it matters
+    Organisations need facts the general format cannot know: who pays,
+    who approved it, which brand sends it. A required field that is
+    missing means nobody can answer for the campaign when a customer
+    complains.
+
+    ## Bad
+    ```yaml
+    # campaign-lint.yaml
+    schema:
+      required: [x-cost-center]
+    ```
+    ```yaml
+    purpose: Tell recent buyers how to get the most from their purchase.
+    ```
+
+    ## Use instead
+    ```yaml
+    # campaign-lint.yaml
+    schema:
+      required: [x-cost-center]
+    ```
+    ```yaml
+    purpose: Tell recent buyers how to get the most from their purchase.
+    x-cost-center: CRM-042
+    ```
+    """
+
+    id = "SPEC005"
+    name = "organisation-schema"
+    severity = Severity.ERROR
+    principle = "Trustworthy files"

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.lint.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.defaults import INTERRUPTIVE
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 from campaign_lint.schemas.types import Duration
 
@@ -151,17 +152,25 @@ class TIM002(CampaignRule):
         """Flag a missing send window, or one outside the channel's allowed hours."""
         channel_policy = ctx.settings.channels.get(campaign.channel)
         allowed = channel_policy.send_window if channel_policy else None
-        if allowed is None:  # only interruptive channels have a default window
-            return
         window = campaign.send_window
-        hours = f"{allowed.start}-{allowed.end}"
         if window is None:
-            yield Violation(
-                f"{campaign.channel} messages need a `send_window` (allowed: {hours} recipient-local time)",
-                ("channel",),
-                hint=f'add `send_window: {{start: "{allowed.start}", end: "{allowed.end}"}}`',
-            )
+            if allowed is not None:
+                yield Violation(
+                    f"{campaign.channel} messages need a `send_window` "
+                    f"(allowed: {allowed.start}-{allowed.end} recipient-local time)",
+                    ("channel",),
+                    hint=f'add `send_window: {{start: "{allowed.start}", end: "{allowed.end}"}}`',
+                )
+            elif campaign.channel in INTERRUPTIVE:  # even when the policy removed the hours
+                yield Violation(
+                    f"{campaign.channel} messages need a `send_window`, so they never arrive at night",
+                    ("channel",),
+                    hint="add `send_window:` with the hours customers may get it, in their local time",
+                )
             return
+        if allowed is None:
+            return
+        hours = f"{allowed.start}-{allowed.end}"
         if window.start >= window.end:
             yield Violation(
                 f"the send window {window.start}-{window.end} runs overnight; "

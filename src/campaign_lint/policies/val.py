@@ -196,7 +196,8 @@ class VAL002(CampaignRule):
             return
         padded = f" {value} "
         phrase = next((p for p in options.company_phrases if f" {_normal(p)} " in padded), None)
-        words = set(value.split())
+        # "you're", "you'll" and "customer's" count as "you" and "customer".
+        words = {part for word in value.split() for part in (word, word.split("'")[0])}
         if phrase and not words.intersection(w.lower() for w in options.customer_words):
             yield Violation(
                 f"`customer_value` speaks of the company's gain (\"{phrase}\"), not the customer's",

@@ -67,4 +67,5 @@ class FileModel(BaseModel):
         extra="forbid",
         frozen=True,
         json_schema_extra=_allow_extensions,
+        populate_by_name=True,
     )

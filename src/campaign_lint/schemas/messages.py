@@ -165,7 +165,7 @@ def _annotation_at(model: type[BaseModel], path: Sequence[str | int]) -> Any:
             current = args[0] if args else None
             continue
         if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(part)
+            field = _field_by_key(current, part)
             current = field.annotation if field else None
         elif typing.get_origin(current) is dict:
             current = typing.get_args(current)[1]
@@ -187,10 +187,18 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
+def _field_by_key(model: type[BaseModel], key: str) -> Any:
+    """The field a YAML key names (the alias when there is one)."""
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == key:
+            return field
+    return None
+
+
 def _fields_at(model: type[BaseModel], path: YamlPath) -> list[str]:
     target = _unwrap(_annotation_at(model, path))
     if isinstance(target, type) and issubclass(target, BaseModel):
-        return list(target.model_fields)
+        return [field.alias or name for name, field in target.model_fields.items()]
     return []
 
 

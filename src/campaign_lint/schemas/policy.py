@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
@@ -51,6 +52,47 @@ class Metrics(FileModel):
     outcome: list[Text] | None = None
 
 
+RuleSetting = RuleSeverity | dict[StrictStr, Any]
+CustomRuleId = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2,6}[0-9]{3}$")]
+
+
+class Override(FileModel):
+    """Rule settings for the campaign files matching ``files`` (gitignore-style globs)."""
+
+    files: Annotated[list[Glob], Field(min_length=1)]
+    rules: dict[StrictStr, RuleSetting]
+
+
+class CustomRule(FileModel):
+    """An organisation rule written as CEL expressions."""
+
+    id: CustomRuleId
+    severity: Severity = Severity.ERROR
+    description: Text
+    when: StrictStr | None = None
+    assert_: Annotated[StrictStr, Field(alias="assert", min_length=1)]
+    message: Text
+    path: StrictStr | None = None
+    hint: Text | None = None
+
+
+class Waiver(FileModel):
+    """A reviewed, expiring exception to one rule for some campaigns."""
+
+    rule: StrictStr
+    campaigns: Annotated[list[Text], Field(min_length=1)]
+    reason: Annotated[StrictStr, Field(min_length=10)]
+    expires: date
+    owner: Text | None = None
+    ticket: Text | None = None
+
+
+class Business(FileModel):
+    """Facts about the business that decide which engagement fits (TRP006)."""
+
+    engagement_fit: Literal["convenience", "fun", "mixed"] | None = None
+
+
 class Policy(FileModel):
     """One policy file, before profiles and defaults are applied."""
 
@@ -64,4 +106,10 @@ class Policy(FileModel):
     events: dict[Text, EventDef] = {}
     segments: Segments = Segments()
     metrics: Metrics = Metrics()
-    rules: dict[StrictStr, RuleSeverity | dict[StrictStr, Any]] = {}
+    rules: dict[StrictStr, RuleSetting] = {}
+    overrides: list[Override] = []
+    custom_rules: list[CustomRule] = []
+    schema_: Annotated[dict[StrictStr, Any] | None, Field(alias="schema")] = None
+    exceptions: list[Waiver] = []
+    unsuppressible: list[StrictStr] = []
+    business: Business = Business()

@@ -12,7 +12,7 @@ FORMATS = ("text", "json")
 class Reporter(Protocol):
     """Renders a report as text."""
 
-    def __call__(self, report: Report, *, color: bool, quiet: bool) -> str:
+    def __call__(self, report: Report, *, color: bool, quiet: bool, show_suppressed: bool) -> str:
         """The whole output for ``report``."""
         ...
 

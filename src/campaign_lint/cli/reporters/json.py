@@ -31,7 +31,7 @@ def finding_object(finding: Finding) -> dict[str, Any]:
     }
 
 
-def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+def render(report: Report, *, color: bool = False, quiet: bool = False, show_suppressed: bool = False) -> str:
     """The whole report as indented JSON with a trailing newline (always complete)."""
     # One finding per line: readable, diffable, and encoded by json's C encoder
     # (``indent=`` would switch to the pure-Python encoder, 10x slower).
@@ -42,11 +42,20 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
         "warnings": report.count(Severity.WARNING),
         "infos": report.count(Severity.INFO),
         "seconds": round(report.seconds, 3),
+        "suppressed": len(report.suppressed),
     }
     findings = ",\n".join(
         "    " + json.dumps(finding_object(finding), ensure_ascii=False) for finding in report.findings
     )
     body = f"[\n{findings}\n  ]" if findings else "[]"
+    extra = ""
+    if show_suppressed:
+        items = ",\n".join(
+            "    " + json.dumps({**finding_object(finding), "reason": reason}, ensure_ascii=False)
+            for finding, reason in report.suppressed
+        )
+        extra = f'  "suppressed": [\n{items}\n  ],\n' if items else '  "suppressed": [],\n'
     return (
-        f'{{\n  "tool": {json.dumps(tool)},\n  "findings": {body},\n  "summary": {json.dumps(summary)}\n}}\n'
+        f'{{\n  "tool": {json.dumps(tool)},\n  "findings": {body},\n{extra}'
+        f'  "summary": {json.dumps(summary)}\n}}\n'
     )

@@ -47,17 +47,24 @@ def summary(report: Report) -> str:
     warnings = report.count(Severity.WARNING)
     infos = report.count(Severity.INFO)
     files = _plural(report.files, "file")
+    silenced = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
     if not report.findings:
-        return f"All clear: no findings in {files} ({report.seconds:.2f}s)."
+        return f"All clear: no findings in {files}{silenced} ({report.seconds:.2f}s)."
     counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {_plural(infos, 'info')}"
-    return f"Found {counts} in {files} ({report.seconds:.2f}s)."
+    return f"Found {counts} in {files}{silenced} ({report.seconds:.2f}s)."
 
 
-def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+def render(report: Report, *, color: bool = False, quiet: bool = False, show_suppressed: bool = False) -> str:
     """The whole report; ``quiet`` leaves out the summary line."""
     blocks = [
         render_finding(finding, report.sources.get(finding.path), color=color) for finding in report.findings
     ]
+    if show_suppressed:
+        blocks += [
+            render_finding(finding, None, color=False).replace(" [", " [suppressed] [", 1)
+            + f"\n  why: {reason}"
+            for finding, reason in report.suppressed
+        ]
     text = "\n\n".join(blocks)
     if not quiet:
         text = f"{text}\n\n{summary(report)}" if text else summary(report)

@@ -1,0 +1,220 @@
+"""Reading policy files: ``extends`` chains, merging, and where every value came from.
+
+A policy is built from layers, base first: the profiles and files it extends
+(each resolved the same way, relative to the file that names it), then its
+own keys. Later layers override earlier ones key by key; the lists
+``custom_rules``, ``exceptions``, ``overrides`` and ``unsuppressible`` are
+concatenated instead, so a team policy adds to the shared one. Every value
+keeps its origin (file, line, column) for error messages and
+``check --show-policy``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from campaign_lint.errors import PolicyError
+from campaign_lint.lint import yamlload
+from campaign_lint.lint.findings import START, Span, YamlPath
+from campaign_lint.policies.profiles import DEFAULT_PROFILE, profiles
+
+CONCATENATED = frozenset({"custom_rules", "exceptions", "overrides", "unsuppressible"})
+_MAX_CHAIN = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a value was written."""
+
+    path: str
+    span: Span
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.span.line}:{self.span.column}"
+
+
+@dataclass(slots=True)
+class Layered:
+    """Merged policy data with the origin of every value and key."""
+
+    data: dict[str, Any] = field(default_factory=dict)
+    values: dict[YamlPath, Origin] = field(default_factory=dict)
+    keys: dict[YamlPath, Origin] = field(default_factory=dict)
+    profile: str = DEFAULT_PROFILE
+    profile_origin: str = "built-in default"
+    files: list[str] = field(default_factory=list)
+
+    def origin(self, path: YamlPath, *, key: bool = False) -> Origin | None:
+        """Origin of ``path`` (or of its nearest parent that has one)."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path:
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+        return self.values.get(())
+
+    def where(self, path: YamlPath, *, key: bool = False) -> str:
+        """``file:line:col`` of ``path`` for messages."""
+        origin = self.origin(path, key=key)
+        return str(origin) if origin else "<policy>"
+
+
+def display(path: Path) -> str:
+    """A policy path as users see it: relative to the working directory when inside it."""
+    relative = os.path.relpath(os.path.abspath(path), os.getcwd())
+    return Path(relative).as_posix() if not relative.startswith("..") else Path(path).resolve().as_posix()
+
+
+def repository_root(path: Path) -> Path:
+    """The folder holding ``.git`` above ``path``, or ``path``'s own folder."""
+    start = path.resolve().parent
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return start
+
+
+def load_policy(path: Path) -> Layered:
+    """Read ``path`` and everything it extends into one layered policy."""
+    return _load(path.resolve(), repository_root(path), ())
+
+
+def _read(path: Path, shown: str) -> yamlload.Document | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PolicyError([f"{shown}: cannot read the policy file ({exc.strerror})"]) from None
+    try:
+        document = yamlload.load(yamlload.decode(raw))
+    except yamlload.YamlProblem as problem:
+        if problem.message == "the file is empty":
+            return None
+        span = problem.span
+        raise PolicyError([f"{shown}:{span.line}:{span.column}: {problem.message}"]) from None
+    if not isinstance(document.data, dict):
+        raise PolicyError([f"{shown}:1:1: a policy file must be a mapping of settings (`key: value`)"])
+    return document
+
+
+def _load(path: Path, root: Path, chain: tuple[Path, ...]) -> Layered:
+    shown = display(path)
+    document = _read(path, shown)
+    own = _own_layer(document, shown)
+    merged = Layered(files=[shown])
+    extends = own.data.pop("extends", None)
+    entries = [extends] if isinstance(extends, str) else extends if isinstance(extends, list) else []
+    if extends is not None and not entries:
+        raise PolicyError(
+            [f"{own.where(('extends',))}: `extends` takes a profile name, a path or a list of them"]
+        )
+    for index, entry in enumerate(entries):
+        at: YamlPath = ("extends",) if isinstance(extends, str) else ("extends", index)
+        where = own.where(at)
+        if not isinstance(entry, str) or not entry:
+            raise PolicyError([f"{where}: each `extends` entry is a profile name or a path"])
+        if entry in profiles():
+            merged.profile, merged.profile_origin = entry, where
+            continue
+        if not entry.endswith((".yaml", ".yml")) and "/" not in entry:
+            names = ", ".join(profiles())
+            raise PolicyError([f"{where}: `{entry}` is not a profile ({names}) or a path to a .yaml file"])
+        target = (path.parent / entry).resolve()
+        if not _inside(target, root):
+            raise PolicyError([f"{where}: `{entry}` is outside the repository ({root}); copy the file in"])
+        if target == path or target in chain:
+            loop = " -> ".join(display(p) for p in (*chain, path, target))
+            raise PolicyError([f"{where}: `extends` makes a cycle: {loop}"])
+        if len(chain) >= _MAX_CHAIN:
+            raise PolicyError([f"{where}: `extends` chains deeper than {_MAX_CHAIN} files"])
+        if not target.is_file():
+            raise PolicyError([f"{where}: `{entry}` does not exist (looked for {display(target)})"])
+        base = _load(target, root, (*chain, path))
+        merged = _merge(merged, base)
+    return _merge(merged, own)
+
+
+def _inside(target: Path, root: Path) -> bool:
+    try:
+        target.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _own_layer(document: yamlload.Document | None, shown: str) -> Layered:
+    layer = Layered(files=[shown])
+    if document is None:
+        return layer
+    layer.data = dict(document.data)
+    layer.values = {p: Origin(shown, document.span(p)) for p in document.values}
+    layer.keys = {p: Origin(shown, document.span(p, key=True)) for p in document.keys}
+    layer.values.setdefault((), Origin(shown, START))
+    return layer
+
+
+def _merge(base: Layered, top: Layered) -> Layered:
+    """``top`` laid over ``base`` (see the module docstring for the rules)."""
+    result = Layered(
+        data=dict(base.data),
+        values=dict(base.values),
+        keys=dict(base.keys),
+        profile=base.profile,
+        profile_origin=base.profile_origin,
+        files=[*base.files, *(f for f in top.files if f not in base.files)],
+    )
+    if top.profile_origin != "built-in default":
+        result.profile, result.profile_origin = top.profile, top.profile_origin
+    _merge_mapping(result, base.data, top, (), top.data)
+    if () in top.values:
+        result.values.setdefault((), top.values[()])
+    return result
+
+
+def _merge_mapping(
+    result: Layered, base: dict[str, Any], top: Layered, path: YamlPath, data: dict[str, Any]
+) -> None:
+    target = _lookup(result.data, path)
+    for key, value in data.items():
+        child = (*path, key)
+        previous = base.get(key) if isinstance(base, dict) else None
+        if not path and key in CONCATENATED and isinstance(previous, list) and isinstance(value, list):
+            target[key] = [*previous, *value]
+            _copy(top, child, result, child, shift=len(previous))
+        elif isinstance(value, dict) and isinstance(previous, dict):
+            target[key] = dict(previous)
+            result.keys[child] = top.keys.get(child, result.keys.get(child, Origin("?", START)))
+            _merge_mapping(result, previous, top, child, value)
+        else:
+            _drop(result, child)
+            target[key] = value
+            _copy(top, child, result, child)
+
+
+def _lookup(data: dict[str, Any], path: YamlPath) -> dict[str, Any]:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return data
+
+
+def _drop(layer: Layered, path: YamlPath) -> None:
+    size = len(path)
+    for table in (layer.values, layer.keys):
+        for key in [k for k in table if k[:size] == path]:
+            del table[key]
+
+
+def _copy(source: Layered, path: YamlPath, target: Layered, to: YamlPath, shift: int = 0) -> None:
+    """Copy origins under ``path``; list items move by ``shift`` (concatenation)."""
+    size = len(path)
+    for table, into in ((source.values, target.values), (source.keys, target.keys)):
+        for key, origin in table.items():
+            if key[:size] != path:
+                continue
+            rest = key[size:]
+            if shift and rest and isinstance(rest[0], int):
+                rest = (rest[0] + shift, *rest[1:])
+            into[(*to, *rest)] = origin
