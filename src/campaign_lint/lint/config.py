@@ -81,7 +81,7 @@ class Settings:
     unsuppressible: frozenset[str] = frozenset()
     business: Business = field(default_factory=Business)
     today: date = field(default_factory=date.today)
-    policy: Policy = field(default_factory=Policy)
+    policy: Policy = field(default_factory=Policy.model_construct)
     layered: Layered | None = None
 
     def fulfilment_events(self) -> frozenset[str]:
@@ -130,7 +130,7 @@ def load_settings(
         raise UsageError(f"{config}: policy file not found")
     path = config if config is not None else find_policy(start)
     layered = load_policy(path) if path else Layered()
-    policy = _validate(layered)
+    policy = _validate(layered) if path else Policy.model_construct()
     profile = profiles()[layered.profile]
     custom_ids = _check_custom_ids(policy, layered)
     known = frozenset(RULES_BY_ID) | custom_ids

@@ -12,9 +12,12 @@ import fnmatch
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from campaign_lint.lint.findings import Finding, Severity, Span
-from campaign_lint.schemas.policy import Waiver
+
+if TYPE_CHECKING:
+    from campaign_lint.schemas.policy import Waiver
 
 WARN_DAYS = 14
 

@@ -68,4 +68,7 @@ class FileModel(BaseModel):
         frozen=True,
         json_schema_extra=_allow_extensions,
         populate_by_name=True,
+        # Build validators on first use: a run without a policy file never
+        # builds the policy models (start-up matters in pre-commit).
+        defer_build=True,
     )
