@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from campaign_lint.lint.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
-from campaign_lint.schemas.campaign import Campaign, Consent, Unsubscribe
+from campaign_lint.schemas.campaign import Campaign, CampaignType, Consent, Unsubscribe
 
 PRINCIPLE = "P4 Customers define the engagement"
 
@@ -19,7 +19,8 @@ class CON001(CampaignRule):
     needs: by default sms, voice and whatsapp need `express_written`; email
     needs `opt_in` or `soft_opt_in`; push and in_app need `opt_in`. The
     policy's `channels` settings change these lists. Transactional service
-    messages are exempt.
+    messages are exempt, unless they carry an offer (an incentive or
+    urgency): that makes them marketing, and this rule says so.
 
     ## Why it matters
     Customers, not companies, decide how they want to hear from a brand.
@@ -51,6 +52,18 @@ class CON001(CampaignRule):
 
     def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
         """Flag a consent basis the channel's policy does not accept."""
+        if campaign.type is CampaignType.TRANSACTIONAL and campaign.promotes:
+            content = campaign.content
+            what = (
+                "content.incentive"
+                if content is not None and content.incentive is not None
+                else "content.urgency"
+            )
+            yield Violation(
+                f"this transactional message carries an offer (`{what}`), which makes it marketing",
+                tuple(what.split(".")),
+                hint="keep receipts and delivery notices free of offers, or make it a marketing campaign with consent",
+            )
         policy = ctx.settings.channels.get(campaign.channel)
         allowed = policy.consent if policy else None
         if campaign.transactional or not allowed:
@@ -123,4 +136,136 @@ class CON002(CampaignRule):
                 f"`unsubscribe: {actual}` is not enough for marketing {campaign.channel}; use `{required}`",
                 ("content", "unsubscribe"),
                 hint=f"set `unsubscribe: {required}`",
+            )
+
+
+class CON003(CampaignRule):
+    """Soft opt-in is used where it does not apply.
+
+    ## What it checks
+    `audience.consent: soft_opt_in` on a campaign of `type: acquisition`,
+    or one whose `content.products` is `unrelated` to what the customers
+    bought.
+
+    ## Why it matters
+    The soft opt-in lets you email existing customers about products like
+    the ones they bought, because they can expect it. It does not cover
+    new prospects or unrelated products (UK PECR). Stretching it turns an
+    expected message into spam from the customer's point of view.
+
+    ## Bad
+    ```yaml
+    audience: {segment: recent_buyers, consent: soft_opt_in}
+    content: {unsubscribe: one_click, products: unrelated}
+    ```
+
+    ## Use instead
+    ```yaml
+    audience: {segment: recent_buyers, consent: soft_opt_in}
+    content: {unsubscribe: one_click, products: similar}
+    ```
+    """
+
+    id = "CON003"
+    name = "soft-opt-in-stretched"
+    severity = Severity.WARNING
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag soft opt-in for acquisition or unrelated products."""
+        if campaign.transactional or campaign.audience is None:
+            return
+        if campaign.audience.consent is not Consent.SOFT_OPT_IN:
+            return
+        if campaign.type is CampaignType.ACQUISITION:
+            yield Violation(
+                "soft opt-in only covers existing customers, not an acquisition campaign",
+                ("audience", "consent"),
+                hint="send acquisition campaigns only to people who opted in (`consent: opt_in`)",
+            )
+        elif campaign.content is not None and campaign.content.products == "unrelated":
+            yield Violation(
+                "soft opt-in only covers products similar to what the customer bought",
+                ("content", "products"),
+                hint="promote similar products, or send only to customers who opted in",
+            )
+
+
+_EU = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "HR",
+        "CY",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IE",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "IS",
+        "LI",
+        "NO",
+    ]
+)
+
+
+class CON004(CampaignRule):
+    """An EU campaign does not tell customers they can object.
+
+    ## What it checks
+    Marketing campaigns whose `audience.regions` include an EU or EEA
+    country need `content.right_to_object_notice: true`: the message tells
+    a first-time recipient they can object to marketing at any time.
+
+    ## Why it matters
+    In the EU, customers have the right to object to direct marketing at
+    any time, and must be told so at the latest at the first contact
+    (GDPR Art. 21). Saying it plainly is also the clearest sign that the
+    customer, not the company, decides.
+
+    ## Bad
+    ```yaml
+    audience: {segment: recent_buyers, consent: opt_in, regions: [DE, FR]}
+    ```
+
+    ## Use instead
+    ```yaml
+    audience: {segment: recent_buyers, consent: opt_in, regions: [DE, FR]}
+    content: {unsubscribe: one_click, right_to_object_notice: true}
+    ```
+    """
+
+    id = "CON004"
+    name = "no-right-to-object-notice"
+    severity = Severity.WARNING
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag EU campaigns without the objection notice."""
+        if campaign.transactional or campaign.audience is None:
+            return
+        eu = [region for region in campaign.audience.regions if region.split("-")[0] in _EU]
+        if eu and not (campaign.content and campaign.content.right_to_object_notice):
+            yield Violation(
+                f"recipients in {', '.join(eu)} must be told they can object to marketing",
+                ("audience", "regions"),
+                hint="say so in the message and set `right_to_object_notice: true` under `content:`",
             )

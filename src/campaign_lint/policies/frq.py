@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from fractions import Fraction
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.lint.findings import Severity, Violation
 from campaign_lint.policies.base import (
@@ -385,3 +388,158 @@ class FRQ003(PortfolioRule):
                 for record, count in counted
             ),
         )
+
+
+class FRQ004Options(BaseModel):
+    """Options of FRQ004."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_per_day: int = Field(
+        default=3, ge=1, description="Most texts or calls on one subject per 24 hours (FTSA)."
+    )
+
+
+_DAY_SECONDS = 86400
+
+
+def _burst(campaign: Campaign) -> int:
+    """Most messages of one campaign within any 24 hours (caps count in full)."""
+    frequency = campaign.frequency
+    if frequency is None:
+        return 1
+    return frequency.max * max(1, -(-_DAY_SECONDS // frequency.per.seconds))
+
+
+def _schedule_groups(records: Sequence[CampaignRecord]) -> list[list[CampaignRecord]]:
+    """Scheduled campaigns whose date ranges overlap, as connected groups (sorted sweep)."""
+    spans = []
+    for record in records:
+        schedule = record.campaign.trigger.schedule if record.campaign.trigger else None
+        if schedule is not None:
+            start = _day(schedule.start)
+            end = _day(schedule.end) if schedule.end is not None else date.max
+            spans.append((start, end, record))
+    spans.sort(key=lambda item: (item[0], item[2].path))
+    groups: list[list[CampaignRecord]] = []
+    reach = date.min
+    for start, end, record in spans:
+        if groups and start <= reach:
+            groups[-1].append(record)
+            reach = max(reach, end)
+        else:
+            groups.append([record])
+            reach = end
+    return groups
+
+
+def _day(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+class FRQ004(PortfolioRule):
+    """Texts or calls on one subject can reach a customer more than 3 times a day.
+
+    ## What it checks
+    sms and voice campaigns that start from the same `trigger.event`, or
+    whose schedules overlap, added up: how many messages one customer can
+    get within 24 hours, counting each campaign's cap in full. More than
+    `max_per_day` (3) is reported once per group, listing every campaign.
+
+    ## Why it matters
+    Three texts about the same order in one day is already a lot; more is
+    harassment. Florida and Maryland limit telephone solicitation to 3
+    messages on the same subject per 24 hours (FTSA).
+
+    ## Bad
+    ```yaml
+    # campaign-lint.yaml
+    channels: {sms: {cap: {max: 6, per: 7d}}}
+    ```
+    ```yaml
+    id: cart-text
+    channel: sms
+    audience: {segment: recent_buyers, consent: express_written}
+    content: {unsubscribe: keyword}
+    send_window: {start: "09:00", end: "19:00"}
+    trigger: {event: cart.abandoned, delay: 1h, stop_when: [order.placed]}
+    frequency: {max: 2, per: 7d}
+    ```
+    ```yaml
+    id: cart-text-discount
+    channel: sms
+    audience: {segment: recent_buyers, consent: express_written}
+    content: {unsubscribe: keyword}
+    send_window: {start: "09:00", end: "19:00"}
+    trigger: {event: cart.abandoned, delay: 6h, stop_when: [order.placed]}
+    frequency: {max: 2, per: 7d}
+    ```
+
+    ## Use instead
+    ```yaml
+    # campaign-lint.yaml
+    channels: {sms: {cap: {max: 6, per: 7d}}}
+    ```
+    ```yaml
+    id: cart-text
+    channel: sms
+    audience: {segment: recent_buyers, consent: express_written}
+    content: {unsubscribe: keyword}
+    send_window: {start: "09:00", end: "19:00"}
+    trigger: {event: cart.abandoned, delay: 1h, stop_when: [order.placed]}
+    frequency: {max: 2, per: 7d}
+    ```
+    ```yaml
+    id: cart-text-discount
+    channel: sms
+    audience: {segment: recent_buyers, consent: express_written}
+    content: {unsubscribe: keyword}
+    send_window: {start: "09:00", end: "19:00"}
+    trigger: {event: cart.abandoned, delay: 6h, stop_when: [order.placed]}
+    frequency: {max: 1, per: 7d}
+    ```
+
+    ## Options
+    - `max_per_day`: most messages on one subject in 24 hours (default 3).
+    """
+
+    id = "FRQ004"
+    name = "texts-same-day"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+    options = FRQ004Options
+
+    def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
+        """Add up sms/voice campaigns per trigger event and per overlapping schedule."""
+        options = ctx.options
+        assert isinstance(options, FRQ004Options)
+        texts = [
+            r
+            for r in records
+            if r.campaign.channel in (Channel.SMS, Channel.VOICE) and not r.campaign.transactional
+        ]
+        by_event: dict[str, list[CampaignRecord]] = defaultdict(list)
+        for record in texts:
+            trigger = record.campaign.trigger
+            if trigger is not None and trigger.event is not None:
+                by_event[trigger.event].append(record)
+        groups = [(f"`{event}`", by_event[event]) for event in sorted(by_event)]
+        groups += [("overlapping schedules", group) for group in _schedule_groups(texts)]
+        for subject, group in groups:
+            total = sum(_burst(record.campaign) for record in group)
+            if total <= options.max_per_day:
+                continue
+            yield PortfolioViolation(
+                Pointer(group[0], ("trigger",)),
+                f"{len(group)} text/voice campaign{'s' if len(group) != 1 else ''} on {subject} can reach "
+                f"one customer {total} times in 24 hours; at most {options.max_per_day} are allowed",
+                hint="merge them into one message, or cap each so the total stays within the limit",
+                related=tuple(
+                    Pointer(
+                        r,
+                        ("frequency",) if r.campaign.frequency else ("trigger",),
+                        f"`{r.campaign.id}`: up to {_burst(r.campaign)} in 24 hours",
+                    )
+                    for r in group
+                ),
+            )

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from campaign_lint.lint.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
-from campaign_lint.schemas.campaign import Campaign
+from campaign_lint.schemas.campaign import Campaign, CampaignType
+
+PRINCIPLE = "P7 Effectiveness, not activity"
 
 
 class MET002(CampaignRule):
@@ -53,3 +57,173 @@ class MET002(CampaignRule):
                 ("success_metrics",),
                 hint="add an outcome metric such as repeat_purchase_rate, retention_rate or problems_resolved",
             )
+
+
+class MET001(CampaignRule):
+    """The campaign does not say how its success is measured.
+
+    ## What it checks
+    Marketing campaigns need `success_metrics`. Transactional service
+    messages are exempt.
+
+    ## Why it matters
+    A campaign nobody measures can never be shown to help customers, so it
+    can never be stopped for not helping them either. Writing down the
+    outcome you expect is how a team learns which campaigns to keep.
+
+    ## Bad
+    ```yaml
+    success_metrics: []
+    ```
+
+    ## Use instead
+    ```yaml
+    success_metrics: [repeat_purchase_rate]
+    ```
+    """
+
+    id = "MET001"
+    name = "no-success-metric"
+    severity = Severity.WARNING
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag marketing campaigns without success metrics."""
+        if not campaign.transactional and not campaign.success_metrics:
+            yield Violation(
+                "the campaign does not say how its success is measured",
+                ("success_metrics",),
+                hint="add `success_metrics:` with an outcome, like [repeat_purchase_rate, problems_resolved]",
+            )
+
+
+class MET003Options(BaseModel):
+    """Options of MET003."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    long_term_metrics: list[str] = Field(
+        default=[
+            "retention_rate",
+            "repeat_purchase_rate",
+            "customer_lifetime_value",
+            "lifetime_value",
+            "churn_rate",
+            "net_revenue_retention",
+        ],
+        description="Metrics that judge a campaign over the long term.",
+    )
+
+
+class MET003(CampaignRule):
+    """An acquisition or promotion is judged only in the short term.
+
+    ## What it checks
+    `acquisition` and `promotional` campaigns need at least one long-term
+    metric in `success_metrics` (retention, repeat purchase, lifetime
+    value; the list is an option).
+
+    ## Why it matters
+    A discount that wins a sale today can teach customers to wait for the
+    next discount, and an acquisition campaign can fill the list with
+    people who never buy again. Judging conversions over the long term
+    shows whether the campaign built a relationship or just borrowed
+    demand.
+
+    ## Bad
+    ```yaml
+    type: promotional
+    success_metrics: [incremental_conversions]
+    ```
+
+    ## Use instead
+    ```yaml
+    type: promotional
+    success_metrics: [incremental_conversions, repeat_purchase_rate]
+    ```
+
+    ## Options
+    - `long_term_metrics`: metrics that count as long-term.
+    """
+
+    id = "MET003"
+    name = "short-term-only"
+    severity = Severity.INFO
+    principle = PRINCIPLE
+    options = MET003Options
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag acquisition/promotional campaigns without a long-term metric."""
+        options = ctx.options
+        assert isinstance(options, MET003Options)
+        if (
+            campaign.type not in (CampaignType.ACQUISITION, CampaignType.PROMOTIONAL)
+            or not campaign.success_metrics
+        ):
+            return
+        if not set(campaign.success_metrics) & set(options.long_term_metrics):
+            yield Violation(
+                f"this {campaign.type} campaign is judged only in the short term",
+                ("success_metrics",),
+                hint="add a long-term metric such as repeat_purchase_rate or retention_rate",
+            )
+
+
+class MET004Options(BaseModel):
+    """Options of MET004."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    large_segments: list[str] = Field(
+        default=["all"], description="Segments large enough that a holdout is expected."
+    )
+
+
+class MET004(CampaignRule):
+    """A large-audience campaign has no holdout group.
+
+    ## What it checks
+    Marketing campaigns to segment `all` (or a segment listed in the
+    `large_segments` option) need a `holdout`: a share of the audience that
+    does not get the message, so the campaign's real effect can be
+    measured.
+
+    ## Why it matters
+    Customers who buy after a big campaign might have bought anyway.
+    Without a holdout, the campaign takes credit for them, and the company
+    keeps sending messages that change nothing for anyone. A holdout
+    measures the lift: what the campaign actually changed.
+
+    ## Bad
+    ```yaml
+    audience: {segment: all, consent: opt_in, exclude: [unsubscribed]}
+    ```
+
+    ## Use instead
+    ```yaml
+    audience: {segment: all, consent: opt_in, exclude: [unsubscribed]}
+    holdout: 10%
+    ```
+
+    ## Options
+    - `large_segments`: segments that need a holdout (default `[all]`).
+    """
+
+    id = "MET004"
+    name = "no-holdout"
+    severity = Severity.INFO
+    principle = PRINCIPLE
+    options = MET004Options
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag large-audience campaigns without a holdout."""
+        options = ctx.options
+        assert isinstance(options, MET004Options)
+        segment = campaign.audience.segment if campaign.audience else None
+        if campaign.transactional or campaign.holdout is not None or segment not in options.large_segments:
+            return
+        yield Violation(
+            f"a campaign to `{segment}` has no holdout, so its real effect cannot be measured",
+            ("audience", "segment"),
+            hint="hold back a share of the audience, like `holdout: 10%`",
+        )

@@ -34,6 +34,7 @@ class POL001(PolicyRule):
     ```
     ```yaml
     audience: {segment: all, consent: opt_in}
+    holdout: 10%
     ```
 
     ## Use instead
@@ -47,6 +48,7 @@ class POL001(PolicyRule):
     ```
     ```yaml
     audience: {segment: all, consent: opt_in}
+    holdout: 10%
     ```
     """
 
@@ -113,11 +115,13 @@ class POL003(PolicyRule):
     ## Bad
     ```yaml
     audience: {segment: all, consent: opt_in}  # campaign-lint: disable=AUD001
+    holdout: 10%
     ```
 
     ## Use instead
     ```yaml
     audience: {segment: all, consent: opt_in}  # campaign-lint: disable=AUD001 -- store closure notice, everyone must know (MKT-9)
+    holdout: 10%
     ```
     """
 

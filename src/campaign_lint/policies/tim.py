@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaign_lint.lint.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
-from campaign_lint.schemas.campaign import Campaign, CampaignType
+from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
 from campaign_lint.schemas.types import Duration
 
 
@@ -190,4 +190,103 @@ class TIM002(CampaignRule):
                 f"sending until {window.end} is too late for {campaign.channel}; allowed until {allowed.end}",
                 ("send_window", "end"),
                 hint=f'set `end: "{allowed.end}"` or earlier',
+            )
+
+
+_PURCHASE_FLOW = frozenset({Placement.CHECKOUT, Placement.CART})
+
+
+class TIM003(CampaignRule):
+    """A promotion interrupts the checkout or the cart.
+
+    ## What it checks
+    Marketing campaigns on `in_app` or `web` placed in `checkout` or `cart`.
+    Transactional service messages (a delivery-date note) are exempt.
+
+    ## Why it matters
+    A customer in the checkout has decided; a pop-up for another offer
+    only stands between them and the purchase. Customers who want a fast,
+    convenient purchase are hurt by anything that distracts from it, and
+    abandoned carts are the result.
+
+    ## Bad
+    ```yaml
+    channel: web
+    placement: checkout
+    ```
+
+    ## Use instead
+    ```yaml
+    channel: web
+    placement: post_purchase
+    ```
+    """
+
+    id = "TIM003"
+    name = "interrupts-purchase"
+    severity = Severity.ERROR
+    principle = "P6 Engagement must fit the business and the moment"
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag marketing placed inside the purchase flow."""
+        if campaign.transactional or campaign.channel not in (Channel.IN_APP, Channel.WEB):
+            return
+        if campaign.placement in _PURCHASE_FLOW:
+            yield Violation(
+                f"a {campaign.type} message in the {campaign.placement} interrupts the purchase",
+                ("placement",),
+                hint="show it after the purchase (`placement: post_purchase`) or on the home or account page",
+            )
+
+
+class TIM004(CampaignRule):
+    """A reminder keeps going after the customer has acted or said no.
+
+    ## What it checks
+    Campaigns that send more than once to a customer (`frequency.max`
+    above 1, or a schedule with `every`) need `trigger.stop_when`: the
+    events that end it for that customer (they bought, they declined, they
+    reviewed). Transactional service messages are exempt.
+
+    ## Why it matters
+    Being reminded to review a product you already reviewed, or to finish
+    a purchase you already made, tells customers nobody is listening. The
+    EU Digital Services Act forbids repeating a request after the user has
+    already made a choice.
+
+    ## Bad
+    ```yaml
+    trigger:
+      event: cart.abandoned
+      delay: 2h
+    frequency: {max: 2, per: 7d}
+    ```
+
+    ## Use instead
+    ```yaml
+    trigger:
+      event: cart.abandoned
+      delay: 2h
+      stop_when: [order.placed, cart.emptied]
+    frequency: {max: 2, per: 7d}
+    ```
+    """
+
+    id = "TIM004"
+    name = "reminder-without-stop"
+    severity = Severity.WARNING
+    principle = "P4 Customers define the engagement"
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag repeating campaigns without ``stop_when``."""
+        trigger = campaign.trigger
+        if campaign.transactional or trigger is None or trigger.stop_when:
+            return
+        repeats = campaign.frequency is not None and campaign.frequency.max > 1
+        scheduled = trigger.schedule is not None and trigger.schedule.every is not None
+        if repeats or scheduled:
+            yield Violation(
+                "this campaign repeats but never stops for a customer who acted or declined",
+                ("trigger",),
+                hint="add `stop_when:` under `trigger:` with the events that end it, like [order.placed, unsubscribed]",
             )

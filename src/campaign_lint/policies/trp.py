@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from campaign_lint.lint.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
-from campaign_lint.schemas.campaign import Campaign
+from campaign_lint.schemas.campaign import Campaign, Placement
 
 PRINCIPLE = "P5 No traps"
 
@@ -119,4 +121,235 @@ class TRP003(CampaignRule):
                 f"the {urgency.kind} ends at {urgency.ends_at}, after the campaign itself ends ({schedule.end})",
                 ("content", "urgency", "ends_at"),
                 hint="end the countdown when the offer really ends",
+            )
+
+
+class TRP001(CampaignRule):
+    """Loyalty points are lost when a customer leaves, or expire without warning.
+
+    ## What it checks
+    In `loyalty`: `on_exit: forfeit` (points taken away when the customer
+    leaves), or `points_expire_after` with no `expiry_notice_days` (points
+    vanish without notice).
+
+    ## Why it matters
+    A programme that punishes leaving keeps customers through fear of loss,
+    not loyalty, and they resent it. Points that silently expire are a
+    broken promise. Let customers keep what they earned, and warn them in
+    good time before anything expires.
+
+    ## Bad
+    ```yaml
+    type: loyalty
+    loyalty: {points_expire_after: 12mo, on_exit: forfeit}
+    ```
+
+    ## Use instead
+    ```yaml
+    type: loyalty
+    loyalty: {points_expire_after: 12mo, expiry_notice_days: [30, 3], on_exit: keep}
+    ```
+    """
+
+    id = "TRP001"
+    name = "punishes-leaving"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag forfeiture on exit and silent expiry."""
+        loyalty = campaign.loyalty
+        if loyalty is None:
+            return
+        if loyalty.on_exit == "forfeit":
+            yield Violation(
+                "customers lose their points when they leave",
+                ("loyalty", "on_exit"),
+                hint="let them keep (or cash out) what they earned: `on_exit: keep`",
+            )
+        if loyalty.points_expire_after is not None and not loyalty.expiry_notice_days:
+            yield Violation(
+                f"points expire after {loyalty.points_expire_after.words()} with no warning to the customer",
+                ("loyalty", "points_expire_after"),
+                hint="warn before they expire, for example `expiry_notice_days: [30, 3]`",
+            )
+
+
+class TRP004Options(BaseModel):
+    """Options of TRP004."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    shaming_phrases: list[str] = Field(
+        default=[
+            "i hate",
+            "i don't want",
+            "i do not want",
+            "i don't like",
+            "i don't care",
+            "i prefer paying",
+            "i like paying",
+            "rather pay",
+            "full price",
+            "i'm not interested in saving",
+            "i'd rather miss",
+            "miss out",
+            "i'm fine without",
+            "no, i'm",
+        ],
+        description="Phrases that make declining sound foolish (matched case-insensitively).",
+    )
+
+
+class TRP004(CampaignRule):
+    """The "no thanks" button shames the customer.
+
+    ## What it checks
+    `content.decline_label` against a list of shaming phrases ("No thanks,
+    I hate saving money", "I'd rather pay full price"). The list is an
+    option.
+
+    ## Why it matters
+    Confirmshaming makes saying no feel foolish so that fewer people do.
+    It is a dark pattern regulators name, and it costs trust: the customer
+    who clicked "No" remembers how it felt. A plain "No thanks" respects
+    their choice.
+
+    ## Bad
+    ```yaml
+    content: {unsubscribe: one_click, decline_label: "No thanks, I hate saving money"}
+    ```
+
+    ## Use instead
+    ```yaml
+    content: {unsubscribe: one_click, decline_label: "No thanks"}
+    ```
+
+    ## Options
+    - `shaming_phrases`: phrases that make declining sound foolish.
+    """
+
+    id = "TRP004"
+    name = "shaming-decline"
+    severity = Severity.WARNING
+    principle = PRINCIPLE
+    options = TRP004Options
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag decline labels with shaming phrases."""
+        options = ctx.options
+        assert isinstance(options, TRP004Options)
+        label = campaign.content.decline_label if campaign.content else None
+        if not label:
+            return
+        lowered = label.lower().replace("\u2019", "'")
+        phrase = next((p for p in options.shaming_phrases if p.lower() in lowered), None)
+        if phrase:
+            yield Violation(
+                f'the decline label "{label}" shames customers who say no',
+                ("content", "decline_label"),
+                hint='use a plain label such as "No thanks"',
+            )
+
+
+class TRP005(CampaignRule):
+    """An incentive is given only for a positive review.
+
+    ## What it checks
+    `content.incentive.conditional_on: positive_review`: a reward for
+    reviews that are favourable (review gating).
+
+    ## Why it matters
+    Paying for good reviews, or asking only happy customers, misleads
+    every other shopper who reads them. The FTC's rule on consumer reviews
+    (16 CFR 465, 2024) bans incentives conditioned on the sentiment of a
+    review. Thank every reviewer alike, or not at all.
+
+    ## Bad
+    ```yaml
+    content:
+      unsubscribe: one_click
+      incentive: {kind: discount, conditional_on: positive_review}
+    ```
+
+    ## Use instead
+    ```yaml
+    content:
+      unsubscribe: one_click
+      incentive: {kind: discount, conditional_on: none}
+    ```
+    """
+
+    id = "TRP005"
+    name = "review-gating"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag incentives conditional on a positive review."""
+        incentive = campaign.content.incentive if campaign.content else None
+        if incentive is not None and incentive.conditional_on == "positive_review":
+            yield Violation(
+                "the incentive is only for positive reviews (review gating)",
+                ("content", "incentive", "conditional_on"),
+                hint="offer it for any honest review (`conditional_on: none`), or drop it",
+            )
+
+
+class TRP006(CampaignRule):
+    """A game appears where customers came to buy, not to play.
+
+    ## What it checks
+    `content.gamification: true` in a campaign placed in `checkout` or
+    `cart`, or in any campaign when the policy says the business is about
+    convenience (`business: {engagement_fit: convenience}`).
+
+    ## Why it matters
+    Spin-the-wheel and streaks delight customers who come for fun. For
+    customers who want a quick, convenient purchase they are a hurdle and
+    a distraction. Engagement has to fit the business and the moment.
+
+    ## Bad
+    ```yaml
+    # campaign-lint.yaml
+    business: {engagement_fit: convenience}
+    ```
+    ```yaml
+    channel: web
+    placement: home
+    content: {gamification: true}
+    ```
+
+    ## Use instead
+    ```yaml
+    # campaign-lint.yaml
+    business: {engagement_fit: convenience}
+    ```
+    ```yaml
+    channel: web
+    placement: home
+    content: {gamification: false}
+    ```
+    """
+
+    id = "TRP006"
+    name = "game-in-the-way"
+    severity = Severity.WARNING
+    principle = "P6 Engagement must fit the business and the moment"
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag gamification in the purchase flow or in a convenience business."""
+        if campaign.content is None or not campaign.content.gamification:
+            return
+        if campaign.placement in (Placement.CHECKOUT, Placement.CART):
+            yield Violation(
+                f"a game in the {campaign.placement} stands between the customer and the purchase",
+                ("content", "gamification"),
+                hint="move it out of the purchase flow, or drop it",
+            )
+        elif ctx.settings.business.engagement_fit == "convenience":
+            yield Violation(
+                "the policy says customers come for convenience; a game gets in their way",
+                ("content", "gamification"),
+                hint="make the useful thing faster instead (`gamification: false`)",
             )

@@ -204,3 +204,48 @@ class VAL002(CampaignRule):
                 ("customer_value",),
                 hint="say what the customer gets, for example what they save, learn or can do",
             )
+
+
+class VAL003(CampaignRule):
+    """Contact or personal data is asked for without saying why.
+
+    ## What it checks
+    Every `data_collection` item needs a `purpose`: why the data is needed
+    and what the customer gets for it.
+
+    ## Why it matters
+    Customers give a phone number gladly when they know it brings a text
+    when their repair is ready, and reluctantly when it just "completes the
+    profile". GDPR requires data to be collected for a stated purpose and
+    no more than needed (Art. 5(1)(b,c)).
+
+    ## Bad
+    ```yaml
+    data_collection:
+      - field: phone
+    ```
+
+    ## Use instead
+    ```yaml
+    data_collection:
+      - field: phone
+        purpose: We text you when your repair is ready to collect.
+    ```
+    """
+
+    id = "VAL003"
+    name = "data-without-purpose"
+    severity = Severity.ERROR
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+        """Flag data collection items without a purpose."""
+        for index, item in enumerate(campaign.data_collection):
+            if item.purpose is None or not item.purpose.strip():
+                yield Violation(
+                    f"the campaign asks for `{item.field}` without saying why or what the customer gets for it",
+                    ("data_collection", index, "purpose")
+                    if item.purpose is not None
+                    else ("data_collection", index),
+                    hint="add `purpose:` in the customer's words, or stop asking for it",
+                )

@@ -143,6 +143,10 @@ class Content(FileModel):
     decline_label: Text | None = None
     incentive: Incentive | None = None
     gamification: StrictBool = False
+    # What the message promotes, relative to what the customer bought (CON003).
+    products: Literal["similar", "unrelated"] | None = None
+    # The message tells a first-time recipient they may object to marketing (CON004).
+    right_to_object_notice: StrictBool = False
 
 
 class DataItem(FileModel):
@@ -186,8 +190,22 @@ class Campaign(FileModel):
 
     @property
     def transactional(self) -> bool:
-        """Service messages (receipts, delivery notices) are not marketing."""
-        return self.type is CampaignType.TRANSACTIONAL
+        """Service messages (receipts, delivery notices) are not marketing.
+
+        A "transactional" message that carries an offer, an incentive or
+        urgency is marketing, and the marketing rules apply to it.
+        """
+        return self.type is CampaignType.TRANSACTIONAL and not self.promotes
+
+    @property
+    def promotes(self) -> bool:
+        """Carries an incentive or urgency (an offer)."""
+        content = self.content
+        if content is None:
+            return False
+        return content.incentive is not None or (
+            content.urgency is not None and content.urgency.kind != "none"
+        )
 
     @property
     def recurring(self) -> bool:
