@@ -15,11 +15,14 @@ Each case file::
           - {file: review.yaml, line: 10, column: 10, message: "only 1 day"}  # message: substring
 
 ``campaign:`` may replace ``files:`` for a single file named ``campaign.yaml``.
+``today: 2026-11-22`` fixes the date exceptions are judged by (that is also
+the default). Findings in the policy file have ``file: campaign-lint.yaml``.
 Run one rule's cases with ``pytest -k TIM001``.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +51,14 @@ CASES = _load_cases()
 @pytest.mark.parametrize(("rule", "case"), CASES)
 def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     files = case.get("files") or {"campaign.yaml": case["campaign"]}
-    report = lint_tree(tmp_path, files, policy=case.get("policy"), select=[rule, "SPEC001", "SPEC002"])
+    today = case.get("today")
+    report = lint_tree(
+        tmp_path,
+        files,
+        policy=case.get("policy"),
+        select=[rule, "SPEC001", "SPEC002"],
+        today=today if isinstance(today, date) else date.fromisoformat(today) if today else None,
+    )
     actual = [
         (Path(f.path).name, f.span.line, f.span.column, f.rule, f.message)
         for f in report.findings

@@ -140,10 +140,15 @@ def load_settings(
     }
     rules.update({rule.id: RuleSetting(rule.severity, NoOptions()) for rule in policy.custom_rules})
     problems: list[str] = []
+    # Options are kept even for rules the profile leaves off: `--select` or an
+    # override may switch them on later, and must use them.
+    configured: dict[str, BaseModel] = {}
     for rule_id, setting in policy.rules.items():
         change = _parse_change(("rules",), rule_id, setting, problems, layered, known)
         if change is not None:
             change.apply(rule_id, rules, _default_severity(rule_id, policy))
+            if change.options is not None:
+                configured[rule_id] = change.options
     overrides = _overrides(policy, layered, known, problems)
     for index, waiver in enumerate(policy.exceptions):
         if waiver.rule not in known:
@@ -156,7 +161,8 @@ def load_settings(
     selected = _expand_ids(select, "--select", known)
     if selected:
         rules = {
-            r: rules.get(r) or RuleSetting(_default_severity(r, policy), _default_options(r))
+            r: rules.get(r)
+            or RuleSetting(_default_severity(r, policy), configured.get(r) or _default_options(r))
             for r in selected
         }
     for rule_id in _expand_ids(ignore, "--ignore", known):

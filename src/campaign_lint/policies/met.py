@@ -184,9 +184,9 @@ class MET004(CampaignRule):
 
     ## What it checks
     Marketing campaigns to segment `all` (or a segment listed in the
-    `large_segments` option) need a `holdout`: a share of the audience that
-    does not get the message, so the campaign's real effect can be
-    measured.
+    `large_segments` option) need a `holdout` above 0%: a share of the
+    audience that does not get the message, so the campaign's real effect
+    can be measured.
 
     ## Why it matters
     Customers who buy after a big campaign might have bought anyway.
@@ -220,7 +220,8 @@ class MET004(CampaignRule):
         options = ctx.options
         assert isinstance(options, MET004Options)
         segment = campaign.audience.segment if campaign.audience else None
-        if campaign.transactional or campaign.holdout is not None or segment not in options.large_segments:
+        held_back = campaign.holdout is not None and campaign.holdout.value > 0
+        if campaign.transactional or held_back or segment not in options.large_segments:
             return
         yield Violation(
             f"a campaign to `{segment}` has no holdout, so its real effect cannot be measured",

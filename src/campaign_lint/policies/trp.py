@@ -195,7 +195,6 @@ class TRP004Options(BaseModel):
             "i'd rather miss",
             "miss out",
             "i'm fine without",
-            "no, i'm",
         ],
         description="Phrases that make declining sound foolish (matched case-insensitively).",
     )
