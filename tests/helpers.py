@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ def lint_tree(
     *,
     policy: Mapping[str, Any] | str | None = None,
     select: list[str] | None = None,
+    today: date | None = None,
 ) -> Report:
     """Lint ``files`` (campaigns, relative to ``root/campaigns``) under an optional policy."""
     import yaml
@@ -34,5 +36,5 @@ def lint_tree(
         tree["campaign-lint.yaml"] = policy if isinstance(policy, str) else yaml.safe_dump(dict(policy))
     write_tree(root, tree)
     config = root / "campaign-lint.yaml" if policy is not None else None
-    settings = load_settings(config, root, select=select or ())
+    settings = load_settings(config, root, select=select or (), today=today or date(2026, 11, 22))
     return Engine(settings).run(discover([root / "campaigns"], settings))

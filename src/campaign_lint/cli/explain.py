@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.profiles import lowest_profile
+from campaign_lint.policies.registry import FAMILY_NAMES
 
 
 def option_rows(options: type[BaseModel]) -> list[tuple[str, str, str]]:
@@ -30,7 +31,7 @@ def explain_text(rule: type[Rule]) -> str:
     lines = [
         f"{rule.id} {rule.name}: {doc.summary}",
         "",
-        f"Family: {rule.family()}   Severity: {rule.severity}   "
+        f"Family: {rule.family()} ({FAMILY_NAMES.get(rule.family(), '')})   Severity: {rule.severity}   "
         f"Profile: {lowest_profile(rule.id) or '-'}   Principle: {rule.principle}",
         "",
     ]

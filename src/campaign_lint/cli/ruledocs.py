@@ -4,19 +4,7 @@ from __future__ import annotations
 
 from campaign_lint.cli.explain import option_rows
 from campaign_lint.policies.profiles import lowest_profile, profiles
-from campaign_lint.policies.registry import RULES
-
-_FAMILIES = {
-    "SPEC": "The file itself",
-    "VAL": "Customer value",
-    "TIM": "Timing",
-    "FRQ": "Frequency and contact pressure",
-    "CON": "Consent and control",
-    "TRP": "Traps and dark patterns",
-    "AUD": "Audience fit",
-    "MET": "Measurement",
-    "POL": "The policy itself",
-}
+from campaign_lint.policies.registry import FAMILY_NAMES, RULES
 
 
 def rules_markdown() -> str:
@@ -50,7 +38,7 @@ def rules_markdown() -> str:
     for rule in RULES:
         if rule.family() != family:
             family = rule.family()
-            out += [f"## {family}: {_FAMILIES.get(family, family)}", ""]
+            out += [f"## {family}: {FAMILY_NAMES.get(family, family).capitalize()}", ""]
         doc = rule.doc()
         out += [
             f"### {rule.id}",

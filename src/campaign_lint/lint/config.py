@@ -200,7 +200,14 @@ def _validate(layered: Layered) -> Policy:
         return Policy.model_validate(strip_extensions(data))
     except ValidationError as exc:
         violations = describe_errors(exc.errors(), data, Policy, "policy")
-        raise PolicyError([f"{layered.where(v.path, key=v.key)}: {v.message}" for v in violations]) from None
+        raise PolicyError(
+            [f"{layered.where(v.path, key=v.key)}: {_with_hint(v.message, v.hint)}" for v in violations]
+        ) from None
+
+
+def _with_hint(message: str, hint: str | None) -> str:
+    """Policy errors are one line: the hint follows the message."""
+    return f"{message} ({hint})" if hint else message
 
 
 def _check_custom_ids(policy: Policy, layered: Layered) -> frozenset[str]:
@@ -296,7 +303,7 @@ def _parse_change(
     except ValidationError as exc:
         for violation in describe_errors(exc.errors(), raw_options, rule.options, f"{rule_id} option"):
             where = layered.where((*at, rule_id, *violation.path), key=violation.key)
-            problems.append(f"{where}: {violation.message}")
+            problems.append(f"{where}: {_with_hint(violation.message, violation.hint)}")
         return None
     return RuleChange(severity=Severity(severity) if severity else None, options=options)
 

@@ -79,11 +79,12 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
             consider(absolute, explicit=True)
     if not found:
         where = ", ".join(str(p) for p in paths) if paths else root
-        globs = ", ".join(settings.campaigns)
-        raise UsageError(
-            f"no campaign files found in {where} (the policy's `campaigns` globs are: {globs}); "
-            "nothing was checked"
-        )
+        if use_globs:
+            source = "the policy's `campaigns` patterns" if settings.policy_path else "the default pattern"
+            looked = f"files matching {source}: {', '.join(settings.campaigns)}"
+        else:
+            looked = ".yaml or .yml files"
+        raise UsageError(f"no campaign files found in {where} (looked for {looked}); nothing was checked")
     return [found[key] for key in sorted(found)]
 
 

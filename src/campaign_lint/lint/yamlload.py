@@ -147,10 +147,29 @@ def node_span(node: Node) -> Span:
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+# libyaml's wording, and what it means to someone who is not a YAML expert.
+_PLAIN_WORDS = (
+    ("did not find expected ',' or ']'", "a list opened with `[` is not closed with `]`"),
+    ("did not find expected ',' or '}'", "a mapping opened with `{` is not closed with `}`"),
+    ("mapping values are not allowed", "a `:` where no new key can start (quote values that contain `: `)"),
+    ("found unexpected end of stream", "a quoted value is not closed"),
+    ("could not find expected ':'", "a key is missing its `:`"),
+    ("found undefined alias", "an alias (`*name`) refers to an anchor (`&name`) that does not exist"),
+    ("expected <block end>", "this line's indentation does not match the lines above it"),
+    ("did not find expected key", "this line's indentation does not match the lines above it"),
+    ("did not find expected '-' indicator", "this list item's indentation does not match the items above it"),
+)
+
+
 def _syntax_problem(exc: MarkedYAMLError, text: str) -> YamlProblem:
     mark = exc.problem_mark or exc.context_mark
+    # At the end of the file, the opening the parser was still inside (an
+    # unclosed bracket or quote) is where a reader can fix the problem.
+    if mark is not None and exc.context_mark is not None and mark.index >= len(text.rstrip()):
+        mark = exc.context_mark
     span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else START
     problem = (exc.problem or exc.context or "unreadable YAML").strip()
+    problem = next((plain for raw, plain in _PLAIN_WORDS if raw in problem), problem)
     if "expected a single document" in (exc.context or ""):
         return YamlProblem(
             "the file holds more than one YAML document",

@@ -13,6 +13,11 @@ from campaign_lint.schemas.campaign import Campaign, CampaignType
 PRINCIPLE = "P7 Effectiveness, not activity"
 
 
+def _and(names: list[str]) -> str:
+    quoted = [f"`{name}`" for name in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 class MET002(CampaignRule):
     """Success is measured only by opens, clicks or views.
 
@@ -53,7 +58,8 @@ class MET002(CampaignRule):
             return
         if all(metric in ctx.settings.activity_metrics for metric in metrics):
             yield Violation(
-                f"{', '.join(metrics)} measure activity, not whether the campaign helped anyone",
+                f"{_and(metrics)} {'measures' if len(metrics) == 1 else 'measure'} activity, "
+                "not whether the campaign helped anyone",
                 ("success_metrics",),
                 hint="add an outcome metric such as repeat_purchase_rate, retention_rate or problems_resolved",
             )

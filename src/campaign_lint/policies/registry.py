@@ -52,3 +52,15 @@ RULES: tuple[type[Rule], ...] = (
 )
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in RULES}
+
+FAMILY_NAMES = {
+    "SPEC": "the file itself",
+    "VAL": "customer value",
+    "TIM": "timing",
+    "FRQ": "frequency and contact pressure",
+    "CON": "consent and control",
+    "TRP": "traps and dark patterns",
+    "AUD": "audience fit",
+    "MET": "measurement",
+    "POL": "the policy itself",
+}

@@ -73,6 +73,8 @@ def _data_path(error: ErrorDetails, data: Any) -> tuple[YamlPath, bool]:
     loc = tuple(error["loc"])
     if error["type"] == "missing":
         return loc, True
+    if loc and loc[-1] == "[key]":  # a mapping key of the wrong kind, like `channels: {emial: ...}`
+        return loc[:-1], False
     path: list[str | int] = []
     node = data
     for part in loc:
@@ -113,8 +115,20 @@ def _describe(
         guess = difflib.get_close_matches(str(path[-1]), fields, n=1, cutoff=0.6)
         if guess:
             message += f"; did you mean `{guess[0]}`?"
+        if not fields:
+            return Violation(f"`{path[-1]}` is not allowed here: there are no {noun} fields", path, key=True)
         hint = f"known fields: {', '.join(fields)}; prefix your own fields with `x-`"
         return Violation(message, path, hint=hint, key=True)
+    if tuple(error["loc"])[-1:] == ("[key]",):
+        choices = _key_choices(model, path[:-1])
+        where = _name(path[:-1])
+        message = f"`{path[-1]}` is not a valid key of `{where}`"
+        guess = difflib.get_close_matches(str(path[-1]), choices, n=1, cutoff=0.6)
+        if guess:
+            message += f"; did you mean `{guess[0]}`?"
+        return Violation(
+            message, path, hint=f"use one of: {', '.join(choices)}" if choices else None, key=True
+        )
     if kind in ("enum", "literal_error"):
         choices = _choices(model, path)
         message = f"`{_show(value)}` is not a valid `{name}`"
@@ -199,6 +213,16 @@ def _fields_at(model: type[BaseModel], path: YamlPath) -> list[str]:
     target = _unwrap(_annotation_at(model, path))
     if isinstance(target, type) and issubclass(target, BaseModel):
         return [field.alias or name for name, field in target.model_fields.items()]
+    return []
+
+
+def _key_choices(model: type[BaseModel], path: YamlPath) -> list[str]:
+    """Allowed keys of a mapping field whose keys are an enum (like `channels`)."""
+    target = _unwrap(_annotation_at(model, path))
+    if typing.get_origin(target) is dict:
+        key = _unwrap(typing.get_args(target)[0])
+        if isinstance(key, type) and issubclass(key, enum.Enum):
+            return [str(member.value) for member in key]
     return []
 
 

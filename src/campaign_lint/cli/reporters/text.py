@@ -50,7 +50,7 @@ def summary(report: Report) -> str:
     silenced = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
     if not report.findings:
         return f"All clear: no findings in {files}{silenced} ({report.seconds:.2f}s)."
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {_plural(infos, 'info')}"
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {infos} info"
     return f"Found {counts} in {files}{silenced} ({report.seconds:.2f}s)."
 
 
