@@ -193,6 +193,41 @@ def schema(kind: Annotated[str, typer.Argument(help="campaign or policy")]) -> N
     typer.echo(json_schema_text(kind), nl=False)
 
 
+@app.command("test")
+def policy_test(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Folder searched for *.test.yaml files (default: the current folder), or one file."
+        ),
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: text or junit.")
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the results to this file.")
+    ] = None,
+) -> int:
+    """Run policy tests (*.test.yaml: fixtures and expected findings); exit 1 when a case fails."""
+    from campaign_lint.cli.policytest_output import FORMATS, render
+    from campaign_lint.cli.writing import write_output
+    from campaign_lint.lint.policytests import run_tests
+
+    if output_format not in FORMATS:
+        raise UsageError(
+            f"--format: `{output_format}` is not a test format; use one of: {', '.join(FORMATS)}"
+        )
+    results = run_tests(directory or Path("."))
+    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    rendered = render(results, output_format, color=color)
+    if output is None:
+        sys.stdout.write(rendered)
+        sys.stdout.flush()
+    else:
+        write_output(output, rendered)
+    return 1 if any(suite.failures for suite in results) else 0
+
+
 def _available_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -205,19 +240,28 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else "no details"
 
 
+def _usage_line(exc: TyperException) -> str:
+    """A command-line usage error as one line (click prints usage, a hint and the error on four)."""
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    context = getattr(exc, "ctx", None)
+    command = context.command_path if context is not None else "campaign-lint"
+    return f"campaign-lint: error: {message}; see `{command} -h`"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        result = command.main(args=argv, prog_name="campaign-lint", standalone_mode=False)
+        result = command.main(args=args, prog_name="campaign-lint", standalone_mode=False)
     except typer.Exit as exc:
         return exc.exit_code
     except TyperException as exc:  # usage errors of the command line itself
         show = getattr(exc, "show", None)
-        if show is not None:
-            show()
+        if not args and show is not None:
+            show()  # no arguments at all: the help is the answer
         else:
-            typer.echo(f"campaign-lint: error: {exc.format_message()}", err=True)
+            typer.echo(_usage_line(exc), err=True)
         return EXIT_UNTRUSTED
     except typer.Abort:
         typer.echo("campaign-lint: interrupted", err=True)

@@ -1,0 +1,23 @@
+"""Fixtures of the command-line tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.snapshots import Cli
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
+    """A working directory that is its own repository, and a runner inside it."""
+    root = tmp_path / "repo"
+    # `.git` stops the policy search here, so no policy file above tmp_path leaks in.
+    (root / ".git").mkdir(parents=True)
+    monkeypatch.chdir(root)
+    # `--debug` sets this in os.environ for the whole process; an empty value is "off", and
+    # setenv (unlike delenv of an unset name) restores the original state after the test.
+    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return Cli(root, capsys)
