@@ -105,12 +105,27 @@ def check(
             "--show-policy", help="Print the effective policy with the origin of each value; lint nothing."
         ),
     ] = False,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            metavar="REF",
+            help="Report only on campaigns changed since this git ref (portfolio rules still see all).",
+        ),
+    ] = None,
+    force_exclude: Annotated[
+        bool,
+        typer.Option(
+            "--force-exclude",
+            help="Skip named files that the policy's `campaigns`/`exclude` patterns leave out (pre-commit).",
+        ),
+    ] = False,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
     from campaign_lint.cli.reporters import FORMATS, get_reporter
+    from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.cli.writing import write_output
     from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.discovery import discover
     from campaign_lint.lint.engine import Engine
 
     if output_format not in FORMATS:
@@ -130,8 +145,15 @@ def check(
 
         sys.stdout.write(render_policy(settings))
         return 0
-    files = discover(given, settings)
-    report = Engine(settings).run(files, jobs=jobs or _available_cores())
+    changed = None
+    if changed_since is not None:
+        from campaign_lint.lint.gitchanges import changed_files
+
+        changed = changed_files(changed_since, settings.root)
+    targets = resolve_targets(given, settings, force_exclude=force_exclude, changed=changed)
+    if targets.note and not quiet:
+        sys.stderr.write(targets.note + "\n")
+    report = Engine(settings).run(targets.files, jobs=jobs or _available_cores(), focus=targets.focus)
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     rendered = get_reporter(output_format)(report, color=color, quiet=quiet, show_suppressed=show_suppressed)

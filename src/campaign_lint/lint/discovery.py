@@ -37,14 +37,19 @@ def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
-def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
+def discover(
+    paths: Sequence[Path], settings: Settings, *, force_exclude: bool = False, allow_empty: bool = False
+) -> list[SourceFile]:
     """The campaign files to lint, sorted, without duplicates.
 
     With no paths, the policy's ``campaigns`` globs under the policy's folder.
     A directory expands to the files under it that match those globs (or to
     every ``.yaml``/``.yml`` file under it when no policy file is in use). Files
-    given by name are linted unless the policy excludes them. Finding nothing
-    is an error: a run that checked nothing must not look like a pass.
+    given by name are linted unless the policy excludes them; with
+    ``force_exclude`` (pre-commit, ``--changed-since``) they must also match
+    the ``campaigns`` globs, so other YAML files in a commit are left alone.
+    Finding nothing is an error, unless ``allow_empty``: a run that checked
+    nothing must not look like a pass.
     """
     include = _spec(settings.campaigns)
     exclude = _spec(settings.exclude)
@@ -58,7 +63,7 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
         rel = absolute[len(root) + 1 :].replace(os.sep, "/") if inside else None
         if rel is not None and exclude.match_file(rel):
             return
-        if not explicit:
+        if not explicit or force_exclude:
             name = os.path.basename(absolute)
             if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
                 return
@@ -69,6 +74,8 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
         found.setdefault(shown, SourceFile(Path(absolute), shown))
 
     for given in paths or [Path(root)]:
+        if force_exclude and not given.exists() and not given.is_symlink():
+            continue  # deleted in the commit: nothing to lint
         if not given.exists() and not given.is_symlink():
             raise UsageError(f"{given}: no such file or directory")
         absolute = os.path.abspath(given)
@@ -77,7 +84,7 @@ def discover(paths: Sequence[Path], settings: Settings) -> list[SourceFile]:
                 consider(file, explicit=False)
         else:
             consider(absolute, explicit=True)
-    if not found:
+    if not found and not allow_empty:
         where = ", ".join(str(p) for p in paths) if paths else root
         if use_globs:
             source = "the policy's `campaigns` patterns" if settings.policy_path else "the default pattern"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,11 +120,19 @@ class Engine:
         rules, campaign_rules = self._rule_sets[matched]
         return matched, rules, campaign_rules
 
-    def run(self, files: Sequence[SourceFile], jobs: int = 1) -> Report:
+    def run(
+        self, files: Sequence[SourceFile], jobs: int = 1, focus: Collection[str] | None = None
+    ) -> Report:
         """Lint ``files`` (with ``jobs`` processes) and return every finding, sorted.
 
         The result does not depend on ``jobs``: files are linted independently,
         gathered in input order, and the findings sorted.
+
+        ``focus`` (display paths) narrows what is reported, not what is
+        linted: every file feeds the portfolio rules, and a finding is kept
+        when it or one of its related locations is in a focused file. This is
+        how pre-commit and ``--changed-since`` runs stay correct about
+        cross-campaign rules while only reporting on what changed.
         """
         started = time.perf_counter()
         findings: list[Finding] = []
@@ -152,10 +160,16 @@ class Engine:
                 gc.enable()
         findings.extend(self.portfolio(records))
         kept, silenced = self._controls(findings, comments, used_overrides)
+        checked = len(files)
+        if focus is not None:
+            wanted = frozenset(focus)
+            kept = [finding for finding in kept if _involves(finding, wanted)]
+            silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
+            checked = sum(1 for source in files if source.display in wanted)
         _read_missing_lines(kept, sources)
         kept.sort(key=Finding.sort_key)
         silenced.sort(key=lambda pair: pair[0].sort_key())
-        return Report(kept, len(files), time.perf_counter() - started, sources, silenced)
+        return Report(kept, checked, time.perf_counter() - started, sources, silenced)
 
     def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
         if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
@@ -367,6 +381,11 @@ def _read_missing_lines(findings: Sequence[Finding], sources: dict[str, dict[int
             except OSError:
                 continue
             known.update(_lines_of(text, [finding]))
+
+
+def _involves(finding: Finding, paths: frozenset[str]) -> bool:
+    """Whether ``finding`` is in one of ``paths`` or names one as related."""
+    return finding.path in paths or any(related.path in paths for related in finding.related)
 
 
 def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioViolation) -> Finding:

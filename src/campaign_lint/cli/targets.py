@@ -1,0 +1,60 @@
+"""What a ``check`` run lints, and what it reports on.
+
+Portfolio rules (SPEC003, FRQ003, FRQ004) are only right when they see every
+campaign. So when a run is narrowed to some files (named by pre-commit, or
+changed since a git ref) and a policy file says where the portfolio is, the
+whole portfolio is linted and only findings involving the narrowed files are
+reported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from campaign_lint.lint.config import Settings
+from campaign_lint.lint.discovery import SourceFile, discover
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """Files to lint; ``focus`` (display paths) limits what is reported, ``None`` for all."""
+
+    files: list[SourceFile]
+    focus: frozenset[str] | None
+    note: str | None = None
+
+
+def _policy_files(settings: Settings) -> frozenset[str]:
+    if settings.layered is None:
+        return frozenset()
+    return frozenset(os.path.abspath(name) for name in settings.layered.files)
+
+
+def resolve(
+    given: list[Path], settings: Settings, *, force_exclude: bool, changed: list[Path] | None
+) -> Targets:
+    """The files of a run and its focus (see the module docstring)."""
+    narrowed = changed if changed is not None else given
+    if changed is None and not given:
+        return Targets(discover([], settings), None)
+    lenient = force_exclude or changed is not None
+    policy_files = _policy_files(settings)
+    if any(os.path.abspath(path) in policy_files for path in narrowed):
+        # The policy changed: every campaign may be judged differently now.
+        everything = discover([], settings, allow_empty=lenient)
+        return Targets(everything, None, None if everything else "No campaign files yet; nothing to check.")
+    if settings.policy_path is None and changed is None:
+        return Targets(discover(given, settings, force_exclude=force_exclude), None)
+    chosen = discover(narrowed, settings, force_exclude=lenient, allow_empty=lenient) if narrowed else []
+    if not chosen:
+        what = "changed campaign files" if changed is not None else "campaign files among the given paths"
+        return Targets([], frozenset(), f"No {what}; nothing to check.")
+    if settings.policy_path is None:
+        return Targets(chosen, None)
+    portfolio = {source.display: source for source in discover([], settings, allow_empty=True)}
+    for source in chosen:
+        portfolio.setdefault(source.display, source)
+    files = [portfolio[key] for key in sorted(portfolio)]
+    return Targets(files, frozenset(source.display for source in chosen))
