@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench clean
+.PHONY: demo test lint typecheck unit bench generate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(BIN)/python bench/run.py --sizes 10000 --peers
+
+## generate: rewrite the committed generated files (docs/rules.md, schemas/*.schema.json)
+generate: $(STAMP)
+	$(BIN)/campaign-lint rules --format markdown > docs/rules.md
+	$(BIN)/campaign-lint schema campaign > schemas/campaign.schema.json
+	$(BIN)/campaign-lint schema policy > schemas/policy.schema.json
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus
