@@ -120,6 +120,10 @@ def check(
             help="Skip named files that the policy's `campaigns`/`exclude` patterns leave out (pre-commit).",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Neither read nor write the cache (.campaign-lint-cache/)."),
+    ] = False,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
     from campaign_lint.cli.reporters import FORMATS, get_reporter
@@ -153,7 +157,12 @@ def check(
     targets = resolve_targets(given, settings, force_exclude=force_exclude, changed=changed)
     if targets.note and not quiet:
         sys.stderr.write(targets.note + "\n")
-    report = Engine(settings).run(targets.files, jobs=jobs or _available_cores(), focus=targets.focus)
+    cache = None
+    if not no_cache and targets.files:
+        from campaign_lint.lint.cache import open_cache
+
+        cache = open_cache(settings)
+    report = Engine(settings, cache).run(targets.files, jobs=jobs or _available_cores(), focus=targets.focus)
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     rendered = get_reporter(output_format)(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
@@ -163,6 +172,28 @@ def check(
     else:
         write_output(output, rendered)
     return 1 if report.failed(settings.fail_on) else 0
+
+
+cache_app = typer.Typer(help="Manage the cache of per-file results.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="Folder of the policy file (default: found from the current folder)."),
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Policy file to use.")] = None,
+) -> None:
+    """Delete the cache folder (.campaign-lint-cache/) of a campaign repository."""
+    from campaign_lint.lint.cache import CACHE_DIR, clear
+    from campaign_lint.lint.config import load_settings
+
+    settings = load_settings(config, directory or Path.cwd())
+    removed = clear(settings.root)
+    where = settings.root / CACHE_DIR
+    typer.echo(f"Removed {where}." if removed else f"No cache at {where}; nothing to remove.")
 
 
 @app.command("rules")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import time
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ import pathspec
 from pydantic import ValidationError
 
 from campaign_lint.lint import suppressions, waivers, yamlload
+from campaign_lint.lint.cache import Cache, digest
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
@@ -54,6 +56,8 @@ class FileOutcome:
     lines: dict[int, str]
     comments: list[suppressions.Suppression]
     overrides: tuple[int, ...] = ()
+    # Digest of the bytes linted (the cache's key); None when the file could not be read.
+    content: bytes | None = None
 
 
 CampaignRules = list[tuple[CampaignRule, RuleContext, Severity]]
@@ -62,8 +66,9 @@ CampaignRules = list[tuple[CampaignRule, RuleContext, Severity]]
 class Engine:
     """Runs the enabled rules of ``settings`` over files."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, cache: Cache | None = None) -> None:
         self.settings = settings
+        self.cache = cache
         self._rule_sets: dict[tuple[int, ...], tuple[dict[str, RuleSetting], CampaignRules]] = {}
         self.campaign_rules = self._campaign_rules(settings.rules)
         self.portfolio_rules = [
@@ -120,9 +125,7 @@ class Engine:
         rules, campaign_rules = self._rule_sets[matched]
         return matched, rules, campaign_rules
 
-    def run(
-        self, files: Sequence[SourceFile], jobs: int = 1, focus: Collection[str] | None = None
-    ) -> Report:
+    def run(self, files: Sequence[SourceFile], jobs: int = 1, focus: Collection[str] | None = None) -> Report:
         """Lint ``files`` (with ``jobs`` processes) and return every finding, sorted.
 
         The result does not depend on ``jobs``: files are linted independently,
@@ -146,7 +149,7 @@ class Engine:
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for source, outcome in zip(files, self._outcomes(files, jobs), strict=True):
+            for source, outcome in zip(files, self._cached_outcomes(files, jobs), strict=True):
                 findings.extend(outcome.findings)
                 if outcome.record is not None:
                     records.append(outcome.record)
@@ -158,6 +161,10 @@ class Engine:
         finally:
             if collecting:
                 gc.enable()
+        if self.cache is not None:
+            # Saved before suppressions are applied: they mark comments as used.
+            self.cache.forget_missing({source.display for source in files})
+            self.cache.save()
         findings.extend(self.portfolio(records))
         kept, silenced = self._controls(findings, comments, used_overrides)
         checked = len(files)
@@ -170,6 +177,22 @@ class Engine:
         kept.sort(key=Finding.sort_key)
         silenced.sort(key=lambda pair: pair[0].sort_key())
         return Report(kept, checked, time.perf_counter() - started, sources, silenced)
+
+    def _cached_outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
+        """Outcomes in input order: from the cache when the file is unchanged, else linted."""
+        cache = self.cache
+        if cache is None:
+            yield from self._outcomes(files, jobs)
+            return
+        known = [cache.lookup(source) for source in files]
+        misses = [source for source, outcome in zip(files, known, strict=True) if outcome is None]
+        stats = {source.display: _stat(source.path) for source in misses}
+        fresh = self._outcomes(misses, jobs)
+        for source, outcome in zip(files, known, strict=True):
+            if outcome is None:
+                outcome = next(fresh)
+                cache.store(source, outcome, stats[source.display])
+            yield outcome
 
     def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
         if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
@@ -246,6 +269,11 @@ class Engine:
             return FileOutcome(
                 self._file_finding("SPEC001", source, Span(1, 1, 1, 1), message, None), None, {}, []
             )
+        outcome = self._lint_bytes(source, raw)
+        outcome.content = digest(raw)
+        return outcome
+
+    def _lint_bytes(self, source: SourceFile, raw: bytes) -> FileOutcome:
         if len(raw) > MAX_FILE_BYTES:
             message = f"the file is {len(raw) // 1024} KiB; campaign files are limited to {MAX_FILE_BYTES // 1024} KiB"
             return FileOutcome(
@@ -322,6 +350,13 @@ def _start_worker(settings: Settings) -> None:
 def _lint_in_worker(source: SourceFile) -> FileOutcome:
     assert _WORKER is not None
     return _WORKER.lint_file(source)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _relative(path: Path, root: Path) -> str | None:

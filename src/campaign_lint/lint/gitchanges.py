@@ -38,7 +38,9 @@ def changed_files(ref: str, cwd: Path) -> list[Path]:
     try:
         _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd)
     except UsageError:
-        raise UsageError(f"--changed-since: `{ref}` is not a commit, branch or tag in this repository") from None
+        raise UsageError(
+            f"--changed-since: `{ref}` is not a commit, branch or tag in this repository"
+        ) from None
     diff = _git(["diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", ref, "--"], cwd)
     untracked = _git(["ls-files", "--others", "--exclude-standard", "-z", "--full-name"], top)
     names = {name for name in (diff + untracked).split("\0") if name}

@@ -1,0 +1,256 @@
+"""The content cache: per-file results reused while file and policy are unchanged.
+
+One file per policy under ``.campaign-lint-cache/`` next to the policy file
+(or in the linted folder). It holds, per campaign file, the file's size,
+modification time and content digest, and what linting it produced: findings,
+the validated campaign the portfolio rules need, suppression comments. A warm
+run therefore reads no unchanged YAML: a file whose size and modification time
+are as recorded is a hit; one whose modification time moved is re-hashed and
+still a hit when its content is the same.
+
+The cache is keyed on the tool version and a digest of everything a file's
+result depends on (the effective policy, enabled rules and their options, the
+working directory that display paths are relative to). It is pickled, so it is
+signed: an HMAC with a key kept in the user's cache folder, outside the
+repository. A cache that is corrupt, from another version, another policy,
+another machine or committed by someone else fails the check and is ignored
+and rebuilt, never trusted (unpickling is only ever done on signed bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from campaign_lint import __version__
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.config import Settings
+    from campaign_lint.lint.discovery import SourceFile
+    from campaign_lint.lint.engine import FileOutcome
+
+CACHE_DIR = ".campaign-lint-cache"
+_MAGIC = b"campaign-lint cache 1\n"
+_SIG = hashlib.sha256().digest_size
+# A file modified this close to the moment it was cached may have changed again
+# within the file system's timestamp resolution: check its content ("racy git").
+_RACY_NS = 2_000_000_000
+_README = (
+    "This folder is campaign-lint's cache of per-file results. It is safe to\n"
+    "delete (`campaign-lint cache clear`); it is never committed.\n"
+)
+
+
+def digest(raw: bytes) -> bytes:
+    """The content digest recorded for a file."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@dataclass(slots=True)
+class Entry:
+    """What the cache knows about one file."""
+
+    size: int
+    mtime_ns: int
+    cached_ns: int
+    content: bytes
+    outcome: FileOutcome
+
+
+@dataclass(slots=True)
+class Cache:
+    """Cached outcomes of one policy in one folder."""
+
+    path: Path
+    key: bytes
+    secret: bytes | None
+    entries: dict[str, Entry] = field(default_factory=dict)
+    dirty: bool = False
+
+    def lookup(self, source: SourceFile) -> FileOutcome | None:
+        """The cached outcome of ``source`` if the file is unchanged."""
+        entry = self.entries.get(source.display)
+        if entry is None:
+            return None
+        try:
+            stat = os.stat(source.path)
+        except OSError:
+            return None
+        if stat.st_size != entry.size:
+            return None
+        racy = stat.st_mtime_ns >= entry.cached_ns - _RACY_NS
+        if stat.st_mtime_ns == entry.mtime_ns and not racy:
+            return entry.outcome
+        try:
+            raw = source.path.read_bytes()
+        except OSError:
+            return None
+        if digest(raw) != entry.content:
+            return None
+        # Same content: remember the new time, so the next run trusts the stat again.
+        entry.mtime_ns, entry.cached_ns = stat.st_mtime_ns, time.time_ns()
+        self.dirty = True
+        return entry.outcome
+
+    def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:
+        """Remember ``outcome`` for ``source`` (its file's ``stat`` taken before reading)."""
+        if stat is None or outcome.content is None:
+            self.entries.pop(source.display, None)
+            return
+        self.entries[source.display] = Entry(
+            stat.st_size, stat.st_mtime_ns, time.time_ns(), outcome.content, outcome
+        )
+        self.dirty = True
+
+    def forget_missing(self, seen: set[str]) -> None:
+        """Forget entries of files that no longer exist (those not in this run's ``seen``)."""
+        for display in [name for name in self.entries if name not in seen]:
+            if not os.path.exists(display):
+                del self.entries[display]
+                self.dirty = True
+
+    def save(self) -> None:
+        """Write the cache atomically; a failure to write only costs the next run time."""
+        if not self.dirty or self.secret is None:
+            return
+        payload = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+        signature = hmac.new(self.secret, self.key + payload, hashlib.sha256).digest()
+        try:
+            _prepare_dir(self.path.parent)
+            fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(_MAGIC + signature + payload)
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            _prune(self.path.parent, keep=self.path)
+        except OSError:
+            return
+        self.dirty = False
+
+
+def policy_key(settings: Settings) -> bytes:
+    """Digest of everything a single file's result depends on, besides its content."""
+    parts: list[Any] = [
+        __version__,
+        os.getcwd(),
+        str(settings.root),
+        settings.profile,
+        settings.policy.model_dump_json(by_alias=True),
+        sorted(
+            (rule_id, str(setting.severity), setting.options.model_dump_json())
+            for rule_id, setting in settings.rules.items()
+        ),
+    ]
+    return hashlib.sha256(repr(parts).encode()).digest()
+
+
+def cache_root(settings: Settings) -> Path:
+    """Where the cache of a run lives: next to the policy file, or in the linted folder."""
+    return settings.root / CACHE_DIR
+
+
+def open_cache(settings: Settings) -> Cache:
+    """The cache for ``settings``: loaded when valid, empty otherwise."""
+    key = policy_key(settings)
+    path = cache_root(settings) / f"results-{key.hex()[:16]}.bin"
+    secret = _secret()
+    cache = Cache(path, key, secret)
+    if secret is None:
+        return cache
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return cache
+    entries = _verified(blob, key, secret)
+    if entries is not None:
+        cache.entries = entries
+    return cache
+
+
+def _verified(blob: bytes, key: bytes, secret: bytes) -> dict[str, Entry] | None:
+    """The entries of a cache file whose signature and key are right, else ``None``."""
+    if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _SIG:
+        return None
+    signature = blob[len(_MAGIC) : len(_MAGIC) + _SIG]
+    payload = blob[len(_MAGIC) + _SIG :]
+    expected = hmac.new(secret, key + payload, hashlib.sha256).digest()
+    if not hmac.compare_digest(signature, expected):
+        return None
+    try:
+        stored_key, entries = pickle.loads(payload)  # signed by this user: see the module docstring
+    except Exception:  # noqa: BLE001 - a cache we wrote but cannot read is rebuilt
+        return None
+    if stored_key != key or not isinstance(entries, dict):
+        return None
+    return entries
+
+
+def _secret() -> bytes | None:
+    """The user's cache signing key, created on first use; ``None`` if it cannot be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "campaign-lint" / "cache-key"
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = secrets.token_bytes(32)
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(fresh)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+        return path.read_bytes() if path.stat().st_size == 32 else None
+    except OSError:
+        return None
+
+
+def _prepare_dir(directory: Path) -> None:
+    """Create the cache folder, marked so that git and backup tools skip it."""
+    if directory.is_dir():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ".gitignore").write_text("# Created by campaign-lint.\n*\n", encoding="utf-8")
+    (directory / "CACHEDIR.TAG").write_text(
+        "Signature: 8a477f597d28d172789f06886806bc55\n# campaign-lint cache; see README.\n",
+        encoding="utf-8",
+    )
+    (directory / "README").write_text(_README, encoding="utf-8")
+
+
+_KEEP = 8
+
+
+def _prune(directory: Path, keep: Path) -> None:
+    """Keep the caches of the few most recently used policies and selections."""
+    others = sorted(
+        (path for path in directory.glob("results-*.bin") if path != keep),
+        key=lambda path: path.stat().st_mtime_ns,
+        reverse=True,
+    )
+    for stale in others[_KEEP - 1 :]:
+        stale.unlink(missing_ok=True)
+
+
+def clear(root: Path) -> bool:
+    """Remove the cache folder under ``root``; whether there was one."""
+    directory = root / CACHE_DIR
+    if not directory.is_dir():
+        return False
+    shutil.rmtree(directory)
+    return True

@@ -1,0 +1,140 @@
+"""The content cache: a warm run reads no unchanged YAML and says the same thing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from campaign_lint.lint import yamlload
+from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
+from tests.cli.snapshots import Cli
+
+POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
+SUPPRESSED = SHIPPED.replace(
+    "  event: order.shipped",
+    "  event: order.shipped  # campaign-lint: disable=TIM001 -- carrier confirms same day",
+)
+UNUSED = GOOD.replace("review-after-delivery", "review-unused").replace(
+    "channel: email", "channel: email  # campaign-lint: disable=CON001 -- nothing to silence"
+)
+PORTFOLIO = {
+    "campaign-lint.yaml": POLICY,
+    "campaigns/a-shipped.yaml": SHIPPED,
+    "campaigns/b-duplicate.yaml": DUPLICATE_ID,
+    "campaigns/c-suppressed.yaml": SUPPRESSED.replace("review-on-shipment", "review-suppressed"),
+    "campaigns/d-unused.yaml": UNUSED,
+}
+CACHE = Path(".campaign-lint-cache")
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[int]:
+    """Counts parses of campaign files; the cache's signing key lives in the test's own folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    calls: list[int] = []
+    real = yamlload.load
+
+    def counting(text: str) -> yamlload.Document:
+        if "purpose:" in text:  # a campaign, not the policy or the built-in profiles
+            calls.append(1)
+        return real(text)
+
+    monkeypatch.setattr(yamlload, "load", counting)
+    return calls
+
+
+def _check(cli: Cli, parses: list[int], *args: str) -> tuple[str, int]:
+    parses.clear()
+    run = cli.run("check", "--show-suppressed", *args)
+    assert run.stderr == ""
+    return run.normalised(run.stdout), len(parses)
+
+
+def test_warm_run_reads_no_yaml_and_reports_the_same(cli: Cli, parses: list[int]) -> None:
+    cli.write(PORTFOLIO)
+    cold, cold_parses = _check(cli, parses)
+    assert cold_parses == 4
+    assert "SPEC003" in cold  # a portfolio finding
+    assert "suppressed" in cold
+    assert "POL003" in cold  # the unused suppression
+    warm, warm_parses = _check(cli, parses)
+    assert warm_parses == 0
+    assert warm == cold
+    assert _check(cli, parses, "--no-cache") == (cold, 4)
+
+
+def test_changed_file_is_relinted_alone(cli: Cli, parses: list[int]) -> None:
+    cli.write(PORTFOLIO)
+    _check(cli, parses)
+    target = cli.root / "campaigns/a-shipped.yaml"
+    target.write_text(target.read_text().replace("order.shipped", "order.delivered"))
+    warm, warm_parses = _check(cli, parses)
+    assert warm_parses == 1
+    assert "a-shipped.yaml:15:10: TIM001" not in warm  # the old finding is gone
+    assert _check(cli, parses, "--no-cache")[0] == warm
+
+
+def test_touched_but_unchanged_file_is_a_hit(cli: Cli, parses: list[int]) -> None:
+    cli.write(PORTFOLIO)
+    cold, _ = _check(cli, parses)
+    target = cli.root / "campaigns/a-shipped.yaml"
+    later = target.stat().st_mtime_ns + 10_000_000_000
+    os.utime(target, ns=(later, later))
+    assert _check(cli, parses) == (cold, 0)
+
+
+def test_policy_change_invalidates(cli: Cli, parses: list[int]) -> None:
+    cli.write(PORTFOLIO)
+    _check(cli, parses)
+    cli.write({"campaign-lint.yaml": POLICY + "rules: {TIM001: off}\n"})
+    output, count = _check(cli, parses)
+    assert count == 4
+    assert "TIM001 [error]" not in output
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda blob: b"garbage", id="garbage"),
+        pytest.param(lambda blob: blob[: len(blob) // 2], id="truncated"),
+        pytest.param(lambda blob: blob[:-1] + bytes([blob[-1] ^ 1]), id="one-bit"),
+    ],
+)
+def test_corrupt_cache_is_ignored_and_rebuilt(cli: Cli, parses: list[int], damage: object) -> None:
+    cli.write(PORTFOLIO)
+    cold, _ = _check(cli, parses)
+    (cache_file,) = (cli.root / CACHE).glob("results-*.bin")
+    cache_file.write_bytes(damage(cache_file.read_bytes()))  # type: ignore[operator]
+    assert _check(cli, parses) == (cold, 4)
+    assert _check(cli, parses) == (cold, 0)
+
+
+def test_foreign_cache_is_not_trusted(
+    cli: Cli, parses: list[int], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A cache written with another user's key (say, committed to the repository) is ignored."""
+    cli.write(PORTFOLIO)
+    cold, _ = _check(cli, parses)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    assert _check(cli, parses) == (cold, 4)
+
+
+def test_cache_folder_is_marked_and_cleared(cli: Cli, parses: list[int]) -> None:
+    cli.write(PORTFOLIO)
+    _check(cli, parses)
+    folder = cli.root / CACHE
+    assert (folder / ".gitignore").read_text().endswith("*\n")
+    assert (folder / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    run = cli.run("cache", "clear")
+    assert run.exit_code == 0
+    assert run.stdout.startswith("Removed ")
+    assert not folder.exists()
+    assert cli.run("cache", "clear").stdout.startswith("No cache at ")
+
+
+def test_no_cache_writes_nothing(cli: Cli, parses: list[int]) -> None:
+    cli.write(PORTFOLIO)
+    _check(cli, parses, "--no-cache")
+    assert not (cli.root / CACHE).exists()
