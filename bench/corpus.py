@@ -40,7 +40,41 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-POLICY = 'version: 1\nextends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
+# The benchmark's policy: the recommended profile plus five custom CEL rules,
+# as an organisation would add them (issue 6 measures with exactly this).
+POLICY = """\
+version: 1
+extends: recommended
+campaigns: ["campaigns/**/*.yaml"]
+custom_rules:
+  - id: ORG001
+    description: Every campaign names its cost centre.
+    assert: "'x-cost-center' in campaign && campaign['x-cost-center'].startsWith('CC-')"
+    message: "campaign {id} has no x-cost-center starting with CC-"
+  - id: ORG002
+    description: SMS campaigns send at most twice a week.
+    when: campaign.channel == 'sms'
+    assert: "campaign.frequency.max <= 2"
+    message: "SMS campaign {id} may send more than twice a week"
+    path: frequency.max
+  - id: ORG003
+    severity: warning
+    description: Promotions keep a holdout to measure lift.
+    when: campaign.type == 'promotional'
+    assert: "'holdout' in campaign"
+    message: "promotion {id} has no holdout"
+  - id: ORG004
+    description: Owners are named people or team addresses, not blank.
+    assert: "size(campaign.owner) > 3"
+    message: "campaign {id} has no real owner"
+    path: owner
+  - id: ORG005
+    severity: info
+    description: Collected fields say why.
+    when: "'data_collection' in campaign"
+    assert: "campaign.data_collection.all(f, 'purpose' in f && size(f.purpose) > 10)"
+    message: "campaign {id} asks for data without a clear purpose"
+"""
 
 INVALID_SHARE = 0.03
 DUPLICATE_ID_SHARE = 0.003

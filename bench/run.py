@@ -89,6 +89,11 @@ class Command:
     argv: list[str]
     ok_codes: frozenset[int] = frozenset({0})
     baseline: bool = False
+    # Run once, unmeasured, before timing (to fill campaign-lint's cache).
+    prime: bool = False
+    # Measured on a one-campaign copy of the corpus (the pre-commit case).
+    single: bool = False
+    key: str = ""
 
 
 @dataclass(slots=True)
@@ -122,11 +127,24 @@ def count_campaigns(corpus: Path) -> int:
     return sum(1 for _ in (corpus / "campaigns").rglob("*.yaml")) if (corpus / "campaigns").is_dir() else 0
 
 
+def _policy_text() -> str:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import corpus  # the generator script next to this one
+
+        return str(corpus.POLICY)
+    finally:
+        sys.path.remove(str(BENCH))
+
+
 def ensure_corpus(size: int, seed: int) -> Path:
     """Generate ``bench/corpus/<size>`` unless it already holds ``size`` campaigns."""
     corpus = BENCH / "corpus" / str(size)
-    if (corpus / "campaign-lint.yaml").is_file() and count_campaigns(corpus) == size:
+    policy = corpus / "campaign-lint.yaml"
+    if policy.is_file() and count_campaigns(corpus) == size:
         print(f"corpus {corpus}: reusing {size} files", file=sys.stderr)
+        if policy.read_text(encoding="utf-8") != _policy_text():
+            policy.write_text(_policy_text(), encoding="utf-8")
         return corpus
     argv = [
         sys.executable,
@@ -158,9 +176,26 @@ def run_once(argv: Sequence[str], cwd: Path) -> tuple[float, int, int, str]:
     return seconds, rss_kb, proc.returncode, stderr
 
 
+def single_corpus(corpus: Path) -> tuple[Path, str]:
+    """A copy of ``corpus``'s policy with its first valid-looking campaign alone: the pre-commit case."""
+    one = corpus.parent / f"{corpus.name}-one"
+    first = sorted((corpus / "campaigns").rglob("*.yaml"))[0]
+    relative = first.relative_to(corpus).as_posix()
+    target = one / relative
+    if not target.is_file():
+        if one.exists():
+            shutil.rmtree(one)
+        target.parent.mkdir(parents=True)
+        shutil.copy2(first, target)
+    (one / "campaign-lint.yaml").write_text(_policy_text(), encoding="utf-8")
+    return one, relative
+
+
 def measure(command: Command, corpus: Path, files: int, repeat: int) -> Result:
     """Run ``command`` ``repeat`` times in ``corpus``; stop at the first failure."""
     result = Result(command, files)
+    if command.prime:
+        run_once(command.argv, corpus)
     for i in range(repeat):
         print(f"  {command.label}: run {i + 1}/{repeat} ...", end="", file=sys.stderr, flush=True)
         try:
@@ -194,20 +229,56 @@ def campaign_schema(tool: str, corpus: Path) -> Path | None:
     return target
 
 
-def commands(corpus: Path, peers: bool) -> list[Command]:
-    """The rows to measure on ``corpus``."""
+def commands(corpus: Path, peers: bool, one_file: str) -> list[Command]:
+    """The rows to measure on ``corpus`` (``one_file``: the campaign of the one-file rows)."""
     rows: list[Command] = []
-    lint = BIN / "campaign-lint"
+    lint = str(BIN / "campaign-lint")
+    report = ["--format", "json", "--output", os.devnull]
+    both = frozenset({0, 1})
+    rows.append(Command("campaign-lint cold (no cache)", [lint, "check", "--no-cache", *report], both, True))
     rows.append(
         Command(
-            "campaign-lint check",
-            [str(lint), "check", "--format", "json", "--output", os.devnull],
-            frozenset({0, 1}),
-            baseline=True,
+            "campaign-lint warm (cache, no change)", [lint, "check", *report], both, prime=True, key="warm"
         )
     )
+    rows.append(
+        Command(
+            "campaign-lint 1 named file, warm, in portfolio",
+            [lint, "check", "--force-exclude", *report, one_file],
+            both,
+            prime=True,
+        )
+    )
+    rows.append(
+        Command("campaign-lint cold, --jobs 1", [lint, "check", "--no-cache", "--jobs", "1", *report], both)
+    )
     rows.append(Command("read only (floor of the floor)", [sys.executable, "-c", READ_ONLY, "campaigns"]))
-    rows.append(Command("parse with positions (C compose)", [sys.executable, "-c", PARSE_ONLY, "campaigns"]))
+    rows.append(
+        Command(
+            "parse with positions (C compose)",
+            [sys.executable, "-c", PARSE_ONLY, "campaigns"],
+            key="parse",
+        )
+    )
+    rows.append(
+        Command(
+            "campaign-lint one-file repo, cold",
+            [lint, "check", "--no-cache", *report],
+            both,
+            single=True,
+            key="one-cold",
+        )
+    )
+    rows.append(
+        Command(
+            "campaign-lint one-file repo, warm",
+            [lint, "check", *report],
+            both,
+            prime=True,
+            single=True,
+            key="one-warm",
+        )
+    )
     if not peers:
         return rows
     yamllint = find_tool("yamllint")
@@ -215,17 +286,83 @@ def commands(corpus: Path, peers: bool) -> list[Command]:
         print(f"yamllint not installed: {INSTALL_HINT}", file=sys.stderr)
     else:
         argv = [yamllint, "-d", "default", "-f", "parsable", "campaigns"]
-        rows.append(Command("yamllint (default rules)", argv, frozenset({0, 1})))
+        rows.append(Command("yamllint (default rules)", argv, both, key="yamllint"))
+        rows.append(Command("yamllint one-file repo", argv, both, single=True, key="yamllint-one"))
+    spectral = spectral_cli()
+    if spectral is not None:
+        ruleset = str(BENCH / "spectral-ruleset.yaml")
+        argv = [spectral, "lint", "--ruleset", ruleset, "--format", "json", "--quiet", "campaigns/**/*.yaml"]
+        rows.append(Command("Spectral (5-rule ruleset)", argv, both, key="spectral"))
     checker = find_tool("check-jsonschema")
     if checker is None:
         print(f"check-jsonschema not installed: {INSTALL_HINT}", file=sys.stderr)
-    elif lint.is_file():
+    elif Path(lint).is_file():
         schema = campaign_schema(str(lint), corpus)
         if schema is not None:
             files = sorted(str(p.relative_to(corpus)) for p in (corpus / "campaigns").rglob("*.yaml"))
             argv = [checker, "--schemafile", schema.name, *files]
-            rows.append(Command("check-jsonschema (campaign schema)", argv, frozenset({0, 1})))
+            rows.append(Command("check-jsonschema (campaign schema)", argv, both, key="check-jsonschema"))
     return rows
+
+
+def spectral_cli() -> str | None:
+    """Stoplight Spectral, installed with npm into ``bench/.peers`` on first use."""
+    prefix = BENCH / ".peers"
+    binary = prefix / "node_modules" / ".bin" / "spectral"
+    if binary.is_file():
+        return str(binary)
+    npm = shutil.which("npm")
+    if npm is None:
+        print("Spectral skipped: npm is not installed", file=sys.stderr)
+        return None
+    print("installing @stoplight/spectral-cli into bench/.peers (npm) ...", file=sys.stderr)
+    done = subprocess.run(
+        [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "@stoplight/spectral-cli@6"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not binary.is_file():
+        print(f"Spectral skipped: npm install failed\n{done.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return str(binary)
+
+
+TARGETS = (
+    # (label, numerator key, denominator key, target ratio, "at most" or "at least")
+    ("cold vs yamllint: faster by", "yamllint", "cold", 25.0),
+    ("cold vs check-jsonschema: faster by", "check-jsonschema", "cold", 5.0),
+    ("cold vs Spectral: faster by", "spectral", "cold", 30.0),
+)
+
+
+def ratios(results: Sequence[Result]) -> str:
+    """The issue's target ratios, per corpus size, from this run's medians."""
+    out = []
+    for files in sorted({r.files for r in results if not r.command.single}):
+        by_key = {
+            r.command.key or ("cold" if r.command.baseline else ""): r.median
+            for r in results
+            if r.files == files or r.command.single
+        }
+        cold = by_key.get("cold")
+        lines = [f"targets at {files:,} files:"]
+        for label, top, bottom, target in TARGETS:
+            a, b = by_key.get(top), by_key.get(bottom)
+            if a and b:
+                lines.append(f"  {label} {a / b:.1f}x (target >= {target:g}x)")
+        parse, warm = by_key.get("parse"), by_key.get("warm")
+        if cold and parse:
+            lines.append(f"  cold / parse-with-positions: {cold / parse:.2f}x (target <= 2x)")
+        if cold and warm:
+            lines.append(f"  warm / cold: {warm / cold:.2f}x (target <= 0.15x)")
+        one_warm, one_cold, y_one = by_key.get("one-warm"), by_key.get("one-cold"), by_key.get("yamllint-one")
+        if one_warm and y_one:
+            lines.append(f"  one file warm / yamllint one file: {one_warm / y_one:.2f}x (target <= 1x)")
+        if one_cold and y_one:
+            lines.append(f"  one file cold / yamllint one file: {one_cold / y_one:.2f}x (target <= 2x)")
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
 
 
 def table(results: Sequence[Result]) -> str:
@@ -300,11 +437,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         corpus = ensure_corpus(size, args.seed)
         files = count_campaigns(corpus)
         print(f"corpus {corpus} ({files} files), {args.repeat} run(s) per command", file=sys.stderr)
-        for command in commands(corpus, args.peers):
-            results.append(measure(command, corpus, files, args.repeat))
+        one, one_file = single_corpus(corpus)
+        for command in commands(corpus, args.peers, one_file):
+            if command.single:
+                results.append(measure(command, one, 1, args.repeat))
+            else:
+                results.append(measure(command, corpus, files, args.repeat))
     print()
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPU(s); median of {args.repeat} run(s)")
     print(table(results))
+    print()
+    print(ratios(results))
     failed = [r for r in results if r.error is not None]
     for r in failed:
         note = " (stderr above)" if (r.error or "").startswith("exit code") else ""
