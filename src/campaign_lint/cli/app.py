@@ -162,7 +162,15 @@ def check(
         from campaign_lint.lint.cache import open_cache
 
         cache = open_cache(settings)
-    report = Engine(settings, cache).run(targets.files, jobs=jobs or _available_cores(), focus=targets.focus)
+    engine = Engine(settings, cache)
+    workers = jobs or _available_cores()
+    from campaign_lint.cli import progress
+
+    if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
+        with progress.bar(len(targets.files), sys.stderr) as advance:
+            report = engine.run(targets.files, jobs=workers, focus=targets.focus, progress=advance)
+    else:
+        report = engine.run(targets.files, jobs=workers, focus=targets.focus)
     to_terminal = output is None and sys.stdout.isatty()
     color = to_terminal and "NO_COLOR" not in os.environ
     rendered = get_reporter(output_format)(report, color=color, quiet=quiet, show_suppressed=show_suppressed)

@@ -13,7 +13,7 @@ import gc
 import multiprocessing
 import os
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,7 +125,13 @@ class Engine:
         rules, campaign_rules = self._rule_sets[matched]
         return matched, rules, campaign_rules
 
-    def run(self, files: Sequence[SourceFile], jobs: int = 1, focus: Collection[str] | None = None) -> Report:
+    def run(
+        self,
+        files: Sequence[SourceFile],
+        jobs: int = 1,
+        focus: Collection[str] | None = None,
+        progress: Callable[[], None] | None = None,
+    ) -> Report:
         """Lint ``files`` (with ``jobs`` processes) and return every finding, sorted.
 
         The result does not depend on ``jobs``: files are linted independently,
@@ -136,6 +142,8 @@ class Engine:
         when it or one of its related locations is in a focused file. This is
         how pre-commit and ``--changed-since`` runs stay correct about
         cross-campaign rules while only reporting on what changed.
+
+        ``progress`` is called once per file as its result arrives.
         """
         started = time.perf_counter()
         findings: list[Finding] = []
@@ -158,6 +166,8 @@ class Engine:
                 if outcome.comments:
                     comments[source.display] = outcome.comments
                 used_overrides.update(outcome.overrides)
+                if progress is not None:
+                    progress()
         finally:
             if collecting:
                 gc.enable()
