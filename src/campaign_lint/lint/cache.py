@@ -27,7 +27,8 @@ import secrets
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
     from campaign_lint.lint.engine import FileOutcome
+    from campaign_lint.lint.findings import Finding
+    from campaign_lint.policies.base import CampaignRecord
 
 CACHE_DIR = ".campaign-lint-cache"
 _MAGIC = b"campaign-lint cache 1\n"
@@ -74,6 +77,8 @@ class Cache:
     key: bytes
     secret: bytes | None
     entries: dict[str, Entry] = field(default_factory=dict)
+    # The portfolio rules' findings and the digest of the campaigns they saw.
+    portfolio_findings: tuple[bytes, list[Finding]] | None = None
     dirty: bool = False
 
     def lookup(self, source: SourceFile) -> FileOutcome | None:
@@ -103,13 +108,36 @@ class Cache:
 
     def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:
         """Remember ``outcome`` for ``source`` (its file's ``stat`` taken before reading)."""
-        if stat is None or outcome.content is None:
+        content = outcome.content
+        if stat is None or content is None:
             self.entries.pop(source.display, None)
             return
-        self.entries[source.display] = Entry(
-            stat.st_size, stat.st_mtime_ns, time.time_ns(), outcome.content, outcome
-        )
+        if outcome.record is not None:
+            blob = pickle.dumps(outcome.record, protocol=pickle.HIGHEST_PROTOCOL)
+            outcome = replace(outcome, record=None, record_blob=blob)
+        self.entries[source.display] = Entry(stat.st_size, stat.st_mtime_ns, time.time_ns(), content, outcome)
         self.dirty = True
+
+    def portfolio(
+        self,
+        campaigns: list[tuple[str, bytes | None]],
+        records: list[CampaignRecord],
+        stored: list[bytes],
+        run: Callable[[Sequence[CampaignRecord]], list[Finding]],
+    ) -> list[Finding]:
+        """The portfolio rules' findings: cached while the same campaigns have the same content.
+
+        ``records`` are this run's freshly linted campaigns, ``stored`` the
+        pickled records of cache hits, unpickled only when the rules must run.
+        """
+        key = hashlib.sha256(repr(sorted(campaigns)).encode()).digest()
+        if self.portfolio_findings is not None and self.portfolio_findings[0] == key:
+            return list(self.portfolio_findings[1])
+        everything = [*records, *(pickle.loads(blob) for blob in stored)]
+        findings = run(everything)
+        self.portfolio_findings = (key, findings)
+        self.dirty = True
+        return list(findings)
 
     def forget_missing(self, seen: set[str]) -> None:
         """Forget entries of files that no longer exist (those not in this run's ``seen``)."""
@@ -122,7 +150,9 @@ class Cache:
         """Write the cache atomically; a failure to write only costs the next run time."""
         if not self.dirty or self.secret is None:
             return
-        payload = pickle.dumps((self.key, self.entries), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(
+            (self.key, self.entries, self.portfolio_findings), protocol=pickle.HIGHEST_PROTOCOL
+        )
         signature = hmac.new(self.secret, self.key + payload, hashlib.sha256).digest()
         try:
             _prepare_dir(self.path.parent)
@@ -173,13 +203,15 @@ def open_cache(settings: Settings) -> Cache:
         blob = path.read_bytes()
     except OSError:
         return cache
-    entries = _verified(blob, key, secret)
-    if entries is not None:
-        cache.entries = entries
+    verified = _verified(blob, key, secret)
+    if verified is not None:
+        cache.entries, cache.portfolio_findings = verified
     return cache
 
 
-def _verified(blob: bytes, key: bytes, secret: bytes) -> dict[str, Entry] | None:
+def _verified(
+    blob: bytes, key: bytes, secret: bytes
+) -> tuple[dict[str, Entry], tuple[bytes, list[Finding]] | None] | None:
     """The entries of a cache file whose signature and key are right, else ``None``."""
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _SIG:
         return None
@@ -189,12 +221,14 @@ def _verified(blob: bytes, key: bytes, secret: bytes) -> dict[str, Entry] | None
     if not hmac.compare_digest(signature, expected):
         return None
     try:
-        stored_key, entries = pickle.loads(payload)  # signed by this user: see the module docstring
+        stored_key, entries, portfolio = pickle.loads(
+            payload
+        )  # signed by this user: see the module docstring
     except Exception:  # noqa: BLE001 - a cache we wrote but cannot read is rebuilt
         return None
     if stored_key != key or not isinstance(entries, dict):
         return None
-    return entries
+    return entries, portfolio
 
 
 def _secret() -> bytes | None:

@@ -58,6 +58,8 @@ class FileOutcome:
     overrides: tuple[int, ...] = ()
     # Digest of the bytes linted (the cache's key); None when the file could not be read.
     content: bytes | None = None
+    # From the cache: ``record`` pickled, unpickled only if the portfolio rules must run again.
+    record_blob: bytes | None = None
 
 
 CampaignRules = list[tuple[CampaignRule, RuleContext, Severity]]
@@ -148,6 +150,8 @@ class Engine:
         started = time.perf_counter()
         findings: list[Finding] = []
         records: list[CampaignRecord] = []
+        stored: list[bytes] = []
+        portfolio_key: list[tuple[str, bytes | None]] = []
         sources: dict[str, dict[int, str]] = {}
         comments: dict[str, list[suppressions.Suppression]] = {}
         used_overrides: set[int] = set()
@@ -161,6 +165,10 @@ class Engine:
                 findings.extend(outcome.findings)
                 if outcome.record is not None:
                     records.append(outcome.record)
+                    portfolio_key.append((source.display, outcome.content))
+                elif outcome.record_blob is not None:
+                    stored.append(outcome.record_blob)
+                    portfolio_key.append((source.display, outcome.content))
                 if outcome.lines:
                     sources[source.display] = outcome.lines
                 if outcome.comments:
@@ -171,11 +179,13 @@ class Engine:
         finally:
             if collecting:
                 gc.enable()
-        if self.cache is not None:
+        if self.cache is None:
+            findings.extend(self.portfolio(records))
+        else:
+            findings.extend(self.cache.portfolio(portfolio_key, records, stored, self.portfolio))
             # Saved before suppressions are applied: they mark comments as used.
             self.cache.forget_missing({source.display for source in files})
             self.cache.save()
-        findings.extend(self.portfolio(records))
         kept, silenced = self._controls(findings, comments, used_overrides)
         checked = len(files)
         if focus is not None:
