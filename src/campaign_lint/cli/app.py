@@ -144,6 +144,9 @@ def check(
         fail_on=_severity(fail_on),  # type: ignore[arg-type]
         today=_date(today),
     )
+    # Compiles custom rules and checks the schema block: a broken policy is an
+    # error even when there is nothing to lint or only the policy is shown.
+    engine = Engine(settings)
     if show_policy:
         from campaign_lint.cli.showpolicy import show_policy as render_policy
 
@@ -162,7 +165,7 @@ def check(
         from campaign_lint.lint.cache import open_cache
 
         cache = open_cache(settings)
-    engine = Engine(settings, cache)
+    engine.cache = cache
     workers = jobs or _available_cores()
     from campaign_lint.cli import progress
 

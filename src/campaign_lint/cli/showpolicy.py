@@ -48,11 +48,8 @@ def show_policy(settings: Settings) -> str:
     lines.append("enabled_rules:")
     base = set(profiles()[settings.profile].rules)
     for rule_id, setting in sorted(settings.rules.items()):
-        source = (
-            f"profile {settings.profile}"
-            if rule_id in base
-            else _origin(settings, ("rules", rule_id), "policy")
-        )
+        fallback = f"profile {settings.profile}" if rule_id in base else "policy"
+        source = _origin(settings, ("rules", rule_id), fallback)
         lines.append(f"  {rule_id}: {setting.severity}  # {source}")
     return "\n".join(lines) + "\n"
 

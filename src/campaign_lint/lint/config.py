@@ -196,8 +196,12 @@ def load_settings(
 
 def _validate(layered: Layered) -> Policy:
     data = layered.data
+    stripped = strip_extensions(data)
+    if "schema" in data:
+        # A JSON Schema, kept verbatim: its `x-` names are the campaign fields it constrains.
+        stripped["schema"] = data["schema"]
     try:
-        return Policy.model_validate(strip_extensions(data))
+        return Policy.model_validate(stripped)
     except ValidationError as exc:
         violations = describe_errors(exc.errors(), data, Policy, "policy")
         raise PolicyError(

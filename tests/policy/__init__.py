@@ -1,0 +1,1 @@
+"""Tests of the policy-as-code features (issue 3): inheritance, CEL, schema, waivers, suppressions."""

@@ -1,0 +1,77 @@
+"""Start-up: the CEL library and jsonschema are imported only when the policy needs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli.snapshots import Cli
+from tests.policy.support import feedback
+
+CEL_MODULES = ("cel", "cel.cel", "celpy", "campaign_lint.policies.custom")
+SCHEMA_MODULES = ("jsonschema", "campaign_lint.policies.constraints")
+
+# Runs the CLI in-process, then reports which of the watched modules it imported.
+PROBE = """\
+import json, sys
+from campaign_lint.cli.app import main
+code = main(sys.argv[1:])
+watched = {watched!r}
+print(json.dumps({{"exit": code, "loaded": sorted(m for m in watched if m in sys.modules)}}))
+"""
+
+CUSTOM_RULES = """\
+custom_rules:
+  - id: ORG001
+    description: Campaigns name a cost centre.
+    assert: "'x-cost-center' in campaign"
+    message: "{id} has no x-cost-center"
+"""
+SCHEMA = "schema:\n  required: [x-cost-center]\n"
+
+
+def loaded(root: Path) -> tuple[int, set[str]]:
+    """Exit code of `check` in ``root`` and the watched modules it imported."""
+    probe = PROBE.format(watched=[*CEL_MODULES, *SCHEMA_MODULES])
+    argv = [sys.executable, "-c", probe, "check", "--no-cache", "--format", "json"]
+    done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    assert done.stderr == "", done.stderr
+    last = json.loads(done.stdout.strip().splitlines()[-1])
+    return last["exit"], set(last["loaded"])
+
+
+@pytest.fixture
+def tree(repo: Cli) -> Cli:
+    repo.write({"campaigns/review.yaml": feedback("review")})
+    return repo
+
+
+def test_plain_policy_imports_neither(tree: Cli) -> None:
+    tree.write({"campaign-lint.yaml": "version: 1\nextends: recommended\nrules: {MET002: error}\n"})
+    code, modules = loaded(tree.root)
+    assert code == 0
+    assert modules == set()
+
+
+def test_no_policy_file_imports_neither(tree: Cli) -> None:
+    assert loaded(tree.root) == (0, set())
+
+
+def test_custom_rules_import_cel_but_not_jsonschema(tree: Cli) -> None:
+    tree.write({"campaign-lint.yaml": "version: 1\n" + CUSTOM_RULES})
+    code, modules = loaded(tree.root)
+    assert code == 1  # ORG001 fires: the rules really ran
+    assert {"cel.cel", "campaign_lint.policies.custom"} <= modules
+    assert not modules & set(SCHEMA_MODULES)
+
+
+def test_schema_imports_jsonschema_but_not_cel(tree: Cli) -> None:
+    tree.write({"campaign-lint.yaml": "version: 1\n" + SCHEMA})
+    code, modules = loaded(tree.root)
+    assert code == 1  # SPEC005 fires
+    assert set(SCHEMA_MODULES) <= modules
+    assert not modules & set(CEL_MODULES)
