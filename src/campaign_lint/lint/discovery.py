@@ -80,7 +80,10 @@ def discover(
             raise UsageError(f"{given}: no such file or directory")
         absolute = os.path.abspath(given)
         if given.is_dir():
+            boundary = _boundary(absolute, root)
             for file in _walk(absolute):
+                if os.path.islink(file):
+                    _check_link(file, boundary)
                 consider(file, explicit=False)
         else:
             consider(absolute, explicit=True)
@@ -93,6 +96,28 @@ def discover(
             looked = ".yaml or .yml files"
         raise UsageError(f"no campaign files found in {where} (looked for {looked}); nothing was checked")
     return [found[key] for key in sorted(found)]
+
+
+def _boundary(top: str, root: str) -> str:
+    """The folder a walk of ``top`` must not leave: the repository, or ``top`` when outside it."""
+    real_top, real_root = os.path.realpath(top), os.path.realpath(root)
+    current = real_root
+    while not os.path.exists(os.path.join(current, ".git")) and os.path.dirname(current) != current:
+        current = os.path.dirname(current)
+    repository = current if os.path.exists(os.path.join(current, ".git")) else real_root
+    inside = real_top == repository or real_top.startswith(repository.rstrip(os.sep) + os.sep)
+    return repository if inside else real_top
+
+
+def _check_link(file: str, boundary: str) -> None:
+    """A symbolic link found by a walk must not lead out of ``boundary`` (no reading outside)."""
+    target = os.path.realpath(file)
+    if target != boundary and not target.startswith(boundary.rstrip(os.sep) + os.sep):
+        raise UsageError(
+            f"{display_path(file)}: a symbolic link to {target}, outside {boundary}; "
+            "campaign-lint does not follow links out of the repository "
+            "(remove the link, or name the file on the command line to lint it anyway)"
+        )
 
 
 def _walk(top: str) -> Iterator[str]:

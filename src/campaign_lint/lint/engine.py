@@ -28,11 +28,13 @@ from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
 from campaign_lint.lint.report import Report
 from campaign_lint.policies.base import (
+    PORTFOLIO_FIELDS,
     CampaignRecord,
     CampaignRule,
     PortfolioRule,
     PortfolioViolation,
     RuleContext,
+    portfolio_view,
 )
 from campaign_lint.policies.registry import RULES, RULES_BY_ID
 from campaign_lint.schemas.base import strip_extensions
@@ -345,7 +347,9 @@ class Engine:
                     findings.append(
                         _finding(custom_rule.id, severity, violation, source, document, campaign.id)
                     )
-        record = CampaignRecord(source.display, campaign, document.top_level_spans())
+        record = CampaignRecord(
+            source.display, portfolio_view(campaign), document.top_level_spans(PORTFOLIO_FIELDS)
+        )
         return FileOutcome(findings, record, _lines_of(text, findings), comments, matched)
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:

@@ -20,6 +20,7 @@ from typing import Any
 from yaml import MarkedYAMLError
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from campaign_lint.lint.findings import START, Span, YamlPath
 
@@ -30,6 +31,7 @@ _PLAIN = "!plain"
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _MAP, _SEQ = _CORE + "map", _CORE + "seq"
+_KEY_TAGS = frozenset({_PLAIN, _STR, _INT, _FLOAT, _BOOL, _NULL})
 
 _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
@@ -63,11 +65,13 @@ class Document:
     keys: dict[YamlPath, Node]
     extensions: list[YamlPath] = field(default_factory=list)
 
-    def top_level_spans(self) -> dict[YamlPath, Span]:
-        """Spans of the top-level fields only (what portfolio rules point at)."""
+    def top_level_spans(self, fields: tuple[str, ...]) -> dict[YamlPath, Span]:
+        """Spans of the top-level ``fields`` present, and of the whole document (what portfolio rules point at)."""
         if not isinstance(self.data, dict):
             return {}
-        return {(key,): self.span((key,)) for key in self.data}
+        spans: dict[YamlPath, Span] = {(name,): self.span((name,)) for name in fields if name in self.data}
+        spans[()] = self.span(())
+        return spans
 
     def span(self, path: YamlPath, *, key: bool = False) -> Span:
         """Position of ``path``; falls back to the nearest existing parent."""
@@ -134,6 +138,8 @@ def load(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -
         node = _Composer(text).get_single_node()
     except MarkedYAMLError as exc:
         raise _syntax_problem(exc, text) from None
+    except ReaderError as exc:  # a character YAML does not allow (NUL, other controls)
+        raise _character_problem(exc, text) from None
     if node is None:
         raise YamlProblem("the file is empty", hint="a campaign file is a mapping of fields")
     builder = _Builder(max_nodes, max_depth)
@@ -159,6 +165,18 @@ _PLAIN_WORDS = (
     ("did not find expected key", "this line's indentation does not match the lines above it"),
     ("did not find expected '-' indicator", "this list item's indentation does not match the items above it"),
 )
+
+
+def _character_problem(exc: ReaderError, text: str) -> YamlProblem:
+    index = min(max(int(exc.position), 0), len(text))
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return YamlProblem(
+        f"the file contains a control character (U+{code:04X}) that YAML does not allow",
+        Span(line, column, line, column + 1),
+        hint="remove the character (a NUL byte often means the file is binary or UTF-16)",
+    )
 
 
 def _syntax_problem(exc: MarkedYAMLError, text: str) -> YamlProblem:
@@ -218,9 +236,7 @@ class _Builder:
         merged: list[Node] = []
         keys = self.keys
         for key_node, value_node in node.value:
-            if key_node.__class__ is not ScalarNode:
-                raise YamlProblem("a key must be a plain word, not a list or mapping", node_span(key_node))
-            key: str = key_node.value
+            key: str = _key(key_node)
             if key in result:
                 first = node_span(keys[(*path, key)])
                 raise YamlProblem(
@@ -233,7 +249,7 @@ class _Builder:
                     merged.append(value_node)
                     continue
                 if key.startswith("x-") and (not self.extensions or self.extensions[-1] != path):
-                    self.extensions.append(path)
+                    self._extension_at(path)
             child = (*path, key)
             keys[child] = key_node
             result[key] = self.build(value_node, child, depth + 1)
@@ -243,22 +259,40 @@ class _Builder:
 
     def _merge(self, result: dict[str, Any], source: Node, path: YamlPath, depth: int) -> None:
         """YAML merge keys (``<<: *defaults``): explicit keys win."""
+        if isinstance(source, SequenceNode):
+            self._check_tag(source, _SEQ)
         sources = source.value if isinstance(source, SequenceNode) else [source]
         for item in sources:
             if not isinstance(item, MappingNode):
                 raise YamlProblem("`<<` must merge a mapping or a list of mappings", node_span(item))
+            self._check_tag(item, _MAP)
             for key_node, value_node in item.value:
-                key = str(key_node.value)
+                key = _key(key_node)
                 if key not in result and key != "<<":
                     if key.startswith("x-"):
-                        self.extensions.append(path)
+                        self._extension_at(path)
                     self.keys[(*path, key)] = key_node
                     result[key] = self.build(value_node, (*path, key), depth + 1)
+
+    def _extension_at(self, path: YamlPath) -> None:
+        """Record a mapping with ``x-`` keys, unless it is itself inside one (stripped whole)."""
+        if not any(isinstance(part, str) and part.startswith("x-") for part in path):
+            self.extensions.append(path)
 
     @staticmethod
     def _check_tag(node: Node, expected: str) -> None:
         if node.tag != expected:
             raise _tag_problem(node)
+
+
+def _key(node: Node) -> str:
+    """A mapping key's text: a scalar without tags other than the core scalar ones."""
+    if node.__class__ is not ScalarNode:
+        raise YamlProblem("a key must be a plain word, not a list or mapping", node_span(node))
+    if node.tag not in _KEY_TAGS:
+        raise _tag_problem(node)
+    key: str = node.value
+    return key
 
 
 def _tag_problem(node: Node) -> YamlProblem:

@@ -35,6 +35,37 @@ class RuleContext:
     options: BaseModel
 
 
+# The top-level fields portfolio rules point at (findings and related locations).
+PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
+
+
+def portfolio_view(campaign: Campaign) -> Campaign:
+    """``campaign`` with only the fields portfolio rules read.
+
+    Portfolio rules hold every campaign of the repository in memory at once;
+    texts, data items, metrics and the like are dropped so that 10,000
+    campaigns stay small. ``content`` keeps its incentive and urgency, which
+    decide whether a transactional message really is one.
+    """
+    content = campaign.content
+    slim_content = (
+        None
+        if content is None or (content.incentive is None and content.urgency is None)
+        else type(content).model_construct(incentive=content.incentive, urgency=content.urgency)
+    )
+    return Campaign.model_construct(
+        id=campaign.id,
+        owner="",
+        type=campaign.type,
+        purpose="",
+        channel=campaign.channel,
+        audience=campaign.audience,
+        trigger=campaign.trigger,
+        frequency=campaign.frequency,
+        content=slim_content,
+    )
+
+
 @dataclass(slots=True)
 class CampaignRecord:
     """A validated campaign as portfolio rules see it."""
