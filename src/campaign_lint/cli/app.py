@@ -339,8 +339,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CAMPAIGN_LINT_DEBUG"):
             traceback.print_exc()
+        notes = [note for note in getattr(exc, "__notes__", ()) if note.startswith("while checking ")]
+        where = f" {notes[0]}" if notes else ""
         typer.echo(
-            f"campaign-lint: internal error ({type(exc).__name__}: {_first_line(exc)}). "
+            f"campaign-lint: internal error{where} ({type(exc).__name__}: {_first_line(exc)}). "
             f"This is a bug in campaign-lint; please report it at {BUG_URL} "
             "(run with --debug for the traceback).",
             err=True,

@@ -16,8 +16,11 @@ def write_output(path: Path, text: str) -> None:
         raise UsageError(f"--output {path}: is a directory")
     if path.exists() and not path.is_file():
         # Devices and pipes (/dev/null, /dev/stdout) cannot be replaced by a rename.
-        with path.open("w", encoding="utf-8") as stream:
-            stream.write(text)
+        try:
+            with path.open("w", encoding="utf-8") as stream:
+                stream.write(text)
+        except OSError as exc:
+            raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
         return
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
@@ -27,6 +30,12 @@ def write_output(path: Path, text: str) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, path)
+    except OSError as exc:
+        # Disk full, permissions, a read-only target: the old file stays whole.
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(
+            f"--output {path}: cannot write ({exc.strerror or exc}); nothing was changed"
+        ) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

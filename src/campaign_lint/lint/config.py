@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -103,8 +104,11 @@ class Settings:
 
 def find_policy(start: Path) -> Path | None:
     """The nearest policy file in ``start`` or a parent, stopping at the repository root."""
-    current = start.resolve()
-    if current.is_file():
+    try:
+        current = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: look from where it is
+        current = Path(os.path.abspath(start))
+    if not current.is_dir():
         current = current.parent
     for directory in (current, *current.parents):
         for name in POLICY_NAMES:

@@ -285,6 +285,14 @@ class Engine:
     def lint_file(self, source: SourceFile) -> FileOutcome:
         """Lint one file: parse, validate, per-campaign rules."""
         try:
+            return self._lint_file(source)
+        except Exception as exc:
+            # Survives pickling from a worker; main() names the file in its bug message.
+            exc.add_note(f"while checking {source.display}")
+            raise
+
+    def _lint_file(self, source: SourceFile) -> FileOutcome:
+        try:
             raw = source.path.read_bytes()
         except OSError as exc:
             message = f"cannot read the file ({exc.strerror or type(exc).__name__})"
@@ -357,8 +365,12 @@ class Engine:
         ordered = sorted(records, key=lambda record: record.path)
         findings: list[Finding] = []
         for rule, ctx, severity in self.portfolio_rules:
-            for violation in rule.check(ordered, ctx):
-                findings.append(_portfolio_finding(rule.id, severity, violation))
+            try:
+                for violation in rule.check(ordered, ctx):
+                    findings.append(_portfolio_finding(rule.id, severity, violation))
+            except Exception as exc:
+                exc.add_note(f"while checking the portfolio ({rule.id})")
+                raise
         return findings
 
 
@@ -386,7 +398,7 @@ def _stat(path: Path) -> os.stat_result | None:
 def _relative(path: Path, root: Path) -> str | None:
     try:
         return path.resolve().relative_to(root).as_posix()
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # outside the root, or a symlink loop
         return None
 
 

@@ -16,6 +16,25 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+_MAX_SHOWN = 120
+
+
+def _clip(source: str, start: int, width: int) -> tuple[str, int, int]:
+    """A window of a long source line around the caret: (text, caret offset, caret width)."""
+    if len(source) <= _MAX_SHOWN:
+        return source, start, width
+    width = min(width, _MAX_SHOWN // 2)
+    left = max(0, start - _MAX_SHOWN // 4)
+    right = min(len(source), left + _MAX_SHOWN)
+    text = source[left:right]
+    offset = start - left
+    if left > 0:
+        text, offset = "..." + text, offset + 3
+    if right < len(source):
+        text += "..."
+    return text, offset, width
+
+
 def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: bool) -> str:
     """One finding: header, the source line with a caret, related places, hint."""
     span = finding.span
@@ -30,9 +49,10 @@ def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: boo
             else 1
         )
         width = max(1, min(width, len(source) - span.column + 1))
+        source, offset, width = _clip(source, span.column - 1, width)
         gutter = str(span.line)
         out.append(f"  {gutter} | {source}")
-        caret = " " * (span.column - 1) + "^" * width
+        caret = " " * offset + "^" * width
         out.append(f"  {' ' * len(gutter)} | {_paint(caret, _COLORS[finding.severity], color)}")
     for related in finding.related:
         out.append(f"  related: {related.path}:{related.line}:{related.column}: {related.message}")
