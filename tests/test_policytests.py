@@ -108,12 +108,12 @@ def test_unexpected_findings_fail_the_case(
     root = _examples_copy(tmp_path, monkeypatch)
     suite = root / SUITE
     suite.write_text(
-        suite.read_text(encoding="utf-8").replace("      - {rule: CON001, line: 25}\n", ""), encoding="utf-8"
+        suite.read_text(encoding="utf-8").replace("      - {rule: CON001, line: 26}\n", ""), encoding="utf-8"
     )
     assert main(["test", "policy-tests"]) == 1
     out = capsys.readouterr().out
-    assert "    + unexpected: CON001 flash-sale-sms-blast.yaml:25: `opt_in` consent is not enough" in out
-    assert "      matched: TIM002 flash-sale-sms-blast.yaml:21" in out
+    assert "    + unexpected: CON001 flash-sale-sms-blast.yaml:26: `opt_in` consent is not enough" in out
+    assert "      matched: TIM002 flash-sale-sms-blast.yaml:22" in out
 
 
 def test_junit_output(
