@@ -143,3 +143,49 @@ def test_changed_since_outside_git_is_a_usage_error(cli: Cli) -> None:
     assert run.exit_code == 2
     assert "git failed" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+EXPIRED = POLICY + (
+    "exceptions:\n"
+    "  - rule: TIM001\n"
+    "    campaigns: [review-on-shipment]\n"
+    "    reason: Carrier confirms delivery the same day (MKT-9).\n"
+    "    expires: 2026-10-31\n"
+)
+
+
+def test_naming_the_whole_portfolio_still_reports_policy_findings(cli: Cli) -> None:
+    """`check campaigns/` covers every campaign: an expired exception is reported as without paths."""
+    cli.write({**PORTFOLIO, "campaign-lint.yaml": EXPIRED})
+    everything = cli.run("check", "--today", "2026-11-22")
+    named = cli.run("check", "campaigns/", "--today", "2026-11-22")
+    assert "campaign-lint.yaml:" in everything.stdout
+    assert "POL001" in everything.stdout
+    assert named.normalised(named.stdout) == everything.normalised(everything.stdout)
+    assert named.exit_code == everything.exit_code == 1
+
+
+def test_suppressions_of_rules_switched_off_on_the_command_line_are_not_stale(cli: Cli) -> None:
+    suppressed = SHIPPED.replace(
+        "  event: order.shipped",
+        "  event: order.shipped  # campaign-lint: disable=TIM001 -- same-day carrier",
+    )
+    cli.write({"campaign-lint.yaml": POLICY, "campaigns/a.yaml": suppressed})
+    assert "POL003" not in cli.run("check").stdout
+    run = cli.run("check", "--ignore", "TIM001")
+    assert "POL003" not in run.stdout
+    run = cli.run("check", "--select", "POL003")
+    assert "POL003" not in run.stdout
+    unused = suppressed.replace("order.shipped  #", "order.delivered  #")
+    cli.write({"campaigns/a.yaml": unused})
+    assert (
+        "this suppression of TIM001 silences nothing" in cli.run("check", "--select", "TIM001,POL003").stdout
+    )
+
+
+def test_exceptions_for_rules_switched_off_on_the_command_line_are_not_unused(cli: Cli) -> None:
+    cli.write({**PORTFOLIO, "campaign-lint.yaml": EXPIRED.replace("2026-10-31", "2027-03-31")})
+    assert "POL002" not in cli.run("check", "--today", "2026-11-22").stdout
+    assert "POL002" not in cli.run("check", "--select", "SPEC003,POL002", "--today", "2026-11-22").stdout
+    fixed = cli.run("check", "--select", "SPEC003,POL002", "--today", "2026-11-22", "--ignore", "SPEC003")
+    assert "POL002" not in fixed.stdout

@@ -57,4 +57,9 @@ def resolve(
     for source in chosen:
         portfolio.setdefault(source.display, source)
     files = [portfolio[key] for key in sorted(portfolio)]
-    return Targets(files, frozenset(source.display for source in chosen))
+    focus = frozenset(source.display for source in chosen)
+    if focus == set(portfolio):
+        # The whole portfolio: report everything, the policy file's own findings
+        # (expired or unused exceptions) included.
+        return Targets(files, None)
+    return Targets(files, focus)

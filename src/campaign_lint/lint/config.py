@@ -82,6 +82,7 @@ class Settings:
     unsuppressible: frozenset[str] = frozenset()
     business: Business = field(default_factory=Business)
     today: date = field(default_factory=date.today)
+    dropped_by_cli: frozenset[str] = frozenset()
     policy: Policy = field(default_factory=Policy.model_construct)
     layered: Layered | None = None
 
@@ -162,6 +163,7 @@ def load_settings(
             problems.append(_unknown_rule(layered.where(("unsuppressible", index)), rule_id, known))
     if problems:
         raise PolicyError(problems)
+    before = set(rules)
     selected = _expand_ids(select, "--select", known)
     if selected:
         rules = {
@@ -171,6 +173,8 @@ def load_settings(
         }
     for rule_id in _expand_ids(ignore, "--ignore", known):
         rules.pop(rule_id, None)
+    # Rules the command line switched off: their suppressions and exceptions are not stale.
+    dropped = frozenset(before - set(rules))
     activity, outcome = policy.metrics.activity, policy.metrics.outcome
     return Settings(
         root=(path.parent if path else start if start.is_dir() else start.parent).resolve(),
@@ -193,6 +197,7 @@ def load_settings(
         unsuppressible=frozenset(policy.unsuppressible),
         business=policy.business,
         today=today or date.today(),
+        dropped_by_cli=dropped,
         policy=policy,
         layered=layered if path else None,
     )

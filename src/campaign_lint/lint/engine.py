@@ -244,6 +244,7 @@ class Engine:
             known=self.settings.known_rule_ids(),
             unsuppressible=self.settings.unsuppressible,
             severity=severity["POL003"],
+            not_run=self.settings.dropped_by_cli,
         )
         where = {}
         for index in range(len(self.settings.exceptions)):
@@ -256,6 +257,7 @@ class Engine:
             where=where,
             pol001=severity["POL001"],
             pol002=severity["POL002"],
+            not_run=self.settings.dropped_by_cli,
         )
         kept = [*waived.kept, *inline.problems, *waived.problems]
         if severity["POL002"] is not None:

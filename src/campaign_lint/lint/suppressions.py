@@ -82,10 +82,13 @@ def apply(
     known: frozenset[str],
     unsuppressible: frozenset[str],
     severity: Severity | None,
+    not_run: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Silence findings covered by valid comments; report bad or unused comments.
 
-    ``severity`` is POL003's severity, or None when POL003 is off.
+    ``severity`` is POL003's severity, or None when POL003 is off. Rules in
+    ``not_run`` (switched off by ``--select``/``--ignore``) found nothing to
+    silence, so their comments are not reported as unused.
     """
     outcome = Outcome([], [], [])
     for finding in findings:
@@ -97,7 +100,7 @@ def apply(
     if severity is not None:
         for path, items in sorted(comments.items()):
             for comment in items:
-                outcome.problems.extend(_problems(path, comment, known, unsuppressible, severity))
+                outcome.problems.extend(_problems(path, comment, known, unsuppressible, severity, not_run))
     return outcome
 
 
@@ -114,7 +117,12 @@ def _suppressing(
 
 
 def _problems(
-    path: str, comment: Suppression, known: frozenset[str], unsuppressible: frozenset[str], severity: Severity
+    path: str,
+    comment: Suppression,
+    known: frozenset[str],
+    unsuppressible: frozenset[str],
+    severity: Severity,
+    not_run: frozenset[str],
 ) -> list[Finding]:
     span = Span(comment.line, comment.column, comment.line, comment.end_column)
 
@@ -141,7 +149,7 @@ def _problems(
                     "fix the campaign, or ask the policy owners for an exception",
                 )
             )
-        elif rule_id not in comment.used:
+        elif rule_id not in comment.used and rule_id not in not_run:
             where = "in this file" if comment.whole_file else "on this line"
             result.append(
                 problem(f"this suppression of {rule_id} silences nothing {where}", "remove the stale comment")

@@ -48,6 +48,7 @@ def apply(
     where: dict[int, tuple[str, Span]],
     pol001: Severity | None,
     pol002: Severity | None,
+    not_run: frozenset[str] = frozenset(),
 ) -> Outcome:
     """Waive what active waivers cover; report expiring, expired and unused waivers.
 
@@ -93,7 +94,7 @@ def apply(
                     hint="fix the campaigns before then, or renew the exception",
                 )
             )
-        if days >= 0 and index not in used and pol002 is not None:
+        if days >= 0 and index not in used and pol002 is not None and waiver.rule not in not_run:
             outcome.problems.append(
                 Finding(
                     "POL002",
