@@ -818,3 +818,21 @@ def test_macro_nesting_is_measured_outside_strings(expression: str, depth: int) 
     from campaign_lint.policies.custom import macro_nesting
 
     assert macro_nesting(expression) == depth
+
+
+def test_reports_get_the_usual_file_mode_and_their_folder(tmp_path: Path) -> None:
+    from campaign_lint.cli.writing import write_output
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "out" / "nested" / "report.sarif"
+        write_output(fresh, "{}\n")
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old\n")
+        kept.chmod(0o640)
+        write_output(kept, "new\n")
+        assert kept.stat().st_mode & 0o777 == 0o640
+        assert kept.read_text() == "new\n"
+    finally:
+        os.umask(old)

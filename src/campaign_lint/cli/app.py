@@ -13,6 +13,8 @@ import typer
 from typer.exceptions import TyperException
 
 from campaign_lint import __version__
+from campaign_lint.cli.baseline import baseline_app
+from campaign_lint.cli.init import init as init_command
 from campaign_lint.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError, UsageError
 
 BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
@@ -73,11 +75,21 @@ def check(
         typer.Argument(help="Campaign files or folders (default: the policy's `campaigns` globs)."),
     ] = None,
     config: Annotated[Path | None, typer.Option("--config", "-c", help="Policy file to use.")] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="Output format: text or json.")
-    ] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    output_formats: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="Output format: text, json, sarif, junit, github or gitlab. Repeatable: "
+            "each --format goes to the --output given in the same position; one may go to stdout.",
+        ),
+    ] = None,
+    outputs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the report to this file (repeatable, see --format)."
+        ),
     ] = None,
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, info.")
@@ -124,16 +136,21 @@ def check(
         bool,
         typer.Option("--no-cache", help="Neither read nor write the cache (.campaign-lint-cache/)."),
     ] = False,
+    baseline_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline."
+        ),
+    ] = None,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
-    from campaign_lint.cli.reporters import FORMATS, get_reporter
+    from campaign_lint.cli.reporters import destinations, get_reporter
     from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.cli.writing import write_output
     from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.engine import Engine
 
-    if output_format not in FORMATS:
-        raise UsageError(f"--format: `{output_format}` is not a format; use one of: {', '.join(FORMATS)}")
+    wanted = destinations(output_formats or [], outputs or [])
     given = list(paths or [])
     start = given[0] if given else Path.cwd()
     settings = load_settings(
@@ -152,6 +169,11 @@ def check(
 
         sys.stdout.write(render_policy(settings))
         return 0
+    recorded = None
+    if baseline_file is not None:
+        from campaign_lint.lint import baseline
+
+        recorded = baseline.load(baseline_file)
     changed = None
     if changed_since is not None:
         from campaign_lint.lint.gitchanges import changed_files
@@ -174,19 +196,24 @@ def check(
             report = engine.run(targets.files, jobs=workers, focus=targets.focus, progress=advance)
     else:
         report = engine.run(targets.files, jobs=workers, focus=targets.focus)
-    to_terminal = output is None and sys.stdout.isatty()
-    color = to_terminal and "NO_COLOR" not in os.environ
-    rendered = get_reporter(output_format)(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
-    if output is None:
-        sys.stdout.write(rendered)
-        sys.stdout.flush()
-    else:
-        write_output(output, rendered)
+    if recorded is not None:
+        report = baseline.apply(report, recorded, settings.root)
+    for output_format, output in wanted:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        render = get_reporter(output_format)
+        rendered = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
+        if output is None:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()
+        else:
+            write_output(output, rendered)
     return 1 if report.failed(settings.fail_on) else 0
 
 
 cache_app = typer.Typer(help="Manage the cache of per-file results.", no_args_is_help=True)
 app.add_typer(cache_app, name="cache")
+app.add_typer(baseline_app, name="baseline")
+app.command("init")(init_command)
 
 
 @cache_app.command("clear")
@@ -309,7 +336,8 @@ def _usage_line(exc: TyperException) -> str:
     message = " ".join(exc.format_message().split()).rstrip(".")
     context = getattr(exc, "ctx", None)
     command = context.command_path if context is not None else "campaign-lint"
-    return f"campaign-lint: error: {message}; see `{command} -h`"
+    joined = f"{message} See" if message.endswith(("?", "!")) else f"{message}; see"
+    return f"campaign-lint: error: {joined} `{command} -h`"
 
 
 def main(argv: list[str] | None = None) -> int:

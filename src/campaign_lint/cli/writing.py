@@ -23,12 +23,16 @@ def write_output(path: Path, text: str) -> None:
             raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
         return
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     except OSError as exc:
         raise UsageError(f"--output {path}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
+        # mkstemp makes the file private; a report gets the mode of the file it
+        # replaces, or the usual mode for new files (0666 less the umask).
+        os.chmod(temporary, _mode(path))
         os.replace(temporary, path)
     except OSError as exc:
         # Disk full, permissions, a read-only target: the old file stays whole.
@@ -39,3 +43,12 @@ def write_output(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

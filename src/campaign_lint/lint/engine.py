@@ -190,15 +190,17 @@ class Engine:
             self.cache.save()
         kept, silenced = self._controls(findings, comments, used_overrides)
         checked = len(files)
+        paths = tuple(source.display for source in files)
         if focus is not None:
             wanted = frozenset(focus)
             kept = [finding for finding in kept if _involves(finding, wanted)]
             silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
             checked = sum(1 for source in files if source.display in wanted)
+            paths = tuple(path for path in paths if path in wanted)
         _read_missing_lines(kept, sources)
         kept.sort(key=Finding.sort_key)
         silenced.sort(key=lambda pair: pair[0].sort_key())
-        return Report(kept, checked, time.perf_counter() - started, sources, silenced)
+        return Report(kept, checked, time.perf_counter() - started, sources, silenced, paths=paths)
 
     def _cached_outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
         """Outcomes in input order: from the cache when the file is unchanged, else linted."""

@@ -18,6 +18,10 @@ class Report:
     sources: dict[str, dict[int, str]] = field(default_factory=dict)
     # Findings silenced by inline comments or policy exceptions, with why.
     suppressed: list[tuple[Finding, str]] = field(default_factory=list)
+    # Findings absorbed by `check --baseline`; None when no baseline was given.
+    baselined: int | None = None
+    # Display paths of the files checked (reported on), in input order.
+    paths: tuple[str, ...] = ()
 
     def count(self, severity: Severity) -> int:
         """Number of findings of one severity."""

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+import hashlib
+import importlib
+from collections import Counter
+from collections.abc import Sequence
+from json import dumps  # not `import json`: the json reporter submodule shadows it
+from pathlib import Path
+from typing import Protocol, cast
 
+from campaign_lint.errors import UsageError
 from campaign_lint.lint.engine import Report
+from campaign_lint.lint.findings import Finding
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+REPOSITORY = "https://github.com/campaign-lint/campaign-lint"
+RULES_DOC = f"{REPOSITORY}/blob/main/docs/rules.md"
 
 
 class Reporter(Protocol):
@@ -18,11 +28,67 @@ class Reporter(Protocol):
 
 
 def get_reporter(name: str) -> Reporter:
-    """Import only the reporter that was asked for."""
-    if name == "json":
-        from campaign_lint.cli.reporters.json import render as render_json
+    """Import only the reporter that was asked for (``name`` is one of ``FORMATS``)."""
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r}")
+    module = importlib.import_module(f"campaign_lint.cli.reporters.{name}")
+    return cast(Reporter, module.render)
 
-        return render_json
-    from campaign_lint.cli.reporters.text import render as render_text
 
-    return render_text
+def fingerprints(findings: Sequence[Finding]) -> list[str]:
+    """A stable identity per finding, unique within ``findings`` (same order).
+
+    Built from what a finding means, not where it is: the rule, the campaign
+    id (or, for a finding outside any campaign, the file's path), the YAML path
+    and the message. Inserting or moving lines does not change it. Findings
+    that would share one get an ordinal in their (path, line) order.
+    """
+    seen: Counter[str] = Counter()
+    out = []
+    for finding in findings:
+        key = dumps(
+            [
+                finding.rule,
+                ["campaign", finding.campaign] if finding.campaign else ["path", finding.path],
+                list(finding.yaml_path),
+                finding.message,
+            ],
+            ensure_ascii=False,
+        )
+        seen[key] += 1
+        if seen[key] > 1:
+            key += f"#{seen[key]}"
+        out.append(hashlib.sha256(key.encode("utf-8")).hexdigest())
+    return out
+
+
+def destinations(formats: Sequence[str], outputs: Sequence[Path]) -> list[tuple[str, Path | None]]:
+    """Pair ``--format`` and ``--output`` options in order: ``(format, file or None for stdout)``.
+
+    No ``--format`` means ``text``; formats beyond the last ``--output`` go to
+    stdout, and only one may. Files come first, so stdout is written last.
+    """
+    for name in formats:
+        if name not in FORMATS:
+            raise UsageError(f"--format: `{name}` is not a format; use one of: {', '.join(FORMATS)}")
+    chosen = list(formats) or ["text"]
+    if len(outputs) > len(chosen):
+        raise UsageError(
+            f"{len(outputs)} --output files but {len(chosen)} --format; give a --format for each "
+            "--output, in the same order (--format sarif --output results.sarif)"
+        )
+    if len(chosen) - len(outputs) > 1:
+        rest = ", ".join(chosen[len(outputs) :])
+        raise UsageError(
+            f"--format {rest}: only one format can go to stdout; give the others an --output file, "
+            "in the same order (--format sarif --output results.sarif --format text)"
+        )
+    seen: set[Path] = set()
+    for output in outputs:
+        key = output.resolve()
+        if key in seen:
+            raise UsageError(f"--output {output}: given twice; each format needs its own file")
+        seen.add(key)
+    paired: list[tuple[str, Path | None]] = list(zip(chosen, outputs, strict=False))
+    paired += [(name, None) for name in chosen[len(outputs) :]]
+    return paired

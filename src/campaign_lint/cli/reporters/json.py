@@ -44,6 +44,8 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
         "seconds": round(report.seconds, 3),
         "suppressed": len(report.suppressed),
     }
+    if report.baselined is not None:  # only with `check --baseline`: other output stays the same
+        summary["baselined"] = report.baselined
     findings = ",\n".join(
         "    " + json.dumps(finding_object(finding), ensure_ascii=False) for finding in report.findings
     )

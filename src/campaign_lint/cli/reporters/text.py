@@ -68,6 +68,8 @@ def summary(report: Report) -> str:
     infos = report.count(Severity.INFO)
     files = _plural(report.files, "file")
     silenced = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
+    if report.baselined is not None:
+        silenced += f", {report.baselined} baselined"
     if not report.findings:
         return f"All clear: no findings in {files}{silenced} ({report.seconds:.2f}s)."
     counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}, {infos} info"

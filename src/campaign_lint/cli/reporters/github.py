@@ -1,0 +1,51 @@
+"""The ``github`` format: GitHub Actions workflow commands, one line per finding.
+
+``::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=RULE::message``
+(``warning`` and ``notice`` for the other severities) makes each finding an
+annotation on the pull request's diff. Data is escaped as the runner expects
+(``%``, CR and LF; in properties also ``:`` and ``,``), so no message can end
+a command early or start another one.
+"""
+
+from __future__ import annotations
+
+from campaign_lint.lint.engine import Report
+from campaign_lint.lint.findings import Finding, Severity
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    """A command's message, as actions/toolkit ``escapeData`` does."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value, as actions/toolkit ``escapeProperty`` does."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(finding: Finding) -> str:
+    """One workflow command for ``finding``."""
+    span = finding.span
+    properties = {
+        "file": finding.path,
+        "line": str(span.line),
+        "col": str(span.column),
+        "endLine": str(span.end_line),
+        "endColumn": str(span.end_column),
+        "title": finding.rule,
+    }
+    if (span.end_line, span.end_column) < (span.line, span.column):
+        del properties["endLine"], properties["endColumn"]
+    listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
+    message = finding.message
+    message += "".join(f"\nrelated: {r.path}:{r.line}:{r.column}: {r.message}" for r in finding.related)
+    if finding.hint:
+        message += f"\nhint: {finding.hint}"
+    return f"::{COMMANDS[finding.severity]} {listed}::{escape_data(message)}"
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False, show_suppressed: bool = False) -> str:
+    """One command per finding (suppressed findings are not annotations); nothing when clean."""
+    return "".join(command(finding) + "\n" for finding in report.findings)

@@ -1,0 +1,156 @@
+"""The ``sarif`` format: SARIF 2.1.0, as GitHub code scanning and other tools read it.
+
+One run; the tool driver lists one rule descriptor per rule that has a result
+(with short and full descriptions, help as text and Markdown, and a link to the
+rule reference). Each result points at its file relative to ``%SRCROOT%`` (the
+working directory), carries the portfolio's other places as related locations
+and a partial fingerprint that survives moved lines. Suppressed findings
+(``--show-suppressed``) are results with a ``suppressions`` entry.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import quote
+
+from campaign_lint import __version__
+from campaign_lint.cli.explain import explain_text, option_rows
+from campaign_lint.cli.reporters import REPOSITORY, RULES_DOC, fingerprints
+from campaign_lint.lint.engine import Report
+from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.policies.base import Rule
+from campaign_lint.policies.registry import RULES_BY_ID
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "campaignLint/v1"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A file as SARIF wants it: a relative URI against ``%SRCROOT%`` (absolute: a file URI)."""
+    if PurePosixPath(path).is_absolute():
+        return {"uri": PurePosixPath(path).as_uri()}
+    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+
+
+def _markdown(rule: type[Rule]) -> str:
+    doc = rule.doc()
+    out = [f"**{rule.id} {rule.name}**: {doc.summary}", ""]
+    for title, body in doc.sections.items():
+        if title != "Options":
+            out += [f"#### {title}", "", body, ""]
+    rows = option_rows(rule.options)
+    if rows:
+        out += ["#### Options", "", "| option | default | meaning |", "|---|---|---|"]
+        out += [f"| `{name}` | `{default}` | {text} |" for name, default, text in rows]
+        out.append("")
+    out.append(f"[Rule reference]({RULES_DOC}#{rule.id.lower()})")
+    return "\n".join(out)
+
+
+def descriptor(rule_id: str) -> dict[str, Any]:
+    """The reportingDescriptor of a rule (built-in: from its documentation)."""
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None:  # an organisation's custom rule: its text lives in the policy file
+        text = f"{rule_id}: a custom rule of this repository's campaign-lint policy file."
+        return {
+            "id": rule_id,
+            "name": rule_id,
+            "shortDescription": {"text": text},
+            "fullDescription": {"text": text},
+            "help": {"text": text, "markdown": text},
+            "properties": {"tags": ["campaign-lint", "custom"]},
+        }
+    doc = rule.doc()
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": doc.sections.get("What it checks", doc.summary)},
+        "help": {"text": explain_text(rule).rstrip("\n"), "markdown": _markdown(rule)},
+        "helpUri": f"{RULES_DOC}#{rule.id.lower()}",
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["campaign-lint", rule.family(), rule.principle]},
+    }
+
+
+def _region(
+    line: int, column: int, end_line: int | None = None, end_column: int | None = None
+) -> dict[str, int]:
+    region = {"startLine": line, "startColumn": column}
+    if end_line is not None and end_column is not None and (end_line, end_column) >= (line, column):
+        region |= {"endLine": end_line, "endColumn": end_column}
+    return region
+
+
+def _result(finding: Finding, index: int, fingerprint: str, reason: str | None) -> dict[str, Any]:
+    span = finding.span
+    result: dict[str, Any] = {
+        "ruleId": finding.rule,
+        "ruleIndex": index,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message + (f" (hint: {finding.hint})" if finding.hint else "")},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(finding.path),
+                    "region": _region(span.line, span.column, span.end_line, span.end_column),
+                },
+            }
+        ],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+    }
+    if finding.campaign:
+        result["locations"][0]["logicalLocations"] = [{"name": finding.campaign, "kind": "object"}]
+    if finding.related:
+        result["relatedLocations"] = [
+            {
+                "id": number,
+                "physicalLocation": {
+                    "artifactLocation": artifact_location(related.path),
+                    "region": _region(related.line, related.column),
+                },
+                "message": {"text": related.message},
+            }
+            for number, related in enumerate(finding.related, start=1)
+        ]
+    if reason is not None:
+        kind = "inSource" if reason.startswith("inline:") else "external"
+        result["suppressions"] = [{"kind": kind, "status": "accepted", "justification": reason}]
+    return result
+
+
+def render(report: Report, *, color: bool = False, quiet: bool = False, show_suppressed: bool = False) -> str:
+    """The whole report as a SARIF 2.1.0 log (deterministic: no times, no absolute paths)."""
+    shown: list[tuple[Finding, str | None]] = [(finding, None) for finding in report.findings]
+    if show_suppressed:
+        shown += [(finding, reason) for finding, reason in report.suppressed]
+    rule_ids = sorted({finding.rule for finding, _ in shown})
+    index = {rule_id: number for number, rule_id in enumerate(rule_ids)}
+    prints = fingerprints([finding for finding, _ in shown])
+    results = [
+        _result(finding, index[finding.rule], fingerprint, reason)
+        for (finding, reason), fingerprint in zip(shown, prints, strict=True)
+    ]
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "campaign-lint",
+                        "version": __version__,
+                        "informationUri": REPOSITORY,
+                        "rules": [descriptor(rule_id) for rule_id in rule_ids],
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
