@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.cli.snapshots import Cli
 from tests.policy.support import at, feedback, report
 
@@ -155,3 +157,23 @@ def test_an_invalid_schema_is_a_policy_error(repo: Cli) -> None:
     lines = run.stderr.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("campaign-lint.yaml:3:9: `schema` is not a valid JSON Schema")
+
+
+@pytest.mark.parametrize(
+    ("expressions", "fields"),
+    [
+        (["campaign.channel == 'sms'", "campaign.frequency.max <= 2"], {"channel", "frequency"}),
+        (["'x-cost-center' in campaign && campaign['x-cost-center'].startsWith('CC-')"], {"x-cost-center"}),
+        (['has(campaign.trigger) && campaign ["x-a"] == 1'], {"trigger", "x-a"}),
+        (["campaign.data_collection.all(f, 'purpose' in f)"], {"data_collection"}),
+        (["size(campaign) > 3"], None),
+        (["campaign[policy.key] == 1"], None),
+    ],
+)
+def test_only_the_fields_rules_read_are_handed_to_cel(
+    expressions: list[str], fields: set[str] | None
+) -> None:
+    from campaign_lint.policies.custom import referenced_fields
+
+    found = referenced_fields(expressions)
+    assert (None if found is None else set(found)) == fields

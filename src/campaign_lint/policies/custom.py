@@ -149,19 +149,58 @@ def _compile_error(text: str) -> str:
     return text.splitlines()[0] if text else "syntax error"
 
 
+_CAMPAIGN = re.compile(r"\bcampaign\b")
+_DOT_FIELD = re.compile(r"\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)")
+_INDEX_FIELD = re.compile(r"\s*\[\s*(['\"])(.*?)\1\s*\]")
+_IN_FIELD = re.compile(r"(['\"])([^'\"]*)\1\s+in\s*$")
+
+
+def referenced_fields(expressions: Sequence[str]) -> frozenset[str] | None:
+    """The top-level campaign fields the expressions read, or None if one uses ``campaign`` whole.
+
+    Handing CEL a whole campaign costs more than evaluating most rules, so the
+    evaluator binds only these fields. Recognised: ``campaign.f``,
+    ``campaign['f']`` and ``'f' in campaign``; anything else (``size(campaign)``,
+    ``campaign[key]``) binds the whole campaign.
+    """
+    fields: set[str] = set()
+    for expression in expressions:
+        for match in _CAMPAIGN.finditer(expression):
+            after = expression[match.end() :]
+            found = _DOT_FIELD.match(after) or _INDEX_FIELD.match(after)
+            if found is not None:
+                fields.add(found.group(found.lastindex or 1))
+                continue
+            before = _IN_FIELD.search(expression[: match.start()])
+            if before is None:
+                return None
+            fields.add(before.group(2))
+    return frozenset(fields)
+
+
 class Evaluator:
     """Evaluates compiled rules against campaigns, sharing one policy context."""
 
     def __init__(self, rules: Sequence[CompiledRule], policy: dict[str, Any]) -> None:
         self.rules = list(rules)
         self.context = load_cel().Context({"policy": policy}) if rules else None
+        sources = [
+            source
+            for compiled in self.rules
+            for source in (compiled.rule.when, compiled.rule.assert_)
+            if source
+        ]
+        self.fields = referenced_fields(sources)
 
     def check(self, data: dict[str, Any]) -> Iterator[tuple[CustomRule, Violation]]:
         """Yield (rule, violation) for every custom rule the campaign breaks."""
         if self.context is None:
             return
         context = self.context
-        context.add_variable("campaign", data)
+        fields = self.fields
+        context.add_variable(
+            "campaign", data if fields is None else {k: v for k, v in data.items() if k in fields}
+        )
         for compiled in self.rules:
             if compiled.when is not None:
                 try:
