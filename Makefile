@@ -32,7 +32,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## bench: benchmark campaign-lint against yamllint on a generated 10,000-file corpus
+## bench: benchmark campaign-lint against yamllint, check-jsonschema and Spectral on a 10,000-file corpus
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(BIN)/python bench/run.py --sizes 10000 --peers
