@@ -34,6 +34,13 @@ BLACK_FRIDAY = "campaigns/black-friday-avalanche.yaml"
 SPIN_WHEEL = "campaigns/checkout-spin-wheel.yaml"
 
 
+def _sarif_schema() -> Any:
+    assert SARIF_SCHEMA.is_file(), (
+        f"the official SARIF 2.1.0 schema is expected next to the checkout, at {SARIF_SCHEMA.resolve()}"
+    )
+    return json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+
+
 @pytest.fixture
 def repo(cli: Cli) -> Cli:
     """A copy of examples/ (twelve campaigns, seventeen findings) as the working repository."""
@@ -79,7 +86,7 @@ def sarif(cli: Cli, *extra: str) -> dict[str, Any]:
 
 
 def validate_sarif(log: dict[str, Any]) -> None:
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    schema = _sarif_schema()
     validator_class = jsonschema.validators.validator_for(schema)
     validator_class.check_schema(schema)
     errors = [
@@ -90,7 +97,7 @@ def validate_sarif(log: dict[str, Any]) -> None:
 
 
 def test_sarif_schema_is_the_official_one_next_to_the_project() -> None:
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    schema = _sarif_schema()
     assert schema["id"].startswith("https://docs.oasis-open.org/sarif/sarif/v2.1.0/")
     for folder in ("src", "tests", "schemas", "docs"):
         assert not list((REPOSITORY / folder).glob("**/sarif-schema*.json")), "do not copy the schema"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from campaign_lint.cli.explain import option_rows
+from campaign_lint.policies.base import Rule
 from campaign_lint.policies.profiles import lowest_profile, profiles
 from campaign_lint.policies.registry import FAMILY_NAMES, RULES
 
@@ -48,13 +49,19 @@ def rules_markdown() -> str:
             f"Severity `{rule.severity}` · profile `{lowest_profile(rule.id) or '-'}` · {rule.principle}",
             "",
         ]
-        for title, body in doc.sections.items():
-            if title == "Options":
-                continue
-            out += [f"#### {title}", "", body, ""]
-        rows = option_rows(rule.options)
-        if rows:
-            out += ["#### Options", "", "| option | default | meaning |", "|---|---|---|"]
-            out += [f"| `{name}` | `{default}` | {text} |" for name, default, text in rows]
-            out.append("")
+        out += doc_sections(rule)
     return "\n".join(out).rstrip() + "\n"
+
+
+def doc_sections(rule: type[Rule]) -> list[str]:
+    """A rule's documentation sections as Markdown lines (``####`` headings, options table)."""
+    out: list[str] = []
+    for title, body in rule.doc().sections.items():
+        if title != "Options":
+            out += [f"#### {title}", "", body, ""]
+    rows = option_rows(rule.options)
+    if rows:
+        out += ["#### Options", "", "| option | default | meaning |", "|---|---|---|"]
+        out += [f"| `{name}` | `{default}` | {text} |" for name, default, text in rows]
+        out.append("")
+    return out

@@ -16,8 +16,9 @@ from typing import Any
 from urllib.parse import quote
 
 from campaign_lint import __version__
-from campaign_lint.cli.explain import explain_text, option_rows
+from campaign_lint.cli.explain import explain_text
 from campaign_lint.cli.reporters import REPOSITORY, RULES_DOC, fingerprints
+from campaign_lint.cli.ruledocs import doc_sections
 from campaign_lint.lint.engine import Report
 from campaign_lint.lint.findings import Finding, Severity
 from campaign_lint.policies.base import Rule
@@ -37,16 +38,7 @@ def artifact_location(path: str) -> dict[str, str]:
 
 
 def _markdown(rule: type[Rule]) -> str:
-    doc = rule.doc()
-    out = [f"**{rule.id} {rule.name}**: {doc.summary}", ""]
-    for title, body in doc.sections.items():
-        if title != "Options":
-            out += [f"#### {title}", "", body, ""]
-    rows = option_rows(rule.options)
-    if rows:
-        out += ["#### Options", "", "| option | default | meaning |", "|---|---|---|"]
-        out += [f"| `{name}` | `{default}` | {text} |" for name, default, text in rows]
-        out.append("")
+    out = [f"**{rule.id} {rule.name}**: {rule.doc().summary}", "", *doc_sections(rule)]
     out.append(f"[Rule reference]({RULES_DOC}#{rule.id.lower()})")
     return "\n".join(out)
 

@@ -1,4 +1,4 @@
-"""Fixtures of the command-line tests."""
+"""Fixtures shared by the test folders."""
 
 from __future__ import annotations
 
