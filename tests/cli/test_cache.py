@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.lint import yamlload
+from campaign_lint.lint import cache, yamlload
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
 from tests.cli.snapshots import Cli
 
@@ -92,6 +92,16 @@ def test_policy_change_invalidates(cli: Cli, parses: list[int]) -> None:
     output, count = _check(cli, parses)
     assert count == 4
     assert "TIM001 [error]" not in output
+
+
+def test_changed_tool_code_invalidates(cli: Cli, parses: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rule edited in place (editable install, patched checkout) is not answered from the cache."""
+    cli.write(PORTFOLIO)
+    _check(cli, parses)
+    assert _check(cli, parses)[1] == 0
+    edited = (*cache._code_stamp(), ("policies/tim.py", 1, 1))
+    monkeypatch.setattr(cache, "_code_stamp", lambda: edited)
+    assert _check(cli, parses)[1] == 4
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,10 @@ run therefore reads no unchanged YAML: a file whose size and modification time
 are as recorded is a hit; one whose modification time moved is re-hashed and
 still a hit when its content is the same.
 
-The cache is keyed on the tool version and a digest of everything a file's
-result depends on (the effective policy, enabled rules and their options, the
-working directory that display paths are relative to). It is pickled, so it is
+The cache is keyed on the tool version (and the size and modification time of
+its own modules) and a digest of everything a file's result depends on (the
+effective policy, enabled rules and their options, the working directory that
+display paths are relative to). It is pickled, so it is
 signed: an HMAC with a key kept in the user's cache folder, outside the
 repository. A cache that is corrupt, from another version, another policy,
 another machine or committed by someone else fails the check and is ignored
@@ -19,6 +20,7 @@ and rebuilt, never trusted (unpickling is only ever done on signed bytes).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -170,10 +172,29 @@ class Cache:
         self.dirty = False
 
 
+@functools.cache
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Size and modification time of the tool's own modules.
+
+    The version alone misses a rule changed in place (an editable install, a
+    patched checkout); a few dozen ``stat`` calls catch it.
+    """
+    package = Path(__file__).resolve().parent.parent
+    stamp = []
+    for module in sorted(package.rglob("*.py")):
+        try:
+            info = module.stat()
+        except OSError:
+            continue
+        stamp.append((module.relative_to(package).as_posix(), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
 def policy_key(settings: Settings) -> bytes:
     """Digest of everything a single file's result depends on, besides its content."""
     parts: list[Any] = [
         __version__,
+        _code_stamp(),
         os.getcwd(),
         str(settings.root),
         settings.profile,

@@ -9,6 +9,7 @@ inline suppressions and policy exceptions are applied. Nothing here prints.
 
 from __future__ import annotations
 
+import difflib
 import gc
 import multiprocessing
 import os
@@ -261,7 +262,7 @@ class Engine:
             pol002=severity["POL002"],
             not_run=self.settings.dropped_by_cli,
         )
-        kept = [*waived.kept, *inline.problems, *waived.problems]
+        kept = [*waived.kept, *inline.problems, *waived.problems, *self._catalogue_findings()]
         if severity["POL002"] is not None:
             for override in self.settings.overrides:
                 if override.index not in used_overrides:
@@ -277,6 +278,31 @@ class Engine:
                         )
                     )
         return kept, [*inline.suppressed, *waived.waived]
+
+    def _catalogue_findings(self) -> list[Finding]:
+        """SPEC004 on the policy's event catalogue: an `after:` naming an event it does not list."""
+        setting = self.settings.rules.get("SPEC004")
+        catalogue = self.settings.events
+        if setting is None or not catalogue:
+            return []
+        found = []
+        for name, event in catalogue.items():
+            if event.after is None or event.after in catalogue:
+                continue
+            guess = difflib.get_close_matches(event.after, list(catalogue), n=1, cutoff=0.6)
+            tip = f"; did you mean `{guess[0]}`?" if guess else ""
+            path, line, column = self.settings.where(("events", name, "after"))
+            found.append(
+                Finding(
+                    "SPEC004",
+                    setting.severity,
+                    f"`{name}` comes after `{event.after}`, which is not an event of the catalogue{tip}",
+                    path,
+                    Span(line, column, line, column + len(event.after)),
+                    hint="name an event listed under `events:`, or add it there",
+                )
+            )
+        return found
 
     def _file_finding(
         self, rule: str, source: SourceFile, span: Span, message: str, hint: str | None

@@ -337,6 +337,9 @@ class FRQ004(PortfolioRule):
     whose schedules overlap, added up: how many messages one customer can
     get within 24 hours, counting each campaign's cap in full. More than
     `max_per_day` (3) is reported once per group, listing every campaign.
+    Like FRQ003, only campaigns one customer can be in at once add up:
+    segments the policy declares `disjoint`, exclusions and regions keep
+    campaigns apart.
 
     ## Why it matters
     Three texts about the same order in one day is already a lot; more is
@@ -417,7 +420,12 @@ class FRQ004(PortfolioRule):
                 by_event[trigger.event].append(record)
         groups = [(f"`{event}`", by_event[event]) for event in sorted(by_event)]
         groups += [("overlapping schedules", group) for group in _schedule_groups(texts)]
-        for subject, group in groups:
+        for subject, candidates in groups:
+            # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
+            counted = reachable(
+                [(r, Fraction(_burst(r.campaign))) for r in candidates], ctx.settings.segments
+            )
+            group = [record for record, _ in counted]
             total = sum(_burst(record.campaign) for record in group)
             if total <= options.max_per_day:
                 continue

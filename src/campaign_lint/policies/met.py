@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,6 +13,17 @@ from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 
 PRINCIPLE = "P7 Effectiveness, not activity"
+
+
+def _metric_key(name: str) -> str:
+    """Compare metric names the way people write them: `Open-Rate` is `open_rate`."""
+    return re.sub(r"[\s-]+", "_", name.strip().lower())
+
+
+@functools.cache
+def _activity(activity: frozenset[str], outcome: frozenset[str]) -> frozenset[str]:
+    """The activity vocabulary, minus anything the policy calls an outcome."""
+    return frozenset(map(_metric_key, activity)) - frozenset(map(_metric_key, outcome))
 
 
 def _and(names: list[str]) -> str:
@@ -25,8 +38,10 @@ class MET002(CampaignRule):
     That `success_metrics` contains at least one metric that is not an
     activity metric. Activity metrics are listed in the policy's
     `metrics.activity` (default: opens, open_rate, clicks, click_rate,
-    impressions, sessions, time_on_site and similar). Transactional
-    service messages are exempt.
+    impressions, sessions, time_on_site and similar); a metric the policy
+    lists under `metrics.outcome` always counts as an outcome. Names are
+    compared ignoring case, spaces and dashes (`Open-Rate` is `open_rate`).
+    Transactional service messages are exempt.
 
     ## Why it matters
     Opens and clicks show activity, not value: a confusing email gets
@@ -56,7 +71,8 @@ class MET002(CampaignRule):
         metrics = campaign.success_metrics
         if campaign.transactional or not metrics:
             return
-        if all(metric in ctx.settings.activity_metrics for metric in metrics):
+        activity = _activity(ctx.settings.activity_metrics, ctx.settings.outcome_metrics)
+        if all(_metric_key(metric) in activity for metric in metrics):
             yield Violation(
                 f"{_and(metrics)} {'measures' if len(metrics) == 1 else 'measure'} activity, "
                 "not whether the campaign helped anyone",

@@ -162,8 +162,9 @@ class SPEC004(CampaignRule):
 
     ## What it checks
     When the policy has an `events:` catalogue, `trigger.event` and every
-    `trigger.stop_when` entry must name one of its events. The closest
-    known name is suggested.
+    `trigger.stop_when` entry must name one of its events, and so must
+    every `after:` inside the catalogue itself (that finding points at the
+    policy file). The closest known name is suggested.
 
     ## Why it matters
     A trigger on `order.deliverd` never fires, and a `stop_when` on an

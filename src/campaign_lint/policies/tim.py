@@ -280,9 +280,19 @@ class TIM004(CampaignRule):
     def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
         """Flag repeating campaigns without ``stop_when``."""
         trigger = campaign.trigger
-        if campaign.transactional or trigger is None or trigger.stop_when:
+        if campaign.transactional or (trigger is not None and trigger.stop_when):
             return
         repeats = campaign.frequency is not None and campaign.frequency.max > 1
+        if trigger is None:
+            if repeats:
+                yield Violation(
+                    "this campaign repeats but has no trigger, so nothing can stop it for a customer "
+                    "who acted or declined",
+                    ("frequency", "max"),
+                    hint="add a `trigger:` with `stop_when:` listing the events that end it, "
+                    "like [order.placed, unsubscribed]",
+                )
+            return
         scheduled = trigger.schedule is not None and trigger.schedule.every is not None
         if repeats or scheduled:
             yield Violation(
