@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from campaign_lint.cli.app import main
+from campaign_lint.lint.discovery import SourceFile
 
 CORPUS = Path(__file__).parent / "corpus"
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -156,6 +157,13 @@ def _directory_named_yaml(root: Path) -> list[str]:
 def _directory_named_yaml_given(root: Path) -> list[str]:
     write(root / "campaigns" / "folder.yaml" / "inner.yaml", VALID)
     return ["check", "campaigns/folder.yaml"]
+
+
+def _symlink_to_folder_named_yaml(root: Path) -> list[str]:
+    write(root / "shared" / "inner.yaml", VALID)
+    (root / "campaigns" / "linked.yaml").symlink_to(root / "shared", target_is_directory=True)
+    write(root / "campaigns" / "ok.yaml", VALID)
+    return ["check", "campaigns"]
 
 
 def _symlink_out_of_repository(root: Path) -> list[str]:
@@ -445,6 +453,12 @@ CASES = [
         (r"^All clear: no findings in 1 file",),
     ),
     Case(
+        "symlink-to-folder-named-yaml",
+        _symlink_to_folder_named_yaml,
+        0,
+        (r"^All clear: no findings in 1 file",),
+    ),
+    Case(
         "extends-escape-relative",
         with_policy("version: 1\nextends: ../../../../../../etc/passwd\n"),
         2,
@@ -645,14 +659,14 @@ def test_unreadable_file(
         result = run_cli(root, ["check", "campaigns", "--no-cache", TODAY])
         output, code = result.stdout + result.stderr, result.returncode
     else:  # root reads anything: make the read fail instead
-        real = Path.read_bytes
+        real = SourceFile.read
 
-        def refuse(self: Path) -> bytes:
-            if self.name == "locked.yaml":
-                raise PermissionError(13, "Permission denied", str(self))
+        def refuse(self: SourceFile) -> bytes:
+            if self.display.endswith("locked.yaml"):
+                raise PermissionError(13, "Permission denied", self.location)
             return real(self)
 
-        monkeypatch.setattr(Path, "read_bytes", refuse)
+        monkeypatch.setattr(SourceFile, "read", refuse)
         monkeypatch.chdir(root)
         code = main(["check", "campaigns", "--no-cache", TODAY])
         captured = capsys.readouterr()

@@ -148,7 +148,7 @@ def check(
     from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.cli.writing import write_output
     from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.engine import Engine
+    from campaign_lint.lint.engine import Engine, paused_collector
 
     wanted = destinations(output_formats or [], outputs or [])
     given = list(paths or [])
@@ -182,31 +182,34 @@ def check(
     targets = resolve_targets(given, settings, force_exclude=force_exclude, changed=changed)
     if targets.note and not quiet:
         sys.stderr.write(targets.note + "\n")
-    cache = None
-    if not no_cache and targets.files:
-        from campaign_lint.lint.cache import open_cache
+    # The whole run, reading the cache through writing the reports, with the
+    # cyclic collector paused (see paused_collector).
+    with paused_collector():
+        cache = None
+        if not no_cache and targets.files:
+            from campaign_lint.lint.cache import open_cache
 
-        cache = open_cache(settings)
-    engine.cache = cache
-    workers = jobs or _available_cores()
-    from campaign_lint.cli import progress
+            cache = open_cache(settings)
+        engine.cache = cache
+        workers = jobs or _available_cores()
+        from campaign_lint.cli import progress
 
-    if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
-        with progress.bar(len(targets.files), sys.stderr) as advance:
-            report = engine.run(targets.files, jobs=workers, focus=targets.focus, progress=advance)
-    else:
-        report = engine.run(targets.files, jobs=workers, focus=targets.focus)
-    if recorded is not None:
-        report = baseline.apply(report, recorded, settings.root)
-    for output_format, output in wanted:
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        render = get_reporter(output_format)
-        rendered = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
-        if output is None:
-            sys.stdout.write(rendered)
-            sys.stdout.flush()
+        if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
+            with progress.bar(len(targets.files), sys.stderr) as advance:
+                report = engine.run(targets.files, jobs=workers, focus=targets.focus, progress=advance)
         else:
-            write_output(output, rendered)
+            report = engine.run(targets.files, jobs=workers, focus=targets.focus)
+        if recorded is not None:
+            report = baseline.apply(report, recorded, settings.root)
+        for output_format, output in wanted:
+            color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+            render = get_reporter(output_format)
+            rendered = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
+            if output is None:
+                sys.stdout.write(rendered)
+                sys.stdout.flush()
+            else:
+                write_output(output, rendered)
     return 1 if report.failed(settings.fail_on) else 0
 
 

@@ -89,7 +89,7 @@ class Cache:
         if entry is None:
             return None
         try:
-            stat = os.stat(source.path)
+            stat = os.stat(source.location)
         except OSError:
             return None
         if stat.st_size != entry.size:
@@ -98,7 +98,7 @@ class Cache:
         if stat.st_mtime_ns == entry.mtime_ns and not racy:
             return entry.outcome
         try:
-            raw = source.path.read_bytes()
+            raw = source.read()
         except OSError:
             return None
         if digest(raw) != entry.content:

@@ -18,10 +18,24 @@ _SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file to lint and the path users see for it (relative, ``/`` separators)."""
+    """A file to lint and the path users see for it (relative, ``/`` separators).
 
-    path: Path
+    ``location`` is the absolute path as text: cheap to make, compare and send
+    to a worker process (a ``Path`` costs more than linting's reading of it).
+    """
+
+    location: str
     display: str
+
+    @property
+    def path(self) -> Path:
+        """``location`` as a ``Path``."""
+        return Path(self.location)
+
+    def read(self) -> bytes:
+        """The file's bytes (``OSError`` when it cannot be read)."""
+        with open(self.location, "rb") as handle:
+            return handle.read()
 
 
 def display_path(path: Path | str) -> str:
@@ -71,7 +85,8 @@ def discover(
                 return
         shown = absolute[len(cwd) + 1 :] if absolute.startswith(cwd + os.sep) else display_path(absolute)
         shown = shown.replace(os.sep, "/")
-        found.setdefault(shown, SourceFile(Path(absolute), shown))
+        if shown not in found:
+            found[shown] = SourceFile(absolute, shown)
 
     for given in paths or [Path(root)]:
         if force_exclude and not given.exists() and not given.is_symlink():
@@ -81,8 +96,8 @@ def discover(
         absolute = os.path.abspath(given)
         if given.is_dir():
             boundary = _boundary(absolute, root)
-            for file in _walk(absolute):
-                if os.path.islink(file):
+            for file, is_link in _walk(absolute):
+                if is_link:
                     _check_link(file, boundary)
                 consider(file, explicit=False)
         else:
@@ -120,9 +135,32 @@ def _check_link(file: str, boundary: str) -> None:
         )
 
 
-def _walk(top: str) -> Iterator[str]:
-    for directory, dirnames, filenames in os.walk(top):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS and not d.startswith("."))
-        for name in sorted(filenames):
-            if name.endswith(_SUFFIXES):
-                yield os.path.join(directory, name)
+def _walk(top: str) -> Iterator[tuple[str, bool]]:
+    """Every ``.yaml``/``.yml`` file under ``top`` in sorted order, and whether it is a symbolic link.
+
+    Like ``os.walk`` (links to folders are not followed; unreadable folders
+    are skipped), but the directory entries already know whether they are
+    links, so no file costs an extra system call.
+    """
+    try:
+        with os.scandir(top) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    folders = []
+    for entry in entries:
+        name = entry.name
+        try:
+            is_folder = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_folder:
+            if name not in _SKIP_DIRS and not name.startswith("."):
+                folders.append(entry.path)
+        elif name.endswith(_SUFFIXES):
+            is_link = entry.is_symlink()
+            if is_link and os.path.isdir(entry.path):
+                continue  # a link to a folder is not walked into, as with os.walk
+            yield entry.path, is_link
+    for folder in folders:
+        yield from _walk(folder)
