@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterable
 
@@ -136,6 +137,12 @@ def _normal(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
+@functools.cache
+def _phrase_keys(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each phrase with the padded, normalised form searched for (computed once per option list)."""
+    return tuple((phrase, f" {_normal(phrase)} ") for phrase in phrases)
+
+
 class VAL002(CampaignRule):
     """The customer value only speaks of the company's gain.
 
@@ -195,7 +202,7 @@ class VAL002(CampaignRule):
             )
             return
         padded = f" {value} "
-        phrase = next((p for p in options.company_phrases if f" {_normal(p)} " in padded), None)
+        phrase = next((p for p, key in _phrase_keys(tuple(options.company_phrases)) if key in padded), None)
         # "you're", "you'll" and "customer's" count as "you" and "customer".
         words = {part for word in value.split() for part in (word, word.split("'")[0])}
         if phrase and not words.intersection(w.lower() for w in options.customer_words):
