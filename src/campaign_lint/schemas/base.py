@@ -30,28 +30,28 @@ def strip_extensions(data: Any, where: Iterable[tuple[str | int, ...]] | None = 
         if isinstance(data, list):
             return [strip_extensions(item) for item in data]
         return data
-    root = data
+    # A loop, not a recursive closure: a closure that calls itself is a
+    # reference cycle holding the whole document until the cyclic collector
+    # runs, and runs pause it (see engine.paused_collector).
     copied: dict[tuple[str | int, ...], Any] = {}
-
-    def copy_of(path: tuple[str | int, ...]) -> Any:
-        if path in copied:
-            return copied[path]
-        if not path:
-            node = root
-            fresh = dict(node) if isinstance(node, dict) else list(node)
-        else:
-            parent = copy_of(path[:-1])
-            node = parent[path[-1]]
-            fresh = dict(node) if isinstance(node, dict) else list(node)
-            parent[path[-1]] = fresh
-        copied[path] = fresh
-        return fresh
-
     for path in where:
-        target = copy_of(path)
+        target = copied.get(())
+        if target is None:
+            target = copied[()] = _shallow(data)
+        for depth in range(1, len(path) + 1):
+            fresh = copied.get(path[:depth])
+            if fresh is None:
+                step = path[depth - 1]
+                fresh = copied[path[:depth]] = _shallow(target[step])
+                target[step] = fresh
+            target = fresh
         for key in [k for k in target if is_extension(k)]:
             del target[key]
-    return copied.get((), root)
+    return copied.get((), data)
+
+
+def _shallow(node: Any) -> Any:
+    return dict(node) if isinstance(node, dict) else list(node)
 
 
 class FileModel(BaseModel):
