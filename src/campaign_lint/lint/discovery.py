@@ -136,31 +136,35 @@ def _check_link(file: str, boundary: str) -> None:
 
 
 def _walk(top: str) -> Iterator[tuple[str, bool]]:
-    """Every ``.yaml``/``.yml`` file under ``top`` in sorted order, and whether it is a symbolic link.
+    """Every ``.yaml``/``.yml`` file under ``top``, and whether it is a symbolic link.
 
     Like ``os.walk`` (links to folders are not followed; unreadable folders
     are skipped), but the directory entries already know whether they are
-    links, so no file costs an extra system call.
+    links, so no file costs an extra system call; and a loop, not recursion,
+    so no tree is too deep. The order is fixed (names sorted, depth first),
+    so the first problem reported is always the same one.
     """
-    try:
-        with os.scandir(top) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError:
-        return
-    folders = []
-    for entry in entries:
-        name = entry.name
+    pending = [top]
+    while pending:
+        folder = pending.pop()
         try:
-            is_folder = entry.is_dir(follow_symlinks=False)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
         except OSError:
             continue
-        if is_folder:
-            if name not in _SKIP_DIRS and not name.startswith("."):
-                folders.append(entry.path)
-        elif name.endswith(_SUFFIXES):
-            is_link = entry.is_symlink()
-            if is_link and os.path.isdir(entry.path):
-                continue  # a link to a folder is not walked into, as with os.walk
-            yield entry.path, is_link
-    for folder in folders:
-        yield from _walk(folder)
+        folders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_folder:
+                if name not in _SKIP_DIRS and not name.startswith("."):
+                    folders.append(entry.path)
+            elif name.endswith(_SUFFIXES):
+                is_link = entry.is_symlink()
+                if is_link and os.path.isdir(entry.path):
+                    continue  # a link to a folder is not walked into, as with os.walk
+                yield entry.path, is_link
+        pending.extend(reversed(folders))  # the next folder in name order is on top
