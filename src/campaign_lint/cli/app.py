@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +14,14 @@ from typer.exceptions import TyperException
 from campaign_lint import __version__
 from campaign_lint.cli.baseline import baseline_app
 from campaign_lint.cli.init import init as init_command
+from campaign_lint.cli.options import (
+    ConfigOption,
+    IgnoreOption,
+    SelectOption,
+    TodayOption,
+    available_cores,
+    parse_today,
+)
 from campaign_lint.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError, UsageError
 
 BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
@@ -48,15 +55,6 @@ def _root(
         os.environ["CAMPAIGN_LINT_DEBUG"] = "1"
 
 
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--today: `{value}` is not a date; write YYYY-MM-DD") from None
-
-
 def _severity(value: str | None) -> object:
     from campaign_lint.lint.findings import Severity
 
@@ -74,7 +72,7 @@ def check(
         list[Path] | None,
         typer.Argument(help="Campaign files or folders (default: the policy's `campaigns` globs)."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Policy file to use.")] = None,
+    config: ConfigOption = None,
     output_formats: Annotated[
         list[str] | None,
         typer.Option(
@@ -94,20 +92,13 @@ def check(
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, info.")
     ] = None,
-    select: Annotated[
-        list[str] | None, typer.Option("--select", help="Only these rule IDs or families (comma-separated).")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or families (comma-separated).")
-    ] = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per available core).")
     ] = 0,
-    today: Annotated[
-        str | None,
-        typer.Option("--today", help="Date used for exception expiry, YYYY-MM-DD (default: today)."),
-    ] = None,
+    today: TodayOption = None,
     show_suppressed: Annotated[
         bool, typer.Option("--show-suppressed", help="Also list findings silenced by comments or exceptions.")
     ] = False,
@@ -159,7 +150,7 @@ def check(
         select=select or (),
         ignore=ignore or (),
         fail_on=_severity(fail_on),  # type: ignore[arg-type]
-        today=_date(today),
+        today=parse_today(today),
     )
     # Compiles custom rules and checks the schema block: a broken policy is an
     # error even when there is nothing to lint or only the policy is shown.
@@ -191,7 +182,7 @@ def check(
 
             cache = open_cache(settings)
         engine.cache = cache
-        workers = jobs or _available_cores()
+        workers = jobs or available_cores()
         from campaign_lint.cli import progress
 
         if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
@@ -225,7 +216,7 @@ def cache_clear(
         Path | None,
         typer.Argument(help="Folder of the policy file (default: found from the current folder)."),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Policy file to use.")] = None,
+    config: ConfigOption = None,
 ) -> None:
     """Delete the cache folder (.campaign-lint-cache/) of a campaign repository."""
     from campaign_lint.lint.cache import CACHE_DIR, clear
@@ -320,13 +311,6 @@ def policy_test(
     else:
         write_output(output, rendered)
     return 1 if any(suite.failures for suite in results) else 0
-
-
-def _available_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _first_line(exc: BaseException) -> str:

@@ -7,6 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from campaign_lint.cli.options import (
+    ConfigOption,
+    IgnoreOption,
+    SelectOption,
+    TodayOption,
+    available_cores,
+    parse_today,
+)
 from campaign_lint.errors import UsageError
 from campaign_lint.lint.baseline import DEFAULT_FILE
 
@@ -27,16 +35,15 @@ def _lint(
     paths: list[Path], config: Path | None, select: list[str], ignore: list[str], today: str | None
 ) -> tuple[Settings, Report]:
     """Lint the way ``check`` does, and return the settings and the report."""
-    from campaign_lint.cli.app import _available_cores, _date
     from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.engine import Engine
 
     start = paths[0] if paths else Path.cwd()
-    settings = load_settings(config, start, select=select, ignore=ignore, today=_date(today))
+    settings = load_settings(config, start, select=select, ignore=ignore, today=parse_today(today))
     engine = Engine(settings)
     targets = resolve_targets(paths, settings, force_exclude=False, changed=None)
-    return settings, engine.run(targets.files, jobs=_available_cores(), focus=targets.focus)
+    return settings, engine.run(targets.files, jobs=available_cores(), focus=targets.focus)
 
 
 @baseline_app.command("create")
@@ -50,17 +57,10 @@ def create(
             metavar="PATHS", help="Campaign files or folders (default: the policy's `campaigns` globs)."
         ),
     ] = None,
-    config: Annotated[Path | None, typer.Option("--config", "-c", help="Policy file to use.")] = None,
-    select: Annotated[
-        list[str] | None, typer.Option("--select", help="Only these rule IDs or families (comma-separated).")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Skip these rule IDs or families (comma-separated).")
-    ] = None,
-    today: Annotated[
-        str | None,
-        typer.Option("--today", help="Date used for exception expiry, YYYY-MM-DD (default: today)."),
-    ] = None,
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    today: TodayOption = None,
     update: Annotated[
         bool, typer.Option("--update", help="Rewrite an existing baseline, dropping what was fixed.")
     ] = False,
