@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from campaign_lint.schemas.policy import (
 from campaign_lint.schemas.policy import (
     RuleSetting as RawRuleSetting,
 )
+from campaign_lint.suggest import did_you_mean
 
 POLICY_NAMES = ("campaign-lint.yaml", ".campaign-lint.yaml")
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
@@ -249,9 +249,7 @@ def _default_severity(rule_id: str, policy: Policy) -> Severity:
 
 
 def _unknown_rule(where: str, rule_id: str, known: Iterable[str]) -> str:
-    guess = difflib.get_close_matches(rule_id, sorted(known), n=1)
-    tip = f"; did you mean `{guess[0]}`?" if guess else "; see `campaign-lint rules`"
-    return f"{where}: `{rule_id}` is not a rule{tip}"
+    return f"{where}: `{rule_id}` is not a rule{did_you_mean(rule_id, known, '; see `campaign-lint rules`')}"
 
 
 @dataclass(frozen=True, slots=True)

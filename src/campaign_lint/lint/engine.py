@@ -10,7 +10,6 @@ inline suppressions and policy exceptions are applied. Nothing here prints.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import gc
 import multiprocessing
 import os
@@ -42,6 +41,7 @@ from campaign_lint.policies.registry import RULES, RULES_BY_ID
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.messages import describe_errors
+from campaign_lint.suggest import did_you_mean
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # Below this many files a process pool costs more than it saves.
@@ -291,8 +291,7 @@ class Engine:
         for name, event in catalogue.items():
             if event.after is None or event.after in catalogue:
                 continue
-            guess = difflib.get_close_matches(event.after, list(catalogue), n=1, cutoff=0.6)
-            tip = f"; did you mean `{guess[0]}`?" if guess else ""
+            tip = did_you_mean(event.after, catalogue)
             path, line, column = self.settings.where(("events", name, "after"))
             found.append(
                 Finding(

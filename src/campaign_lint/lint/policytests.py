@@ -29,7 +29,6 @@ Every test file is checked before any case runs; an invalid one raises
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tempfile
@@ -48,6 +47,7 @@ from campaign_lint.lint.engine import Engine
 from campaign_lint.lint.findings import Finding, Violation, YamlPath
 from campaign_lint.schemas.messages import describe_errors
 from campaign_lint.schemas.policytest import Case, Expectation, PolicyTestFile
+from campaign_lint.suggest import did_you_mean
 
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})
@@ -195,8 +195,7 @@ def _load(path: Path, scratch: Path) -> _Suite:
         for number, expected in enumerate(case.expect):
             if expected.rule not in known:
                 at = where(("cases", index, "expect", number, "rule"))
-                guess = difflib.get_close_matches(expected.rule.upper(), sorted(known), n=1)
-                tip = f"; did you mean `{guess[0]}`?" if guess else "; see `campaign-lint rules`"
+                tip = did_you_mean(expected.rule.upper(), known, "; see `campaign-lint rules`")
                 problems.append(f"{at}: `{expected.rule}` is not a rule{tip}")
         cases.append((case, fixtures))
     if problems:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -17,6 +16,7 @@ from campaign_lint.policies.base import (
     RuleContext,
 )
 from campaign_lint.schemas.campaign import Campaign
+from campaign_lint.suggest import did_you_mean
 
 
 class SPEC001(FileRule):
@@ -223,10 +223,8 @@ class SPEC004(CampaignRule):
         for path, event in names:
             if event in catalogue:
                 continue
-            guess = difflib.get_close_matches(event, list(catalogue), n=1, cutoff=0.6)
-            tip = f"; did you mean `{guess[0]}`?" if guess else ""
             yield Violation(
-                f"`{event}` is not an event of the policy's catalogue{tip}",
+                f"`{event}` is not an event of the policy's catalogue{did_you_mean(event, catalogue)}",
                 path,
                 hint="use an event listed under `events:` in the policy, or add it there",
             )

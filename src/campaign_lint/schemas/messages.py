@@ -6,7 +6,6 @@ A marketer reads "`frequncy` is not a campaign field; did you mean
 
 from __future__ import annotations
 
-import difflib
 import enum
 import types
 import typing
@@ -17,6 +16,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from campaign_lint.lint.findings import Violation, YamlPath
+from campaign_lint.suggest import did_you_mean
 
 _TYPE_WORDS = {
     "string_type": "must be text",
@@ -111,10 +111,7 @@ def _describe(
         parent = path[:-1]
         fields = _fields_at(model, parent)
         where = f"a {noun} field" if not parent else f"a field of `{_name(parent)}`"
-        message = f"`{path[-1]}` is not {where}"
-        guess = difflib.get_close_matches(str(path[-1]), fields, n=1, cutoff=0.6)
-        if guess:
-            message += f"; did you mean `{guess[0]}`?"
+        message = f"`{path[-1]}` is not {where}{did_you_mean(str(path[-1]), fields)}"
         if not fields:
             return Violation(f"`{path[-1]}` is not allowed here: there are no {noun} fields", path, key=True)
         hint = f"known fields: {', '.join(fields)}; prefix your own fields with `x-`"
@@ -122,19 +119,13 @@ def _describe(
     if tuple(error["loc"])[-1:] == ("[key]",):
         choices = _key_choices(model, path[:-1])
         where = _name(path[:-1])
-        message = f"`{path[-1]}` is not a valid key of `{where}`"
-        guess = difflib.get_close_matches(str(path[-1]), choices, n=1, cutoff=0.6)
-        if guess:
-            message += f"; did you mean `{guess[0]}`?"
+        message = f"`{path[-1]}` is not a valid key of `{where}`{did_you_mean(str(path[-1]), choices)}"
         return Violation(
             message, path, hint=f"use one of: {', '.join(choices)}" if choices else None, key=True
         )
     if kind in ("enum", "literal_error"):
         choices = _choices(model, path)
-        message = f"`{_show(value)}` is not a valid `{name}`"
-        guess = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.6)
-        if guess:
-            message += f"; did you mean `{guess[0]}`?"
+        message = f"`{_show(value)}` is not a valid `{name}`{did_you_mean(str(value), choices)}"
         return Violation(message, path, hint=f"use one of: {', '.join(choices)}")
     if kind == "string_pattern_mismatch":
         field = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
