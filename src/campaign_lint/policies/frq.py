@@ -425,21 +425,20 @@ class FRQ004(PortfolioRule):
             counted = reachable(
                 [(r, Fraction(_burst(r.campaign))) for r in candidates], ctx.settings.segments
             )
-            group = [record for record, _ in counted]
-            total = sum(_burst(record.campaign) for record in group)
+            total = int(sum(count for _, count in counted))
             if total <= options.max_per_day:
                 continue
             yield PortfolioViolation(
-                Pointer(group[0], ("trigger",)),
-                f"{len(group)} text/voice campaign{'s' if len(group) != 1 else ''} on {subject} can reach "
+                Pointer(counted[0][0], ("trigger",)),
+                f"{len(counted)} text/voice campaign{'s' if len(counted) != 1 else ''} on {subject} can reach "
                 f"one customer {total} times in 24 hours; at most {options.max_per_day} are allowed",
                 hint="merge them into one message, or cap each so the total stays within the limit",
                 related=tuple(
                     Pointer(
                         r,
                         ("frequency",) if r.campaign.frequency else ("trigger",),
-                        f"`{r.campaign.id}`: up to {_burst(r.campaign)} in 24 hours",
+                        f"`{r.campaign.id}`: up to {count} in 24 hours",
                     )
-                    for r in group
+                    for r, count in counted
                 ),
             )
