@@ -187,6 +187,10 @@ def _syntax_problem(exc: MarkedYAMLError, text: str) -> YamlProblem:
         mark = exc.context_mark
     span = Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else START
     problem = (exc.problem or exc.context or "unreadable YAML").strip()
+    if "maximum nesting depth" in problem:
+        # libyaml (PyYAML 6.0.4 and later) stops at 1,000 levels, before the
+        # composed document reaches the depth check of ``_Builder``.
+        return YamlProblem(f"the file is nested more than {MAX_DEPTH} levels deep", span)
     problem = next((plain for raw, plain in _PLAIN_WORDS if raw in problem), problem)
     if "expected a single document" in (exc.context or ""):
         return YamlProblem(
