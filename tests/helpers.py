@@ -37,4 +37,4 @@ def lint_tree(
     write_tree(root, tree)
     config = root / "campaign-lint.yaml" if policy is not None else None
     settings = load_settings(config, root, select=select or (), today=today or date(2026, 11, 22))
-    return Engine(settings).run(discover([root / "campaigns"], settings))
+    return Engine(settings).run(discover([root / "campaigns"], settings.scope()))

@@ -99,8 +99,8 @@ def test_changed_tool_code_invalidates(cli: Cli, parses: list[int], monkeypatch:
     cli.write(PORTFOLIO)
     _check(cli, parses)
     assert _check(cli, parses)[1] == 0
-    edited = (*cache._code_stamp(), ("policies/tim.py", 1, 1))
-    monkeypatch.setattr(cache, "_code_stamp", lambda: edited)
+    edited = (*cache.code_stamp(), ("policies/tim.py", 1, 1))
+    monkeypatch.setattr(cache, "code_stamp", lambda: edited)
     assert _check(cli, parses)[1] == 4
 
 

@@ -229,7 +229,7 @@ def test_internal_error_exits_3_without_traceback(findings: Cli, monkeypatch: py
     def explode(self: Engine, *args: object, **kwargs: object) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(Engine, "run", explode)
+    monkeypatch.setattr(Engine, "results", explode)
     run = findings.run("check", "campaigns")
     assert run.exit_code == 3
     assert run.stdout == ""
@@ -246,7 +246,7 @@ def test_debug_shows_the_traceback_of_an_internal_error(
     def explode(self: Engine, *args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Engine, "run", explode)
+    monkeypatch.setattr(Engine, "results", explode)
     run = findings.run("--debug", "check", "campaigns")
     assert run.exit_code == 3
     assert "Traceback" in run.stderr

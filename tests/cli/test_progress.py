@@ -25,7 +25,7 @@ def test_engine_ticks_once_per_file(tmp_path: Path) -> None:
         (tmp_path / f"c{index}.yaml").write_text(GOOD.replace("review-after-delivery", f"review-{index}"))
     settings = load_settings(None, tmp_path)
     ticks: list[int] = []
-    report = Engine(settings).run(discover([tmp_path], settings), progress=lambda: ticks.append(1))
+    report = Engine(settings).run(discover([tmp_path], settings.scope()), progress=lambda: ticks.append(1))
     assert len(ticks) == 7
     assert report.files == 7
 

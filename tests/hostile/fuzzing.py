@@ -147,7 +147,7 @@ def lint_bytes(raw: bytes, workdir: Path, *, policy: bytes | None = None) -> Sum
         config.unlink()
     try:
         settings = load_settings(config if policy is not None else None, workdir, today=TODAY)
-        files = discover([target], settings)
+        files = discover([target], settings.scope())
         report = Engine(settings).run(files)
     except CampaignLintError as exc:
         return f"error: {' | '.join(exc.lines())}"

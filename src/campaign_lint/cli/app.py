@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -135,12 +136,15 @@ def check(
     ] = None,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
-    from campaign_lint.cli.reporters import destinations, get_reporter
+    from campaign_lint.cli.reporters import destinations
     from campaign_lint.cli.targets import resolve as resolve_targets
-    from campaign_lint.cli.writing import write_output
+    from campaign_lint.cli.writing import deliver
+    from campaign_lint.lint import replay
     from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.engine import Engine, paused_collector
+    from campaign_lint.lint.report import narrow
 
+    started_ns = replay.now_ns()
     wanted = destinations(output_formats or [], outputs or [])
     given = list(paths or [])
     start = given[0] if given else Path.cwd()
@@ -170,7 +174,8 @@ def check(
         from campaign_lint.lint.gitchanges import changed_files
 
         changed = changed_files(changed_since, settings.root)
-    targets = resolve_targets(given, settings, force_exclude=force_exclude, changed=changed)
+    scope = settings.scope()
+    targets = resolve_targets(given, scope, force_exclude=force_exclude, changed=changed)
     if targets.note and not quiet:
         sys.stderr.write(targets.note + "\n")
     # The whole run, reading the cache through writing the reports, with the
@@ -185,22 +190,33 @@ def check(
         workers = jobs or available_cores()
         from campaign_lint.cli import progress
 
+        began = time.perf_counter()
         if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
             with progress.bar(len(targets.files), sys.stderr) as advance:
-                report = engine.run(targets.files, jobs=workers, focus=targets.focus, progress=advance)
+                results = engine.results(targets.files, jobs=workers, progress=advance)
         else:
-            report = engine.run(targets.files, jobs=workers, focus=targets.focus)
+            results = engine.results(targets.files, jobs=workers)
+        if cache is not None and changed is None:
+            # The next identical run is answered from this record (cli/replay.py).
+            key = replay.options_key(
+                str(config) if config is not None else None, select or (), ignore or (), today, fail_on
+            )
+            files = settings.layered.files if settings.layered is not None else []
+            replay.save(
+                key,
+                scope,
+                settings.today.isoformat(),
+                settings.fail_on,
+                files,
+                targets.files,
+                cache,
+                results,
+                started_ns,
+            )
+        report = narrow(results, targets.focus, time.perf_counter() - began)
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)
-        for output_format, output in wanted:
-            color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-            render = get_reporter(output_format)
-            rendered = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
-            if output is None:
-                sys.stdout.write(rendered)
-                sys.stdout.flush()
-            else:
-                write_output(output, rendered)
+        deliver(report, wanted, quiet=quiet, show_suppressed=show_suppressed)
     return 1 if report.failed(settings.fail_on) else 0
 
 

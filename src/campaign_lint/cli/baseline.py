@@ -42,7 +42,7 @@ def _lint(
     start = paths[0] if paths else Path.cwd()
     settings = load_settings(config, start, select=select, ignore=ignore, today=parse_today(today))
     engine = Engine(settings)
-    targets = resolve_targets(paths, settings, force_exclude=False, changed=None)
+    targets = resolve_targets(paths, settings.scope(), force_exclude=False, changed=None)
     return settings, engine.run(targets.files, jobs=available_cores(), focus=targets.focus)
 
 

@@ -178,7 +178,7 @@ def init(
     ] = Path("."),
 ) -> None:
     """Write a commented campaign-lint.yaml and an example campaign; print the pre-commit snippet."""
-    from campaign_lint.lint.config import POLICY_NAMES
+    from campaign_lint.lint.locate import POLICY_NAMES
 
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: not a folder")

@@ -13,8 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from campaign_lint.lint.config import Settings
-from campaign_lint.lint.discovery import SourceFile, discover
+from campaign_lint.lint.discovery import Scope, SourceFile, discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,34 +25,25 @@ class Targets:
     note: str | None = None
 
 
-def _policy_files(settings: Settings) -> frozenset[str]:
-    if settings.layered is None:
-        return frozenset()
-    return frozenset(os.path.abspath(name) for name in settings.layered.files)
-
-
-def resolve(
-    given: list[Path], settings: Settings, *, force_exclude: bool, changed: list[Path] | None
-) -> Targets:
+def resolve(given: list[Path], scope: Scope, *, force_exclude: bool, changed: list[Path] | None) -> Targets:
     """The files of a run and its focus (see the module docstring)."""
     narrowed = changed if changed is not None else given
     if changed is None and not given:
-        return Targets(discover([], settings), None)
+        return Targets(discover([], scope), None)
     lenient = force_exclude or changed is not None
-    policy_files = _policy_files(settings)
-    if any(os.path.abspath(path) in policy_files for path in narrowed):
+    if any(os.path.abspath(path) in scope.policy_files for path in narrowed):
         # The policy changed: every campaign may be judged differently now.
-        everything = discover([], settings, allow_empty=lenient)
+        everything = discover([], scope, allow_empty=lenient)
         return Targets(everything, None, None if everything else "No campaign files yet; nothing to check.")
-    if settings.policy_path is None and changed is None:
-        return Targets(discover(given, settings, force_exclude=force_exclude), None)
-    chosen = discover(narrowed, settings, force_exclude=lenient, allow_empty=lenient) if narrowed else []
+    if scope.policy_path is None and changed is None:
+        return Targets(discover(given, scope, force_exclude=force_exclude), None)
+    chosen = discover(narrowed, scope, force_exclude=lenient, allow_empty=lenient) if narrowed else []
     if not chosen:
         what = "changed campaign files" if changed is not None else "campaign files among the given paths"
         return Targets([], frozenset(), f"No {what}; nothing to check.")
-    if settings.policy_path is None:
+    if scope.policy_path is None:
         return Targets(chosen, None)
-    portfolio = {source.display: source for source in discover([], settings, allow_empty=True)}
+    portfolio = {source.display: source for source in discover([], scope, allow_empty=True)}
     for source in chosen:
         portfolio.setdefault(source.display, source)
     files = [portfolio[key] for key in sorted(portfolio)]

@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from campaign_lint.errors import UsageError
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.report import Report
+
+
+def deliver(
+    report: Report, wanted: Sequence[tuple[str, Path | None]], *, quiet: bool, show_suppressed: bool
+) -> None:
+    """Render ``report`` in each wanted format, to its file or (last) to stdout."""
+    from campaign_lint.cli.reporters import get_reporter
+
+    for output_format, output in wanted:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        render = get_reporter(output_format)
+        rendered = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
+        if output is None:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()
+        else:
+            write_output(output, rendered)
 
 
 def write_output(path: Path, text: str) -> None:
@@ -22,6 +44,8 @@ def write_output(path: Path, text: str) -> None:
         except OSError as exc:
             raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
         return
+    import tempfile  # not at the top: a replayed run writing to stdout does without
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)

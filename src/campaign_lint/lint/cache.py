@@ -25,9 +25,6 @@ import hashlib
 import hmac
 import os
 import pickle
-import secrets
-import shutil
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -152,49 +149,39 @@ class Cache:
         """Write the cache atomically; a failure to write only costs the next run time."""
         if not self.dirty or self.secret is None:
             return
-        payload = pickle.dumps(
-            (self.key, self.entries, self.portfolio_findings), protocol=pickle.HIGHEST_PROTOCOL
-        )
-        signature = hmac.new(self.secret, self.key + payload, hashlib.sha256).digest()
-        try:
-            _prepare_dir(self.path.parent)
-            fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(_MAGIC + signature + payload)
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
-            _prune(self.path.parent, keep=self.path)
-        except OSError:
-            return
-        self.dirty = False
+        if write_signed(self.path, self.key, (self.key, self.entries, self.portfolio_findings), self.secret):
+            self.dirty = False
 
 
 @functools.cache
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """Size and modification time of the tool's own modules.
+def code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Size and modification time of the tool's own files (modules and data).
 
-    The version alone misses a rule changed in place (an editable install, a
-    patched checkout); a few dozen ``stat`` calls catch it.
+    The version alone misses a rule or profile changed in place (an editable
+    install, a patched checkout); a few dozen ``stat`` calls catch it.
     """
-    package = Path(__file__).resolve().parent.parent
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     stamp = []
-    for module in sorted(package.rglob("*.py")):
-        try:
-            info = module.stat()
-        except OSError:
-            continue
-        stamp.append((module.relative_to(package).as_posix(), info.st_size, info.st_mtime_ns))
-    return tuple(stamp)
+    pending = [package]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith((".py", ".yaml")):
+                    info = entry.stat()
+                    name = os.path.relpath(entry.path, package).replace(os.sep, "/")
+                    stamp.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(stamp))
 
 
 def policy_key(settings: Settings) -> bytes:
     """Digest of everything a single file's result depends on, besides its content."""
     parts: list[Any] = [
         __version__,
-        _code_stamp(),
+        code_stamp(),
         os.getcwd(),
         str(settings.root),
         settings.profile,
@@ -216,24 +203,48 @@ def open_cache(settings: Settings) -> Cache:
     """The cache for ``settings``: loaded when valid, empty otherwise."""
     key = policy_key(settings)
     path = cache_root(settings) / f"results-{key.hex()[:16]}.bin"
-    secret = _secret()
+    secret = secret_key()
     cache = Cache(path, key, secret)
     if secret is None:
         return cache
-    try:
-        blob = path.read_bytes()
-    except OSError:
-        return cache
-    verified = _verified(blob, key, secret)
-    if verified is not None:
-        cache.entries, cache.portfolio_findings = verified
+    stored = read_signed(path, key, secret)
+    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and isinstance(stored[1], dict):
+        cache.entries, cache.portfolio_findings = stored[1], stored[2]
     return cache
 
 
-def _verified(
-    blob: bytes, key: bytes, secret: bytes
-) -> tuple[dict[str, Entry], tuple[bytes, list[Finding]] | None] | None:
-    """The entries of a cache file whose signature and key are right, else ``None``."""
+def write_signed(path: Path, key: bytes, value: object, secret: bytes) -> bool:
+    """Pickle ``value`` into ``path`` (in the cache folder), signed; whether it was written.
+
+    Atomic (a temporary file and a rename); older files of the same kind
+    beyond the few most recently used are removed.
+    """
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    signature = hmac.new(secret, key + payload, hashlib.sha256).digest()
+    try:
+        _prepare_dir(path.parent)
+        import tempfile  # only when writing: a replayed run never does
+
+        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(_MAGIC + signature + payload)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        _prune(path)
+    except OSError:
+        return False
+    return True
+
+
+def read_signed(path: Path, key: bytes, secret: bytes) -> object | None:
+    """What ``write_signed`` wrote to ``path`` under ``key``; ``None`` if missing, foreign or corrupt."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _SIG:
         return None
     signature = blob[len(_MAGIC) : len(_MAGIC) + _SIG]
@@ -242,17 +253,13 @@ def _verified(
     if not hmac.compare_digest(signature, expected):
         return None
     try:
-        stored_key, entries, portfolio = pickle.loads(
-            payload
-        )  # signed by this user: see the module docstring
-    except Exception:  # noqa: BLE001 - a cache we wrote but cannot read is rebuilt
+        value: object = pickle.loads(payload)  # signed by this user: see the module docstring
+    except Exception:  # noqa: BLE001 - a file we wrote but cannot read is rebuilt
         return None
-    if stored_key != key or not isinstance(entries, dict):
-        return None
-    return entries, portfolio
+    return value
 
 
-def _secret() -> bytes | None:
+def secret_key() -> bytes | None:
     """The user's cache signing key, created on first use; ``None`` if it cannot be kept."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     path = Path(base) / "campaign-lint" / "cache-key"
@@ -264,6 +271,9 @@ def _secret() -> bytes | None:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        import secrets
+        import tempfile
+
         fresh = secrets.token_bytes(32)
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
@@ -291,10 +301,11 @@ def _prepare_dir(directory: Path) -> None:
 _KEEP = 8
 
 
-def _prune(directory: Path, keep: Path) -> None:
-    """Keep the caches of the few most recently used policies and selections."""
+def _prune(keep: Path) -> None:
+    """Keep the files of the few most recently used policies and selections (per kind)."""
+    kind = keep.name.split("-", 1)[0]
     others = sorted(
-        (path for path in directory.glob("results-*.bin") if path != keep),
+        (path for path in keep.parent.glob(f"{kind}-*.bin") if path != keep),
         key=lambda path: path.stat().st_mtime_ns,
         reverse=True,
     )
@@ -307,5 +318,7 @@ def clear(root: Path) -> bool:
     directory = root / CACHE_DIR
     if not directory.is_dir():
         return False
+    import shutil
+
     shutil.rmtree(directory)
     return True

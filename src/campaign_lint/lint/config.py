@@ -12,7 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from campaign_lint.errors import PolicyError, UsageError
+from campaign_lint.lint.discovery import Scope
 from campaign_lint.lint.findings import Severity, YamlPath
+from campaign_lint.lint.locate import find_policy, governed_root
 from campaign_lint.lint.policyfile import Layered, load_policy
 from campaign_lint.policies import defaults
 from campaign_lint.policies.base import NoOptions
@@ -36,7 +38,6 @@ from campaign_lint.schemas.policy import (
 )
 from campaign_lint.suggest import did_you_mean
 
-POLICY_NAMES = ("campaign-lint.yaml", ".campaign-lint.yaml")
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
 BUILT_IN_FAMILIES = frozenset({"SPEC", "VAL", "TIM", "FRQ", "CON", "TRP", "AUD", "MET", "POL"})
 
@@ -95,30 +96,23 @@ class Settings:
         """Built-in and custom rule IDs."""
         return frozenset(RULES_BY_ID) | {rule.id for rule in self.custom_rules}
 
+    def scope(self) -> Scope:
+        """Where this run looks for campaign files (see ``discovery``)."""
+        files = self.layered.files if self.layered is not None else ()
+        return Scope(
+            self.root,
+            self.policy_path,
+            self.campaigns,
+            self.exclude,
+            frozenset(os.path.abspath(name) for name in files),
+        )
+
     def where(self, path: YamlPath, *, key: bool = False) -> tuple[str, int, int]:
         """(policy file, line, column) of a policy path, for POL findings."""
         origin = self.layered.origin(path, key=key) if self.layered else None
         if origin is None:
             return ("<policy>", 1, 1)
         return (origin.path, origin.span.line, origin.span.column)
-
-
-def find_policy(start: Path) -> Path | None:
-    """The nearest policy file in ``start`` or a parent, stopping at the repository root."""
-    try:
-        current = start.resolve()
-    except (OSError, RuntimeError):  # a symlink loop: look from where it is
-        current = Path(os.path.abspath(start))
-    if not current.is_dir():
-        current = current.parent
-    for directory in (current, *current.parents):
-        for name in POLICY_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                return candidate
-        if (directory / ".git").exists():
-            return None
-    return None
 
 
 def load_settings(
@@ -177,7 +171,7 @@ def load_settings(
     dropped = frozenset(before - set(rules))
     activity, outcome = policy.metrics.activity, policy.metrics.outcome
     return Settings(
-        root=(path.parent if path else start if start.is_dir() else start.parent).resolve(),
+        root=governed_root(path, start),
         policy_path=path,
         profile=profile.name,
         campaigns=tuple(policy.campaigns or DEFAULT_CAMPAIGNS),

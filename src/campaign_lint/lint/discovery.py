@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from campaign_lint.errors import UsageError
-from campaign_lint.lint.config import POLICY_NAMES, Settings
+from campaign_lint.lint.locate import POLICY_NAMES
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"})
 _SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What decides which files a run lints (from the settings; plain data).
+
+    ``policy_files`` are the absolute paths of the policy files read (the
+    ``extends`` chain): naming one of them on the command line lints everything.
+    """
+
+    root: Path
+    policy_path: Path | None
+    campaigns: tuple[str, ...]
+    exclude: tuple[str, ...]
+    policy_files: frozenset[str] = frozenset()
+    # The patterns' answers by path relative to the root, (excluded, included):
+    # filled by ``discover`` and kept in replay records, so that replaying an
+    # unchanged tree matches no pattern (pathspec is slow to import).
+    answers: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
+
+    def excluded(self, rel: str) -> bool:
+        """Whether ``rel`` (relative to the root, ``/`` separators) matches ``exclude``."""
+        return self._answer(rel)[0]
+
+    def included(self, rel: str) -> bool:
+        """Whether ``rel`` matches the ``campaigns`` patterns."""
+        return self._answer(rel)[1]
+
+    def _answer(self, rel: str) -> tuple[bool, bool]:
+        answer = self.answers.get(rel)
+        if answer is None:
+            include, exclude = _specs(self.campaigns, self.exclude)
+            answer = self.answers[rel] = (exclude.match_file(rel), include.match_file(rel))
+        return answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +84,16 @@ def display_path(path: Path | str) -> str:
     return Path(relative).as_posix()
 
 
-def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
-    return pathspec.GitIgnoreSpec.from_lines(patterns)
+@functools.lru_cache(maxsize=8)
+def _specs(campaigns: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[GitIgnoreSpec, GitIgnoreSpec]:
+    """The compiled ``campaigns`` and ``exclude`` patterns."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(campaigns), pathspec.GitIgnoreSpec.from_lines(exclude)
 
 
 def discover(
-    paths: Sequence[Path], settings: Settings, *, force_exclude: bool = False, allow_empty: bool = False
+    paths: Sequence[Path], scope: Scope, *, force_exclude: bool = False, allow_empty: bool = False
 ) -> list[SourceFile]:
     """The campaign files to lint, sorted, without duplicates.
 
@@ -65,23 +106,21 @@ def discover(
     Finding nothing is an error, unless ``allow_empty``: a run that checked
     nothing must not look like a pass.
     """
-    include = _spec(settings.campaigns)
-    exclude = _spec(settings.exclude)
-    root = str(settings.root)
+    root = str(scope.root)
     cwd = os.getcwd()
-    use_globs = settings.policy_path is not None or not paths
+    use_globs = scope.policy_path is not None or not paths
     found: dict[str, SourceFile] = {}
 
     def consider(absolute: str, *, explicit: bool) -> None:
         inside = absolute.startswith(root + os.sep)
         rel = absolute[len(root) + 1 :].replace(os.sep, "/") if inside else None
-        if rel is not None and exclude.match_file(rel):
+        if rel is not None and scope.excluded(rel):
             return
         if not explicit or force_exclude:
             name = os.path.basename(absolute)
             if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
                 return
-            if use_globs and (rel is None or not include.match_file(rel)):
+            if use_globs and (rel is None or not scope.included(rel)):
                 return
         shown = absolute[len(cwd) + 1 :] if absolute.startswith(cwd + os.sep) else display_path(absolute)
         shown = shown.replace(os.sep, "/")
@@ -105,8 +144,8 @@ def discover(
     if not found and not allow_empty:
         where = ", ".join(str(p) for p in paths) if paths else root
         if use_globs:
-            source = "the policy's `campaigns` patterns" if settings.policy_path else "the default pattern"
-            looked = f"files matching {source}: {', '.join(settings.campaigns)}"
+            source = "the policy's `campaigns` patterns" if scope.policy_path else "the default pattern"
+            looked = f"files matching {source}: {', '.join(scope.campaigns)}"
         else:
             looked = ".yaml or .yml files"
         raise UsageError(f"no campaign files found in {where} (looked for {looked}); nothing was checked")

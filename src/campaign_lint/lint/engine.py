@@ -27,7 +27,7 @@ from campaign_lint.lint.cache import Cache, digest
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
-from campaign_lint.lint.report import Report
+from campaign_lint.lint.report import Report, Results, lines_of, narrow
 from campaign_lint.policies.base import (
     PORTFOLIO_FIELDS,
     CampaignRecord,
@@ -151,17 +151,20 @@ class Engine:
 
         ``progress`` is called once per file as its result arrives.
         """
-        with paused_collector():
-            return self._run(files, jobs, focus, progress)
-
-    def _run(
-        self,
-        files: Sequence[SourceFile],
-        jobs: int,
-        focus: Collection[str] | None,
-        progress: Callable[[], None] | None,
-    ) -> Report:
         started = time.perf_counter()
+        results = self.results(files, jobs, progress)
+        return narrow(results, focus, time.perf_counter() - started)
+
+    def results(
+        self, files: Sequence[SourceFile], jobs: int = 1, progress: Callable[[], None] | None = None
+    ) -> Results:
+        """Lint ``files`` and return what every one of them produced (``run`` without a focus)."""
+        with paused_collector():
+            return self._results(files, jobs, progress)
+
+    def _results(
+        self, files: Sequence[SourceFile], jobs: int, progress: Callable[[], None] | None
+    ) -> Results:
         findings: list[Finding] = []
         records: list[CampaignRecord] = []
         stored: list[bytes] = []
@@ -192,18 +195,7 @@ class Engine:
             self.cache.forget_missing({source.display for source in files})
             self.cache.save()
         kept, silenced = self._controls(findings, comments, used_overrides)
-        checked = len(files)
-        paths = tuple(source.display for source in files)
-        if focus is not None:
-            wanted = frozenset(focus)
-            kept = [finding for finding in kept if _involves(finding, wanted)]
-            silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
-            checked = sum(1 for source in files if source.display in wanted)
-            paths = tuple(path for path in paths if path in wanted)
-        _read_missing_lines(kept, sources)
-        kept.sort(key=Finding.sort_key)
-        silenced.sort(key=lambda pair: pair[0].sort_key())
-        return Report(kept, checked, time.perf_counter() - started, sources, silenced, paths=paths)
+        return Results(kept, silenced, sources, tuple(source.display for source in files))
 
     def _cached_outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
         """Outcomes in input order: from the cache when the file is unchanged, else linted."""
@@ -346,14 +338,14 @@ class Engine:
         except yamlload.YamlProblem as problem:
             found = self._file_finding("SPEC001", source, problem.span, problem.message, problem.hint)
             shown = raw.decode("utf-8", "replace")
-            return FileOutcome(found, None, _lines_of(shown, found), suppressions.parse(shown))
+            return FileOutcome(found, None, lines_of(shown, found), suppressions.parse(shown))
         comments = suppressions.parse(text)
         data = document.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
             message = f"a campaign file must be a mapping of fields (`key: value`), not {kind}"
             found = self._file_finding("SPEC001", source, document.span(()), message, None)
-            return FileOutcome(found, None, _lines_of(text, found), comments)
+            return FileOutcome(found, None, lines_of(text, found), comments)
         matched, rules, campaign_rules = self._rules_for(source)
         campaign_id = data.get("id") if isinstance(data.get("id"), str) else None
         try:
@@ -369,7 +361,7 @@ class Engine:
                             "SPEC002", rules["SPEC002"].severity, violation, source, document, campaign_id
                         )
                     )
-            return FileOutcome(findings, None, _lines_of(text, findings), comments, matched)
+            return FileOutcome(findings, None, lines_of(text, findings), comments, matched)
         findings = []
         for rule, ctx, severity in campaign_rules:
             for violation in rule.check(campaign, ctx):
@@ -389,7 +381,7 @@ class Engine:
         record = CampaignRecord(
             source.display, portfolio_view(campaign), document.top_level_spans(PORTFOLIO_FIELDS)
         )
-        return FileOutcome(findings, record, _lines_of(text, findings), comments, matched)
+        return FileOutcome(findings, record, lines_of(text, findings), comments, matched)
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:
         """Run the cross-campaign rules over every valid campaign."""
@@ -481,32 +473,6 @@ def _finding(
         violation.hint,
         yaml_path=violation.path,
     )
-
-
-def _lines_of(text: str, findings: Sequence[Finding]) -> dict[int, str]:
-    """The lines of ``text`` that ``findings`` point at."""
-    if not findings:
-        return {}
-    wanted = {finding.span.line for finding in findings}
-    lines = text.splitlines()
-    return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
-
-
-def _read_missing_lines(findings: Sequence[Finding], sources: dict[str, dict[int, str]]) -> None:
-    """Portfolio and policy findings can point at files that had no finding of their own."""
-    for finding in findings:
-        known = sources.setdefault(finding.path, {})
-        if finding.span.line not in known:
-            try:
-                text = Path(finding.path).read_text(encoding="utf-8", errors="replace")
-            except OSError:
-                continue
-            known.update(_lines_of(text, [finding]))
-
-
-def _involves(finding: Finding, paths: frozenset[str]) -> bool:
-    """Whether ``finding`` is in one of ``paths`` or names one as related."""
-    return finding.path in paths or any(related.path in paths for related in finding.related)
 
 
 def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioViolation) -> Finding:

@@ -310,7 +310,7 @@ def _run_case(suite: _Suite, case: Case, fixtures: _Fixtures, folder: Path) -> C
         (folder / target).write_bytes(content)
     settings = replace(suite.settings, root=folder, today=case.today or suite.settings.today)
     try:
-        files = discover([folder / target for target in fixtures], settings)
+        files = discover([folder / target for target in fixtures], settings.scope())
     except UsageError:  # the policy excludes every fixture: nothing is linted
         files = []
     actual = [_actual(finding, folder, suite) for finding in Engine(settings).run(files).findings]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from campaign_lint.lint.findings import Finding, Severity
@@ -30,3 +31,67 @@ class Report:
     def failed(self, fail_on: Severity) -> bool:
         """Whether any finding is at or above ``fail_on``."""
         return any(finding.severity.rank >= fail_on.rank for finding in self.findings)
+
+
+@dataclass(slots=True)
+class Results:
+    """What a run found in every file it linted, before narrowing to a focus.
+
+    Everything here follows from the files' content, the settings and the
+    day: ``lint/replay.py`` keeps it to answer an unchanged run again.
+    """
+
+    kept: list[Finding]
+    silenced: list[tuple[Finding, str]]
+    # The source lines findings point at: {path: {line number: text}}.
+    sources: dict[str, dict[int, str]]
+    # Display paths of the files linted, in input order.
+    paths: tuple[str, ...]
+
+
+def narrow(results: Results, focus: Collection[str] | None, seconds: float) -> Report:
+    """The report on ``focus`` (display paths; ``None``: everything), sorted.
+
+    A finding is kept when it or one of its related locations is in a focused
+    file. ``results`` is not changed.
+    """
+    kept, silenced = list(results.kept), list(results.silenced)
+    checked, paths = len(results.paths), results.paths
+    if focus is not None:
+        wanted = frozenset(focus)
+        kept = [finding for finding in kept if _involves(finding, wanted)]
+        silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
+        paths = tuple(path for path in paths if path in wanted)
+        checked = len(paths)
+    sources = {path: dict(lines) for path, lines in results.sources.items()}
+    _read_missing_lines(kept, sources)
+    kept.sort(key=Finding.sort_key)
+    silenced.sort(key=lambda pair: pair[0].sort_key())
+    return Report(kept, checked, seconds, sources, silenced, paths=paths)
+
+
+def lines_of(text: str, findings: Sequence[Finding]) -> dict[int, str]:
+    """The lines of ``text`` that ``findings`` point at."""
+    if not findings:
+        return {}
+    wanted = {finding.span.line for finding in findings}
+    lines = text.splitlines()
+    return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
+
+
+def _read_missing_lines(findings: Sequence[Finding], sources: dict[str, dict[int, str]]) -> None:
+    """Portfolio and policy findings can point at files that had no finding of their own."""
+    for finding in findings:
+        known = sources.setdefault(finding.path, {})
+        if finding.span.line not in known:
+            try:
+                with open(finding.path, encoding="utf-8", errors="replace") as handle:
+                    text = handle.read()
+            except OSError:
+                continue
+            known.update(lines_of(text, [finding]))
+
+
+def _involves(finding: Finding, paths: frozenset[str]) -> bool:
+    """Whether ``finding`` is in one of ``paths`` or names one as related."""
+    return finding.path in paths or any(related.path in paths for related in finding.related)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from campaign_lint.errors import UsageError
-from campaign_lint.lint.engine import Report
 from campaign_lint.lint.findings import Finding
+from campaign_lint.lint.report import Report
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 REPOSITORY = "https://github.com/campaign-lint/campaign-lint"

@@ -9,8 +9,8 @@ a command early or start another one.
 
 from __future__ import annotations
 
-from campaign_lint.lint.engine import Report
 from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.lint.report import Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

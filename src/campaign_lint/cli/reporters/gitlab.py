@@ -13,8 +13,8 @@ import json
 from typing import Any
 
 from campaign_lint.cli.reporters import fingerprints
-from campaign_lint.lint.engine import Report
 from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.lint.report import Report
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

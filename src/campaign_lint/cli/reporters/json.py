@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from campaign_lint import __version__
-from campaign_lint.lint.engine import Report
 from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.lint.report import Report
 
 
 def finding_object(finding: Finding) -> dict[str, Any]:

@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
-from campaign_lint.lint.engine import Report
 from campaign_lint.lint.findings import Finding
+from campaign_lint.lint.report import Report
 
 # Characters XML 1.0 cannot carry even escaped; ElementTree escapes the rest (<, &, quotes).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -1,0 +1,171 @@
+"""``check`` answered from the replay record, before the full command line is even loaded.
+
+The console script calls :func:`replay` first. It understands the common
+``check`` command lines (paths, ``--format``/``--output``, ``--quiet``,
+``--jobs``, ``--force-exclude``, ``--show-suppressed``, ``--fail-on``,
+``--config``, ``--select``, ``--ignore``, ``--today``) and nothing else: any
+other option, any value it would have to reject, a missing or stale record,
+or any surprise returns ``None``, and the full command runs instead (and
+reports the problem, if there is one). So the answer is always the one the
+full command would give; only the time differs. See ``lint/replay.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.report import Report
+
+Answer = tuple["Report", bool, str | None, list[tuple[str, Path | None]]]
+
+_VALUED = {
+    "--format": "formats",
+    "-f": "formats",
+    "--output": "outputs",
+    "-o": "outputs",
+    "--config": "config",
+    "-c": "config",
+    "--select": "select",
+    "--ignore": "ignore",
+    "--today": "today",
+    "--fail-on": "fail_on",
+    "--jobs": "jobs",
+    "-j": "jobs",
+}
+_FLAGS = {
+    "--quiet": "quiet",
+    "-q": "quiet",
+    "--force-exclude": "force_exclude",
+    "--show-suppressed": "show_suppressed",
+}
+_REPEATABLE = frozenset({"formats", "outputs", "select", "ignore"})
+
+
+@dataclass(slots=True)
+class CheckLine:
+    """A ``check`` command line, as far as the replay understands it."""
+
+    paths: list[str] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    config: str | None = None
+    today: str | None = None
+    fail_on: str | None = None
+    jobs: str | None = None
+    quiet: bool = False
+    force_exclude: bool = False
+    show_suppressed: bool = False
+
+
+def parse(argv: list[str]) -> CheckLine | None:
+    """``argv`` as a ``check`` command line, or ``None`` when it is anything else."""
+    if not argv or argv[0] != "check":
+        return None
+    line = CheckLine()
+    seen: set[str] = set()
+    words = iter(argv[1:])
+    for word in words:
+        if word == "--":
+            line.paths.extend(words)
+            break
+        name, equals, value = word.partition("=") if word.startswith("--") else (word, "", "")
+        if name in _FLAGS and not equals:
+            setattr(line, _FLAGS[name], True)
+            continue
+        if name in _VALUED:
+            if not equals:
+                value = next(words, "")
+            attribute = _VALUED[name]
+            if not value or (attribute in seen and attribute not in _REPEATABLE):
+                return None
+            seen.add(attribute)
+            if attribute in _REPEATABLE:
+                getattr(line, attribute).append(value)
+            else:
+                setattr(line, attribute, value)
+            continue
+        if word.startswith("-"):
+            return None
+        line.paths.append(word)
+    return line
+
+
+def replay(argv: list[str]) -> int | None:
+    """The exit code of ``argv`` answered from a replay record, or ``None`` to run it fully."""
+    started = time.perf_counter()
+    line = parse(argv)
+    if line is None:
+        return None
+    try:
+        answer = _answer(line, started)
+    except Exception:  # noqa: BLE001 - anything unexpected: the full command answers
+        return None
+    if answer is None:
+        return None
+    from campaign_lint.cli.writing import deliver
+    from campaign_lint.errors import CampaignLintError
+
+    report, failed, note, wanted = answer
+    if note and not line.quiet:
+        sys.stderr.write(note + "\n")
+    try:
+        deliver(report, wanted, quiet=line.quiet, show_suppressed=line.show_suppressed)
+    except CampaignLintError as exc:
+        for text in exc.lines():
+            sys.stderr.write(text + "\n")
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    return 1 if failed else 0
+
+
+def _today() -> str:
+    """Today as ``YYYY-MM-DD`` (``date.today()``, without importing datetime)."""
+    return time.strftime("%Y-%m-%d")
+
+
+def _answer(line: CheckLine, started: float) -> Answer | None:
+    """Report, failed, note and destinations, when the record still holds; else ``None``."""
+    from campaign_lint.cli.reporters import destinations
+    from campaign_lint.cli.targets import resolve
+    from campaign_lint.lint import replay as records
+    from campaign_lint.lint.findings import Severity
+    from campaign_lint.lint.locate import find_policy, governed_root
+    from campaign_lint.lint.report import narrow
+
+    if line.jobs is not None and not (line.jobs.isdigit() and line.jobs.isascii()):
+        return None
+    if line.fail_on is not None and line.fail_on not in {str(severity) for severity in Severity}:
+        return None
+    wanted = destinations(line.formats, [Path(output) for output in line.outputs])
+    config = Path(line.config) if line.config is not None else None
+    if config is not None and not config.is_file():
+        return None
+    given = [Path(path) for path in line.paths]
+    start = given[0] if given else Path.cwd()
+    policy = config if config is not None else find_policy(start)
+    key = records.options_key(
+        str(config) if config is not None else None, line.select, line.ignore, line.today, line.fail_on
+    )
+    record = records.load(governed_root(policy, start), key)
+    if record is None or record.scope.policy_path != policy:
+        return None
+    # An explicit --today is part of the key; otherwise the record must be of today
+    # (what ``date.today()`` gives, without importing datetime).
+    if line.today is None and record.today != _today():
+        return None
+    if record.scope.root != governed_root(policy, start):
+        return None
+    targets = resolve(given, record.scope, force_exclude=line.force_exclude, changed=None)
+    if not record.still_valid(targets.files):
+        return None
+    report = narrow(record.results, targets.focus, time.perf_counter() - started)
+    failed = report.failed(record.fail_on)
+    return report, failed, targets.note, wanted

@@ -1,0 +1,255 @@
+"""The replay record: an unchanged `check` is answered without linting, and says exactly the same."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from campaign_lint.cli import entry
+from campaign_lint.cli import replay as replay_cli
+from campaign_lint.lint.engine import Engine
+from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
+from tests.cli.snapshots import Cli, Run
+
+POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
+PORTFOLIO = {
+    "campaign-lint.yaml": POLICY,
+    "campaigns/a-shipped.yaml": SHIPPED,
+    "campaigns/b-duplicate.yaml": DUPLICATE_ID,
+    "campaigns/c-good.yaml": GOOD,
+}
+RECORDS = Path(".campaign-lint-cache")
+
+
+class Replays:
+    """Runs the console script's ``main`` in-process and tells whether it linted or replayed."""
+
+    def __init__(self, cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.cli = cli
+        self.capsys = capsys
+        self.linted = 0
+        real = Engine.results
+
+        def counting(engine: Engine, *args: object, **kwargs: object) -> object:
+            self.linted += 1
+            return real(engine, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Engine, "results", counting)
+
+    def run(self, *argv: str) -> tuple[Run, bool]:
+        """The run, and whether it was replayed (nothing linted)."""
+        before = self.linted
+        self.capsys.readouterr()
+        code = entry.main(list(argv))
+        out, err = self.capsys.readouterr()
+        return Run(tuple(argv), code, out, err, self.cli.root), self.linted == before
+
+
+def age(root: Path) -> None:
+    """Date every file a minute back: a file modified within the last moments is not trusted by time."""
+    moment = time.time() - 60
+    for folder, _, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (moment, moment))
+
+
+@pytest.fixture
+def replays(
+    cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Replays:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    cli.write(PORTFOLIO)
+    age(cli.root)
+    return Replays(cli, capsys, monkeypatch)
+
+
+def same(first: Run, second: Run) -> None:
+    assert (second.exit_code, second.normalised(second.stdout), second.stderr) == (
+        first.exit_code,
+        first.normalised(first.stdout),
+        first.stderr,
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("check",),
+        ("check", "--format", "json", "--show-suppressed"),
+        ("check", "--format=sarif"),
+        ("check", "-f", "junit", "-q"),
+        ("check", "--format", "github", "--fail-on", "warning", "--jobs", "1"),
+        ("check", "--format", "gitlab", "--select", "SPEC,TIM", "--ignore", "SPEC003"),
+        ("check", "--today", "2026-01-01", "-c", "campaign-lint.yaml"),
+        ("check", "campaigns/a-shipped.yaml"),
+        ("check", "--force-exclude", "campaigns/c-good.yaml", "campaign-lint.yaml"),
+        ("check", "--", "campaigns"),
+    ],
+)
+def test_unchanged_run_is_replayed_with_the_same_answer(replays: Replays, argv: tuple[str, ...]) -> None:
+    first, replayed = replays.run(*argv)
+    assert not replayed
+    second, replayed = replays.run(*argv)
+    assert replayed
+    same(first, second)
+    fresh, replayed = replays.run("check", "--no-cache", *argv[1:])
+    assert not replayed
+    same(first, fresh)
+
+
+def test_the_record_of_the_whole_portfolio_answers_a_run_on_one_file(replays: Replays) -> None:
+    replays.run("check")
+    narrowed, replayed = replays.run("check", "campaigns/b-duplicate.yaml")
+    assert replayed
+    full, replayed = replays.run("check", "--no-cache", "campaigns/b-duplicate.yaml")
+    assert not replayed
+    same(full, narrowed)
+    assert "SPEC003" in narrowed.stdout  # the duplicate id is found with a campaign not named
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "edit a campaign",
+        "add a campaign",
+        "delete a campaign",
+        "edit the policy",
+        "another day",
+        "another option",
+        "corrupt record",
+    ],
+)
+def test_any_change_runs_the_linter_again(
+    replays: Replays, change: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = replays.cli.root
+    replays.run("check", "--format", "json")
+    argv: tuple[str, ...] = ("check", "--format", "json")
+    if change == "edit a campaign":
+        (root / "campaigns/c-good.yaml").write_text(GOOD.replace("channel: email", "channel: sms"), "utf-8")
+    elif change == "add a campaign":
+        (root / "campaigns/d-new.yaml").write_text(GOOD.replace("review-after-delivery", "new-one"), "utf-8")
+    elif change == "delete a campaign":
+        (root / "campaigns/b-duplicate.yaml").unlink()
+    elif change == "edit the policy":
+        (root / "campaign-lint.yaml").write_text(POLICY + "fail_on: warning\n", "utf-8")
+    elif change == "another day":
+        monkeypatch.setattr(replay_cli, "_today", lambda: "2099-01-01")
+    elif change == "another option":
+        argv = (*argv, "--ignore", "TIM001")
+    else:
+        for record in (root / RECORDS).glob("replay-*.bin"):
+            record.write_bytes(record.read_bytes()[:-10] + b"0123456789")
+    second, replayed = replays.run(*argv)
+    assert not replayed
+    fresh, _ = replays.run("check", "--no-cache", *argv[1:])
+    same(fresh, second)
+
+
+def test_same_content_with_a_new_time_is_still_unchanged(replays: Replays) -> None:
+    first, _ = replays.run("check")
+    target = replays.cli.root / "campaigns/a-shipped.yaml"
+    target.write_text(target.read_text("utf-8"), "utf-8")  # saved again, unchanged
+    second, replayed = replays.run("check")
+    assert replayed
+    same(first, second)
+
+
+def test_no_cache_neither_writes_nor_reads_a_record(replays: Replays) -> None:
+    replays.run("check", "--no-cache")
+    assert not list((replays.cli.root / RECORDS).glob("replay-*"))
+    _, replayed = replays.run("check", "--no-cache")
+    assert not replayed
+
+
+def test_a_policy_saved_moments_ago_is_not_recorded(replays: Replays) -> None:
+    # It could have changed again after it was read, within the file system's time resolution.
+    (replays.cli.root / "campaign-lint.yaml").write_text(POLICY, "utf-8")
+    replays.run("check")
+    assert not list((replays.cli.root / RECORDS).glob("replay-*"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--debug", "check"],
+        ["check", "--baseline", "baseline.json"],
+        ["check", "--changed-since", "HEAD"],
+        ["check", "--show-policy"],
+        ["check", "--no-cache"],
+        ["check", "-qf", "json"],
+        ["check", "--format"],
+        ["check", "--fail-on", "error", "--fail-on", "warning"],
+        ["check", "--quiet=yes"],
+        ["rules"],
+        [],
+    ],
+)
+def test_command_lines_it_does_not_understand_are_left_to_the_full_command(argv: list[str]) -> None:
+    assert replay_cli.parse(argv) is None
+
+
+def test_the_command_line_it_understands() -> None:
+    line = replay_cli.parse(
+        [
+            "check",
+            "a.yaml",
+            "-f",
+            "json",
+            "--output=out.json",
+            "--format",
+            "text",
+            "--select",
+            "TIM",
+            "--select=SPEC",
+            "-q",
+            "-j",
+            "2",
+            "--",
+            "-b.yaml",
+        ]
+    )
+    assert line == replay_cli.CheckLine(
+        paths=["a.yaml", "-b.yaml"],
+        formats=["json", "text"],
+        outputs=["out.json"],
+        select=["TIM", "SPEC"],
+        jobs="2",
+        quiet=True,
+    )
+
+
+def test_invalid_values_are_reported_by_the_full_command(replays: Replays) -> None:
+    replays.run("check")
+    for argv in (("check", "--format", "yaml"), ("check", "--jobs", "x"), ("check", "--fail-on", "fatal")):
+        run, _ = replays.run(*argv)
+        assert run.exit_code == 2
+        assert run.stderr.startswith("campaign-lint: error:")
+
+
+def test_a_replayed_run_loads_neither_the_models_nor_the_parser(replays: Replays) -> None:
+    replays.run("check", "--format", "json")
+    probe = (
+        "import json, sys\n"
+        "from campaign_lint.cli.entry import main\n"
+        "code = main(['check', '--format', 'json', '--output', 'report.json'])\n"
+        "heavy = ('pydantic', 'typer', 'yaml', 'pathspec', 'campaign_lint.lint.engine')\n"
+        "print(json.dumps([code, sorted(m for m in heavy if m in sys.modules)]))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=replays.cli.root,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [1, []]
+    assert json.loads((replays.cli.root / "report.json").read_text("utf-8"))["summary"]["files"] == 3
