@@ -13,6 +13,7 @@ import pytest
 
 from campaign_lint.cli import entry
 from campaign_lint.cli import replay as replay_cli
+from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
 from tests.cli.snapshots import Cli, Run
@@ -159,6 +160,17 @@ def test_same_content_with_a_new_time_is_still_unchanged(replays: Replays) -> No
     second, replayed = replays.run("check")
     assert replayed
     same(first, second)
+    # The record now holds the new time, so the next run trusts the file by `stat` again.
+    stamps = {stamp[0]: stamp for stamp in _only_record(replays.cli.root).stamps}
+    assert stamps[str(target)][2] == target.stat().st_mtime_ns
+
+
+def _only_record(root: Path) -> records.Record:
+    """The one replay record in ``root``'s cache folder (the key of a plain `check`)."""
+    key = records.options_key(None, (), (), None, None)
+    record = records.load(root, key)
+    assert record is not None
+    return record
 
 
 def test_no_cache_neither_writes_nor_reads_a_record(replays: Replays) -> None:

@@ -30,7 +30,7 @@ import hashlib
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from campaign_lint import __version__
@@ -51,32 +51,34 @@ from campaign_lint.lint.report import Results
 _PREFIX = "replay-"
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """A file as it was when its content was used: size, modification time, digest."""
+# A file as it was when its content was used: location, size, modification
+# time, when the stamp was taken, content digest. Plain tuples: a record holds
+# one per campaign file, and tuples load several times faster than objects.
+Stamp = tuple[str, int, int, int, bytes]
 
-    location: str
-    size: int
-    mtime_ns: int
-    # When the stamp was taken: a file modified this close to it is checked by content.
-    taken_ns: int
-    content: bytes
 
-    def unchanged(self) -> bool:
-        """Whether the file still has the content it had (by ``stat``, else by digest)."""
-        try:
-            info = os.stat(self.location)
-        except OSError:
-            return False
-        if info.st_size != self.size:
-            return False
-        if info.st_mtime_ns == self.mtime_ns and info.st_mtime_ns < self.taken_ns - _RACY_NS:
-            return True
-        try:
-            with open(self.location, "rb") as handle:
-                return digest(handle.read()) == self.content
-        except OSError:
-            return False
+def _recheck(stamp: Stamp) -> Stamp | None:
+    """``stamp`` if its file is unchanged, a fresh stamp if only its time moved, else ``None``.
+
+    A file modified close to when it was stamped may have changed again within
+    the file system's time resolution, so it is checked by content.
+    """
+    location, size, mtime_ns, taken_ns, content = stamp
+    try:
+        info = os.stat(location)
+    except OSError:
+        return None
+    if info.st_size != size:
+        return None
+    if info.st_mtime_ns == mtime_ns and mtime_ns < taken_ns - _RACY_NS:
+        return stamp
+    try:
+        with open(location, "rb") as handle:
+            if digest(handle.read()) != content:
+                return None
+    except OSError:
+        return None
+    return (location, size, info.st_mtime_ns, time.time_ns(), content)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,18 +89,37 @@ class Record:
     scope: Scope
     fail_on: Severity
     policy: tuple[Stamp, ...]
-    files: tuple[tuple[SourceFile, Stamp], ...]
+    # (location, display) of every file linted, in order, and their stamps.
+    files: tuple[tuple[str, str], ...]
+    stamps: tuple[Stamp, ...]
     results: Results
 
-    def still_valid(self, files: Sequence[SourceFile]) -> bool:
-        """Whether a run over ``files`` would find exactly what this record holds."""
-        if len(files) != len(self.files):
-            return False
-        if any(source != known for source, (known, _) in zip(files, self.files, strict=True)):
-            return False
-        return all(stamp.unchanged() for stamp in self.policy) and all(
-            stamp.unchanged() for _, stamp in self.files
-        )
+    def revalidated(self, files: Sequence[SourceFile]) -> Record | None:
+        """The record, if a run over ``files`` would find what it holds; else ``None``.
+
+        When files were saved again with the same content, the answer is a copy
+        with their new times (worth writing back, so the next run trusts them
+        by ``stat`` again).
+        """
+        if [(source.location, source.display) for source in files] != list(self.files):
+            return None
+        policy, stamps = _recheck_all(self.policy), _recheck_all(self.stamps)
+        if policy is None or stamps is None:
+            return None
+        if policy == self.policy and stamps == self.stamps:
+            return self
+        return replace(self, policy=policy, stamps=stamps)
+
+
+def _recheck_all(stamps: tuple[Stamp, ...]) -> tuple[Stamp, ...] | None:
+    """Every stamp rechecked (see ``_recheck``); ``None`` at the first changed file."""
+    fresh = []
+    for stamp in stamps:
+        new = _recheck(stamp)
+        if new is None:
+            return None
+        fresh.append(new)
+    return tuple(fresh)
 
 
 def options_key(
@@ -113,7 +134,8 @@ def options_key(
     return hashlib.sha256(repr(parts).encode()).digest()
 
 
-def _location(root: Path, key: bytes) -> Path:
+def location(root: Path, key: bytes) -> Path:
+    """Where the record of ``key`` is kept for the folder ``root``."""
     return root / CACHE_DIR / f"{_PREFIX}{key.hex()[:16]}.bin"
 
 
@@ -122,7 +144,7 @@ def load(root: Path, key: bytes) -> Record | None:
     secret = secret_key()
     if secret is None:
         return None
-    stored = read_signed(_location(root, key), key, secret)
+    stored = read_signed(location(root, key), key, secret)
     if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != key:
         return None
     record = stored[1]
@@ -151,25 +173,33 @@ def save(
         return False
     policy = []
     for name in policy_files:
-        location = os.path.abspath(name)
+        where = os.path.abspath(name)
         try:
-            info = os.stat(location)
-            with open(location, "rb") as handle:
+            info = os.stat(where)
+            with open(where, "rb") as handle:
                 content = digest(handle.read())
         except OSError:
             return False
         if info.st_mtime_ns >= started_ns - _RACY_NS:
             return False
-        policy.append(Stamp(location, info.st_size, info.st_mtime_ns, started_ns, content))
-    stamped = []
+        policy.append((where, info.st_size, info.st_mtime_ns, started_ns, content))
+    stamps = []
     for source in files:
         entry = cache.entries.get(source.display)
         if entry is None:
             return False
-        stamp = Stamp(source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content)
-        stamped.append((source, stamp))
-    record = Record(today, scope, fail_on, tuple(policy), tuple(stamped), results)
-    return write_signed(_location(scope.root, key), key, (key, record), cache.secret)
+        stamps.append((source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content))
+    names = tuple((source.location, source.display) for source in files)
+    record = Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), results)
+    return store(key, record, cache.secret)
+
+
+def store(key: bytes, record: Record, secret: bytes | None = None) -> bool:
+    """Write ``record`` under ``key`` (signed with ``secret``, default the user's key)."""
+    secret = secret or secret_key()
+    if secret is None:
+        return False
+    return write_signed(location(record.scope.root, key), key, (key, record), secret)
 
 
 def now_ns() -> int:

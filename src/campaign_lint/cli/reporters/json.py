@@ -9,6 +9,9 @@ from campaign_lint import __version__
 from campaign_lint.lint.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
+# One encoder for every finding: ``json.dumps(..., ensure_ascii=False)`` builds a new one per call.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def finding_object(finding: Finding) -> dict[str, Any]:
     """One finding as the documented JSON object."""
@@ -46,14 +49,12 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
     }
     if report.baselined is not None:  # only with `check --baseline`: other output stays the same
         summary["baselined"] = report.baselined
-    findings = ",\n".join(
-        "    " + json.dumps(finding_object(finding), ensure_ascii=False) for finding in report.findings
-    )
+    findings = ",\n".join("    " + _encode(finding_object(finding)) for finding in report.findings)
     body = f"[\n{findings}\n  ]" if findings else "[]"
     extra = ""
     if show_suppressed:
         items = ",\n".join(
-            "    " + json.dumps({**finding_object(finding), "reason": reason}, ensure_ascii=False)
+            "    " + _encode({**finding_object(finding), "reason": reason})
             for finding, reason in report.suppressed
         )
         extra = f'  "suppressed": [\n{items}\n  ],\n' if items else '  "suppressed": [],\n'
