@@ -3,10 +3,10 @@
 One file per policy under ``.campaign-lint-cache/`` next to the policy file
 (or in the linted folder). It holds, per campaign file, the file's size,
 modification time and content digest, and what linting it produced: findings,
-the validated campaign the portfolio rules need, suppression comments. A warm
-run therefore reads no unchanged YAML: a file whose size and modification time
-are as recorded is a hit; one whose modification time moved is re-hashed and
-still a hit when its content is the same.
+the compact record of the campaign the portfolio rules read, suppression
+comments. A warm run therefore reads no unchanged YAML: a file whose size and
+modification time are as recorded is a hit; one whose modification time moved
+is re-hashed and still a hit when its content is the same.
 
 The cache is keyed on the tool version (and the size and modification time of
 its own modules) and a digest of everything a file's result depends on (the

@@ -378,9 +378,7 @@ class Engine:
                     findings.append(
                         _finding(custom_rule.id, severity, violation, source, document, campaign.id)
                     )
-        record = CampaignRecord(
-            source.display, portfolio_view(campaign), document.top_level_spans(PORTFOLIO_FIELDS)
-        )
+        record = portfolio_view(source.display, campaign, document.top_level_spans(PORTFOLIO_FIELDS))
         return FileOutcome(findings, record, lines_of(text, findings), comments, matched)
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:
@@ -487,7 +485,7 @@ def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioVio
         violation.message,
         at.record.path,
         at.record.span(at.path),
-        at.record.campaign.id,
+        at.record.id,
         violation.hint,
         related,
         at.path,

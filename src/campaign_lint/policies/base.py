@@ -8,14 +8,16 @@ YAML path; the engine turns paths into line:column.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.lint.findings import Severity, Span, Violation, YamlPath
-from campaign_lint.schemas.campaign import Campaign
+from campaign_lint.lint.findings import START, Severity, Span, Violation, YamlPath
+from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
 
 if TYPE_CHECKING:
     from campaign_lint.lint.config import Settings
@@ -39,49 +41,101 @@ class RuleContext:
 PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
 
 
-def portfolio_view(campaign: Campaign) -> Campaign:
-    """``campaign`` with only the fields portfolio rules read.
-
-    Portfolio rules hold every campaign of the repository in memory at once;
-    texts, data items, metrics and the like are dropped so that 10,000
-    campaigns stay small. ``content`` keeps its incentive and urgency, which
-    decide whether a transactional message really is one.
-    """
-    content = campaign.content
-    slim_content = (
-        None
-        if content is None or (content.incentive is None and content.urgency is None)
-        else type(content).model_construct(incentive=content.incentive, urgency=content.urgency)
-    )
-    return Campaign.model_construct(
-        id=campaign.id,
-        owner="",
-        type=campaign.type,
-        purpose="",
-        channel=campaign.channel,
-        audience=campaign.audience,
-        trigger=campaign.trigger,
-        frequency=campaign.frequency,
-        content=slim_content,
-    )
-
-
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class CampaignRecord:
-    """A validated campaign as portfolio rules see it."""
+    """A validated campaign as portfolio rules see it: the few facts they read, and where.
+
+    Portfolio rules hold every campaign of the repository in memory at once,
+    and each record crosses from a worker process; plain values (no pydantic
+    models, no dicts) keep 10,000 campaigns small and quick to pickle.
+    """
 
     path: str
-    campaign: Campaign
-    spans: dict[YamlPath, Span]
+    id: str
+    channel: Channel
+    # Service messages without an offer (``Campaign.transactional``).
+    transactional: bool
+    # Triggered by an event or scheduled to repeat (``Campaign.recurring``).
+    recurring: bool
+    # ``frequency`` as (max, per in seconds); None without a cap.
+    frequency: tuple[int, int] | None
+    # ``trigger.event``.
+    event: str | None
+    # ``trigger.schedule`` as its first and last day (``date.max``: no end).
+    schedule: tuple[date, date] | None
+    # ``audience``: segment (``all`` when none), exclusions, regions (empty: everywhere).
+    segment: str
+    exclude: tuple[str, ...]
+    regions: tuple[str, ...]
+    # Spans of PORTFOLIO_FIELDS in order (None: field absent), and of the whole document.
+    spans: tuple[Span | None, ...]
+    whole: Span
+
+    @property
+    def has_trigger(self) -> bool:
+        """Whether the campaign has a ``trigger`` (it has exactly one of event or schedule)."""
+        return self.event is not None or self.schedule is not None
 
     def span(self, path: YamlPath) -> Span:
         """Position of ``path`` or of its nearest recorded parent."""
-        while path:
-            found = self.spans.get(path)
+        if path and path[0] in PORTFOLIO_FIELDS:
+            found = self.spans[PORTFOLIO_FIELDS.index(path[0])]
             if found is not None:
                 return found
-            path = path[:-1]
-        return self.spans.get((), Span(1, 1, 1, 1))
+        return self.whole
+
+
+def portfolio_view(path: str, campaign: Campaign, spans: Mapping[YamlPath, Span]) -> CampaignRecord:
+    """The record of ``campaign`` (file ``path``) portfolio rules read.
+
+    ``spans`` are the document's top-level spans
+    (``Document.top_level_spans(PORTFOLIO_FIELDS)``); only those of
+    ``PORTFOLIO_FIELDS`` and of the whole document are kept.
+    """
+    frequency = campaign.frequency
+    trigger = campaign.trigger
+    segment, exclude, regions = _audience(campaign.audience)
+    return CampaignRecord(
+        path=path,
+        id=campaign.id,
+        channel=campaign.channel,
+        transactional=campaign.transactional,
+        recurring=campaign.recurring,
+        frequency=None if frequency is None else (frequency.max, frequency.per.seconds),
+        event=None if trigger is None or trigger.event is None else sys.intern(trigger.event),
+        schedule=None if trigger is None or trigger.schedule is None else _days(trigger.schedule),
+        segment=segment,
+        exclude=exclude,
+        regions=regions,
+        spans=tuple(spans.get((name,)) for name in PORTFOLIO_FIELDS),
+        whole=spans.get((), START),
+    )
+
+
+def _audience(audience: Audience | None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """Segment (``all`` when none), exclusions and regions of ``audience``.
+
+    The same few names recur in thousands of campaigns: interned, each is
+    kept once (and pickled once per batch of results from a worker).
+    """
+    if audience is None:
+        return "all", (), ()
+    return (
+        sys.intern(audience.segment or "all"),
+        tuple(map(sys.intern, audience.exclude)),
+        tuple(map(sys.intern, audience.regions)),
+    )
+
+
+def _days(schedule: Schedule) -> tuple[date, date]:
+    """First and last day of ``schedule`` (``date.max`` when it has no end)."""
+    end = _day(schedule.end) if schedule.end is not None else date.max
+    return _day(schedule.start), end
+
+
+def _day(value: date | datetime) -> date:
+    """The day of a date or of a moment."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,10 +32,22 @@ def messages_in(campaign: Campaign, window: Duration) -> Fraction | None:
     A cap of ``max`` per ``per`` is compared as a rate: ``max * window / per``.
     A one-off campaign counts once; a repeating one without a cap is unknown.
     """
-    if campaign.frequency is not None:
-        frequency = campaign.frequency
-        return Fraction(frequency.max * window.seconds, frequency.per.seconds)
-    return None if campaign.recurring else Fraction(1)
+    frequency = campaign.frequency
+    cap = None if frequency is None else (frequency.max, frequency.per.seconds)
+    return _rate(cap, campaign.recurring, window)
+
+
+def _record_messages_in(record: CampaignRecord, window: Duration) -> Fraction | None:
+    """``messages_in`` for a portfolio record."""
+    return _rate(record.frequency, record.recurring, window)
+
+
+def _rate(frequency: tuple[int, int] | None, recurring: bool, window: Duration) -> Fraction | None:
+    """Most messages in ``window`` under a cap of (max, per in seconds); see ``messages_in``."""
+    if frequency is not None:
+        most, seconds = frequency
+        return Fraction(most * window.seconds, seconds)
+    return None if recurring else Fraction(1)
 
 
 def show(number: Fraction) -> str:
@@ -168,10 +180,9 @@ class FRQ002(CampaignRule):
 
 def _cap_path(record: CampaignRecord) -> tuple[str, ...]:
     """Where a campaign's contribution is set: its cap, else its trigger."""
-    campaign = record.campaign
-    if campaign.frequency is not None:
+    if record.frequency is not None:
         return ("frequency",)
-    return ("trigger",) if campaign.trigger is not None else ("id",)
+    return ("trigger",) if record.has_trigger else ("id",)
 
 
 class FRQ003(PortfolioRule):
@@ -232,10 +243,10 @@ class FRQ003(PortfolioRule):
 
     def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
         """Add up the caps per channel (and in total) and compare."""
-        marketing = [r for r in records if not r.campaign.transactional]
+        marketing = [r for r in records if not r.transactional]
         by_channel: dict[Channel, list[CampaignRecord]] = defaultdict(list)
         for record in marketing:
-            by_channel[record.campaign.channel].append(record)
+            by_channel[record.channel].append(record)
         for channel in sorted(by_channel):
             policy = ctx.settings.channels.get(channel)
             if policy is None or policy.cap is None:
@@ -257,7 +268,7 @@ class FRQ003(PortfolioRule):
             [
                 (record, count)
                 for record in records
-                if (count := messages_in(record.campaign, cap.per)) is not None
+                if (count := _record_messages_in(record, cap.per)) is not None
             ],
             segments,
         )
@@ -275,7 +286,7 @@ class FRQ003(PortfolioRule):
                 Pointer(
                     record,
                     _cap_path(record),
-                    f"`{record.campaign.id}`: up to {show(count)} per {cap.per.words()}",
+                    f"`{record.id}`: up to {show(count)} per {cap.per.words()}",
                 )
                 for record, count in counted
             ),
@@ -295,23 +306,18 @@ class FRQ004Options(BaseModel):
 _DAY_SECONDS = 86400
 
 
-def _burst(campaign: Campaign) -> int:
+def _burst(record: CampaignRecord) -> int:
     """Most messages of one campaign within any 24 hours (caps count in full)."""
-    frequency = campaign.frequency
+    frequency = record.frequency
     if frequency is None:
         return 1
-    return frequency.max * max(1, -(-_DAY_SECONDS // frequency.per.seconds))
+    most, seconds = frequency
+    return most * max(1, -(-_DAY_SECONDS // seconds))
 
 
 def _schedule_groups(records: Sequence[CampaignRecord]) -> list[list[CampaignRecord]]:
     """Scheduled campaigns whose date ranges overlap, as connected groups (sorted sweep)."""
-    spans = []
-    for record in records:
-        schedule = record.campaign.trigger.schedule if record.campaign.trigger else None
-        if schedule is not None:
-            start = _day(schedule.start)
-            end = _day(schedule.end) if schedule.end is not None else date.max
-            spans.append((start, end, record))
+    spans = [(*record.schedule, record) for record in records if record.schedule is not None]
     spans.sort(key=lambda item: (item[0], item[2].path))
     groups: list[list[CampaignRecord]] = []
     reach = date.min
@@ -323,10 +329,6 @@ def _schedule_groups(records: Sequence[CampaignRecord]) -> list[list[CampaignRec
             groups.append([record])
             reach = end
     return groups
-
-
-def _day(value: date | datetime) -> date:
-    return value.date() if isinstance(value, datetime) else value
 
 
 class FRQ004(PortfolioRule):
@@ -408,23 +410,16 @@ class FRQ004(PortfolioRule):
         """Add up sms/voice campaigns per trigger event and per overlapping schedule."""
         options = ctx.options
         assert isinstance(options, FRQ004Options)
-        texts = [
-            r
-            for r in records
-            if r.campaign.channel in (Channel.SMS, Channel.VOICE) and not r.campaign.transactional
-        ]
+        texts = [r for r in records if r.channel in (Channel.SMS, Channel.VOICE) and not r.transactional]
         by_event: dict[str, list[CampaignRecord]] = defaultdict(list)
         for record in texts:
-            trigger = record.campaign.trigger
-            if trigger is not None and trigger.event is not None:
-                by_event[trigger.event].append(record)
+            if record.event is not None:
+                by_event[record.event].append(record)
         groups = [(f"`{event}`", by_event[event]) for event in sorted(by_event)]
         groups += [("overlapping schedules", group) for group in _schedule_groups(texts)]
         for subject, candidates in groups:
             # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
-            counted = reachable(
-                [(r, Fraction(_burst(r.campaign))) for r in candidates], ctx.settings.segments
-            )
+            counted = reachable([(r, Fraction(_burst(r))) for r in candidates], ctx.settings.segments)
             total = int(sum(count for _, count in counted))
             if total <= options.max_per_day:
                 continue
@@ -436,8 +431,8 @@ class FRQ004(PortfolioRule):
                 related=tuple(
                     Pointer(
                         r,
-                        ("frequency",) if r.campaign.frequency else ("trigger",),
-                        f"`{r.campaign.id}`: up to {count} in 24 hours",
+                        ("frequency",) if r.frequency is not None else ("trigger",),
+                        f"`{r.id}`: up to {count} in 24 hours",
                     )
                     for r, count in counted
                 ),

@@ -38,14 +38,7 @@ class _Audience:
 
 def _audience(record: CampaignRecord, targeted: frozenset[str]) -> _Audience:
     """The campaign's audience; only exclusions another campaign targets matter."""
-    audience = record.campaign.audience
-    if audience is None:
-        return _Audience("all", frozenset(), frozenset())
-    return _Audience(
-        audience.segment or "all",
-        frozenset(audience.exclude) & targeted,
-        frozenset(audience.regions),
-    )
+    return _Audience(record.segment, frozenset(record.exclude) & targeted, frozenset(record.regions))
 
 
 def reachable(
@@ -60,7 +53,7 @@ def reachable(
     excludes, over being in them or not. Campaigns with the same audience are
     weighed together, so the work grows with distinct audiences, not files.
     """
-    targeted = frozenset(_segment(record) for record, _ in counted)
+    targeted = frozenset(record.segment for record, _ in counted)
     audiences = [_audience(record, targeted) for record, _ in counted]
     weight: dict[_Audience, Fraction] = defaultdict(Fraction)
     for audience, (_, count) in zip(audiences, counted, strict=True):
@@ -116,8 +109,3 @@ def _together(weight: dict[_Audience, Fraction], segments: Segments) -> Iterable
                 chosen[group] = segment
         keep = {s for s in by_segment if s not in group_of} | set(chosen.values())
         yield frozenset(a for a in eligible if a.segment in keep)
-
-
-def _segment(record: CampaignRecord) -> str:
-    audience = record.campaign.audience
-    return (audience.segment if audience else None) or "all"

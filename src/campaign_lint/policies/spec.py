@@ -140,7 +140,7 @@ class SPEC003(PortfolioRule):
         """Report each file whose id another file also uses."""
         by_id: dict[str, list[CampaignRecord]] = defaultdict(list)
         for record in records:
-            by_id[record.campaign.id].append(record)
+            by_id[record.id].append(record)
         for campaign_id, group in by_id.items():
             if len(group) < 2:
                 continue
