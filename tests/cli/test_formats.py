@@ -21,6 +21,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestSuite
 
 from campaign_lint.cli.reporters import FORMATS, fingerprints
 from campaign_lint.cli.reporters.github import escape_data, escape_property
+from campaign_lint.cli.reporters.json import finding_line
 from campaign_lint.lint.findings import Finding, Related, Severity, Span
 from campaign_lint.lint.report import Report
 from tests.cli.snapshots import Cli, Run, assert_snapshot
@@ -503,3 +504,41 @@ def test_bad_format_and_output_pairs_are_usage_errors(repo: Cli, argv: tuple[str
 
 def test_several_formats_usage_error_snapshot(repo: Cli) -> None:
     assert_snapshot("check-format-two-to-stdout", check(repo, "-f", "sarif", "-f", "junit"))
+
+
+AWKWARD = [
+    "plain",
+    "",
+    'quote " and \\ backslash',
+    "line\nbreak\ttab\x01\x1f",
+    "ünïcödé ✓ 😀",
+    "\u2028\u2029",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_json_finding_lines_are_exactly_what_json_dumps_writes(text: str) -> None:
+    related = (Related(f"other/{text}.yaml", 3, 7, f"also {text}"), Related("b.yaml", 1, 1, ""))
+    for finding in (
+        Finding("TIM001", Severity.ERROR, text, f"campaigns/{text}.yaml", Span(1, 2, 3, 4)),
+        Finding("ORG001", Severity.INFO, "m", "p.yaml", Span(10, 1, 10, 9), text, text, related, ("a", 1)),
+    ):
+        span = finding.span
+        expected = {
+            "rule": finding.rule,
+            "severity": str(finding.severity),
+            "message": finding.message,
+            "path": finding.path,
+            "line": span.line,
+            "column": span.column,
+            "end_line": span.end_line,
+            "end_column": span.end_column,
+            "campaign": finding.campaign,
+            "related": [
+                {"path": r.path, "line": r.line, "column": r.column, "message": r.message}
+                for r in finding.related
+            ],
+            "hint": finding.hint,
+        }
+        assert finding_line(finding) == json.dumps(expected, ensure_ascii=False)
+        assert finding_line(finding, text) == json.dumps({**expected, "reason": text}, ensure_ascii=False)

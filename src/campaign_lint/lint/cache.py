@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campaign_lint import __version__
+from campaign_lint.lint.pickling import by_fields
 
 if TYPE_CHECKING:
     from campaign_lint.lint.config import Settings
@@ -66,6 +67,8 @@ class Entry:
     cached_ns: int
     content: bytes
     outcome: FileOutcome
+
+    __reduce__ = by_fields
 
 
 @dataclass(slots=True)

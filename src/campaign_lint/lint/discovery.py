@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from campaign_lint.errors import UsageError
 from campaign_lint.lint.locate import POLICY_NAMES
+from campaign_lint.lint.pickling import by_fields
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -63,6 +64,8 @@ class SourceFile:
 
     location: str
     display: str
+
+    __reduce__ = by_fields  # sent to worker processes by the ten thousand
 
     @property
     def path(self) -> Path:

@@ -27,6 +27,7 @@ from campaign_lint.lint.cache import Cache, digest
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
+from campaign_lint.lint.pickling import by_fields
 from campaign_lint.lint.report import Report, Results, lines_of, narrow
 from campaign_lint.policies.base import (
     PORTFOLIO_FIELDS,
@@ -64,6 +65,8 @@ class FileOutcome:
     content: bytes | None = None
     # From the cache: ``record`` pickled, unpickled only if the portfolio rules must run again.
     record_blob: bytes | None = None
+
+    __reduce__ = by_fields
 
 
 CampaignRules = list[tuple[CampaignRule, RuleContext, Severity]]

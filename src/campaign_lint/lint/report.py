@@ -63,8 +63,7 @@ def narrow(results: Results, focus: Collection[str] | None, seconds: float) -> R
         silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
         paths = tuple(path for path in paths if path in wanted)
         checked = len(paths)
-    sources = {path: dict(lines) for path, lines in results.sources.items()}
-    _read_missing_lines(kept, sources)
+    sources = _with_missing_lines(kept, results.sources)
     kept.sort(key=Finding.sort_key)
     silenced.sort(key=lambda pair: pair[0].sort_key())
     return Report(kept, checked, seconds, sources, silenced, paths=paths)
@@ -79,17 +78,26 @@ def lines_of(text: str, findings: Sequence[Finding]) -> dict[int, str]:
     return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
-def _read_missing_lines(findings: Sequence[Finding], sources: dict[str, dict[int, str]]) -> None:
-    """Portfolio and policy findings can point at files that had no finding of their own."""
+def _with_missing_lines(
+    findings: Sequence[Finding], sources: dict[str, dict[int, str]]
+) -> dict[str, dict[int, str]]:
+    """``sources`` and the lines of findings it lacks (``sources`` itself is not changed).
+
+    Portfolio and policy findings can point at files, or lines, that had no
+    finding of their own.
+    """
+    shown = dict(sources)
     for finding in findings:
-        known = sources.setdefault(finding.path, {})
-        if finding.span.line not in known:
-            try:
-                with open(finding.path, encoding="utf-8", errors="replace") as handle:
-                    text = handle.read()
-            except OSError:
-                continue
-            known.update(lines_of(text, [finding]))
+        known = shown.get(finding.path)
+        if known is not None and finding.span.line in known:
+            continue
+        try:
+            with open(finding.path, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        shown[finding.path] = {**(known or {}), **lines_of(text, [finding])}
+    return shown
 
 
 def _involves(finding: Finding, paths: frozenset[str]) -> bool:

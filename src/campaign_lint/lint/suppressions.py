@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from campaign_lint.lint.findings import Finding, Severity, Span
+from campaign_lint.lint.pickling import by_fields
 
 _MARK = "campaign-lint:"
 _COMMENT = re.compile(
@@ -34,6 +35,8 @@ class Suppression:
     reason: str
     whole_file: bool
     used: set[str] = field(default_factory=set)
+
+    __reduce__ = by_fields
 
     def covers(self, finding: Finding) -> bool:
         """Whether this comment names the finding's rule at the finding's place."""

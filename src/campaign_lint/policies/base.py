@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict
 
 from campaign_lint.lint.findings import START, Severity, Span, Violation, YamlPath
+from campaign_lint.lint.pickling import by_fields
 from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class CampaignRecord:
     # Spans of PORTFOLIO_FIELDS in order (None: field absent), and of the whole document.
     spans: tuple[Span | None, ...]
     whole: Span
+
+    __reduce__ = by_fields
 
     @property
     def has_trigger(self) -> bool:

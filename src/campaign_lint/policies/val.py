@@ -128,9 +128,22 @@ class VAL002Options(BaseModel):
 _WORDS = re.compile(r"[a-z']+")
 
 
-def _similarity(first: str, second: str) -> float:
+def _similar(first: str, second: str, threshold: float) -> bool:
+    """Whether difflib's ratio of the two texts reaches ``threshold``.
+
+    ``real_quick_ratio`` and ``quick_ratio`` are cheap upper bounds of
+    ``ratio``: most pairs fail on them, and ``ratio`` (the costly one) is only
+    computed for texts that could be that close. A verbatim copy, the usual
+    case, has a ratio of 1 and needs no matcher.
+    """
+    if first == second:
+        return True
     matcher = difflib.SequenceMatcher(None, first, second)
-    return matcher.quick_ratio() and matcher.ratio()
+    return (
+        matcher.real_quick_ratio() >= threshold
+        and matcher.quick_ratio() >= threshold
+        and matcher.ratio() >= threshold
+    )
 
 
 def _normal(text: str) -> str:
@@ -192,9 +205,7 @@ class VAL002(CampaignRule):
         if not value:
             return
         purpose = _normal(campaign.purpose)
-        # 2*min/(sum of lengths) bounds ratio() from above: most texts stop there.
-        bound = 2 * min(len(value), len(purpose)) / (len(value) + len(purpose) or 1)
-        if bound >= options.similarity and _similarity(value, purpose) >= options.similarity:
+        if _similar(value, purpose, options.similarity):
             yield Violation(
                 "`customer_value` repeats the company's `purpose` instead of saying what the customer gets",
                 ("customer_value",),
