@@ -168,9 +168,9 @@ def test_same_content_with_a_new_time_is_still_unchanged(replays: Replays) -> No
 def _only_record(root: Path) -> records.Record:
     """The one replay record in ``root``'s cache folder (the key of a plain `check`)."""
     key = records.options_key(None, (), (), None, None)
-    record = records.load(root, key)
-    assert record is not None
-    return record
+    stored = records.load(root, key)
+    assert stored is not None
+    return stored.record
 
 
 def test_no_cache_neither_writes_nor_reads_a_record(replays: Replays) -> None:

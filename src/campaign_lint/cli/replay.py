@@ -154,9 +154,10 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
     key = records.options_key(
         str(config) if config is not None else None, line.select, line.ignore, line.today, line.fail_on
     )
-    record = records.load(governed_root(policy, start), key)
-    if record is None or record.scope.policy_path != policy:
+    stored = records.load(governed_root(policy, start), key)
+    if stored is None or stored.record.scope.policy_path != policy:
         return None
+    record = stored.record
     # An explicit --today is part of the key; otherwise the record must be of today
     # (what ``date.today()`` gives, without importing datetime).
     if line.today is None and record.today != _today():
@@ -167,8 +168,11 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
     current = record.revalidated(targets.files)
     if current is None:
         return None
+    results = stored.results()
+    if results is None:
+        return None
     if current is not record:
-        records.store(key, current)  # files saved again unchanged: trust their new times
-    report = narrow(current.results, targets.focus, time.perf_counter() - started)
+        records.store(key, current, results)  # files saved again unchanged: trust their new times
+    report = narrow(results, targets.focus, time.perf_counter() - started)
     failed = report.failed(current.fail_on)
     return report, failed, targets.note, wanted

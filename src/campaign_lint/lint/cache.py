@@ -23,13 +23,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import io
 import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from campaign_lint import __version__
 from campaign_lint.lint.pickling import by_fields
@@ -66,9 +67,16 @@ class Entry:
     mtime_ns: int
     cached_ns: int
     content: bytes
-    outcome: FileOutcome
+    # The outcome, pickled on its own: saving the cache after one file changed
+    # writes the others' bytes as they are instead of pickling every outcome again.
+    blob: bytes
 
     __reduce__ = by_fields
+
+    def outcome(self) -> FileOutcome:
+        """The cached outcome."""
+        outcome: FileOutcome = pickle.loads(self.blob)  # signed with the cache: see the module docstring
+        return outcome
 
 
 @dataclass(slots=True)
@@ -96,7 +104,7 @@ class Cache:
             return None
         racy = stat.st_mtime_ns >= entry.cached_ns - _RACY_NS
         if stat.st_mtime_ns == entry.mtime_ns and not racy:
-            return entry.outcome
+            return entry.outcome()
         try:
             raw = source.read()
         except OSError:
@@ -106,7 +114,7 @@ class Cache:
         # Same content: remember the new time, so the next run trusts the stat again.
         entry.mtime_ns, entry.cached_ns = stat.st_mtime_ns, time.time_ns()
         self.dirty = True
-        return entry.outcome
+        return entry.outcome()
 
     def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:
         """Remember ``outcome`` for ``source`` (its file's ``stat`` taken before reading)."""
@@ -117,7 +125,8 @@ class Cache:
         if outcome.record is not None:
             blob = pickle.dumps(outcome.record, protocol=pickle.HIGHEST_PROTOCOL)
             outcome = replace(outcome, record=None, record_blob=blob)
-        self.entries[source.display] = Entry(stat.st_size, stat.st_mtime_ns, time.time_ns(), content, outcome)
+        blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        self.entries[source.display] = Entry(stat.st_size, stat.st_mtime_ns, time.time_ns(), content, blob)
         self.dirty = True
 
     def portfolio(
@@ -152,7 +161,7 @@ class Cache:
         """Write the cache atomically; a failure to write only costs the next run time."""
         if not self.dirty or self.secret is None:
             return
-        if write_signed(self.path, self.key, (self.key, self.entries, self.portfolio_findings), self.secret):
+        if write_signed(self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_findings)):
             self.dirty = False
 
 
@@ -210,20 +219,20 @@ def open_cache(settings: Settings) -> Cache:
     cache = Cache(path, key, secret)
     if secret is None:
         return cache
-    stored = read_signed(path, key, secret)
+    signed = read_signed(path, key, secret)
+    stored = signed.next() if signed is not None else None
     if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and isinstance(stored[1], dict):
         cache.entries, cache.portfolio_findings = stored[1], stored[2]
     return cache
 
 
-def write_signed(path: Path, key: bytes, value: object, secret: bytes) -> bool:
-    """Pickle ``value`` into ``path`` (in the cache folder), signed; whether it was written.
+def write_signed(path: Path, key: bytes, secret: bytes, *values: object) -> bool:
+    """Pickle ``values`` one after the other into ``path`` (in the cache folder), signed; whether it was written.
 
     Atomic (a temporary file and a rename); older files of the same kind
-    beyond the few most recently used are removed.
+    beyond the few most recently used are removed. The pickle is streamed to
+    the file and signed on the way, so no copy of it is held in memory.
     """
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    signature = hmac.new(secret, key + payload, hashlib.sha256).digest()
     try:
         _prepare_dir(path.parent)
         import tempfile  # only when writing: a replayed run never does
@@ -231,7 +240,12 @@ def write_signed(path: Path, key: bytes, value: object, secret: bytes) -> bool:
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + signature + payload)
+                handle.write(_MAGIC + bytes(_SIG))  # the signature's place, filled in below
+                signing = _Signing(handle, hmac.new(secret, key, hashlib.sha256))
+                for value in values:
+                    pickle.dump(value, signing, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.seek(len(_MAGIC))
+                handle.write(signing.mac.digest())
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -242,8 +256,28 @@ def write_signed(path: Path, key: bytes, value: object, secret: bytes) -> bool:
     return True
 
 
-def read_signed(path: Path, key: bytes, secret: bytes) -> object | None:
-    """What ``write_signed`` wrote to ``path`` under ``key``; ``None`` if missing, foreign or corrupt."""
+class _Signing:
+    """A file that signs what is written to it."""
+
+    def __init__(self, handle: BinaryIO, mac: hmac.HMAC) -> None:
+        self.handle = handle
+        self.mac = mac
+
+    def write(self, data: bytes) -> int:
+        """Sign and write ``data``."""
+        self.mac.update(data)
+        return self.handle.write(data)
+
+
+def _signature(secret: bytes, key: bytes, payload: bytes | memoryview) -> bytes:
+    """The HMAC of ``key`` and ``payload`` under ``secret``."""
+    mac = hmac.new(secret, key, hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
+
+
+def read_signed(path: Path, key: bytes, secret: bytes) -> Signed | None:
+    """What ``write_signed`` wrote to ``path`` under ``key``; ``None`` if missing, foreign or tampered with."""
     try:
         blob = path.read_bytes()
     except OSError:
@@ -251,15 +285,27 @@ def read_signed(path: Path, key: bytes, secret: bytes) -> object | None:
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _SIG:
         return None
     signature = blob[len(_MAGIC) : len(_MAGIC) + _SIG]
-    payload = blob[len(_MAGIC) + _SIG :]
-    expected = hmac.new(secret, key + payload, hashlib.sha256).digest()
-    if not hmac.compare_digest(signature, expected):
+    payload = memoryview(blob)[len(_MAGIC) + _SIG :]  # a view: no copy of a large payload
+    if not hmac.compare_digest(signature, _signature(secret, key, payload)):
         return None
-    try:
-        value: object = pickle.loads(payload)  # signed by this user: see the module docstring
-    except Exception:  # noqa: BLE001 - a file we wrote but cannot read is rebuilt
-        return None
-    return value
+    stream = io.BytesIO(blob)  # shares the bytes until written to
+    stream.seek(len(_MAGIC) + _SIG)
+    return Signed(stream)
+
+
+@dataclass(slots=True)
+class Signed:
+    """The verified values of a signed file, loaded one at a time."""
+
+    stream: io.BytesIO
+
+    def next(self) -> object | None:
+        """The next value; ``None`` when there is none or it cannot be read."""
+        try:
+            value: object = pickle.load(self.stream)  # signed by this user: see the module docstring
+        except Exception:  # noqa: BLE001 - a file we wrote but cannot read is rebuilt
+            return None
+        return value
 
 
 def secret_key() -> bytes | None:

@@ -194,6 +194,7 @@ class Engine:
             findings.extend(self.portfolio(records))
         else:
             findings.extend(self.cache.portfolio(portfolio_key, records, stored, self.portfolio))
+            del records, stored  # the portfolio rules were their last use: freed before saving
             # Saved before suppressions are applied: they mark comments as used.
             self.cache.forget_missing({source.display for source in files})
             self.cache.save()

@@ -38,6 +38,7 @@ from campaign_lint.lint.cache import (
     _RACY_NS,
     CACHE_DIR,
     Cache,
+    Signed,
     code_stamp,
     digest,
     read_signed,
@@ -92,7 +93,6 @@ class Record:
     # (location, display) of every file linted, in order, and their stamps.
     files: tuple[tuple[str, str], ...]
     stamps: tuple[Stamp, ...]
-    results: Results
 
     def revalidated(self, files: Sequence[SourceFile]) -> Record | None:
         """The record, if a run over ``files`` would find what it holds; else ``None``.
@@ -139,16 +139,30 @@ def location(root: Path, key: bytes) -> Path:
     return root / CACHE_DIR / f"{_PREFIX}{key.hex()[:16]}.bin"
 
 
-def load(root: Path, key: bytes) -> Record | None:
+@dataclass(slots=True)
+class Stored:
+    """A record read from its file; its results (stored after it) are read only when asked for."""
+
+    record: Record
+    signed: Signed
+
+    def results(self) -> Results | None:
+        """The recorded results (``None`` if they cannot be read)."""
+        results = self.signed.next()
+        return results if isinstance(results, Results) else None
+
+
+def load(root: Path, key: bytes) -> Stored | None:
     """The record under ``key`` in ``root``'s cache folder, if there is a valid one."""
     secret = secret_key()
     if secret is None:
         return None
-    stored = read_signed(location(root, key), key, secret)
-    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != key:
+    signed = read_signed(location(root, key), key, secret)
+    stored = signed.next() if signed is not None else None
+    if signed is None or not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != key:
         return None
     record = stored[1]
-    return record if isinstance(record, Record) else None
+    return Stored(record, signed) if isinstance(record, Record) else None
 
 
 def save(
@@ -190,16 +204,16 @@ def save(
             return False
         stamps.append((source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content))
     names = tuple((source.location, source.display) for source in files)
-    record = Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), results)
-    return store(key, record, cache.secret)
+    record = Record(today, scope, fail_on, tuple(policy), names, tuple(stamps))
+    return store(key, record, results, cache.secret)
 
 
-def store(key: bytes, record: Record, secret: bytes | None = None) -> bool:
-    """Write ``record`` under ``key`` (signed with ``secret``, default the user's key)."""
+def store(key: bytes, record: Record, results: Results, secret: bytes | None = None) -> bool:
+    """Write ``record`` and its ``results`` under ``key`` (signed with ``secret``, default the user's key)."""
     secret = secret or secret_key()
     if secret is None:
         return False
-    return write_signed(location(record.scope.root, key), key, (key, record), secret)
+    return write_signed(location(record.scope.root, key), key, secret, (key, record), results)
 
 
 def now_ns() -> int:
