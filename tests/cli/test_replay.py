@@ -190,11 +190,22 @@ def test_a_policy_saved_moments_ago_is_not_recorded(replays: Replays) -> None:
 @pytest.mark.parametrize(
     "argv",
     [
-        ["--debug", "check"],
         ["check", "--baseline", "baseline.json"],
         ["check", "--changed-since", "HEAD"],
         ["check", "--show-policy"],
         ["check", "--no-cache"],
+    ],
+)
+def test_command_lines_that_are_never_replayed(argv: list[str]) -> None:
+    line = replay_cli.parse(argv)
+    assert line is not None
+    assert not line.replayable()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--debug", "check"],
         ["check", "-qf", "json"],
         ["check", "--format"],
         ["check", "--fail-on", "error", "--fail-on", "warning"],

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
-import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -14,18 +12,15 @@ from typer.exceptions import TyperException
 
 from campaign_lint import __version__
 from campaign_lint.cli.baseline import baseline_app
+from campaign_lint.cli.guard import guarded
 from campaign_lint.cli.init import init as init_command
 from campaign_lint.cli.options import (
     ConfigOption,
     IgnoreOption,
     SelectOption,
     TodayOption,
-    available_cores,
-    parse_today,
 )
-from campaign_lint.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError, UsageError
-
-BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
+from campaign_lint.errors import EXIT_UNTRUSTED, UsageError
 
 app = typer.Typer(
     name="campaign-lint",
@@ -54,17 +49,6 @@ def _root(
     """Check marketing campaigns against your organisation's engagement policy."""
     if debug:
         os.environ["CAMPAIGN_LINT_DEBUG"] = "1"
-
-
-def _severity(value: str | None) -> object:
-    from campaign_lint.lint.findings import Severity
-
-    if value is None:
-        return None
-    try:
-        return Severity(value)
-    except ValueError:
-        raise UsageError(f"--fail-on: `{value}` is not a severity; use error, warning or info") from None
 
 
 @app.command()
@@ -136,88 +120,26 @@ def check(
     ] = None,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
-    from campaign_lint.cli.reporters import destinations
-    from campaign_lint.cli.targets import resolve as resolve_targets
-    from campaign_lint.cli.writing import deliver
-    from campaign_lint.lint import replay
-    from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.engine import Engine, paused_collector
-    from campaign_lint.lint.report import narrow
+    from campaign_lint.cli.check import run_check
 
-    started_ns = replay.now_ns()
-    wanted = destinations(output_formats or [], outputs or [])
-    given = list(paths or [])
-    start = given[0] if given else Path.cwd()
-    settings = load_settings(
-        config,
-        start,
-        select=select or (),
-        ignore=ignore or (),
-        fail_on=_severity(fail_on),  # type: ignore[arg-type]
-        today=parse_today(today),
+    return run_check(
+        paths=list(paths or []),
+        config=config,
+        output_formats=list(output_formats or []),
+        outputs=list(outputs or []),
+        fail_on=fail_on,
+        select=list(select or []),
+        ignore=list(ignore or []),
+        quiet=quiet,
+        jobs=jobs,
+        today=today,
+        show_suppressed=show_suppressed,
+        show_policy=show_policy,
+        changed_since=changed_since,
+        force_exclude=force_exclude,
+        no_cache=no_cache,
+        baseline_file=baseline_file,
     )
-    # Compiles custom rules and checks the schema block: a broken policy is an
-    # error even when there is nothing to lint or only the policy is shown.
-    engine = Engine(settings)
-    if show_policy:
-        from campaign_lint.cli.showpolicy import show_policy as render_policy
-
-        sys.stdout.write(render_policy(settings))
-        return 0
-    recorded = None
-    if baseline_file is not None:
-        from campaign_lint.lint import baseline
-
-        recorded = baseline.load(baseline_file)
-    changed = None
-    if changed_since is not None:
-        from campaign_lint.lint.gitchanges import changed_files
-
-        changed = changed_files(changed_since, settings.root)
-    scope = settings.scope()
-    targets = resolve_targets(given, scope, force_exclude=force_exclude, changed=changed)
-    if targets.note and not quiet:
-        sys.stderr.write(targets.note + "\n")
-    # The whole run, reading the cache through writing the reports, with the
-    # cyclic collector paused (see paused_collector).
-    with paused_collector():
-        cache = None
-        if not no_cache and targets.files:
-            from campaign_lint.lint.cache import open_cache
-
-            cache = open_cache(settings)
-        engine.cache = cache
-        workers = jobs or available_cores()
-        from campaign_lint.cli import progress
-
-        began = time.perf_counter()
-        if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
-            with progress.bar(len(targets.files), sys.stderr) as advance:
-                results = engine.results(targets.files, jobs=workers, progress=advance)
-        else:
-            results = engine.results(targets.files, jobs=workers)
-        if cache is not None and changed is None:
-            # The next identical run is answered from this record (cli/replay.py).
-            key = replay.options_key(
-                str(config) if config is not None else None, select or (), ignore or (), today, fail_on
-            )
-            files = settings.layered.files if settings.layered is not None else []
-            replay.save(
-                key,
-                scope,
-                settings.today.isoformat(),
-                settings.fail_on,
-                files,
-                targets.files,
-                cache,
-                results,
-                started_ns,
-            )
-        report = narrow(results, targets.focus, time.perf_counter() - began)
-        if recorded is not None:
-            report = baseline.apply(report, recorded, settings.root)
-        deliver(report, wanted, quiet=quiet, show_suppressed=show_suppressed)
-    return 1 if report.failed(settings.fail_on) else 0
 
 
 cache_app = typer.Typer(help="Manage the cache of per-file results.", no_args_is_help=True)
@@ -329,11 +251,6 @@ def policy_test(
     return 1 if any(suite.failures for suite in results) else 0
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0][:200] if text else "no details"
-
-
 def _usage_line(exc: TyperException) -> str:
     """A command-line usage error as one line (click prints usage, a hint and the error on four)."""
     message = " ".join(exc.format_message().split()).rstrip(".")
@@ -347,36 +264,21 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
-    try:
-        result = command.main(args=args, prog_name="campaign-lint", standalone_mode=False)
-    except typer.Exit as exc:
-        return exc.exit_code
-    except TyperException as exc:  # usage errors of the command line itself
-        show = getattr(exc, "show", None)
-        if not args and show is not None:
-            show()  # no arguments at all: the help is the answer
-        else:
-            typer.echo(_usage_line(exc), err=True)
-        return EXIT_UNTRUSTED
-    except typer.Abort:
-        typer.echo("campaign-lint: interrupted", err=True)
-        return 130
-    except CampaignLintError as exc:
-        for line in exc.lines():
-            typer.echo(line, err=True)
-        return exc.exit_code
-    except BrokenPipeError:
-        return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if os.environ.get("CAMPAIGN_LINT_DEBUG"):
-            traceback.print_exc()
-        notes = [note for note in getattr(exc, "__notes__", ()) if note.startswith("while checking ")]
-        where = f" {notes[0]}" if notes else ""
-        typer.echo(
-            f"campaign-lint: internal error{where} ({type(exc).__name__}: {_first_line(exc)}). "
-            f"This is a bug in campaign-lint; please report it at {BUG_URL} "
-            "(run with --debug for the traceback).",
-            err=True,
-        )
-        return EXIT_INTERNAL
-    return int(result or 0)
+
+    def run() -> int | None:
+        try:
+            result: int | None = command.main(args=args, prog_name="campaign-lint", standalone_mode=False)
+        except typer.Exit as exc:
+            return exc.exit_code
+        except TyperException as exc:  # usage errors of the command line itself
+            show = getattr(exc, "show", None)
+            if not args and show is not None:
+                show()  # no arguments at all: the help is the answer
+            else:
+                typer.echo(_usage_line(exc), err=True)
+            return EXIT_UNTRUSTED
+        except typer.Abort:
+            raise KeyboardInterrupt from None
+        return result
+
+    return guarded(run)

@@ -12,9 +12,8 @@ from campaign_lint.cli.options import (
     IgnoreOption,
     SelectOption,
     TodayOption,
-    available_cores,
-    parse_today,
 )
+from campaign_lint.cli.values import available_cores, parse_today
 from campaign_lint.errors import UsageError
 from campaign_lint.lint.baseline import DEFAULT_FILE
 

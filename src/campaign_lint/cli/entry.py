@@ -1,6 +1,8 @@
-"""The console script: an unchanged ``check`` is answered from its replay record, anything else runs fully.
+"""The console script: common ``check`` command lines run without loading typer, the rest through it.
 
-Importing the full command line (typer, pydantic, the rules) costs more than
+An unchanged ``check`` is answered from its replay record; another common
+``check`` runs directly (``cli/check.py``); anything else goes to the full
+command line (``cli/app.py``, typer). Importing typer costs more than
 answering an unchanged run, so this module imports nothing heavy itself.
 """
 
@@ -12,11 +14,18 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     """Run ``campaign-lint`` with ``argv`` (default: the process's arguments); the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
-    from campaign_lint.cli.replay import replay
+    from campaign_lint.cli.replay import parse, replay
 
-    code = replay(args)
-    if code is not None:
-        return code
+    line = parse(args)
+    if line is not None:
+        code = replay(line)
+        if code is not None:
+            return code
+        if line.jobs_valid():
+            from campaign_lint.cli.check import run_line
+            from campaign_lint.cli.guard import guarded
+
+            return guarded(lambda: run_line(line))
     from campaign_lint.cli.app import main as full
 
     return full(args)

@@ -1,13 +1,16 @@
-"""``check`` answered from the replay record, before the full command line is even loaded.
+"""``check`` command lines read without typer, and answered from the replay record when possible.
 
-The console script calls :func:`replay` first. It understands the common
-``check`` command lines (paths, ``--format``/``--output``, ``--quiet``,
-``--jobs``, ``--force-exclude``, ``--show-suppressed``, ``--fail-on``,
-``--config``, ``--select``, ``--ignore``, ``--today``) and nothing else: any
-other option, any value it would have to reject, a missing or stale record,
-or any surprise returns ``None``, and the full command runs instead (and
-reports the problem, if there is one). So the answer is always the one the
-full command would give; only the time differs. See ``lint/replay.py``.
+:func:`parse` understands the common ``check`` command lines (paths,
+``--format``/``--output``, ``--quiet``, ``--jobs``, ``--force-exclude``,
+``--show-suppressed``, ``--fail-on``, ``--config``, ``--select``,
+``--ignore``, ``--today``, ``--no-cache``, ``--show-policy``,
+``--changed-since``, ``--baseline``) and nothing else: any other option or
+form returns ``None`` and the full command line (typer) reads it. The
+console script (``cli/entry.py``) then calls :func:`replay`, which answers
+from the replay record when nothing changed (see ``lint/replay.py``); a
+missing or stale record, a value it would have to reject, or any surprise
+returns ``None`` and the check runs (``cli/check.py``). So the answer is
+always the one the full command would give; only the time differs.
 """
 
 from __future__ import annotations
@@ -36,12 +39,16 @@ _VALUED = {
     "--fail-on": "fail_on",
     "--jobs": "jobs",
     "-j": "jobs",
+    "--changed-since": "changed_since",
+    "--baseline": "baseline",
 }
 _FLAGS = {
     "--quiet": "quiet",
     "-q": "quiet",
     "--force-exclude": "force_exclude",
     "--show-suppressed": "show_suppressed",
+    "--no-cache": "no_cache",
+    "--show-policy": "show_policy",
 }
 _REPEATABLE = frozenset({"formats", "outputs", "select", "ignore"})
 
@@ -59,9 +66,21 @@ class CheckLine:
     today: str | None = None
     fail_on: str | None = None
     jobs: str | None = None
+    changed_since: str | None = None
+    baseline: str | None = None
     quiet: bool = False
     force_exclude: bool = False
     show_suppressed: bool = False
+    no_cache: bool = False
+    show_policy: bool = False
+
+    def replayable(self) -> bool:
+        """Whether a replay record can answer this command line."""
+        return not (self.no_cache or self.show_policy or self.changed_since or self.baseline)
+
+    def jobs_valid(self) -> bool:
+        """Whether ``--jobs`` is absent or a whole number (else the full command line reports it)."""
+        return self.jobs is None or (self.jobs.isascii() and self.jobs.isdigit())
 
 
 def parse(argv: list[str]) -> CheckLine | None:
@@ -97,11 +116,10 @@ def parse(argv: list[str]) -> CheckLine | None:
     return line
 
 
-def replay(argv: list[str]) -> int | None:
-    """The exit code of ``argv`` answered from a replay record, or ``None`` to run it fully."""
+def replay(line: CheckLine) -> int | None:
+    """The exit code of ``line`` answered from a replay record, or ``None`` to run it fully."""
     started = time.perf_counter()
-    line = parse(argv)
-    if line is None:
+    if not line.replayable():
         return None
     try:
         answer = _answer(line, started)
@@ -140,7 +158,7 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
     from campaign_lint.lint.locate import find_policy, governed_root
     from campaign_lint.lint.report import narrow
 
-    if line.jobs is not None and not (line.jobs.isdigit() and line.jobs.isascii()):
+    if not line.jobs_valid():
         return None
     if line.fail_on is not None and line.fail_on not in {str(severity) for severity in Severity}:
         return None

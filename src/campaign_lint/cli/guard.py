@@ -1,0 +1,54 @@
+"""The last line of defence: a command's errors become one-line messages and exit codes, never tracebacks."""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+
+from campaign_lint.errors import EXIT_INTERNAL, CampaignLintError
+
+BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
+
+
+def _say(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else "no details"
+
+
+def guarded(run: Callable[[], int | None]) -> int:
+    """Call ``run`` and return its exit code; errors are reported on stderr in one line.
+
+    The user's errors (``CampaignLintError``) exit with their code; an
+    interrupt with 130; a closed stdout (``| head``) with 0; anything else is
+    a bug: exit 3 with the file being checked and where to report it
+    (``CAMPAIGN_LINT_DEBUG`` set, by ``--debug``, also prints the traceback).
+    """
+    try:
+        return int(run() or 0)
+    except KeyboardInterrupt:
+        _say("campaign-lint: interrupted")
+        return 130
+    except CampaignLintError as exc:
+        for line in exc.lines():
+            _say(line)
+        return exc.exit_code
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("CAMPAIGN_LINT_DEBUG"):
+            traceback.print_exc()
+        notes = [note for note in getattr(exc, "__notes__", ()) if note.startswith("while checking ")]
+        where = f" {notes[0]}" if notes else ""
+        _say(
+            f"campaign-lint: internal error{where} ({type(exc).__name__}: {_first_line(exc)}). "
+            f"This is a bug in campaign-lint; please report it at {BUG_URL} "
+            "(run with --debug for the traceback)."
+        )
+        return EXIT_INTERNAL
