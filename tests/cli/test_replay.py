@@ -118,6 +118,7 @@ def test_the_record_of_the_whole_portfolio_answers_a_run_on_one_file(replays: Re
     "change",
     [
         "edit a campaign",
+        "edit the campaign named",
         "add a campaign",
         "delete a campaign",
         "edit the policy",
@@ -132,8 +133,10 @@ def test_any_change_runs_the_linter_again(
     root = replays.cli.root
     replays.run("check", "--format", "json")
     argv: tuple[str, ...] = ("check", "--format", "json")
-    if change == "edit a campaign":
+    if change in ("edit a campaign", "edit the campaign named"):
         (root / "campaigns/c-good.yaml").write_text(GOOD.replace("channel: email", "channel: sms"), "utf-8")
+        if change == "edit the campaign named":
+            argv = ("check", "--format", "json", "campaigns/c-good.yaml")
     elif change == "add a campaign":
         (root / "campaigns/d-new.yaml").write_text(GOOD.replace("review-after-delivery", "new-one"), "utf-8")
     elif change == "delete a campaign":

@@ -182,6 +182,8 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
         return None
     if record.scope.root != governed_root(policy, start):
         return None
+    if not record.named_unchanged(given):
+        return None  # the usual pre-commit case: known before looking for every file
     targets = resolve(given, record.scope, force_exclude=line.force_exclude, changed=None)
     current = record.revalidated(targets.files)
     if current is None:

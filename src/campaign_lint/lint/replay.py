@@ -94,6 +94,14 @@ class Record:
     files: tuple[tuple[str, str], ...]
     stamps: tuple[Stamp, ...]
 
+    def named_unchanged(self, paths: Sequence[Path]) -> bool:
+        """False when a file named on the command line is recorded and has changed since.
+
+        A cheap first check: a commit's own files are the ones that changed.
+        """
+        wanted = {os.path.abspath(path) for path in paths}
+        return all(_recheck(stamp) is not None for stamp in self.stamps if stamp[0] in wanted)
+
     def revalidated(self, files: Sequence[SourceFile]) -> Record | None:
         """The record, if a run over ``files`` would find what it holds; else ``None``.
 
