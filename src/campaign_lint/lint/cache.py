@@ -47,7 +47,7 @@ _MAGIC = b"campaign-lint cache 1\n"
 _SIG = hashlib.sha256().digest_size
 # A file modified this close to the moment it was cached may have changed again
 # within the file system's timestamp resolution: check its content ("racy git").
-_RACY_NS = 2_000_000_000
+RACY_NS = 2_000_000_000
 _README = (
     "This folder is campaign-lint's cache of per-file results. It is safe to\n"
     "delete (`campaign-lint cache clear`); it is never committed.\n"
@@ -57,6 +57,32 @@ _README = (
 def digest(raw: bytes) -> bytes:
     """The content digest recorded for a file."""
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def check_file(
+    location: str, size: int, mtime_ns: int, taken_ns: int, content: bytes
+) -> tuple[bool, int] | None:
+    """Whether a file still holds ``content`` (digest) as it did at ``taken_ns``, with ``size`` and ``mtime_ns``.
+
+    ``None`` when it changed or cannot be read; else (trusted by ``stat``
+    alone, its modification time now). A file modified close to the moment
+    it was stamped may have changed again within the file system's time
+    resolution ("racy git"): it is checked by content, as is one whose time moved.
+    """
+    try:
+        info = os.stat(location)
+    except OSError:
+        return None
+    if info.st_size != size:
+        return None
+    if info.st_mtime_ns == mtime_ns and mtime_ns < taken_ns - RACY_NS:
+        return True, mtime_ns
+    try:
+        with open(location, "rb") as handle:
+            same = digest(handle.read()) == content
+    except OSError:
+        return None
+    return (False, info.st_mtime_ns) if same else None
 
 
 @dataclass(slots=True)
@@ -96,24 +122,14 @@ class Cache:
         entry = self.entries.get(source.display)
         if entry is None:
             return None
-        try:
-            stat = os.stat(source.location)
-        except OSError:
+        checked = check_file(source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content)
+        if checked is None:
             return None
-        if stat.st_size != entry.size:
-            return None
-        racy = stat.st_mtime_ns >= entry.cached_ns - _RACY_NS
-        if stat.st_mtime_ns == entry.mtime_ns and not racy:
-            return entry.outcome()
-        try:
-            raw = source.read()
-        except OSError:
-            return None
-        if digest(raw) != entry.content:
-            return None
-        # Same content: remember the new time, so the next run trusts the stat again.
-        entry.mtime_ns, entry.cached_ns = stat.st_mtime_ns, time.time_ns()
-        self.dirty = True
+        trusted, mtime_ns = checked
+        if not trusted:
+            # Same content: remember the new time, so the next run trusts the stat again.
+            entry.mtime_ns, entry.cached_ns = mtime_ns, time.time_ns()
+            self.dirty = True
         return entry.outcome()
 
     def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:

@@ -17,11 +17,12 @@ what they depend on:
 ``cli/replay.py`` answers the next run from the record when all of that is
 unchanged (a file whose time moved but whose content did not still counts as
 unchanged), without importing the policy models, the rules or the parser:
-the pre-commit case costs a few ``stat`` calls. Anything else, and anything
-unexpected, falls back to the full run, which writes a new record.
+an unchanged re-run costs a ``stat`` call per file. Anything else, and
+anything unexpected, falls back to the full run, which writes a new record.
 
 Like the cache, the record is pickled and signed with the user's key; a
-record that fails the check is ignored.
+record that fails the check is ignored. The results follow the record in the
+same file and are unpickled only once every stamp has held.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ from pathlib import Path
 
 from campaign_lint import __version__
 from campaign_lint.lint.cache import (
-    _RACY_NS,
     CACHE_DIR,
+    RACY_NS,
     Cache,
     Signed,
+    check_file,
     code_stamp,
     digest,
     read_signed,
@@ -59,27 +61,12 @@ Stamp = tuple[str, int, int, int, bytes]
 
 
 def _recheck(stamp: Stamp) -> Stamp | None:
-    """``stamp`` if its file is unchanged, a fresh stamp if only its time moved, else ``None``.
-
-    A file modified close to when it was stamped may have changed again within
-    the file system's time resolution, so it is checked by content.
-    """
-    location, size, mtime_ns, taken_ns, content = stamp
-    try:
-        info = os.stat(location)
-    except OSError:
+    """``stamp`` if its file is unchanged, a fresh stamp if only its time moved, else ``None``."""
+    checked = check_file(*stamp)
+    if checked is None:
         return None
-    if info.st_size != size:
-        return None
-    if info.st_mtime_ns == mtime_ns and mtime_ns < taken_ns - _RACY_NS:
-        return stamp
-    try:
-        with open(location, "rb") as handle:
-            if digest(handle.read()) != content:
-                return None
-    except OSError:
-        return None
-    return (location, size, info.st_mtime_ns, time.time_ns(), content)
+    trusted, mtime_ns = checked
+    return stamp if trusted else (stamp[0], stamp[1], mtime_ns, time.time_ns(), stamp[4])
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +189,7 @@ def save(
                 content = digest(handle.read())
         except OSError:
             return False
-        if info.st_mtime_ns >= started_ns - _RACY_NS:
+        if info.st_mtime_ns >= started_ns - RACY_NS:
             return False
         policy.append((where, info.st_size, info.st_mtime_ns, started_ns, content))
     stamps = []
