@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -129,21 +130,22 @@ _WORDS = re.compile(r"[a-z']+")
 
 
 def _similar(first: str, second: str, threshold: float) -> bool:
-    """Whether difflib's ratio of the two texts reaches ``threshold``.
+    """Whether difflib's ``SequenceMatcher(None, first, second).ratio()`` reaches ``threshold``.
 
-    ``real_quick_ratio`` and ``quick_ratio`` are cheap upper bounds of
-    ``ratio``: most pairs fail on them, and ``ratio`` (the costly one) is only
-    computed for texts that could be that close. A verbatim copy, the usual
-    case, has a ratio of 1 and needs no matcher.
+    Building a matcher indexes the text character by character, so its cheap
+    upper bounds are computed first, exactly as difflib does (same float
+    arithmetic): ``real_quick_ratio`` from the lengths, ``quick_ratio`` from the
+    characters in common. A verbatim copy, the usual case, has a ratio of 1.
     """
     if first == second:
         return True
-    matcher = difflib.SequenceMatcher(None, first, second)
-    return (
-        matcher.real_quick_ratio() >= threshold
-        and matcher.quick_ratio() >= threshold
-        and matcher.ratio() >= threshold
-    )
+    total = len(first) + len(second)
+    if 2.0 * min(len(first), len(second)) / total < threshold:
+        return False
+    common = sum((Counter(first) & Counter(second)).values())
+    if 2.0 * common / total < threshold:
+        return False
+    return difflib.SequenceMatcher(None, first, second).ratio() >= threshold
 
 
 def _normal(text: str) -> str:
