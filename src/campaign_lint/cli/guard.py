@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 
 from campaign_lint.errors import EXIT_INTERNAL, CampaignLintError
@@ -43,6 +42,8 @@ def guarded(run: Callable[[], int | None]) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CAMPAIGN_LINT_DEBUG"):
+            import traceback  # not at the top: every run imports this module, few print a traceback
+
             traceback.print_exc()
         notes = [note for note in getattr(exc, "__notes__", ()) if note.startswith("while checking ")]
         where = f" {notes[0]}" if notes else ""

@@ -127,21 +127,18 @@ def replay(line: CheckLine) -> int | None:
         return None
     if answer is None:
         return None
+    from campaign_lint.cli.guard import guarded
     from campaign_lint.cli.writing import deliver
-    from campaign_lint.errors import CampaignLintError
 
     report, failed, note, wanted = answer
-    if note and not line.quiet:
-        sys.stderr.write(note + "\n")
-    try:
+
+    def write() -> int:
+        if note and not line.quiet:
+            sys.stderr.write(note + "\n")
         deliver(report, wanted, quiet=line.quiet, show_suppressed=line.show_suppressed)
-    except CampaignLintError as exc:
-        for text in exc.lines():
-            sys.stderr.write(text + "\n")
-        return exc.exit_code
-    except BrokenPipeError:
-        return 0
-    return 1 if failed else 0
+        return 1 if failed else 0
+
+    return guarded(write)  # a file that cannot be written, a closed pipe: as the full command
 
 
 def _today() -> str:

@@ -257,7 +257,7 @@ def write_signed(path: Path, key: bytes, secret: bytes, *values: object) -> bool
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(_MAGIC + bytes(_SIG))  # the signature's place, filled in below
-                signing = _Signing(handle, hmac.new(secret, key, hashlib.sha256))
+                signing = _Signing(handle, _mac(secret, key))
                 for value in values:
                     pickle.dump(value, signing, protocol=pickle.HIGHEST_PROTOCOL)
                 handle.seek(len(_MAGIC))
@@ -285,9 +285,14 @@ class _Signing:
         return self.handle.write(data)
 
 
+def _mac(secret: bytes, key: bytes) -> hmac.HMAC:
+    """The signature of a file under ``key``, to be fed its payload."""
+    return hmac.new(secret, key, hashlib.sha256)
+
+
 def _signature(secret: bytes, key: bytes, payload: bytes | memoryview) -> bytes:
     """The HMAC of ``key`` and ``payload`` under ``secret``."""
-    mac = hmac.new(secret, key, hashlib.sha256)
+    mac = _mac(secret, key)
     mac.update(payload)
     return mac.digest()
 
