@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -37,9 +38,23 @@ def messages_in(campaign: Campaign, window: Duration) -> Fraction | None:
     return _rate(cap, campaign.recurring, window)
 
 
-def _record_messages_in(record: CampaignRecord, window: Duration) -> Fraction | None:
-    """``messages_in`` for a portfolio record."""
-    return _rate(record.frequency, record.recurring, window)
+def _scaled_rates(
+    records: Sequence[CampaignRecord], window: Duration
+) -> tuple[list[tuple[CampaignRecord, int]], int]:
+    """``messages_in`` of every record that has one, as whole numbers over one denominator.
+
+    Returns ``([(record, rate * scale), ...], scale)``: exact, like the
+    fractions, and the portfolio search adds them up without a gcd per step.
+    """
+    rated: list[tuple[CampaignRecord, int, int]] = []
+    for record in records:
+        if record.frequency is not None:
+            most, seconds = record.frequency
+            rated.append((record, most * window.seconds, seconds))
+        elif not record.recurring:
+            rated.append((record, 1, 1))
+    scale = math.lcm(*{seconds for _, _, seconds in rated}) if rated else 1
+    return [(record, count * (scale // seconds)) for record, count, seconds in rated], scale
 
 
 def _rate(frequency: tuple[int, int] | None, recurring: bool, window: Duration) -> Fraction | None:
@@ -264,15 +279,9 @@ class FRQ003(PortfolioRule):
     def _over(
         records: Sequence[CampaignRecord], cap: Cap, segments: Segments, label: str
     ) -> PortfolioViolation | None:
-        counted = reachable(
-            [
-                (record, count)
-                for record in records
-                if (count := _record_messages_in(record, cap.per)) is not None
-            ],
-            segments,
-        )
-        total = sum((count for _, count in counted), Fraction(0))
+        rates, scale = _scaled_rates(records, cap.per)
+        counted = reachable(rates, segments)
+        total = Fraction(sum(count for _, count in counted), scale)
         if len(counted) < 2 or total <= cap.max:
             return None
         first = counted[0][0]
@@ -286,7 +295,7 @@ class FRQ003(PortfolioRule):
                 Pointer(
                     record,
                     _cap_path(record),
-                    f"`{record.id}`: up to {show(count)} per {cap.per.words()}",
+                    f"`{record.id}`: up to {show(Fraction(count, scale))} per {cap.per.words()}",
                 )
                 for record, count in counted
             ),
@@ -419,8 +428,8 @@ class FRQ004(PortfolioRule):
         groups += [("overlapping schedules", group) for group in _schedule_groups(texts)]
         for subject, candidates in groups:
             # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
-            counted = reachable([(r, Fraction(_burst(r))) for r in candidates], ctx.settings.segments)
-            total = int(sum(count for _, count in counted))
+            counted = reachable([(r, _burst(r)) for r in candidates], ctx.settings.segments)
+            total = sum(count for _, count in counted)
             if total <= options.max_per_day:
                 continue
             yield PortfolioViolation(

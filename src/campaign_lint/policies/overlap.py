@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.schemas.policy import Segments
@@ -42,9 +41,12 @@ def _audience(record: CampaignRecord, targeted: frozenset[str]) -> _Audience:
 
 
 def reachable(
-    counted: Sequence[tuple[CampaignRecord, Fraction]], segments: Segments
-) -> list[tuple[CampaignRecord, Fraction]]:
+    counted: Sequence[tuple[CampaignRecord, int]], segments: Segments
+) -> list[tuple[CampaignRecord, int]]:
     """The heaviest set of campaigns one customer can be in at once.
+
+    Weights are whole numbers: callers with rates scale them to a common
+    denominator first (exact, and far cheaper to add up than fractions).
 
     A customer lives in one place, belongs to at most one segment of each
     ``disjoint`` group, and is not reached by a campaign that excludes a
@@ -55,16 +57,16 @@ def reachable(
     """
     targeted = frozenset(record.segment for record, _ in counted)
     audiences = [_audience(record, targeted) for record, _ in counted]
-    weight: dict[_Audience, Fraction] = defaultdict(Fraction)
+    weight: dict[_Audience, int] = defaultdict(int)
     for audience, (_, count) in zip(audiences, counted, strict=True):
         weight[audience] += count
     places: list[str | None] = [None, *sorted({code for a in weight for code in a.regions})]
     best: frozenset[_Audience] = frozenset()
-    heaviest = Fraction(-1)
+    heaviest = -1
     for place in places:
         local = {a: w for a, w in weight.items() if a.reaches(place)}
         for together in _together(local, segments):
-            total = sum((local[a] for a in together), Fraction(0))
+            total = sum(local[a] for a in together)
             if total > heaviest:
                 best, heaviest = together, total
     return [
@@ -74,7 +76,7 @@ def reachable(
     ]
 
 
-def _together(weight: dict[_Audience, Fraction], segments: Segments) -> Iterable[frozenset[_Audience]]:
+def _together(weight: dict[_Audience, int], segments: Segments) -> Iterable[frozenset[_Audience]]:
     """Each heaviest set of audiences one customer can belong to at once."""
     group_of: dict[str, int] = {}
     for index, members in enumerate(segments.disjoint):
@@ -97,7 +99,7 @@ def _together(weight: dict[_Audience, Fraction], segments: Segments) -> Iterable
         eligible = [
             a for a in weight if a.segment not in outside and not (use_exclude and a.exclude & inside)
         ]
-        by_segment: dict[str, Fraction] = defaultdict(Fraction)
+        by_segment: dict[str, int] = defaultdict(int)
         for audience in eligible:
             by_segment[audience.segment] += weight[audience]
         chosen = dict(fixed)
