@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Collection, Iterator, Sequence
@@ -47,7 +46,6 @@ from campaign_lint.suggest import did_you_mean
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # Below this many files a process pool costs more than it saves.
 PARALLEL_MIN_FILES = 400
-_START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
 
 __all__ = ["Engine", "Report"]
 
@@ -222,7 +220,10 @@ class Engine:
             yield from map(self.lint_file, files)
             return
         chunk = max(16, min(256, len(files) // (jobs * 8)))
-        with multiprocessing.get_context(_START_METHOD).Pool(
+        import multiprocessing  # only runs with many files pay its import
+
+        start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(start).Pool(
             jobs, initializer=_start_worker, initargs=(self.settings,)
         ) as pool:
             yield from pool.imap(_lint_in_worker, files, chunksize=chunk)
