@@ -33,6 +33,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from campaign_lint import __version__
 from campaign_lint.lint.cache import (
@@ -142,9 +143,24 @@ class Stored:
     signed: Signed
 
     def results(self) -> Results | None:
-        """The recorded results (``None`` if they cannot be read)."""
-        results = self.signed.next()
-        return results if isinstance(results, Results) else None
+        """The recorded results (``None`` if they cannot be read); see ``_pieces``."""
+        header = self.signed.next()
+        if not isinstance(header, tuple) or len(header) != 4:
+            return None
+        paths, *counts = header
+        parts: list[list[Any]] = []
+        for count in counts:
+            part: list[Any] = []
+            while len(part) < count:
+                chunk = self.signed.next()
+                if not isinstance(chunk, list) or not chunk:
+                    return None
+                part.extend(chunk)
+            if len(part) != count:
+                return None
+            parts.append(part)
+        kept, silenced, sources = parts
+        return Results(kept, silenced, dict(sources), paths)
 
 
 def load(root: Path, key: bytes) -> Stored | None:
@@ -208,7 +224,27 @@ def store(key: bytes, record: Record, results: Results, secret: bytes | None = N
     secret = secret or secret_key()
     if secret is None:
         return False
-    return write_signed(location(record.scope.root, key), key, secret, (key, record), results)
+    return write_signed(location(record.scope.root, key), key, secret, (key, record), *_pieces(results))
+
+
+# Findings (and source lines) per pickled piece of a record's results.
+_PIECE = 2_000
+
+
+def _pieces(results: Results) -> list[object]:
+    """``results`` as values pickled one after another: a header, then chunks.
+
+    The header is ``(paths, len(kept), len(silenced), len(sources))``; the
+    findings, the silenced findings and the source lines follow, each in lists
+    of at most ``_PIECE``. Pickling keeps every object it wrote (and the
+    argument tuples it made for them) until the value is done: one value of
+    14,000 findings held 15 MB at once, a piece holds about 2 MB.
+    """
+    sources = list(results.sources.items())
+    pieces: list[object] = [(results.paths, len(results.kept), len(results.silenced), len(sources))]
+    for items in (results.kept, results.silenced, sources):
+        pieces.extend(items[start : start + _PIECE] for start in range(0, len(items), _PIECE))
+    return pieces
 
 
 def now_ns() -> int:
