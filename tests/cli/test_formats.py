@@ -542,3 +542,44 @@ def test_json_finding_lines_are_exactly_what_json_dumps_writes(text: str) -> Non
         }
         assert finding_line(finding) == json.dumps(expected, ensure_ascii=False)
         assert finding_line(finding, text) == json.dumps({**expected, "reason": text}, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("count", "suppressed"), [(0, False), (0, True), (1, True), (3, False), (9_000, True)]
+)
+def test_json_report_written_in_pieces_is_the_rendered_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int, suppressed: bool
+) -> None:
+    from campaign_lint.cli.reporters.json import render, render_parts
+    from campaign_lint.cli.writing import deliver
+
+    def finding(index: int) -> Finding:
+        return Finding(
+            "TIM001", Severity.ERROR, f"message {index} " + "x" * 120, "c.yaml", Span(index + 1, 1, 1, 2)
+        )
+
+    report = Report(
+        [finding(i) for i in range(count)],
+        1,
+        0.5,
+        suppressed=[(finding(i), "inline") for i in range(count // 2)],
+        paths=("c.yaml",),
+    )
+    whole = render(report, show_suppressed=suppressed)
+    assert "".join(render_parts(report, show_suppressed=suppressed)) == whole
+    document = json.loads(whole)
+    assert len(document["findings"]) == count
+    assert len(document.get("suppressed", [])) == (count // 2 if suppressed else 0)
+    assert ("suppressed" in document) is suppressed
+    # One finding per line, as before the report was written in pieces.
+    lines = whole.splitlines()
+    assert sum(line.startswith('    {"rule": ') for line in lines) == count + (
+        count // 2 if suppressed else 0
+    )
+    assert (lines[0], lines[-1]) == ("{", "}")
+    # Written to a file and to standard output, piece by piece (a 9,000-finding
+    # report is larger than one write): the same bytes.
+    target = tmp_path / "report.json"
+    deliver(report, [("json", target), ("json", None)], quiet=False, show_suppressed=suppressed)
+    assert target.read_text(encoding="utf-8") == whole
+    assert capsys.readouterr().out == whole

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from campaign_lint.errors import UsageError
 
@@ -18,21 +18,37 @@ def deliver(
     report: Report, wanted: Sequence[tuple[str, Path | None]], *, quiet: bool, show_suppressed: bool
 ) -> None:
     """Render ``report`` in each wanted format, to its file or (last) to stdout."""
-    from campaign_lint.cli.reporters import get_reporter
+    from campaign_lint.cli.reporters import get_parts_reporter
 
     for output_format, output in wanted:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        render = get_reporter(output_format)
-        rendered = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
+        render = get_parts_reporter(output_format)
+        parts = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
         if output is None:
-            sys.stdout.write(rendered)
+            for part in parts:
+                _write_in_parts(sys.stdout, part)
             sys.stdout.flush()
         else:
-            write_output(output, rendered)
+            write_parts(output, parts)
+
+
+# Characters encoded and written at a time: a text stream encodes what it is
+# given in one piece, and a report of 14,000 findings is several megabytes.
+_PART = 1 << 20
+
+
+def _write_in_parts(stream: TextIO, text: str) -> None:
+    for start in range(0, len(text), _PART):
+        stream.write(text[start : start + _PART])
 
 
 def write_output(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename."""
+    write_parts(path, (text,))
+
+
+def write_parts(path: Path, parts: Iterable[str]) -> None:
+    """Write the pieces of text ``parts`` to ``path``, one after another, through a temporary file and a rename."""
     directory = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise UsageError(f"--output {path}: is a directory")
@@ -40,7 +56,8 @@ def write_output(path: Path, text: str) -> None:
         # Devices and pipes (/dev/null, /dev/stdout) cannot be replaced by a rename.
         try:
             with path.open("w", encoding="utf-8") as stream:
-                stream.write(text)
+                for part in parts:
+                    _write_in_parts(stream, part)
         except OSError as exc:
             raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
         return
@@ -53,7 +70,8 @@ def write_output(path: Path, text: str) -> None:
         raise UsageError(f"--output {path}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+            for part in parts:
+                _write_in_parts(stream, part)
         # mkstemp makes the file private; a report gets the mode of the file it
         # replaces, or the usual mode for new files (0666 less the umask).
         os.chmod(temporary, _mode(path))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from json import dumps  # not `import json`: the json reporter submodule shadows it
 from pathlib import Path
 from typing import Protocol, cast
@@ -27,12 +27,38 @@ class Reporter(Protocol):
         ...
 
 
+class PartsReporter(Protocol):
+    """Renders a report as pieces of text, written one after another."""
+
+    def __call__(self, report: Report, *, color: bool, quiet: bool, show_suppressed: bool) -> Iterable[str]:
+        """The output for ``report``, in order."""
+        ...
+
+
 def get_reporter(name: str) -> Reporter:
     """Import only the reporter that was asked for (``name`` is one of ``FORMATS``)."""
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
     module = importlib.import_module(f"campaign_lint.cli.reporters.{name}")
     return cast(Reporter, module.render)
+
+
+def get_parts_reporter(name: str) -> PartsReporter:
+    """``get_reporter`` for writing: the reporter's ``render_parts`` where it has one.
+
+    The JSON report of a large repository is written piece by piece instead
+    of being held whole; the other formats come as one piece.
+    """
+    render = get_reporter(name)
+    module = importlib.import_module(f"campaign_lint.cli.reporters.{name}")
+    parts = getattr(module, "render_parts", None)
+    if parts is not None:
+        return cast(PartsReporter, parts)
+
+    def whole(report: Report, *, color: bool, quiet: bool, show_suppressed: bool) -> Iterable[str]:
+        return (render(report, color=color, quiet=quiet, show_suppressed=show_suppressed),)
+
+    return whole
 
 
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
