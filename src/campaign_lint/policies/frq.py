@@ -181,7 +181,12 @@ class FRQ002(CampaignRule):
         """Flag a campaign cap above the channel cap, compared as rates."""
         policy = ctx.settings.channels.get(campaign.channel)
         cap = policy.cap if policy else None
-        if campaign.transactional or campaign.frequency is None or cap is None:
+        frequency = campaign.frequency
+        if campaign.transactional or frequency is None or cap is None:
+            return
+        # max * window / per > cap, compared in whole numbers: most campaigns
+        # pass, and only a finding needs the fraction (for its message).
+        if frequency.max * cap.per.seconds <= cap.max * frequency.per.seconds:
             return
         count = messages_in(campaign, cap.per)
         if count is not None and count > cap.max:
