@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from json import dumps  # not `import json`: the json reporter submodule shadows it
 from pathlib import Path
+from types import ModuleType
 from typing import Protocol, cast
 
 from campaign_lint.errors import UsageError
@@ -35,12 +36,16 @@ class PartsReporter(Protocol):
         ...
 
 
-def get_reporter(name: str) -> Reporter:
+def _module(name: str) -> ModuleType:
     """Import only the reporter that was asked for (``name`` is one of ``FORMATS``)."""
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}")
-    module = importlib.import_module(f"campaign_lint.cli.reporters.{name}")
-    return cast(Reporter, module.render)
+    return importlib.import_module(f"campaign_lint.cli.reporters.{name}")
+
+
+def get_reporter(name: str) -> Reporter:
+    """The reporter ``name`` (one of ``FORMATS``), imported on demand."""
+    return cast(Reporter, _module(name).render)
 
 
 def get_parts_reporter(name: str) -> PartsReporter:
@@ -49,11 +54,11 @@ def get_parts_reporter(name: str) -> PartsReporter:
     The JSON report of a large repository is written piece by piece instead
     of being held whole; the other formats come as one piece.
     """
-    render = get_reporter(name)
-    module = importlib.import_module(f"campaign_lint.cli.reporters.{name}")
+    module = _module(name)
     parts = getattr(module, "render_parts", None)
     if parts is not None:
         return cast(PartsReporter, parts)
+    render = cast(Reporter, module.render)
 
     def whole(report: Report, *, color: bool, quiet: bool, show_suppressed: bool) -> Iterable[str]:
         return (render(report, color=color, quiet=quiet, show_suppressed=show_suppressed),)
