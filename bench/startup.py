@@ -28,8 +28,9 @@ import sys
 import time
 from pathlib import Path
 
+from run import BIN, compile_bytecode  # bench/run.py, next to this script
+
 BENCH = Path(__file__).resolve().parent
-BIN = Path(sys.executable).parent
 
 
 def timed(argv: list[str], cwd: Path, repeat: int) -> float:
@@ -54,13 +55,7 @@ def main() -> int:
         print(f"{corpus}: not a folder; run bench/run.py --sizes 1000 first", file=sys.stderr)
         return 2
     python = str(BIN / "python")
-    package = subprocess.run(
-        [python, "-c", "import campaign_lint, os; print(os.path.dirname(campaign_lint.__file__))"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    subprocess.run([python, "-m", "compileall", "-q", package], check=False)
+    compile_bytecode()
     rows: list[tuple[str, list[str]]] = [
         ("python (bare interpreter)", [python, "-c", "pass"]),
         ("python + import yaml", [python, "-c", "import yaml"]),
