@@ -38,6 +38,9 @@ _PART = 1 << 20
 
 
 def _write_in_parts(stream: TextIO, text: str) -> None:
+    if len(text) <= _PART:  # a finding line of the JSON report: most calls
+        stream.write(text)
+        return
     for start in range(0, len(text), _PART):
         stream.write(text[start : start + _PART])
 
