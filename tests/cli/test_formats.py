@@ -577,9 +577,28 @@ def test_json_report_written_in_pieces_is_the_rendered_report(
         count // 2 if suppressed else 0
     )
     assert (lines[0], lines[-1]) == ("{", "}")
-    # Written to a file and to standard output, piece by piece (a 9,000-finding
-    # report is larger than one write): the same bytes.
+    # Written to a file and to standard output, piece by piece: the same bytes.
     target = tmp_path / "report.json"
     deliver(report, [("json", target), ("json", None)], quiet=False, show_suppressed=suppressed)
     assert target.read_text(encoding="utf-8") == whole
     assert capsys.readouterr().out == whole
+
+
+def test_long_text_is_written_in_bounded_parts() -> None:
+    import io
+
+    from campaign_lint.cli import writing
+
+    class Counting(io.StringIO):
+        sizes: list[int]
+
+        def write(self, text: str) -> int:
+            self.sizes.append(len(text))
+            return super().write(text)
+
+    text = "".join(chr(0x41 + i % 26) for i in range(2 * writing._PART + 5))
+    stream = Counting()
+    stream.sizes = []
+    writing._write_in_parts(stream, text)
+    assert stream.getvalue() == text
+    assert stream.sizes == [writing._PART, writing._PART, 5]
