@@ -169,7 +169,8 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
     key = records.options_key(
         str(config) if config is not None else None, line.select, line.ignore, line.today, line.fail_on
     )
-    stored = records.load(governed_root(policy, start), key)
+    root = governed_root(policy, start)
+    stored = records.load(root, key)
     if stored is None or stored.record.scope.policy_path != policy:
         return None
     record = stored.record
@@ -177,7 +178,7 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
     # (what ``date.today()`` gives, without importing datetime).
     if line.today is None and record.today != _today():
         return None
-    if record.scope.root != governed_root(policy, start):
+    if record.scope.root != root:
         return None
     if not record.named_unchanged(given):
         return None  # the usual pre-commit case: known before looking for every file
