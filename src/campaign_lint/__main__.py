@@ -1,6 +1,6 @@
 """Allow ``python -m campaign_lint``."""
 
-from campaign_lint.cli.entry import main
+from campaign_lint.cli.entry import run
 
 if __name__ == "__main__":  # pragma: no cover - exercised through the CLI tests
-    raise SystemExit(main())
+    run()

@@ -9,6 +9,7 @@ answering an unchanged run, so this module imports nothing heavy itself.
 from __future__ import annotations
 
 import sys
+from typing import NoReturn
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,3 +30,11 @@ def main(argv: list[str] | None = None) -> int:
     from campaign_lint.cli.app import main as full
 
     return full(args)
+
+
+def run() -> NoReturn:
+    """The ``campaign-lint`` console script: ``main``, then an exit that frees nothing (``cli/leaving.py``)."""
+    from campaign_lint.cli import leaving
+
+    leaving.start_holding()
+    leaving.leave(main())
