@@ -1,0 +1,69 @@
+"""Pydantic without its plugin search: 13 ms of every start-up.
+
+Before pydantic builds its first validator, it imports
+``pydantic.plugin._loader`` to look for *pydantic plugins* (packages that
+observe every validation, such as tracing tools) among the entry points of
+all installed packages. That module imports ``importlib.metadata``, which
+brings email, zipfile, csv and more: 13 ms of a 130 ms one-file check
+(docs/performance.md). campaign-lint's validation is internal to the linter
+and is not meant to be observed, so ``install`` registers a stand-in for that
+module whose ``get_plugins`` finds none: what pydantic does itself when
+``PYDANTIC_DISABLE_PLUGINS=__all__`` is set. Any other name a later pydantic
+release asks of the module is taken from the real one, loaded then.
+
+The same kind of import surgery as ``policies.custom.load_cel``. Nothing is
+replaced when the real module is already imported (another library in the
+same process found plugins first).
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import sys
+import types
+from collections.abc import Iterable
+from typing import Any
+
+LOADER = "pydantic.plugin._loader"
+
+
+def get_plugins() -> Iterable[Any]:
+    """No pydantic plugins observe campaign-lint's validation."""
+    return ()
+
+
+class _StandIn(types.ModuleType):
+    """``pydantic.plugin._loader`` with ``get_plugins`` finding none; other names from the real module."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for `__path__` and the like
+            raise AttributeError(name)
+        real = self.__dict__.get("_real")
+        if real is None:
+            real = self.__dict__["_real"] = _load_real()
+        return getattr(real, name)
+
+
+def _load_real() -> types.ModuleType:
+    """The real plugin loader, loaded under another name (its own is taken by the stand-in)."""
+    import pydantic.plugin
+
+    found = importlib.machinery.PathFinder.find_spec("_loader", list(pydantic.plugin.__path__))
+    if found is None or found.origin is None:
+        raise ImportError(f"cannot find {LOADER}")
+    spec = importlib.util.spec_from_file_location(LOADER, found.origin)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {LOADER}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def install() -> None:
+    """Register the stand-in, unless the real loader is already imported."""
+    if LOADER in sys.modules:
+        return
+    stand_in = _StandIn(LOADER, __doc__)
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
+    sys.modules[LOADER] = stand_in
