@@ -123,3 +123,37 @@ def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
         check=True,
     )
     assert json.loads(result.stdout) == [1, False]
+
+
+def test_a_check_without_cache_loads_no_cache_code_and_digests_nothing(repo: Cli) -> None:
+    """--no-cache: no content digests (the cache's keys), no cache or replay module imported."""
+    probe = (
+        "import json, sys\n"
+        "from campaign_lint.lint import engine\n"
+        "digested = []\n"
+        "lint_file = engine.Engine.lint_file\n"
+        "def spy(self, source):\n"
+        "    outcome = lint_file(self, source)\n"
+        "    digested.append(outcome.content is not None)\n"
+        "    return outcome\n"
+        "engine.Engine.lint_file = spy\n"
+        "from campaign_lint.cli.entry import main\n"
+        "code = main(sys.argv[1:] + ['--format', 'json', '--output', 'out.json'])\n"
+        "loaded = sorted(m for m in ('campaign_lint.lint.cache', 'campaign_lint.lint.replay') if m in sys.modules)\n"
+        "print(json.dumps([code, loaded, digested]))\n"
+    )
+
+    def run(*argv: str) -> list[object]:
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *argv],
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            check=True,
+        )
+        value: list[object] = json.loads(result.stdout)
+        return value
+
+    assert run("check", "--no-cache") == [1, [], [False, False, False]]
+    assert run("check") == [1, ["campaign_lint.lint.cache", "campaign_lint.lint.replay"], [True, True, True]]

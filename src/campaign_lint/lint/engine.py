@@ -16,13 +16,12 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 from pydantic import ValidationError
 
 from campaign_lint.lint import suppressions, waivers, yamlload
-from campaign_lint.lint.cache import Cache, digest
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
@@ -42,6 +41,9 @@ from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.messages import describe_errors
 from campaign_lint.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.cache import Cache
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 # Below this many files a process pool costs more than it saves.
@@ -76,6 +78,8 @@ class Engine:
     def __init__(self, settings: Settings, cache: Cache | None = None) -> None:
         self.settings = settings
         self.cache = cache
+        # Set for each run: the content digest is the cache's key, made only when there is a cache.
+        self._digest: Callable[[bytes], bytes] | None = None
         self._rule_sets: dict[tuple[int, ...], tuple[dict[str, RuleSetting], CampaignRules]] = {}
         self.campaign_rules = self._campaign_rules(settings.rules)
         self.portfolio_rules = [
@@ -216,7 +220,9 @@ class Engine:
             yield outcome
 
     def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
+        digests = self.cache is not None
         if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+            self.digest_contents(digests)
             yield from map(self.lint_file, files)
             return
         chunk = max(16, min(256, len(files) // (jobs * 8)))
@@ -224,9 +230,22 @@ class Engine:
 
         start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(start).Pool(
-            jobs, initializer=_start_worker, initargs=(self.settings,)
+            jobs, initializer=_start_worker, initargs=(self.settings, digests)
         ) as pool:
             yield from pool.imap(_lint_in_worker, files, chunksize=chunk)
+
+    def digest_contents(self, wanted: bool) -> None:
+        """Whether ``lint_file`` digests the bytes it lints (``FileOutcome.content``, the cache's key).
+
+        Only runs with a cache need it; without one, neither the digest nor
+        hashlib's import (3 ms: OpenSSL) is paid.
+        """
+        if wanted:
+            from campaign_lint.lint.cache import digest
+
+            self._digest = digest
+        else:
+            self._digest = None
 
     def _controls(
         self,
@@ -328,7 +347,8 @@ class Engine:
                 self._file_finding("SPEC001", source, Span(1, 1, 1, 1), message, None), None, {}, []
             )
         outcome = self._lint_bytes(source, raw)
-        outcome.content = digest(raw)
+        if self._digest is not None:
+            outcome.content = self._digest(raw)
         return outcome
 
     def _lint_bytes(self, source: SourceFile, raw: bytes) -> FileOutcome:
@@ -422,10 +442,11 @@ def paused_collector() -> Iterator[None]:
 _WORKER: Engine | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, digests: bool) -> None:
     global _WORKER
     gc.disable()  # see Engine.run
     _WORKER = Engine(settings)
+    _WORKER.digest_contents(digests)
 
 
 def _lint_in_worker(source: SourceFile) -> FileOutcome:

@@ -187,7 +187,7 @@ def save(
     results: Results,
     started_ns: int,
 ) -> bool:
-    """Record ``results`` of a run that started at ``started_ns``; whether it was written.
+    """Record ``results`` of a run that started at ``started_ns`` (``time.time_ns()``); whether it was written.
 
     Campaign files are stamped from the cache, which took their size and time
     before reading them. Policy files were read during the run: one modified
@@ -245,8 +245,3 @@ def _pieces(results: Results) -> list[object]:
     for items in (results.kept, results.silenced, sources):
         pieces.extend(items[start : start + _PIECE] for start in range(0, len(items), _PIECE))
     return pieces
-
-
-def now_ns() -> int:
-    """The clock ``save`` compares modification times with."""
-    return time.time_ns()

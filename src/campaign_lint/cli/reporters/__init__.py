@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -74,6 +73,8 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     and the message. Inserting or moving lines does not change it. Findings
     that would share one get an ordinal in their (path, line) order.
     """
+    import hashlib  # here: only reporters with fingerprints pay its import (OpenSSL, 3 ms)
+
     seen: Counter[str] = Counter()
     out = []
     for finding in findings:
