@@ -52,7 +52,9 @@ class Scope:
         answer = self.answers.get(rel)
         if answer is None:
             include, exclude = _specs(self.campaigns, self.exclude)
-            answer = self.answers[rel] = (exclude.match_file(rel), include.match_file(rel))
+            # No `exclude` patterns (the usual case): nothing to match them against.
+            excluded = bool(self.exclude) and exclude.match_file(rel)
+            answer = self.answers[rel] = (excluded, include.match_file(rel))
         return answer
 
 
@@ -127,8 +129,10 @@ def discover(
     use_globs = scope.policy_path is not None or not paths
     found: dict[str, SourceFile] = {}
 
+    inside_root, inside_cwd = root + os.sep, cwd + os.sep
+
     def consider(absolute: str, *, explicit: bool) -> None:
-        inside = absolute.startswith(root + os.sep)
+        inside = absolute.startswith(inside_root)
         rel = absolute[len(root) + 1 :].replace(os.sep, "/") if inside else None
         if rel is not None and scope.excluded(rel):
             return
@@ -138,7 +142,7 @@ def discover(
                 return
             if use_globs and (rel is None or not scope.included(rel)):
                 return
-        shown = absolute[len(cwd) + 1 :] if absolute.startswith(cwd + os.sep) else display_path(absolute)
+        shown = absolute[len(cwd) + 1 :] if absolute.startswith(inside_cwd) else display_path(absolute)
         shown = shown.replace(os.sep, "/")
         if shown not in found:
             found[shown] = SourceFile(absolute, shown)
