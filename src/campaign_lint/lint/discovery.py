@@ -40,15 +40,11 @@ class Scope:
     # unchanged tree matches no pattern (pathspec is slow to import).
     answers: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
-    def excluded(self, rel: str) -> bool:
-        """Whether ``rel`` (relative to the root, ``/`` separators) matches ``exclude``."""
-        return self._answer(rel)[0]
+    def answer(self, rel: str) -> tuple[bool, bool]:
+        """Whether ``rel`` (relative to the root, ``/`` separators) matches ``exclude``, and ``campaigns``.
 
-    def included(self, rel: str) -> bool:
-        """Whether ``rel`` matches the ``campaigns`` patterns."""
-        return self._answer(rel)[1]
-
-    def _answer(self, rel: str) -> tuple[bool, bool]:
+        Matched once per path and remembered in ``answers``.
+        """
         answer = self.answers.get(rel)
         if answer is None:
             include, exclude = _specs(self.campaigns, self.exclude)
@@ -132,18 +128,23 @@ def discover(
     inside_root, inside_cwd = root + os.sep, cwd + os.sep
 
     def consider(absolute: str, *, explicit: bool) -> None:
-        inside = absolute.startswith(inside_root)
-        rel = absolute[len(root) + 1 :].replace(os.sep, "/") if inside else None
-        if rel is not None and scope.excluded(rel):
-            return
+        # Called for every file of the tree: one pattern lookup, no separator
+        # replacement where the separator is already `/`.
+        included = False
+        if absolute.startswith(inside_root):
+            rel = absolute[len(inside_root) :]
+            excluded, included = scope.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))
+            if excluded:
+                return
         if not explicit or force_exclude:
-            name = os.path.basename(absolute)
+            name = absolute.rpartition(os.sep)[2]
             if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
                 return
-            if use_globs and (rel is None or not scope.included(rel)):
+            if use_globs and not included:
                 return
-        shown = absolute[len(cwd) + 1 :] if absolute.startswith(inside_cwd) else display_path(absolute)
-        shown = shown.replace(os.sep, "/")
+        shown = absolute[len(inside_cwd) :] if absolute.startswith(inside_cwd) else display_path(absolute)
+        if os.sep != "/":
+            shown = shown.replace(os.sep, "/")
         if shown not in found:
             found[shown] = SourceFile(absolute, shown)
 
