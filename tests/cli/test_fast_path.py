@@ -126,21 +126,25 @@ def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
 
 
 def test_a_check_without_cache_loads_no_cache_code_and_digests_nothing(repo: Cli) -> None:
-    """--no-cache: no content digests (the cache's keys), no cache or replay module imported."""
+    """--no-cache: no content digests (the cache's keys), no cache or replay module imported.
+
+    Source lines are collected only for a report that shows them (text) or for the cache.
+    """
     probe = (
         "import json, sys\n"
         "from campaign_lint.lint import engine\n"
-        "digested = []\n"
+        "digested, lines = [], []\n"
         "lint_file = engine.Engine.lint_file\n"
         "def spy(self, source):\n"
         "    outcome = lint_file(self, source)\n"
         "    digested.append(outcome.content is not None)\n"
+        "    lines.append(bool(outcome.lines))\n"
         "    return outcome\n"
         "engine.Engine.lint_file = spy\n"
         "from campaign_lint.cli.entry import main\n"
-        "code = main(sys.argv[1:] + ['--format', 'json', '--output', 'out.json'])\n"
+        "code = main(sys.argv[1:] + ['--output', 'out.txt'])\n"
         "loaded = sorted(m for m in ('campaign_lint.lint.cache', 'campaign_lint.lint.replay') if m in sys.modules)\n"
-        "print(json.dumps([code, loaded, digested]))\n"
+        "print(json.dumps([code, loaded, digested, lines]))\n"
     )
 
     def run(*argv: str) -> list[object]:
@@ -155,5 +159,8 @@ def test_a_check_without_cache_loads_no_cache_code_and_digests_nothing(repo: Cli
         value: list[object] = json.loads(result.stdout)
         return value
 
-    assert run("check", "--no-cache") == [1, [], [False, False, False]]
-    assert run("check") == [1, ["campaign_lint.lint.cache", "campaign_lint.lint.replay"], [True, True, True]]
+    cached = ["campaign_lint.lint.cache", "campaign_lint.lint.replay"]
+    # Only a-shipped has a finding of its own (the duplicate id is a portfolio finding).
+    assert run("check", "--no-cache", "--format", "json") == [1, [], [False] * 3, [False] * 3]
+    assert run("check", "--no-cache", "--format", "text") == [1, [], [False] * 3, [True, False, False]]
+    assert run("check", "--format", "json") == [1, cached, [True] * 3, [True, False, False]]

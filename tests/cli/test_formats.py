@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from junitparser import Failure, JUnitXml, Skipped, TestSuite
 
-from campaign_lint.cli.reporters import FORMATS, fingerprints
+from campaign_lint.cli.reporters import FORMATS, SHOW_SOURCE_LINES, fingerprints, get_reporter
 from campaign_lint.cli.reporters.github import escape_data, escape_property
 from campaign_lint.cli.reporters.json import finding_line
 from campaign_lint.lint.findings import Finding, Related, Severity, Span
@@ -602,3 +602,39 @@ def test_long_text_is_written_in_bounded_parts() -> None:
     writing._write_in_parts(stream, text)
     assert stream.getvalue() == text
     assert stream.sizes == [writing._PART, writing._PART, 5]
+
+
+def test_only_the_formats_that_show_source_lines_read_them() -> None:
+    """A run collects source lines only for SHOW_SOURCE_LINES (or its cache): every other format ignores them."""
+    findings = [
+        Finding(
+            "TIM001", Severity.ERROR, "too early", "a.yaml", Span(3, 5, 3, 9), "a", "wait", (), ("trigger",)
+        ),
+        Finding(
+            "FRQ003",
+            Severity.WARNING,
+            "too many",
+            "b.yaml",
+            Span(1, 1, 1, 4),
+            "b",
+            None,
+            (Related("a.yaml", 2, 1, "also sends"),),
+        ),
+    ]
+    suppressed = [(Finding("VAL001", Severity.INFO, "vague", "a.yaml", Span(4, 1, 4, 2)), "reason")]
+    sources = {"a.yaml": {2: "id: a", 3: "  event: order.shipped", 4: "purpose: x"}, "b.yaml": {1: "id: b"}}
+    shown = []
+    for name in FORMATS:
+        render = get_reporter(name)
+        with_lines, without = (
+            render(
+                Report(findings, 2, 0.5, lines, suppressed, paths=("a.yaml", "b.yaml")),
+                color=False,
+                quiet=False,
+                show_suppressed=True,
+            )
+            for lines in (sources, {})
+        )
+        if with_lines != without:
+            shown.append(name)
+    assert sorted(shown) == sorted(SHOW_SOURCE_LINES)

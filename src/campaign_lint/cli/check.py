@@ -60,7 +60,7 @@ def run_check(
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above ``fail_on``."""
     from campaign_lint.cli import leaving
-    from campaign_lint.cli.reporters import destinations
+    from campaign_lint.cli.reporters import SHOW_SOURCE_LINES, destinations
     from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.cli.writing import deliver
     from campaign_lint.lint.config import load_settings
@@ -111,6 +111,8 @@ def run_check(
 
             cache = open_cache(settings)
         engine.cache = cache
+        # Source lines: for a text report, or kept in the cache and the replay record.
+        engine.collect_lines = cache is not None or any(name in SHOW_SOURCE_LINES for name, _ in wanted)
         workers = jobs or available_cores()
         from campaign_lint.cli import progress
 
@@ -139,7 +141,7 @@ def run_check(
                 results,
                 started_ns,
             )
-        report = narrow(results, targets.focus, time.perf_counter() - began)
+        report = narrow(results, targets.focus, time.perf_counter() - began, lines=engine.collect_lines)
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)
         deliver(report, wanted, quiet=quiet, show_suppressed=show_suppressed)

@@ -80,6 +80,9 @@ class Engine:
         self.cache = cache
         # Set for each run: the content digest is the cache's key, made only when there is a cache.
         self._digest: Callable[[bytes], bytes] | None = None
+        # Whether outcomes carry the source lines their findings point at (``Report.sources``):
+        # only the text report shows them, and the cache and replay record keep them.
+        self.collect_lines = True
         self._rule_sets: dict[tuple[int, ...], tuple[dict[str, RuleSetting], CampaignRules]] = {}
         self.campaign_rules = self._campaign_rules(settings.rules)
         self.portfolio_rules = [
@@ -230,9 +233,12 @@ class Engine:
 
         start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with multiprocessing.get_context(start).Pool(
-            jobs, initializer=_start_worker, initargs=(self.settings, digests)
+            jobs, initializer=_start_worker, initargs=(self.settings, digests, self.collect_lines)
         ) as pool:
             yield from pool.imap(_lint_in_worker, files, chunksize=chunk)
+
+    def _lines(self, text: str, findings: list[Finding]) -> dict[int, str]:
+        return lines_of(text, findings) if self.collect_lines else {}
 
     def digest_contents(self, wanted: bool) -> None:
         """Whether ``lint_file`` digests the bytes it lints (``FileOutcome.content``, the cache's key).
@@ -363,14 +369,14 @@ class Engine:
         except yamlload.YamlProblem as problem:
             found = self._file_finding("SPEC001", source, problem.span, problem.message, problem.hint)
             shown = raw.decode("utf-8", "replace")
-            return FileOutcome(found, None, lines_of(shown, found), suppressions.parse(shown))
+            return FileOutcome(found, None, self._lines(shown, found), suppressions.parse(shown))
         comments = suppressions.parse(text)
         data = document.data
         if not isinstance(data, dict):
             kind = "a list" if isinstance(data, list) else "a single value"
             message = f"a campaign file must be a mapping of fields (`key: value`), not {kind}"
             found = self._file_finding("SPEC001", source, document.span(()), message, None)
-            return FileOutcome(found, None, lines_of(text, found), comments)
+            return FileOutcome(found, None, self._lines(text, found), comments)
         matched, rules, campaign_rules = self._rules_for(source)
         campaign_id = data.get("id") if isinstance(data.get("id"), str) else None
         try:
@@ -386,7 +392,7 @@ class Engine:
                             "SPEC002", rules["SPEC002"].severity, violation, source, document, campaign_id
                         )
                     )
-            return FileOutcome(findings, None, lines_of(text, findings), comments, matched)
+            return FileOutcome(findings, None, self._lines(text, findings), comments, matched)
         findings = []
         for rule, ctx, severity in campaign_rules:
             for violation in rule.check(campaign, ctx):
@@ -404,7 +410,7 @@ class Engine:
                         _finding(custom_rule.id, severity, violation, source, document, campaign.id)
                     )
         record = portfolio_view(source.display, campaign, document.top_level_spans(PORTFOLIO_FIELDS))
-        return FileOutcome(findings, record, lines_of(text, findings), comments, matched)
+        return FileOutcome(findings, record, self._lines(text, findings), comments, matched)
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:
         """Run the cross-campaign rules over every valid campaign."""
@@ -442,11 +448,12 @@ def paused_collector() -> Iterator[None]:
 _WORKER: Engine | None = None
 
 
-def _start_worker(settings: Settings, digests: bool) -> None:
+def _start_worker(settings: Settings, digests: bool, collect_lines: bool) -> None:
     global _WORKER
     gc.disable()  # see Engine.run
     _WORKER = Engine(settings)
     _WORKER.digest_contents(digests)
+    _WORKER.collect_lines = collect_lines
 
 
 def _lint_in_worker(source: SourceFile) -> FileOutcome:

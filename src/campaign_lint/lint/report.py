@@ -49,11 +49,12 @@ class Results:
     paths: tuple[str, ...]
 
 
-def narrow(results: Results, focus: Collection[str] | None, seconds: float) -> Report:
+def narrow(results: Results, focus: Collection[str] | None, seconds: float, *, lines: bool = True) -> Report:
     """The report on ``focus`` (display paths; ``None``: everything), sorted.
 
     A finding is kept when it or one of its related locations is in a focused
-    file. ``results`` is not changed.
+    file. ``results`` is not changed. With ``lines``, the source lines of
+    findings that ``results`` lacks (portfolio and policy findings) are read.
     """
     kept, silenced = list(results.kept), list(results.silenced)
     checked, paths = len(results.paths), results.paths
@@ -63,7 +64,7 @@ def narrow(results: Results, focus: Collection[str] | None, seconds: float) -> R
         silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
         paths = tuple(path for path in paths if path in wanted)
         checked = len(paths)
-    sources = _with_missing_lines(kept, results.sources)
+    sources = _with_missing_lines(kept, results.sources) if lines else results.sources
     kept.sort(key=Finding.sort_key)
     silenced.sort(key=lambda pair: pair[0].sort_key())
     return Report(kept, checked, seconds, sources, silenced, paths=paths)

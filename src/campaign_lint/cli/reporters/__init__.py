@@ -15,6 +15,10 @@ from campaign_lint.lint.findings import Finding
 from campaign_lint.lint.report import Report
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
+# The formats that show the source lines findings point at (``Report.sources``).
+# A run whose formats show none, and that leaves no replay record, does not
+# collect them (tests/cli/test_formats.py checks the others ignore them).
+SHOW_SOURCE_LINES = frozenset({"text"})
 REPOSITORY = "https://github.com/campaign-lint/campaign-lint"
 RULES_DOC = f"{REPOSITORY}/blob/main/docs/rules.md"
 
