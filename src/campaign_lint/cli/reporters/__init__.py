@@ -77,7 +77,7 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     and the message. Inserting or moving lines does not change it. Findings
     that would share one get an ordinal in their (path, line) order.
     """
-    import hashlib  # here: only reporters with fingerprints pay its import (OpenSSL, 3 ms)
+    import hashlib  # here: only the reporters with fingerprints use it
 
     seen: Counter[str] = Counter()
     out = []
