@@ -118,10 +118,10 @@ def test_in_process_callers_keep_nothing(big: Cli, capsys: pytest.CaptureFixture
     assert leaving._held == []
 
 
-def _probe(code: str) -> subprocess.Popen[bytes]:
+def _probe(code: str, *argv: str) -> subprocess.Popen[bytes]:
     """Python running ``code`` after importing ``leave``."""
     return subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom campaign_lint.cli.leaving import leave\n" + code],
+        [sys.executable, "-c", "import sys\nfrom campaign_lint.cli.leaving import leave\n" + code, *argv],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -146,3 +146,25 @@ def test_leave_after_the_reader_has_gone_exits_0() -> None:
         errors = process.stderr.read()
         code = process.wait()
     assert (code, errors) == (0, b"")
+
+
+def test_leave_exits_normally_under_a_profiler_or_tracer() -> None:
+    """Coverage, debuggers and cProfile write their results at exit: leave() lets them."""
+    code = (
+        "import atexit\n"
+        "atexit.register(lambda: print('exit handlers ran'))\n"
+        "if len(sys.argv) > 1:\n"
+        "    getattr(sys, sys.argv[1])(lambda *args: None)\n"
+        "leave(4)\n"
+    )
+    outcomes = {}
+    for hook in (None, "setprofile", "settrace"):
+        argv = [] if hook is None else [hook]
+        with _probe(code, *argv) as process:
+            out, _ = process.communicate()
+        outcomes[hook] = (process.returncode, out)
+    assert outcomes == {
+        None: (4, b""),
+        "setprofile": (4, b"exit handlers ran\n"),
+        "settrace": (4, b"exit handlers ran\n"),
+    }

@@ -9,7 +9,8 @@ the standard streams and ends the process with ``os._exit``.
 
 Only the console script does this: ``entry.main`` and ``run_check`` called
 in-process (tests, other tools) return as usual, and ``hold`` keeps nothing
-for them.
+for them. Under a tracer or profiler (coverage, a debugger, cProfile) the
+console script exits normally, so that they can save their results.
 """
 
 from __future__ import annotations
@@ -51,4 +52,8 @@ def leave(code: int) -> NoReturn:
         pass
     with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        # Under coverage, a debugger or a profiler (`python -m cProfile -m
+        # campaign_lint`): a normal exit, so that they can write what they found.
+        raise SystemExit(code)
     os._exit(code)
