@@ -28,7 +28,8 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from campaign_lint.cli.targets import resolve
-from campaign_lint.lint import suppressions, yamlload
+from campaign_lint.core import yamlload
+from campaign_lint.lint import suppressions
 from campaign_lint.lint.cache import digest
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.engine import Engine

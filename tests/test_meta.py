@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from campaign_lint.lint.findings import Severity
+from campaign_lint.core.findings import Severity
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.profiles import lowest_profile, profiles
 from campaign_lint.policies.registry import RULES, RULES_BY_ID

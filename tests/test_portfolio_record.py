@@ -5,8 +5,8 @@ from __future__ import annotations
 import pickle
 from datetime import date
 
-from campaign_lint.lint import yamlload
-from campaign_lint.lint.findings import Span
+from campaign_lint.core import yamlload
+from campaign_lint.core.findings import Span
 from campaign_lint.policies.base import PORTFOLIO_FIELDS, CampaignRecord, portfolio_view
 from campaign_lint.schemas.campaign import Campaign, Channel
 

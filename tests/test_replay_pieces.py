@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from campaign_lint.core.findings import Finding, Severity, Span
 from campaign_lint.lint import replay
 from campaign_lint.lint.cache import secret_key, write_signed
 from campaign_lint.lint.discovery import Scope
-from campaign_lint.lint.findings import Finding, Severity, Span
 from campaign_lint.lint.report import Results
 
 KEY = b"k" * 32

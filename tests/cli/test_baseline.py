@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from campaign_lint.core.findings import Finding, Severity, Span
 from campaign_lint.lint import baseline
-from campaign_lint.lint.findings import Finding, Severity, Span
 from campaign_lint.lint.report import Report
 from tests.cli.snapshots import Cli, Run
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.lint import cache, yamlload
+from campaign_lint.core import yamlload
+from campaign_lint.lint import cache
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
 from tests.cli.snapshots import Cli
 

@@ -22,7 +22,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestSuite
 from campaign_lint.cli.reporters import FORMATS, SHOW_SOURCE_LINES, fingerprints, get_reporter
 from campaign_lint.cli.reporters.github import escape_data, escape_property
 from campaign_lint.cli.reporters.json import finding_line
-from campaign_lint.lint.findings import Finding, Related, Severity, Span
+from campaign_lint.core.findings import Finding, Related, Severity, Span
 from campaign_lint.lint.report import Report
 from tests.cli.snapshots import Cli, Run, assert_snapshot
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from campaign_lint.errors import CampaignLintError
-from campaign_lint.lint import yamlload
+from campaign_lint.core import yamlload
+from campaign_lint.core.errors import CampaignLintError
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.discovery import discover
 from campaign_lint.lint.engine import Engine

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from campaign_lint.core.findings import Severity
 from campaign_lint.lint.config import Settings, load_settings
-from campaign_lint.lint.findings import Severity
 from campaign_lint.schemas.campaign import Channel
 from tests.cli.snapshots import Cli
 from tests.policy.support import feedback, findings

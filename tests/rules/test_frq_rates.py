@@ -8,7 +8,7 @@ from fractions import Fraction
 
 import pytest
 
-from campaign_lint.lint.findings import START
+from campaign_lint.core.findings import START
 from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.policies.frq import _rate, _scaled_rates
 from campaign_lint.schemas.campaign import Channel

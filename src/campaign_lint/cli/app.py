@@ -20,7 +20,7 @@ from campaign_lint.cli.options import (
     SelectOption,
     TodayOption,
 )
-from campaign_lint.errors import EXIT_UNTRUSTED, UsageError
+from campaign_lint.core.errors import EXIT_UNTRUSTED, UsageError
 
 app = typer.Typer(
     name="campaign-lint",

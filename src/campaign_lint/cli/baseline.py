@@ -14,7 +14,7 @@ from campaign_lint.cli.options import (
     TodayOption,
 )
 from campaign_lint.cli.values import available_cores, parse_today
-from campaign_lint.errors import UsageError
+from campaign_lint.core.errors import UsageError
 from campaign_lint.lint.baseline import DEFAULT_FILE
 
 if TYPE_CHECKING:

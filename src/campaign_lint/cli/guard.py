@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 
-from campaign_lint.errors import EXIT_INTERNAL, CampaignLintError
+from campaign_lint.core.errors import EXIT_INTERNAL, CampaignLintError
 
 BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
 

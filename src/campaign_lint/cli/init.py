@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from campaign_lint import __version__
-from campaign_lint.errors import UsageError
+from campaign_lint.core.errors import UsageError
 
 POLICY_FILE = "campaign-lint.yaml"
 EXAMPLE_FILE = "campaigns/welcome.yaml"

@@ -152,8 +152,8 @@ def _answer(line: CheckLine, started: float) -> Answer | None:
     """Report, failed, note and destinations, when the record still holds; else ``None``."""
     from campaign_lint.cli.reporters import destinations
     from campaign_lint.cli.targets import resolve
+    from campaign_lint.core.findings import Severity
     from campaign_lint.lint import replay as records
-    from campaign_lint.lint.findings import Severity
     from campaign_lint.lint.locate import find_policy, governed_root
     from campaign_lint.lint.report import narrow
 

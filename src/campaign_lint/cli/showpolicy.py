@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from campaign_lint.core.findings import YamlPath
 from campaign_lint.lint.config import Settings
-from campaign_lint.lint.findings import YamlPath
 from campaign_lint.policies.profiles import profiles
 
 

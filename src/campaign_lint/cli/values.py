@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from datetime import date
 
-from campaign_lint.errors import UsageError
-from campaign_lint.lint.findings import Severity
+from campaign_lint.core.errors import UsageError
+from campaign_lint.core.findings import Severity
 
 
 def parse_today(value: str | None) -> date | None:

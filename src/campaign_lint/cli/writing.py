@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from campaign_lint.errors import UsageError
+from campaign_lint.core.errors import UsageError
 
 if TYPE_CHECKING:
     from campaign_lint.lint.report import Report

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from campaign_lint import __version__
-from campaign_lint.errors import UsageError
-from campaign_lint.lint.findings import Finding, YamlPath
+from campaign_lint.core.errors import UsageError
+from campaign_lint.core.findings import Finding, YamlPath
 from campaign_lint.lint.report import Report
 
 FORMAT_VERSION = 1

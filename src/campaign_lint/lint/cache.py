@@ -33,13 +33,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from campaign_lint import __version__
-from campaign_lint.lint.pickling import by_fields
+from campaign_lint.core.pickling import by_fields
 
 if TYPE_CHECKING:
+    from campaign_lint.core.findings import Finding
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
     from campaign_lint.lint.engine import FileOutcome
-    from campaign_lint.lint.findings import Finding
     from campaign_lint.policies.base import CampaignRecord
 
 CACHE_DIR = ".campaign-lint-cache"

@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from campaign_lint.errors import PolicyError, UsageError
+from campaign_lint.core.errors import PolicyError, UsageError
+from campaign_lint.core.findings import Severity, YamlPath
+from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.discovery import Scope
-from campaign_lint.lint.findings import Severity, YamlPath
 from campaign_lint.lint.locate import find_policy, governed_root
 from campaign_lint.lint.policyfile import Layered, load_policy
 from campaign_lint.policies import defaults
@@ -36,7 +37,6 @@ from campaign_lint.schemas.policy import (
 from campaign_lint.schemas.policy import (
     RuleSetting as RawRuleSetting,
 )
-from campaign_lint.suggest import did_you_mean
 
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
 BUILT_IN_FAMILIES = frozenset({"SPEC", "VAL", "TIM", "FRQ", "CON", "TRP", "AUD", "MET", "POL"})

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from campaign_lint.errors import UsageError
+from campaign_lint.core.errors import UsageError
+from campaign_lint.core.pickling import by_fields
 from campaign_lint.lint.locate import POLICY_NAMES
-from campaign_lint.lint.pickling import by_fields
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec

@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 import pathspec
 from pydantic import ValidationError
 
-from campaign_lint.lint import suppressions, waivers, yamlload
+from campaign_lint.core import yamlload
+from campaign_lint.core.findings import Finding, Related, Severity, Span, Violation
+from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.suggest import did_you_mean
+from campaign_lint.lint import suppressions, waivers
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.discovery import SourceFile
-from campaign_lint.lint.findings import Finding, Related, Severity, Span, Violation
-from campaign_lint.lint.pickling import by_fields
 from campaign_lint.lint.report import Report, Results, lines_of, narrow
 from campaign_lint.policies.base import (
     PORTFOLIO_FIELDS,
@@ -40,7 +42,6 @@ from campaign_lint.policies.registry import RULES, RULES_BY_ID
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.messages import describe_errors
-from campaign_lint.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache

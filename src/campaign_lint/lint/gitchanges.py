@@ -6,7 +6,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from campaign_lint.errors import UsageError
+from campaign_lint.core.errors import UsageError
 
 
 def _git(args: list[str], cwd: Path) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from campaign_lint.errors import PolicyError
-from campaign_lint.lint import yamlload
-from campaign_lint.lint.findings import START, Span, YamlPath
+from campaign_lint.core import yamlload
+from campaign_lint.core.errors import PolicyError
+from campaign_lint.core.findings import START, Span, YamlPath
 from campaign_lint.policies.profiles import DEFAULT_PROFILE, profiles
 
 CONCATENATED = frozenset({"custom_rules", "exceptions", "overrides", "unsuppressible"})

@@ -39,15 +39,15 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
 
-from campaign_lint.errors import PolicyError, UsageError
-from campaign_lint.lint import yamlload
+from campaign_lint.core import yamlload
+from campaign_lint.core.errors import PolicyError, UsageError
+from campaign_lint.core.findings import Finding, Violation, YamlPath
+from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.config import Settings, load_settings
 from campaign_lint.lint.discovery import discover, display_path
 from campaign_lint.lint.engine import Engine
-from campaign_lint.lint.findings import Finding, Violation, YamlPath
 from campaign_lint.schemas.messages import describe_errors
 from campaign_lint.schemas.policytest import Case, Expectation, PolicyTestFile
-from campaign_lint.suggest import did_you_mean
 
 TEST_SUFFIXES = (".test.yaml", ".test.yml")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv"})

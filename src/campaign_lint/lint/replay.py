@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from campaign_lint import __version__
+from campaign_lint.core.findings import Severity
 from campaign_lint.lint.cache import (
     CACHE_DIR,
     RACY_NS,
@@ -49,7 +50,6 @@ from campaign_lint.lint.cache import (
     write_signed,
 )
 from campaign_lint.lint.discovery import Scope, SourceFile
-from campaign_lint.lint.findings import Severity
 from campaign_lint.lint.report import Results
 
 _PREFIX = "replay-"

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from campaign_lint.lint.findings import Finding, Severity, Span
-from campaign_lint.lint.pickling import by_fields
+from campaign_lint.core.findings import Finding, Severity, Span
+from campaign_lint.core.pickling import by_fields
 
 _MARK = "campaign-lint:"
 _COMMENT = re.compile(

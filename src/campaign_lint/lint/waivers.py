@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from campaign_lint.lint.findings import Finding, Severity, Span
+from campaign_lint.core.findings import Finding, Severity, Span
 
 if TYPE_CHECKING:
     from campaign_lint.schemas.policy import Waiver

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.lint.findings import START, Severity, Span, Violation, YamlPath
-from campaign_lint.lint.pickling import by_fields
+from campaign_lint.core.findings import START, Severity, Span, Violation, YamlPath
+from campaign_lint.core.pickling import by_fields
 from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
 
 if TYPE_CHECKING:

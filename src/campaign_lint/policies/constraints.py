@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from campaign_lint.errors import PolicyError
-from campaign_lint.lint.findings import Violation, YamlPath
+from campaign_lint.core.errors import PolicyError
+from campaign_lint.core.findings import Violation, YamlPath
 
 
 class SchemaConstraints:

@@ -20,8 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from campaign_lint.errors import PolicyError
-from campaign_lint.lint.findings import Violation, YamlPath
+from campaign_lint.core.errors import PolicyError
+from campaign_lint.core.findings import Violation, YamlPath
 from campaign_lint.schemas.policy import CustomRule
 
 MAX_EXPRESSION = 4_000

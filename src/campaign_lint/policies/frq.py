@@ -10,7 +10,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import (
     CampaignRecord,
     CampaignRule,

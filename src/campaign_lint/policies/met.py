@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 

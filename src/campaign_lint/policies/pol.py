@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaign_lint.lint.findings import Severity
+from campaign_lint.core.findings import Severity
 from campaign_lint.policies.base import PolicyRule
 
 PRINCIPLE = "Honest exceptions"

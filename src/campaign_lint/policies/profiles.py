@@ -6,8 +6,8 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
-from campaign_lint.lint import yamlload
-from campaign_lint.lint.findings import Severity
+from campaign_lint.core import yamlload
+from campaign_lint.core.findings import Severity
 
 DEFAULT_PROFILE = "recommended"
 

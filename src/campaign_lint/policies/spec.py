@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from campaign_lint.lint.findings import Severity, Violation, YamlPath
+from campaign_lint.core.findings import Severity, Violation, YamlPath
+from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.policies.base import (
     CampaignRecord,
     CampaignRule,
@@ -16,7 +17,6 @@ from campaign_lint.policies.base import (
     RuleContext,
 )
 from campaign_lint.schemas.campaign import Campaign
-from campaign_lint.suggest import did_you_mean
 
 
 class SPEC001(FileRule):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campaign_lint.lint.findings import Severity, Violation
+from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.schemas.campaign import Campaign, Placement
 

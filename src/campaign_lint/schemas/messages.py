@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
-from campaign_lint.lint.findings import Violation, YamlPath
-from campaign_lint.suggest import did_you_mean
+from campaign_lint.core.findings import Violation, YamlPath
+from campaign_lint.core.suggest import did_you_mean
 
 _TYPE_WORDS = {
     "string_type": "must be text",

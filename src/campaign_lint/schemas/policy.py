@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr
 
-from campaign_lint.lint.findings import Severity
+from campaign_lint.core.findings import Severity
 from campaign_lint.schemas.base import FileModel
 from campaign_lint.schemas.campaign import Channel, Consent, Count, SendWindow, Text, Unsubscribe
 from campaign_lint.schemas.types import Duration

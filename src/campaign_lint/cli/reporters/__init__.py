@@ -10,8 +10,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol, cast
 
-from campaign_lint.errors import UsageError
-from campaign_lint.lint.findings import Finding
+from campaign_lint.core.errors import UsageError
+from campaign_lint.core.findings import Finding
 from campaign_lint.lint.report import Report
 
 FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")

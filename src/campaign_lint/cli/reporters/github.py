@@ -9,7 +9,7 @@ a command early or start another one.
 
 from __future__ import annotations
 
-from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from campaign_lint.cli.reporters import fingerprints
-from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
 SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}

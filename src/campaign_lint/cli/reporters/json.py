@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from campaign_lint import __version__
-from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
 # json's own string encoder (C); a finding line is assembled around it, as

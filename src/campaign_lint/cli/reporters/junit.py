@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
-from campaign_lint.lint.findings import Finding
+from campaign_lint.core.findings import Finding
 from campaign_lint.lint.report import Report
 
 # Characters XML 1.0 cannot carry even escaped; ElementTree escapes the rest (<, &, quotes).

@@ -19,7 +19,7 @@ from campaign_lint import __version__
 from campaign_lint.cli.explain import explain_text
 from campaign_lint.cli.reporters import REPOSITORY, RULES_DOC, fingerprints
 from campaign_lint.cli.ruledocs import doc_sections
-from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.registry import RULES_BY_ID

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaign_lint.lint.findings import Finding, Severity
+from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}

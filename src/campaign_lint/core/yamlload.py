@@ -22,7 +22,7 @@ from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
-from campaign_lint.lint.findings import START, Span, YamlPath
+from campaign_lint.core.findings import START, Span, YamlPath
 
 MAX_DEPTH = 64
 MAX_NODES = 100_000

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from campaign_lint.lint.pickling import by_fields
+from campaign_lint.core.pickling import by_fields
 
 YamlPath = tuple[str | int, ...]
 

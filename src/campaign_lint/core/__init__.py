@@ -1,0 +1,1 @@
+"""What every layer shares: findings and positions, YAML loading with positions, errors, small helpers."""
