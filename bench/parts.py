@@ -28,8 +28,7 @@ from typing import TypeVar
 from pydantic import ValidationError
 
 from campaign_lint.cli.targets import resolve
-from campaign_lint.core import yamlload
-from campaign_lint.lint import suppressions
+from campaign_lint.core import suppressions, yamlload
 from campaign_lint.lint.cache import digest
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.engine import Engine
@@ -83,10 +82,10 @@ def main() -> None:
             campaign = clock.time("pydantic validation", lambda: Campaign.model_validate(plain))  # noqa: B023
         except ValidationError:
             continue
-        for rule, ctx, _ in engine.campaign_rules:
+        for rule, ctx, _ in engine.pipeline.rule_sets.default.campaign_rules:
             rules.time(rule.id, lambda: list(rule.check(campaign, ctx)))  # noqa: B023
-        if engine.custom is not None:
-            clock.time("custom CEL rules", lambda: list(engine.custom.check(data)))  # noqa: B023
+        if engine.pipeline.custom is not None:
+            clock.time("custom CEL rules", lambda: list(engine.pipeline.custom.check(data)))  # noqa: B023
         spans = document.top_level_spans(PORTFOLIO_FIELDS)
         clock.time("portfolio record", lambda: portfolio_view("x", campaign, spans))  # noqa: B023
     clock.spent["built-in campaign rules"] = sum(rules.spent.values())

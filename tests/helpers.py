@@ -9,7 +9,8 @@ from typing import Any
 
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.discovery import discover
-from campaign_lint.lint.engine import Engine, Report
+from campaign_lint.lint.engine import Engine
+from campaign_lint.lint.report import Report
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> None:

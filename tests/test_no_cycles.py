@@ -56,9 +56,9 @@ def test_linting_files_leaves_no_cycles(tmp_path: Path, collector_paused: None) 
     engine = Engine(settings)
     sources = [SourceFile(str(path), path.name) for path in sorted((EXAMPLES / "campaigns").glob("*.yaml"))]
     sources += [SourceFile(str(path), path.name) for path in sorted(tmp_path.glob("*.yaml"))]
-    engine.lint_file(sources[0])  # first use may build caches that live on
+    engine.pipeline.lint_file(sources[0])  # first use may build caches that live on
     gc.collect()
-    outcomes = [engine.lint_file(source) for source in sources]
+    outcomes = [engine.pipeline.lint_file(source) for source in sources]
     assert any(outcome.findings for outcome in outcomes)
     assert gc.collect() == 0
 
@@ -91,9 +91,9 @@ def test_custom_rules_and_schema_leave_no_cycles(tmp_path: Path, collector_pause
     settings = load_settings(None, tmp_path, select=(), ignore=(), fail_on=None, today=None)
     engine = Engine(settings)
     sources = [SourceFile(str(path), path.name) for path in sorted(tmp_path.glob("c*.yaml"))]
-    engine.lint_file(sources[0])
+    engine.pipeline.lint_file(sources[0])
     gc.collect()
-    rules = {finding.rule for source in sources for finding in engine.lint_file(source).findings}
+    rules = {finding.rule for source in sources for finding in engine.pipeline.lint_file(source).findings}
     assert {"ORG001", "ORG002", "SPEC005"} <= rules
     assert gc.collect() == 0
 

@@ -8,9 +8,10 @@ import pytest
 
 from campaign_lint.core.findings import Finding, Severity, Span
 from campaign_lint.lint import replay
-from campaign_lint.lint.cache import secret_key, write_signed
+from campaign_lint.lint.cachedir import store
 from campaign_lint.lint.discovery import Scope
 from campaign_lint.lint.report import Results
+from campaign_lint.lint.signed import secret_key
 
 KEY = b"k" * 32
 
@@ -62,7 +63,7 @@ def test_a_missing_piece_is_not_a_result(tmp_path: Path) -> None:
     assert secret is not None
     path = replay.location(tmp_path, KEY)
     # The last chunk of findings left out: the header's counts do not add up.
-    assert write_signed(path, KEY, secret, (KEY, _record(tmp_path)), *pieces[:3], pieces[4])
+    assert store(path, KEY, secret, (KEY, _record(tmp_path)), *pieces[:3], pieces[4])
     stored = replay.load(tmp_path, KEY)
     assert stored is not None
     assert stored.results() is None

@@ -109,10 +109,10 @@ def test_generated_policy_loads(cli: Cli) -> None:
     settings = load_settings(None, cli.root)
     assert settings.policy_path == cli.root / "campaign-lint.yaml"
     assert (settings.profile, settings.campaigns) == ("recommended", ("campaigns/**/*.yaml",))
-    cap = settings.channels[Channel("email")].cap
+    cap = settings.view.channels[Channel("email")].cap
     assert cap is not None
     assert cap.max == 3
-    assert "account.created" in settings.events
+    assert "account.created" in settings.view.events
 
 
 def test_commented_examples_load_once_uncommented(tmp_path: Path) -> None:

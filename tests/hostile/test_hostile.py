@@ -755,7 +755,7 @@ def _portfolio(root: Path, copies: int) -> None:
 
 
 def test_output_is_identical_across_runs_and_jobs(tmp_path: Path) -> None:
-    from campaign_lint.lint.engine import PARALLEL_MIN_FILES
+    from campaign_lint.lint.pool import PARALLEL_MIN_FILES
 
     root = repo(tmp_path)
     _portfolio(root, PARALLEL_MIN_FILES + 20)

@@ -51,20 +51,20 @@ def layered(repo: Cli) -> Cli:
 
 def test_later_entries_override_earlier_ones_key_by_key(layered: Cli) -> None:
     settings = settings_of(layered.root)
-    email = settings.channels[Channel.EMAIL]
+    email = settings.view.channels[Channel.EMAIL]
     assert email.cap is not None
     assert (email.cap.max, str(email.cap.per)) == (5, "7d")  # second.yaml wins for the cap...
     assert email.consent == ["soft_opt_in"]  # ...while the consent of first.yaml is kept
     assert settings.fail_on is Severity.WARNING  # only first.yaml says it
     assert settings.profile == "strict"
-    assert settings.total_cap is not None
-    assert settings.total_cap.max == 6
+    assert settings.view.total_cap is not None
+    assert settings.view.total_cap.max == 6
     assert settings.rules["MET002"].severity is Severity.INFO
 
 
 def test_the_including_file_overrides_what_it_extends(layered: Cli) -> None:
     layered.write({"campaign-lint.yaml": TOP + "channels:\n  email: {cap: {max: 1, per: 7d}}\n"})
-    email = settings_of(layered.root).channels[Channel.EMAIL]
+    email = settings_of(layered.root).view.channels[Channel.EMAIL]
     assert email.cap is not None
     assert email.cap.max == 1
     assert email.consent == ["soft_opt_in"]
@@ -113,9 +113,9 @@ def test_chains_resolve_relative_to_the_including_file(repo: Cli) -> None:
         }
     )
     settings = settings_of(repo.root)
-    assert settings.total_cap is not None
-    assert settings.total_cap.max == 4
-    email = settings.channels[Channel.EMAIL]
+    assert settings.view.total_cap is not None
+    assert settings.view.total_cap.max == 4
+    email = settings.view.channels[Channel.EMAIL]
     assert email.cap is not None
     assert email.cap.max == 2
 

@@ -157,7 +157,7 @@ def cache_clear(
     config: ConfigOption = None,
 ) -> None:
     """Delete the cache folder (.campaign-lint-cache/) of a campaign repository."""
-    from campaign_lint.lint.cache import CACHE_DIR, clear
+    from campaign_lint.lint.cachedir import CACHE_DIR, clear
     from campaign_lint.lint.config import load_settings
 
     settings = load_settings(config, directory or Path.cwd())
@@ -173,7 +173,6 @@ def list_rules(
     ] = "table",
 ) -> None:
     """List every rule: ID, name, severity, family, profile."""
-    from campaign_lint.policies.profiles import lowest_profile
     from campaign_lint.policies.registry import RULES
 
     if output_format == "markdown":
@@ -185,10 +184,7 @@ def list_rules(
         raise UsageError(f"--format: `{output_format}` is not a rules format; use table or markdown")
 
     rows = [("ID", "NAME", "SEVERITY", "FAMILY", "PROFILE")]
-    rows += [
-        (rule.id, rule.name, str(rule.severity), rule.family(), lowest_profile(rule.id) or "-")
-        for rule in RULES
-    ]
+    rows += [(rule.id, rule.name, str(rule.severity), rule.family(), rule.profile) for rule in RULES]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -64,7 +64,8 @@ def run_check(
     from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.cli.writing import deliver
     from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.engine import Engine, paused_collector
+    from campaign_lint.lint.engine import Engine
+    from campaign_lint.lint.pool import paused_collector
     from campaign_lint.lint.report import narrow
 
     # The clock replay.save compares modification times with (lint.replay, imported only with a cache).

@@ -7,7 +7,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from campaign_lint.policies.base import Rule
-from campaign_lint.policies.profiles import lowest_profile
 from campaign_lint.policies.registry import FAMILY_NAMES
 
 
@@ -32,7 +31,7 @@ def explain_text(rule: type[Rule]) -> str:
         f"{rule.id} {rule.name}: {doc.summary}",
         "",
         f"Family: {rule.family()} ({FAMILY_NAMES.get(rule.family(), '')})   Severity: {rule.severity}   "
-        f"Profile: {lowest_profile(rule.id) or '-'}   Principle: {rule.principle}",
+        f"Profile: {rule.profile}   Principle: {rule.principle}",
         "",
     ]
     for title, body in doc.sections.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from campaign_lint.cli.explain import option_rows
 from campaign_lint.policies.base import Rule
-from campaign_lint.policies.profiles import lowest_profile, profiles
+from campaign_lint.policies.profiles import profiles
 from campaign_lint.policies.registry import FAMILY_NAMES, RULES
 
 
@@ -26,7 +26,7 @@ def rules_markdown() -> str:
         anchor = rule.id.lower()
         out.append(
             f"| [{rule.id}](#{anchor}) | {rule.name} | {rule.severity} | "
-            f"{lowest_profile(rule.id) or '-'} | {rule.doc().summary} |"
+            f"{rule.profile} | {rule.doc().summary} |"
         )
     out += [
         "",
@@ -46,7 +46,7 @@ def rules_markdown() -> str:
             "",
             f"**{rule.name}**: {doc.summary}",
             "",
-            f"Severity `{rule.severity}` · profile `{lowest_profile(rule.id) or '-'}` · {rule.principle}",
+            f"Severity `{rule.severity}` · profile `{rule.profile}` · {rule.principle}",
             "",
         ]
         out += doc_sections(rule)

@@ -41,7 +41,7 @@ def show_policy(settings: Settings) -> str:
         _emit(lines, settings, (key,), value, 0)
     lines.append("# Built-in channel defaults, after the policy's `channels`:")
     lines.append("effective_channels:")
-    for channel, policy in settings.channels.items():
+    for channel, policy in settings.view.channels.items():
         dumped = {k: v for k, v in policy.model_dump(mode="json").items() if v is not None}
         lines.append(f"  {channel}: {json.dumps(dumped) if dumped else '{}'}")
     lines.append(f"# Rules enabled ({len(settings.rules)}), profile `{settings.profile}` plus `rules:`:")

@@ -1,7 +1,7 @@
 """The content cache: per-file results reused while file and policy are unchanged.
 
 One file per policy under ``.campaign-lint-cache/`` next to the policy file
-(or in the linted folder). It holds, per campaign file, the file's size,
+(or in the linted folder: ``lint/cachedir.py``). It holds, per campaign file, the file's size,
 modification time and content digest, and what linting it produced: findings,
 the compact record of the campaign the portfolio rules read, suppression
 comments. A warm run therefore reads no unchanged YAML: a file whose size and
@@ -12,8 +12,8 @@ The cache is keyed on the tool version (and the size and modification time of
 its own modules) and a digest of everything a file's result depends on (the
 effective policy, enabled rules and their options, the working directory that
 display paths are relative to). It is pickled, so it is
-signed: an HMAC with a key kept in the user's cache folder, outside the
-repository. A cache that is corrupt, from another version, another policy,
+signed (``lint/signed.py``): an HMAC with a key kept in the user's cache
+folder, outside the repository. A cache that is corrupt, from another version, another policy,
 another machine or committed by someone else fails the check and is ignored
 and rebuilt, never trusted (unpickling is only ever done on signed bytes).
 """
@@ -22,36 +22,32 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import hmac
-import io
 import os
 import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from campaign_lint import __version__
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.lint import cachedir
+from campaign_lint.lint.cachedir import CACHE_DIR
+from campaign_lint.lint.signed import read_signed, secret_key
 
 if TYPE_CHECKING:
+    # Types only: an unchanged run is answered from the replay record (which
+    # imports this module) without loading the policy models, rules or parser.
     from campaign_lint.core.findings import Finding
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
-    from campaign_lint.lint.engine import FileOutcome
+    from campaign_lint.lint.outcome import FileOutcome
     from campaign_lint.policies.base import CampaignRecord
 
-CACHE_DIR = ".campaign-lint-cache"
-_MAGIC = b"campaign-lint cache 1\n"
-_SIG = hashlib.sha256().digest_size
 # A file modified this close to the moment it was cached may have changed again
 # within the file system's timestamp resolution: check its content ("racy git").
 RACY_NS = 2_000_000_000
-_README = (
-    "This folder is campaign-lint's cache of per-file results. It is safe to\n"
-    "delete (`campaign-lint cache clear`); it is never committed.\n"
-)
 
 
 def digest(raw: bytes) -> bytes:
@@ -177,7 +173,9 @@ class Cache:
         """Write the cache atomically; a failure to write only costs the next run time."""
         if not self.dirty or self.secret is None:
             return
-        if write_signed(self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_findings)):
+        if cachedir.store(
+            self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_findings)
+        ):
             self.dirty = False
 
 
@@ -242,153 +240,9 @@ def open_cache(settings: Settings) -> Cache:
     return cache
 
 
-def write_signed(path: Path, key: bytes, secret: bytes, *values: object) -> bool:
-    """Pickle ``values`` one after the other into ``path`` (in the cache folder), signed; whether it was written.
-
-    Atomic (a temporary file and a rename); older files of the same kind
-    beyond the few most recently used are removed. The pickle is streamed to
-    the file and signed on the way, so no copy of it is held in memory.
-    """
+def file_stat(path: str) -> os.stat_result | None:
+    """``os.stat`` of a file about to be linted (its entry's stamp), or ``None`` if it has gone."""
     try:
-        _prepare_dir(path.parent)
-        import tempfile  # only when writing: a replayed run never does
-
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(_MAGIC + bytes(_SIG))  # the signature's place, filled in below
-                signing = _Signing(handle, _mac(secret, key))
-                for value in values:
-                    pickle.dump(value, signing, protocol=pickle.HIGHEST_PROTOCOL)
-                handle.seek(len(_MAGIC))
-                handle.write(signing.mac.digest())
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        _prune(path)
-    except OSError:
-        return False
-    return True
-
-
-class _Signing:
-    """A file that signs what is written to it."""
-
-    def __init__(self, handle: BinaryIO, mac: hmac.HMAC) -> None:
-        self.handle = handle
-        self.mac = mac
-
-    def write(self, data: bytes) -> int:
-        """Sign and write ``data``."""
-        self.mac.update(data)
-        return self.handle.write(data)
-
-
-def _mac(secret: bytes, key: bytes) -> hmac.HMAC:
-    """The signature of a file under ``key``, to be fed its payload."""
-    return hmac.new(secret, key, hashlib.sha256)
-
-
-def _signature(secret: bytes, key: bytes, payload: bytes | memoryview) -> bytes:
-    """The HMAC of ``key`` and ``payload`` under ``secret``."""
-    mac = _mac(secret, key)
-    mac.update(payload)
-    return mac.digest()
-
-
-def read_signed(path: Path, key: bytes, secret: bytes) -> Signed | None:
-    """What ``write_signed`` wrote to ``path`` under ``key``; ``None`` if missing, foreign or tampered with."""
-    try:
-        blob = path.read_bytes()
+        return os.stat(path)
     except OSError:
         return None
-    if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _SIG:
-        return None
-    signature = blob[len(_MAGIC) : len(_MAGIC) + _SIG]
-    payload = memoryview(blob)[len(_MAGIC) + _SIG :]  # a view: no copy of a large payload
-    if not hmac.compare_digest(signature, _signature(secret, key, payload)):
-        return None
-    stream = io.BytesIO(blob)  # shares the bytes until written to
-    stream.seek(len(_MAGIC) + _SIG)
-    return Signed(stream)
-
-
-@dataclass(slots=True)
-class Signed:
-    """The verified values of a signed file, loaded one at a time."""
-
-    stream: io.BytesIO
-
-    def next(self) -> object | None:
-        """The next value; ``None`` when there is none or it cannot be read."""
-        try:
-            value: object = pickle.load(self.stream)  # signed by this user: see the module docstring
-        except Exception:  # noqa: BLE001 - a file we wrote but cannot read is rebuilt
-            return None
-        return value
-
-
-def secret_key() -> bytes | None:
-    """The user's cache signing key, created on first use; ``None`` if it cannot be kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "campaign-lint" / "cache-key"
-    try:
-        data = path.read_bytes()
-        if len(data) == 32:
-            return data
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        import secrets
-        import tempfile
-
-        fresh = secrets.token_bytes(32)
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(fresh)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-        return path.read_bytes() if path.stat().st_size == 32 else None
-    except OSError:
-        return None
-
-
-def _prepare_dir(directory: Path) -> None:
-    """Create the cache folder, marked so that git and backup tools skip it."""
-    if directory.is_dir():
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / ".gitignore").write_text("# Created by campaign-lint.\n*\n", encoding="utf-8")
-    (directory / "CACHEDIR.TAG").write_text(
-        "Signature: 8a477f597d28d172789f06886806bc55\n# campaign-lint cache; see README.\n",
-        encoding="utf-8",
-    )
-    (directory / "README").write_text(_README, encoding="utf-8")
-
-
-_KEEP = 8
-
-
-def _prune(keep: Path) -> None:
-    """Keep the files of the few most recently used policies and selections (per kind)."""
-    kind = keep.name.split("-", 1)[0]
-    others = sorted(
-        (path for path in keep.parent.glob(f"{kind}-*.bin") if path != keep),
-        key=lambda path: path.stat().st_mtime_ns,
-        reverse=True,
-    )
-    for stale in others[_KEEP - 1 :]:
-        stale.unlink(missing_ok=True)
-
-
-def clear(root: Path) -> bool:
-    """Remove the cache folder under ``root``; whether there was one."""
-    directory = root / CACHE_DIR
-    if not directory.is_dir():
-        return False
-    import shutil
-
-    shutil.rmtree(directory)
-    return True

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from campaign_lint.core.errors import PolicyError, UsageError
-from campaign_lint.core.findings import Severity, YamlPath
+from campaign_lint.core.findings import Severity, Span, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.discovery import Scope
 from campaign_lint.lint.locate import find_policy, governed_root
@@ -20,18 +20,13 @@ from campaign_lint.lint.policyfile import Layered, load_policy
 from campaign_lint.policies import defaults
 from campaign_lint.policies.base import NoOptions
 from campaign_lint.policies.profiles import profiles
-from campaign_lint.policies.registry import RULES_BY_ID
+from campaign_lint.policies.registry import FAMILY_NAMES, RULES_BY_ID
+from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.base import strip_extensions
-from campaign_lint.schemas.campaign import Channel
 from campaign_lint.schemas.messages import describe_errors
 from campaign_lint.schemas.policy import (
-    Business,
-    Cap,
-    ChannelPolicy,
     CustomRule,
-    EventDef,
     Policy,
-    Segments,
     Waiver,
 )
 from campaign_lint.schemas.policy import (
@@ -39,7 +34,7 @@ from campaign_lint.schemas.policy import (
 )
 
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
-BUILT_IN_FAMILIES = frozenset({"SPEC", "VAL", "TIM", "FRQ", "CON", "TRP", "AUD", "MET", "POL"})
+BUILT_IN_FAMILIES = frozenset(FAMILY_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,27 +65,17 @@ class Settings:
     exclude: tuple[str, ...]
     fail_on: Severity
     rules: dict[str, RuleSetting]
-    channels: dict[Channel, ChannelPolicy]
-    total_cap: Cap | None = None
-    events: dict[str, EventDef] = field(default_factory=dict)
-    segments: Segments = field(default_factory=Segments)
-    activity_metrics: frozenset[str] = frozenset(defaults.ACTIVITY_METRICS)
-    outcome_metrics: frozenset[str] = frozenset(defaults.OUTCOME_METRICS)
+    # What rules may read of the policy (``RuleContext.policy``).
+    view: PolicyView = field(default_factory=PolicyView)
     overrides: tuple[PathOverride, ...] = ()
     custom_rules: tuple[CustomRule, ...] = ()
     schema: dict[str, Any] | None = None
     exceptions: tuple[Waiver, ...] = ()
     unsuppressible: frozenset[str] = frozenset()
-    business: Business = field(default_factory=Business)
     today: date = field(default_factory=date.today)
     dropped_by_cli: frozenset[str] = frozenset()
     policy: Policy = field(default_factory=Policy.model_construct)
     layered: Layered | None = None
-
-    def fulfilment_events(self) -> frozenset[str]:
-        """The catalogue's fulfilment events, or ``order.delivered`` without a catalogue."""
-        marked = {name for name, event in self.events.items() if event.fulfilment}
-        return frozenset(marked or {defaults.FULFILMENT_EVENT})
 
     def known_rule_ids(self) -> frozenset[str]:
         """Built-in and custom rule IDs."""
@@ -113,6 +98,15 @@ class Settings:
         if origin is None:
             return ("<policy>", 1, 1)
         return (origin.path, origin.span.line, origin.span.column)
+
+    def where_text(self, path: YamlPath) -> str:
+        """``file:line:col`` of a policy path, for policy errors."""
+        return ":".join(map(str, self.where(path)))
+
+    def where_span(self, path: YamlPath) -> tuple[str, Span]:
+        """(policy file, span of one point) of a policy path, for findings on the policy."""
+        file, line, column = self.where(path)
+        return file, Span(line, column, line, column)
 
 
 def load_settings(
@@ -178,18 +172,20 @@ def load_settings(
         exclude=tuple(policy.exclude),
         fail_on=fail_on or policy.fail_on or profile.fail_on,
         rules=rules,
-        channels=defaults.merged_channels(policy.channels),
-        total_cap=policy.total_cap,
-        events=policy.events,
-        segments=policy.segments,
-        activity_metrics=frozenset(activity if activity is not None else defaults.ACTIVITY_METRICS),
-        outcome_metrics=frozenset(outcome if outcome is not None else defaults.OUTCOME_METRICS),
+        view=PolicyView(
+            channels=defaults.merged_channels(policy.channels),
+            total_cap=policy.total_cap,
+            events=policy.events,
+            segments=policy.segments,
+            activity_metrics=frozenset(activity if activity is not None else defaults.ACTIVITY_METRICS),
+            outcome_metrics=frozenset(outcome if outcome is not None else defaults.OUTCOME_METRICS),
+            business=policy.business,
+        ),
         overrides=overrides,
         custom_rules=tuple(policy.custom_rules),
         schema=policy.schema_,
         exceptions=tuple(policy.exceptions),
         unsuppressible=frozenset(policy.unsuppressible),
-        business=policy.business,
         today=today or date.today(),
         dropped_by_cli=dropped,
         policy=policy,

@@ -37,20 +37,12 @@ from typing import Any
 
 from campaign_lint import __version__
 from campaign_lint.core.findings import Severity
-from campaign_lint.lint.cache import (
-    CACHE_DIR,
-    RACY_NS,
-    Cache,
-    Signed,
-    check_file,
-    code_stamp,
-    digest,
-    read_signed,
-    secret_key,
-    write_signed,
-)
+from campaign_lint.lint import cachedir
+from campaign_lint.lint.cache import RACY_NS, Cache, check_file, code_stamp, digest
+from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.discovery import Scope, SourceFile
 from campaign_lint.lint.report import Results
+from campaign_lint.lint.signed import Signed, read_signed, secret_key
 
 _PREFIX = "replay-"
 
@@ -224,7 +216,7 @@ def store(key: bytes, record: Record, results: Results, secret: bytes | None = N
     secret = secret or secret_key()
     if secret is None:
         return False
-    return write_signed(location(record.scope.root, key), key, secret, (key, record), *_pieces(results))
+    return cachedir.store(location(record.scope.root, key), key, secret, (key, record), *_pieces(results))
 
 
 # Findings (and source lines) per pickled piece of a record's results.

@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "AUD"
+TITLE = "audience fit"
 
-class AUD001(CampaignRule):
+
+class AUD001(CampaignRule[NoOptions]):
     """The campaign goes to everyone, with no one left out.
 
     ## What it checks
@@ -39,9 +43,10 @@ class AUD001(CampaignRule):
     id = "AUD001"
     name = "broadcast-to-everyone"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = "P6 Engagement must fit the business and the moment"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag ``segment: all`` with no exclusions."""
         audience = campaign.audience
         if campaign.transactional or audience is None or audience.segment != "all":
@@ -54,7 +59,7 @@ class AUD001(CampaignRule):
             )
 
 
-class AUD002(CampaignRule):
+class AUD002(CampaignRule[NoOptions]):
     """A repeating promotion keeps writing to people who stopped reading.
 
     ## What it checks
@@ -91,9 +96,10 @@ class AUD002(CampaignRule):
     id = "AUD002"
     name = "no-sunset"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = "P6 Engagement must fit the business and the moment"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag recurring promotions without ``inactive_days_max``."""
         if (
             campaign.type not in (CampaignType.PROMOTIONAL, CampaignType.REENGAGEMENT)

@@ -2,26 +2,30 @@
 
 Rules never print or do I/O. A campaign rule looks at one validated campaign;
 a portfolio rule looks at all of them at once. Both yield violations with a
-YAML path; the engine turns paths into line:column.
+YAML path; the engine turns paths into line:column. A run rule (the POL
+rules, and SPEC004 for the event catalogue) judges what the run leaves
+behind: suppression comments, the policy's exceptions and overrides; it
+yields violations at explicit places. Every rule sees the policy only
+through ``RuleContext``: a frozen ``PolicyView`` and its own typed options.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.core.findings import START, Severity, Span, Violation, YamlPath
+from campaign_lint.core.findings import START, Finding, Severity, Span, Violation, YamlPath
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.suppressions import Suppression
+from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
-
-if TYPE_CHECKING:
-    from campaign_lint.lint.config import Settings
+from campaign_lint.schemas.policy import Waiver
 
 
 class NoOptions(BaseModel):
@@ -30,12 +34,15 @@ class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext:
-    """What a rule may read besides the campaign: the effective policy and its options."""
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
 
-    settings: Settings
-    options: BaseModel
+
+@dataclass(frozen=True, slots=True)
+class RuleContext(Generic[OptionsT]):
+    """What a rule may read besides the campaign: the policy's view and the rule's own options."""
+
+    policy: PolicyView
+    options: OptionsT
 
 
 # The top-level fields portfolio rules point at (findings and related locations).
@@ -187,6 +194,9 @@ class Rule:
     name: ClassVar[str]
     severity: ClassVar[Severity]
     principle: ClassVar[str]
+    # The lowest profile that runs the rule (minimal, recommended or strict);
+    # the profiles that extend it run it too.
+    profile: ClassVar[Literal["minimal", "recommended", "strict"]]
     options: ClassVar[type[BaseModel]] = NoOptions
     # Rules the bad doc example necessarily reports too (an expired waiver
     # brings back the finding it waived).
@@ -216,35 +226,96 @@ class Rule:
 
 
 class FileRule(Rule):
-    """A rule the loader and schema validation apply (SPEC001, SPEC002)."""
+    """A rule about the file itself, applied by the per-file pipeline (``lint/pipeline.py``).
+
+    SPEC001 (the file reads as YAML), SPEC002 (the campaign schema) and
+    SPEC005 (the policy's own schema) are found while the pipeline reads and
+    validates a campaign, before any other rule can look at it.
+    """
 
     kind = "file"
 
 
-class PolicyRule(Rule):
-    """A rule about the policy itself, applied by the engine (POL001-POL003)."""
-
-    kind = "policy"
-
-
-class CampaignRule(Rule):
+class CampaignRule(Rule, Generic[OptionsT]):
     """A rule that looks at one validated campaign."""
 
     kind = "campaign"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[OptionsT]) -> Iterable[Violation]:
         """Yield the campaign's violations of this rule."""
         raise NotImplementedError
 
 
-class PortfolioRule(Rule):
+class PortfolioRule(Rule, Generic[OptionsT]):
     """A rule that looks at every campaign at once."""
 
     kind = "portfolio"
 
-    def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
+    def check(
+        self, records: Sequence[CampaignRecord], ctx: RuleContext[OptionsT]
+    ) -> Iterable[PortfolioViolation]:
         """Yield cross-campaign violations."""
         raise NotImplementedError
+
+
+@dataclass(frozen=True, slots=True)
+class RunFacts:
+    """What a run leaves for the rules that judge it, once every file is linted and silenced.
+
+    ``lint/controls.py`` fills it: suppression comments (each with the rules
+    it silenced in ``used``), the policy's exceptions and overrides with the
+    ones that took effect, and where each policy value is written.
+    """
+
+    # Suppression comments per campaign file (display path).
+    comments: Mapping[str, Sequence[Suppression]]
+    exceptions: Sequence[Waiver]
+    # Indices of ``exceptions`` that waived at least one finding.
+    used_exceptions: frozenset[int]
+    # The globs of each ``overrides:`` entry, by index, and the indices that matched a file.
+    overrides: Sequence[tuple[str, ...]]
+    used_overrides: frozenset[int]
+    today: date
+    # Built-in and custom rule IDs.
+    known_rules: frozenset[str]
+    unsuppressible: frozenset[str]
+    # Rules the command line switched off: they found nothing, so nothing of theirs is stale.
+    not_run: frozenset[str]
+    # Where a policy path is written: (file, span); ``("<policy>", START)`` when unknown.
+    where: Callable[[YamlPath], tuple[str, Span]]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """What a run rule yields: a violation at an explicit place (a comment, a policy value)."""
+
+    message: str
+    path: str
+    span: Span
+    hint: str | None = None
+    # None: the rule's configured severity (POL001 warns before an expiry whatever its own).
+    severity: Severity | None = None
+
+
+class RunRule(Rule, Generic[OptionsT]):
+    """A rule that judges the run as a whole (``RunFacts``); may also be a campaign rule."""
+
+    def judge(self, facts: RunFacts, ctx: RuleContext[OptionsT]) -> Iterable[Placed]:
+        """Yield what is wrong with the run's comments, exceptions, overrides or catalogue."""
+        raise NotImplementedError
+
+
+class PolicyRule(RunRule[OptionsT]):
+    """A rule about the policy and its controls (POL001-POL003)."""
+
+    kind = "policy"
+
+
+def placed_finding(rule: Rule, severity: Severity, placed: Placed) -> Finding:
+    """The finding of a run rule's ``placed`` violation."""
+    return Finding(
+        rule.id, placed.severity or severity, placed.message, placed.path, placed.span, hint=placed.hint
+    )
 
 
 def _dedent(text: str) -> str:

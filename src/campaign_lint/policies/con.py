@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Consent, Unsubscribe
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "CON"
+TITLE = "consent and control"
 
 PRINCIPLE = "P4 Customers define the engagement"
 
 
-class CON001(CampaignRule):
+class CON001(CampaignRule[NoOptions]):
     """The audience's consent is missing or not enough for the channel.
 
     ## What it checks
@@ -48,9 +52,10 @@ class CON001(CampaignRule):
     id = "CON001"
     name = "missing-consent"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a consent basis the channel's policy does not accept."""
         if campaign.type is CampaignType.TRANSACTIONAL and campaign.promotes:
             content = campaign.content
@@ -64,7 +69,7 @@ class CON001(CampaignRule):
                 tuple(what.split(".")),
                 hint="keep receipts and delivery notices free of offers, or make it a marketing campaign with consent",
             )
-        policy = ctx.settings.channels.get(campaign.channel)
+        policy = ctx.policy.channels.get(campaign.channel)
         allowed = policy.consent if policy else None
         if campaign.transactional or not allowed:
             return
@@ -84,7 +89,7 @@ class CON001(CampaignRule):
             )
 
 
-class CON002(CampaignRule):
+class CON002(CampaignRule[NoOptions]):
     """The message has no easy way out.
 
     ## What it checks
@@ -114,11 +119,12 @@ class CON002(CampaignRule):
     id = "CON002"
     name = "no-easy-opt-out"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag an opt-out weaker than the channel requires."""
-        policy = ctx.settings.channels.get(campaign.channel)
+        policy = ctx.policy.channels.get(campaign.channel)
         required = policy.unsubscribe if policy else None
         if campaign.transactional or required is None or required is Unsubscribe.NONE:
             return
@@ -139,7 +145,7 @@ class CON002(CampaignRule):
             )
 
 
-class CON003(CampaignRule):
+class CON003(CampaignRule[NoOptions]):
     """Soft opt-in is used where it does not apply.
 
     ## What it checks
@@ -169,9 +175,10 @@ class CON003(CampaignRule):
     id = "CON003"
     name = "soft-opt-in-stretched"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag soft opt-in for acquisition or unrelated products."""
         if campaign.transactional or campaign.audience is None:
             return
@@ -227,7 +234,7 @@ _EU = frozenset(
 )
 
 
-class CON004(CampaignRule):
+class CON004(CampaignRule[NoOptions]):
     """An EU campaign does not tell customers they can object.
 
     ## What it checks
@@ -256,9 +263,10 @@ class CON004(CampaignRule):
     id = "CON004"
     name = "no-right-to-object-notice"
     severity = Severity.WARNING
+    profile = "strict"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag EU campaigns without the objection notice."""
         if campaign.transactional or campaign.audience is None:
             return

@@ -14,6 +14,7 @@ from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import (
     CampaignRecord,
     CampaignRule,
+    NoOptions,
     Pointer,
     PortfolioRule,
     PortfolioViolation,
@@ -23,6 +24,10 @@ from campaign_lint.policies.overlap import reachable
 from campaign_lint.schemas.campaign import Campaign, Channel
 from campaign_lint.schemas.policy import Cap, Segments
 from campaign_lint.schemas.types import Duration
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "FRQ"
+TITLE = "frequency and contact pressure"
 
 PRINCIPLE = "P3 Sane frequency, from the recipient's side"
 
@@ -85,7 +90,7 @@ def cap_words(cap: Cap) -> str:
     return f"{cap.max} per {cap.per.words()}"
 
 
-class FRQ001(CampaignRule):
+class FRQ001(CampaignRule[NoOptions]):
     """A repeating or triggered campaign has no frequency cap.
 
     ## What it checks
@@ -120,9 +125,10 @@ class FRQ001(CampaignRule):
     id = "FRQ001"
     name = "missing-frequency-cap"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag recurring non-transactional campaigns without ``frequency``."""
         if campaign.transactional or campaign.frequency is not None or not campaign.recurring:
             return
@@ -141,7 +147,7 @@ class FRQ001(CampaignRule):
         )
 
 
-class FRQ002(CampaignRule):
+class FRQ002(CampaignRule[NoOptions]):
     """The campaign's own cap allows more messages than the channel allows.
 
     ## What it checks
@@ -175,11 +181,12 @@ class FRQ002(CampaignRule):
     id = "FRQ002"
     name = "over-channel-cap"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a campaign cap above the channel cap, compared as rates."""
-        policy = ctx.settings.channels.get(campaign.channel)
+        policy = ctx.policy.channels.get(campaign.channel)
         cap = policy.cap if policy else None
         frequency = campaign.frequency
         if campaign.transactional or frequency is None or cap is None:
@@ -205,7 +212,7 @@ def _cap_path(record: CampaignRecord) -> tuple[str, ...]:
     return ("trigger",) if record.has_trigger else ("id",)
 
 
-class FRQ003(PortfolioRule):
+class FRQ003(PortfolioRule[NoOptions]):
     """All campaigns together can send one customer more than the channel cap.
 
     ## What it checks
@@ -259,24 +266,27 @@ class FRQ003(PortfolioRule):
     id = "FRQ003"
     name = "portfolio-contact-pressure"
     severity = Severity.ERROR
+    profile = "recommended"
     principle = PRINCIPLE
 
-    def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
+    def check(
+        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
+    ) -> Iterable[PortfolioViolation]:
         """Add up the caps per channel (and in total) and compare."""
         marketing = [r for r in records if not r.transactional]
         by_channel: dict[Channel, list[CampaignRecord]] = defaultdict(list)
         for record in marketing:
             by_channel[record.channel].append(record)
         for channel in sorted(by_channel):
-            policy = ctx.settings.channels.get(channel)
+            policy = ctx.policy.channels.get(channel)
             if policy is None or policy.cap is None:
                 continue
-            found = self._over(by_channel[channel], policy.cap, ctx.settings.segments, str(channel))
+            found = self._over(by_channel[channel], policy.cap, ctx.policy.segments, str(channel))
             if found is not None:
                 yield found
-        total = ctx.settings.total_cap
+        total = ctx.policy.total_cap
         if total is not None:
-            found = self._over(marketing, total, ctx.settings.segments, "all channels together")
+            found = self._over(marketing, total, ctx.policy.segments, "all channels together")
             if found is not None:
                 yield found
 
@@ -345,7 +355,7 @@ def _schedule_groups(records: Sequence[CampaignRecord]) -> list[list[CampaignRec
     return groups
 
 
-class FRQ004(PortfolioRule):
+class FRQ004(PortfolioRule[FRQ004Options]):
     """Texts or calls on one subject can reach a customer more than 3 times a day.
 
     ## What it checks
@@ -409,21 +419,20 @@ class FRQ004(PortfolioRule):
     trigger: {event: cart.abandoned, delay: 6h, stop_when: [order.placed]}
     frequency: {max: 1, per: 7d}
     ```
-
-    ## Options
-    - `max_per_day`: most messages on one subject in 24 hours (default 3).
     """
 
     id = "FRQ004"
     name = "texts-same-day"
     severity = Severity.ERROR
+    profile = "recommended"
     principle = PRINCIPLE
     options = FRQ004Options
 
-    def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
+    def check(
+        self, records: Sequence[CampaignRecord], ctx: RuleContext[FRQ004Options]
+    ) -> Iterable[PortfolioViolation]:
         """Add up sms/voice campaigns per trigger event and per overlapping schedule."""
         options = ctx.options
-        assert isinstance(options, FRQ004Options)
         texts = [r for r in records if r.channel in (Channel.SMS, Channel.VOICE) and not r.transactional]
         by_event: dict[str, list[CampaignRecord]] = defaultdict(list)
         for record in texts:
@@ -433,7 +442,7 @@ class FRQ004(PortfolioRule):
         groups += [("overlapping schedules", group) for group in _schedule_groups(texts)]
         for subject, candidates in groups:
             # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
-            counted = reachable([(r, _burst(r)) for r in candidates], ctx.settings.segments)
+            counted = reachable([(r, _burst(r)) for r in candidates], ctx.policy.segments)
             total = sum(count for _, count in counted)
             if total <= options.max_per_day:
                 continue

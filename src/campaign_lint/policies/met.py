@@ -9,8 +9,12 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign, CampaignType
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "MET"
+TITLE = "measurement"
 
 PRINCIPLE = "P7 Effectiveness, not activity"
 
@@ -31,7 +35,7 @@ def _and(names: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
-class MET002(CampaignRule):
+class MET002(CampaignRule[NoOptions]):
     """Success is measured only by opens, clicks or views.
 
     ## What it checks
@@ -64,14 +68,15 @@ class MET002(CampaignRule):
     id = "MET002"
     name = "activity-metrics-only"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = "P7 Effectiveness, not activity"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag success metrics that are all activity metrics."""
         metrics = campaign.success_metrics
         if campaign.transactional or not metrics:
             return
-        activity = _activity(ctx.settings.activity_metrics, ctx.settings.outcome_metrics)
+        activity = _activity(ctx.policy.activity_metrics, ctx.policy.outcome_metrics)
         if all(_metric_key(metric) in activity for metric in metrics):
             yield Violation(
                 f"{_and(metrics)} {'measures' if len(metrics) == 1 else 'measure'} activity, "
@@ -81,7 +86,7 @@ class MET002(CampaignRule):
             )
 
 
-class MET001(CampaignRule):
+class MET001(CampaignRule[NoOptions]):
     """The campaign does not say how its success is measured.
 
     ## What it checks
@@ -107,9 +112,10 @@ class MET001(CampaignRule):
     id = "MET001"
     name = "no-success-metric"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag marketing campaigns without success metrics."""
         if not campaign.transactional and not campaign.success_metrics:
             yield Violation(
@@ -137,7 +143,7 @@ class MET003Options(BaseModel):
     )
 
 
-class MET003(CampaignRule):
+class MET003(CampaignRule[MET003Options]):
     """An acquisition or promotion is judged only in the short term.
 
     ## What it checks
@@ -163,21 +169,18 @@ class MET003(CampaignRule):
     type: promotional
     success_metrics: [incremental_conversions, repeat_purchase_rate]
     ```
-
-    ## Options
-    - `long_term_metrics`: metrics that count as long-term.
     """
 
     id = "MET003"
     name = "short-term-only"
     severity = Severity.INFO
+    profile = "strict"
     principle = PRINCIPLE
     options = MET003Options
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[MET003Options]) -> Iterable[Violation]:
         """Flag acquisition/promotional campaigns without a long-term metric."""
         options = ctx.options
-        assert isinstance(options, MET003Options)
         if (
             campaign.type not in (CampaignType.ACQUISITION, CampaignType.PROMOTIONAL)
             or not campaign.success_metrics
@@ -201,7 +204,7 @@ class MET004Options(BaseModel):
     )
 
 
-class MET004(CampaignRule):
+class MET004(CampaignRule[MET004Options]):
     """A large-audience campaign has no holdout group.
 
     ## What it checks
@@ -226,21 +229,18 @@ class MET004(CampaignRule):
     audience: {segment: all, consent: opt_in, exclude: [unsubscribed]}
     holdout: 10%
     ```
-
-    ## Options
-    - `large_segments`: segments that need a holdout (default `[all]`).
     """
 
     id = "MET004"
     name = "no-holdout"
     severity = Severity.INFO
+    profile = "strict"
     principle = PRINCIPLE
     options = MET004Options
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[MET004Options]) -> Iterable[Violation]:
         """Flag large-audience campaigns without a holdout."""
         options = ctx.options
-        assert isinstance(options, MET004Options)
         segment = campaign.audience.segment if campaign.audience else None
         held_back = campaign.holdout is not None and campaign.holdout.value > 0
         if campaign.transactional or held_back or segment not in options.large_segments:

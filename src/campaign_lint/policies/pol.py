@@ -1,14 +1,29 @@
-"""POL: the policy itself. Waivers and suppressions must not rot silently."""
+"""POL: the policy itself. Waivers and suppressions must not rot silently.
+
+These rules judge what a run leaves behind (``RunFacts``): ``lint/controls.py``
+silences findings with the suppression comments and the policy's
+exceptions, and records which of them took effect; the rules below say what
+is wrong with them.
+"""
 
 from __future__ import annotations
 
-from campaign_lint.core.findings import Severity
-from campaign_lint.policies.base import PolicyRule
+from collections.abc import Iterable
+
+from campaign_lint.core.findings import Severity, Span
+from campaign_lint.core.suppressions import Suppression
+from campaign_lint.policies.base import NoOptions, Placed, PolicyRule, RuleContext, RunFacts
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "POL"
+TITLE = "the policy itself"
 
 PRINCIPLE = "Honest exceptions"
+# POL001 warns this many days before an exception expires.
+WARN_DAYS = 14
 
 
-class POL001(PolicyRule):
+class POL001(PolicyRule[NoOptions]):
     """An exception in the policy has expired, or expires within 14 days.
 
     ## What it checks
@@ -55,11 +70,36 @@ class POL001(PolicyRule):
     id = "POL001"
     name = "expired-exception"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
     doc_companions = frozenset({"AUD001"})
 
+    def judge(self, facts: RunFacts, ctx: RuleContext[NoOptions]) -> Iterable[Placed]:
+        """Flag exceptions that expired, and warn about those expiring within ``WARN_DAYS``."""
+        for index, waiver in enumerate(facts.exceptions):
+            path, span = facts.where(("exceptions", index))
+            days = (waiver.expires - facts.today).days
+            names = ", ".join(waiver.campaigns)
+            if days < 0:
+                yield Placed(
+                    f"the exception to {waiver.rule} for {names} expired on {waiver.expires}; "
+                    "its findings are reported again",
+                    path,
+                    _point(span),
+                    hint="fix the campaigns, or renew the exception with a new reason and date",
+                )
+            elif days <= WARN_DAYS:
+                when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+                yield Placed(
+                    f"the exception to {waiver.rule} for {names} expires {when} ({waiver.expires})",
+                    path,
+                    _point(span),
+                    hint="fix the campaigns before then, or renew the exception",
+                    severity=Severity.WARNING,
+                )
 
-class POL002(PolicyRule):
+
+class POL002(PolicyRule[NoOptions]):
     """An exception or override in the policy matches nothing.
 
     ## What it checks
@@ -93,10 +133,35 @@ class POL002(PolicyRule):
     id = "POL002"
     name = "unused-exception"
     severity = Severity.WARNING
+    profile = "minimal"
     principle = PRINCIPLE
 
+    def judge(self, facts: RunFacts, ctx: RuleContext[NoOptions]) -> Iterable[Placed]:
+        """Flag live exceptions that waived nothing and overrides that matched no file."""
+        for index, waiver in enumerate(facts.exceptions):
+            expired = waiver.expires < facts.today  # POL001's to report
+            if expired or index in facts.used_exceptions or waiver.rule in facts.not_run:
+                continue
+            path, span = facts.where(("exceptions", index))
+            yield Placed(
+                f"the exception to {waiver.rule} for {', '.join(waiver.campaigns)} matches no finding",
+                path,
+                _point(span),
+                hint="remove the stale exception",
+            )
+        for index, files in enumerate(facts.overrides):
+            if index in facts.used_overrides:
+                continue
+            path, span = facts.where(("overrides", index, "files"))
+            yield Placed(
+                f"this `overrides` entry ({', '.join(files)}) matches no campaign file",
+                path,
+                _point(span),
+                hint="fix the globs or remove the entry",
+            )
 
-class POL003(PolicyRule):
+
+class POL003(PolicyRule[NoOptions]):
     """An inline suppression comment has no reason, or silences nothing.
 
     ## What it checks
@@ -128,5 +193,50 @@ class POL003(PolicyRule):
     id = "POL003"
     name = "bad-suppression"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
     doc_companions = frozenset({"AUD001"})
+
+    def judge(self, facts: RunFacts, ctx: RuleContext[NoOptions]) -> Iterable[Placed]:
+        """Flag suppression comments without a reason, of unknown or unsuppressible rules, or unused."""
+        for path, comments in sorted(facts.comments.items()):
+            for comment in comments:
+                yield from _comment_problems(path, comment, facts)
+
+
+def _comment_problems(path: str, comment: Suppression, facts: RunFacts) -> Iterable[Placed]:
+    span = Span(comment.line, comment.column, comment.line, comment.end_column)
+    if not comment.ids:
+        yield Placed("this suppression names no rule", path, span, "write `disable=RULE-ID -- reason`")
+        return
+    if not comment.reason:
+        yield Placed(
+            f"suppressing {', '.join(comment.ids)} needs a reason, so it silences nothing",
+            path,
+            span,
+            "add ` -- why this is acceptable` after the rule IDs",
+        )
+        return
+    for rule_id in comment.ids:
+        if rule_id not in facts.known_rules:
+            yield Placed(f"`{rule_id}` is not a rule", path, span, "see `campaign-lint rules`")
+        elif rule_id in facts.unsuppressible:
+            yield Placed(
+                f"{rule_id} cannot be suppressed in a campaign file; the policy lists it under `unsuppressible`",
+                path,
+                span,
+                "fix the campaign, or ask the policy owners for an exception",
+            )
+        elif rule_id not in comment.used and rule_id not in facts.not_run:
+            where = "in this file" if comment.whole_file else "on this line"
+            yield Placed(
+                f"this suppression of {rule_id} silences nothing {where}",
+                path,
+                span,
+                "remove the stale comment",
+            )
+
+
+def _point(span: Span) -> Span:
+    """One character at the start of ``span``: where a policy entry begins."""
+    return Span(span.line, span.column, span.line, span.column + 1)

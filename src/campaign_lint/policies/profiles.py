@@ -1,4 +1,4 @@
-"""Profiles (minimal, recommended, strict), declared in profiles.yaml."""
+"""Profiles (minimal, recommended, strict): described in profiles.yaml, filled by each rule's ``profile``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from functools import cache
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Severity
+from campaign_lint.policies.registry import RULES
 
 DEFAULT_PROFILE = "recommended"
 
@@ -32,16 +33,8 @@ def profiles() -> dict[str, Profile]:
     result: dict[str, Profile] = {}
     for name, entry in raw.items():
         parent = result.get(str(entry["extends"])) if entry.get("extends") else None
-        own = [str(rule) for rule in entry.get("rules") or []]  # type: ignore[attr-defined]
+        own = [rule.id for rule in RULES if rule.profile == name]
         rules = (*(parent.rules if parent else ()), *own)
         fail_on = Severity(str(entry.get("fail_on") or (parent.fail_on if parent else "error")))
         result[name] = Profile(name, str(entry.get("description", "")), rules, fail_on)
     return result
-
-
-def lowest_profile(rule_id: str) -> str | None:
-    """The first profile (in file order) that enables ``rule_id``."""
-    for profile in profiles().values():
-        if rule_id in profile.rules:
-            return profile.name
-    return None

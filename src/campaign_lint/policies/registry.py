@@ -1,66 +1,38 @@
-"""The one registry of built-in rules, in catalogue order."""
+"""The one registry of built-in rules, in catalogue order, found in the family modules.
+
+A family is a module of this package that declares ``FAMILY`` (the ID
+prefix) and ``TITLE``, and defines its rule classes. Every class of a
+family module with an ``id`` is registered, ordered by family (the order of
+``FAMILY_MODULES``) and then by number; ``tests/test_registry.py`` fails when
+a rule class is defined anywhere else, or its ID does not match its family.
+"""
 
 from __future__ import annotations
 
-from campaign_lint.policies.aud import AUD001, AUD002
-from campaign_lint.policies.base import Rule
-from campaign_lint.policies.con import CON001, CON002, CON003, CON004
-from campaign_lint.policies.frq import FRQ001, FRQ002, FRQ003, FRQ004
-from campaign_lint.policies.met import MET001, MET002, MET003, MET004
-from campaign_lint.policies.pol import POL001, POL002, POL003
-from campaign_lint.policies.spec import SPEC001, SPEC002, SPEC003, SPEC004, SPEC005
-from campaign_lint.policies.tim import TIM001, TIM002, TIM003, TIM004
-from campaign_lint.policies.trp import TRP001, TRP002, TRP003, TRP004, TRP005, TRP006
-from campaign_lint.policies.val import VAL001, VAL002, VAL003
+from types import ModuleType
 
-RULES: tuple[type[Rule], ...] = (
-    SPEC001,
-    SPEC002,
-    SPEC003,
-    SPEC004,
-    SPEC005,
-    VAL001,
-    VAL002,
-    VAL003,
-    TIM001,
-    TIM002,
-    TIM003,
-    TIM004,
-    FRQ001,
-    FRQ002,
-    FRQ003,
-    FRQ004,
-    CON001,
-    CON002,
-    CON003,
-    CON004,
-    TRP001,
-    TRP002,
-    TRP003,
-    TRP004,
-    TRP005,
-    TRP006,
-    AUD001,
-    AUD002,
-    MET001,
-    MET002,
-    MET003,
-    MET004,
-    POL001,
-    POL002,
-    POL003,
-)
+from campaign_lint.policies import aud, con, frq, met, pol, spec, tim, trp, val
+from campaign_lint.policies.base import Rule
+
+FAMILY_MODULES: tuple[ModuleType, ...] = (spec, val, tim, frq, con, trp, aud, met, pol)
+
+
+def _rules_of(module: ModuleType) -> list[type[Rule]]:
+    """The rule classes ``module`` defines (not those it imports), by number."""
+    found = [
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, Rule)
+        and "id" in value.__dict__
+        and value.__module__ == module.__name__
+    ]
+    return sorted(found, key=lambda rule: int(rule.id.removeprefix(module.FAMILY)))
+
+
+RULES: tuple[type[Rule], ...] = tuple(rule for module in FAMILY_MODULES for rule in _rules_of(module))
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in RULES}
 
-FAMILY_NAMES = {
-    "SPEC": "the file itself",
-    "VAL": "customer value",
-    "TIM": "timing",
-    "FRQ": "frequency and contact pressure",
-    "CON": "consent and control",
-    "TRP": "traps and dark patterns",
-    "AUD": "audience fit",
-    "MET": "measurement",
-    "POL": "the policy itself",
-}
+# Family prefix -> what the family is about, in catalogue order.
+FAMILY_NAMES: dict[str, str] = {module.FAMILY: module.TITLE for module in FAMILY_MODULES}

@@ -5,18 +5,26 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from campaign_lint.core.findings import Severity, Violation, YamlPath
+from campaign_lint.core.findings import Severity, Span, Violation, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.policies.base import (
     CampaignRecord,
     CampaignRule,
     FileRule,
+    NoOptions,
+    Placed,
     Pointer,
     PortfolioRule,
     PortfolioViolation,
     RuleContext,
+    RunFacts,
+    RunRule,
 )
 from campaign_lint.schemas.campaign import Campaign
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "SPEC"
+TITLE = "the file itself"
 
 
 class SPEC001(FileRule):
@@ -66,6 +74,7 @@ class SPEC001(FileRule):
     id = "SPEC001"
     name = "unreadable-file"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = "Trustworthy files"
 
 
@@ -99,10 +108,11 @@ class SPEC002(FileRule):
     id = "SPEC002"
     name = "invalid-campaign-field"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = "Trustworthy files"
 
 
-class SPEC003(PortfolioRule):
+class SPEC003(PortfolioRule[NoOptions]):
     """Two campaign files use the same `id`.
 
     ## What it checks
@@ -134,9 +144,12 @@ class SPEC003(PortfolioRule):
     id = "SPEC003"
     name = "duplicate-campaign-id"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = "Trustworthy files"
 
-    def check(self, records: Sequence[CampaignRecord], ctx: RuleContext) -> Iterable[PortfolioViolation]:
+    def check(
+        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
+    ) -> Iterable[PortfolioViolation]:
         """Report each file whose id another file also uses."""
         by_id: dict[str, list[CampaignRecord]] = defaultdict(list)
         for record in records:
@@ -157,7 +170,7 @@ class SPEC003(PortfolioRule):
                 )
 
 
-class SPEC004(CampaignRule):
+class SPEC004(CampaignRule[NoOptions], RunRule[NoOptions]):
     """The campaign names an event that is not in the policy's event catalogue.
 
     ## What it checks
@@ -208,11 +221,12 @@ class SPEC004(CampaignRule):
     id = "SPEC004"
     name = "unknown-event"
     severity = Severity.ERROR
+    profile = "recommended"
     principle = "Trustworthy files"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag trigger and stop events missing from the catalogue."""
-        catalogue = ctx.settings.events
+        catalogue = ctx.policy.events
         trigger = campaign.trigger
         if not catalogue or trigger is None:
             return
@@ -227,6 +241,21 @@ class SPEC004(CampaignRule):
                 f"`{event}` is not an event of the policy's catalogue{did_you_mean(event, catalogue)}",
                 path,
                 hint="use an event listed under `events:` in the policy, or add it there",
+            )
+
+    def judge(self, facts: RunFacts, ctx: RuleContext[NoOptions]) -> Iterable[Placed]:
+        """Flag an ``after:`` of the catalogue naming an event it does not list (in the policy file)."""
+        catalogue = ctx.policy.events
+        for name, event in catalogue.items():
+            if event.after is None or event.after in catalogue:
+                continue
+            path, span = facts.where(("events", name, "after"))
+            yield Placed(
+                f"`{name}` comes after `{event.after}`, which is not an event of the catalogue"
+                f"{did_you_mean(event.after, catalogue)}",
+                path,
+                Span(span.line, span.column, span.line, span.column + len(event.after)),
+                hint="name an event listed under `events:`, or add it there",
             )
 
 
@@ -271,4 +300,5 @@ class SPEC005(FileRule):
     id = "SPEC005"
     name = "organisation-schema"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = "Trustworthy files"

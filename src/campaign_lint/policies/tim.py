@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
 from campaign_lint.schemas.types import Duration
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "TIM"
+TITLE = "timing"
 
 
 class TIM001Options(BaseModel):
@@ -24,7 +29,7 @@ class TIM001Options(BaseModel):
     )
 
 
-class TIM001(CampaignRule):
+class TIM001(CampaignRule[TIM001Options]):
     """A review or feedback request is sent before the order has arrived.
 
     ## What it checks
@@ -59,25 +64,22 @@ class TIM001(CampaignRule):
       stop_when: [review.submitted]
     frequency: {max: 1, per: 30d}
     ```
-
-    ## Options
-    - `min_delay`: shortest delay after fulfilment (default `3d`).
     """
 
     id = "TIM001"
     name = "review-before-delivery"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = "P2 Right moment"
     options = TIM001Options
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[TIM001Options]) -> Iterable[Violation]:
         """Flag feedback requests triggered before fulfilment or too soon after it."""
         options = ctx.options
-        assert isinstance(options, TIM001Options)
         trigger = campaign.trigger
         if campaign.type is not CampaignType.FEEDBACK or trigger is None or trigger.event is None:
             return
-        fulfilment = ctx.settings.fulfilment_events()
+        fulfilment = ctx.policy.fulfilment_events()
         if not _at_or_after(trigger.event, fulfilment, ctx):
             names = " or ".join(f"`{name}`" for name in sorted(fulfilment))
             yield Violation(
@@ -97,7 +99,7 @@ class TIM001(CampaignRule):
             )
 
 
-def _at_or_after(event: str, fulfilment: frozenset[str], ctx: RuleContext) -> bool:
+def _at_or_after(event: str, fulfilment: frozenset[str], ctx: RuleContext[Any]) -> bool:
     """Whether ``event`` is a fulfilment event or follows one in the catalogue."""
     seen: set[str] = set()
     current: str | None = event
@@ -105,12 +107,12 @@ def _at_or_after(event: str, fulfilment: frozenset[str], ctx: RuleContext) -> bo
         if current in fulfilment:
             return True
         seen.add(current)
-        entry = ctx.settings.events.get(current)
+        entry = ctx.policy.events.get(current)
         current = entry.after if entry else None
     return False
 
 
-class TIM002(CampaignRule):
+class TIM002(CampaignRule[NoOptions]):
     """A text, call or push message can arrive at night.
 
     ## What it checks
@@ -146,11 +148,12 @@ class TIM002(CampaignRule):
     id = "TIM002"
     name = "quiet-hours"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = "P4 Customers define the engagement"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a missing send window, or one outside the channel's allowed hours."""
-        channel_policy = ctx.settings.channels.get(campaign.channel)
+        channel_policy = ctx.policy.channels.get(campaign.channel)
         allowed = channel_policy.send_window if channel_policy else None
         window = campaign.send_window
         if window is None:
@@ -196,7 +199,7 @@ class TIM002(CampaignRule):
 _PURCHASE_FLOW = frozenset({Placement.CHECKOUT, Placement.CART})
 
 
-class TIM003(CampaignRule):
+class TIM003(CampaignRule[NoOptions]):
     """A promotion interrupts the checkout or the cart.
 
     ## What it checks
@@ -225,9 +228,10 @@ class TIM003(CampaignRule):
     id = "TIM003"
     name = "interrupts-purchase"
     severity = Severity.ERROR
+    profile = "recommended"
     principle = "P6 Engagement must fit the business and the moment"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag marketing placed inside the purchase flow."""
         if campaign.transactional or campaign.channel not in (Channel.IN_APP, Channel.WEB):
             return
@@ -239,7 +243,7 @@ class TIM003(CampaignRule):
             )
 
 
-class TIM004(CampaignRule):
+class TIM004(CampaignRule[NoOptions]):
     """A reminder keeps going after the customer has acted or said no.
 
     ## What it checks
@@ -275,9 +279,10 @@ class TIM004(CampaignRule):
     id = "TIM004"
     name = "reminder-without-stop"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = "P4 Customers define the engagement"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag repeating campaigns without ``stop_when``."""
         trigger = campaign.trigger
         if campaign.transactional or (trigger is not None and trigger.stop_when):

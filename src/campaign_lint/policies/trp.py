@@ -8,13 +8,17 @@ from datetime import UTC, date, datetime, time
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign, Placement
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "TRP"
+TITLE = "traps and dark patterns"
 
 PRINCIPLE = "P5 No traps"
 
 
-class TRP002(CampaignRule):
+class TRP002(CampaignRule[NoOptions]):
     """Cancelling takes more steps than signing up.
 
     ## What it checks
@@ -43,9 +47,10 @@ class TRP002(CampaignRule):
     id = "TRP002"
     name = "hard-to-cancel"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag ``cancel_steps > signup_steps``."""
         loyalty = campaign.loyalty
         if loyalty is None or loyalty.cancel_steps is None or loyalty.signup_steps is None:
@@ -65,7 +70,7 @@ def _moment(value: date | datetime) -> datetime:
     return datetime.combine(value, time.max, tzinfo=UTC)
 
 
-class TRP003(CampaignRule):
+class TRP003(CampaignRule[NoOptions]):
     """A countdown or deadline has no real end.
 
     ## What it checks
@@ -97,9 +102,10 @@ class TRP003(CampaignRule):
     id = "TRP003"
     name = "fake-urgency"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag urgency without ``ends_at`` or ending after the schedule."""
         urgency = campaign.content.urgency if campaign.content else None
         if urgency is None or urgency.kind == "none":
@@ -124,7 +130,7 @@ class TRP003(CampaignRule):
             )
 
 
-class TRP001(CampaignRule):
+class TRP001(CampaignRule[NoOptions]):
     """Loyalty points are lost when a customer leaves, or expire without warning.
 
     ## What it checks
@@ -154,9 +160,10 @@ class TRP001(CampaignRule):
     id = "TRP001"
     name = "punishes-leaving"
     severity = Severity.ERROR
+    profile = "recommended"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag forfeiture on exit and silent expiry."""
         loyalty = campaign.loyalty
         if loyalty is None:
@@ -200,7 +207,7 @@ class TRP004Options(BaseModel):
     )
 
 
-class TRP004(CampaignRule):
+class TRP004(CampaignRule[TRP004Options]):
     """The "no thanks" button shames the customer.
 
     ## What it checks
@@ -223,21 +230,18 @@ class TRP004(CampaignRule):
     ```yaml
     content: {unsubscribe: one_click, decline_label: "No thanks"}
     ```
-
-    ## Options
-    - `shaming_phrases`: phrases that make declining sound foolish.
     """
 
     id = "TRP004"
     name = "shaming-decline"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = PRINCIPLE
     options = TRP004Options
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[TRP004Options]) -> Iterable[Violation]:
         """Flag decline labels with shaming phrases."""
         options = ctx.options
-        assert isinstance(options, TRP004Options)
         label = campaign.content.decline_label if campaign.content else None
         if not label:
             return
@@ -251,7 +255,7 @@ class TRP004(CampaignRule):
             )
 
 
-class TRP005(CampaignRule):
+class TRP005(CampaignRule[NoOptions]):
     """An incentive is given only for a positive review.
 
     ## What it checks
@@ -282,9 +286,10 @@ class TRP005(CampaignRule):
     id = "TRP005"
     name = "review-gating"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag incentives conditional on a positive review."""
         incentive = campaign.content.incentive if campaign.content else None
         if incentive is not None and incentive.conditional_on == "positive_review":
@@ -295,7 +300,7 @@ class TRP005(CampaignRule):
             )
 
 
-class TRP006(CampaignRule):
+class TRP006(CampaignRule[NoOptions]):
     """A game appears where customers came to buy, not to play.
 
     ## What it checks
@@ -334,9 +339,10 @@ class TRP006(CampaignRule):
     id = "TRP006"
     name = "game-in-the-way"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = "P6 Engagement must fit the business and the moment"
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag gamification in the purchase flow or in a convenience business."""
         if campaign.content is None or not campaign.content.gamification:
             return
@@ -346,7 +352,7 @@ class TRP006(CampaignRule):
                 ("content", "gamification"),
                 hint="move it out of the purchase flow, or drop it",
             )
-        elif ctx.settings.business.engagement_fit == "convenience":
+        elif ctx.policy.business.engagement_fit == "convenience":
             yield Violation(
                 "the policy says customers come for convenience; a game gets in their way",
                 ("content", "gamification"),

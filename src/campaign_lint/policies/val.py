@@ -11,13 +11,17 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies.base import CampaignRule, RuleContext
+from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "VAL"
+TITLE = "customer value"
 
 PRINCIPLE = "P1 Value first"
 
 
-class VAL001(CampaignRule):
+class VAL001(CampaignRule[NoOptions]):
     """The campaign does not say what the customer gets out of it.
 
     ## What it checks
@@ -47,9 +51,10 @@ class VAL001(CampaignRule):
     id = "VAL001"
     name = "missing-customer-value"
     severity = Severity.ERROR
+    profile = "minimal"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a missing or blank ``customer_value``."""
         if campaign.transactional:
             return
@@ -158,7 +163,7 @@ def _phrase_keys(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((phrase, f" {_normal(phrase)} ") for phrase in phrases)
 
 
-class VAL002(CampaignRule):
+class VAL002(CampaignRule[VAL002Options]):
     """The customer value only speaks of the company's gain.
 
     ## What it checks
@@ -184,23 +189,18 @@ class VAL002(CampaignRule):
     purpose: Increase sales of the new range.
     customer_value: You see the new range first and can save 10% in launch week.
     ```
-
-    ## Options
-    - `company_phrases`: phrases that are the company's gain.
-    - `customer_words`: words that show a customer benefit.
-    - `similarity`: how close to `purpose` counts as a copy (default 0.85).
     """
 
     id = "VAL002"
     name = "company-side-value"
     severity = Severity.WARNING
+    profile = "recommended"
     principle = PRINCIPLE
     options = VAL002Options
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[VAL002Options]) -> Iterable[Violation]:
         """Flag customer value that copies the purpose or names only company gains."""
         options = ctx.options
-        assert isinstance(options, VAL002Options)
         if campaign.transactional or not campaign.customer_value:
             return
         value = _normal(campaign.customer_value)
@@ -226,7 +226,7 @@ class VAL002(CampaignRule):
             )
 
 
-class VAL003(CampaignRule):
+class VAL003(CampaignRule[NoOptions]):
     """Contact or personal data is asked for without saying why.
 
     ## What it checks
@@ -256,9 +256,10 @@ class VAL003(CampaignRule):
     id = "VAL003"
     name = "data-without-purpose"
     severity = Severity.ERROR
+    profile = "recommended"
     principle = PRINCIPLE
 
-    def check(self, campaign: Campaign, ctx: RuleContext) -> Iterable[Violation]:
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag data collection items without a purpose."""
         for index, item in enumerate(campaign.data_collection):
             if item.purpose is None or not item.purpose.strip():

@@ -1,0 +1,70 @@
+"""Linting many files at once: the worker pool, and the collector pause a run needs.
+
+Files are linted independently, so they can be spread over processes; the
+results come back in input order, and the report does not depend on the
+number of workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Callable, Iterator, Sequence
+
+from campaign_lint.lint.config import Settings
+from campaign_lint.lint.discovery import SourceFile
+from campaign_lint.lint.outcome import FileOutcome
+from campaign_lint.lint.pipeline import FilePipeline
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 400
+
+
+def outcomes(pipeline: FilePipeline, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
+    """The outcome of each of ``files``, in input order, over ``jobs`` processes when there are many."""
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        yield from map(pipeline.lint_file, files)
+        return
+    chunk = max(16, min(256, len(files) // (jobs * 8)))
+    import multiprocessing  # only runs with many files pay its import
+
+    start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    initargs = (pipeline.settings, pipeline.digest, pipeline.collect_lines)
+    with multiprocessing.get_context(start).Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
+        yield from pool.imap(_lint_in_worker, files, chunksize=chunk)
+
+
+@contextlib.contextmanager
+def paused_collector() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a run (restored afterwards).
+
+    A run allocates millions of short-lived, acyclic objects (parsing) and
+    keeps tens of thousands of long-lived ones (records, findings); reference
+    counting frees the former, while the cyclic collector would rescan the
+    latter again and again (docs/performance.md has the share of a run it
+    took). The few cycles a run makes are collected once the collector is
+    back.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+# The pipeline of a worker process, built once by the pool's initializer.
+_WORKER: FilePipeline | None = None
+
+
+def _start_worker(settings: Settings, digest: Callable[[bytes], bytes] | None, collect_lines: bool) -> None:
+    global _WORKER
+    gc.disable()  # see paused_collector
+    _WORKER = FilePipeline(settings, digest=digest)
+    _WORKER.collect_lines = collect_lines
+
+
+def _lint_in_worker(source: SourceFile) -> FileOutcome:
+    assert _WORKER is not None
+    return _WORKER.lint_file(source)
