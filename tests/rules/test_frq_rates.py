@@ -10,7 +10,8 @@ import pytest
 
 from campaign_lint.core.findings import START
 from campaign_lint.policies.base import CampaignRecord
-from campaign_lint.policies.frq import _rate, _scaled_rates
+from campaign_lint.policies.rates import rate as _rate
+from campaign_lint.policies.rates import scaled_rates as _scaled_rates
 from campaign_lint.schemas.campaign import Channel
 from campaign_lint.schemas.types import Duration
 

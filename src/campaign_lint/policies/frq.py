@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -21,73 +19,15 @@ from campaign_lint.policies.base import (
     RuleContext,
 )
 from campaign_lint.policies.overlap import reachable
+from campaign_lint.policies.rates import burst, cap_words, messages_in, scaled_rates, schedule_groups, show
 from campaign_lint.schemas.campaign import Campaign, Channel
 from campaign_lint.schemas.policy import Cap, Segments
-from campaign_lint.schemas.types import Duration
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
 FAMILY = "FRQ"
 TITLE = "frequency and contact pressure"
 
 PRINCIPLE = "P3 Sane frequency, from the recipient's side"
-
-
-def messages_in(campaign: Campaign, window: Duration) -> Fraction | None:
-    """Most messages of ``campaign`` one customer gets in ``window``, as a rate.
-
-    A cap of ``max`` per ``per`` is compared as a rate: ``max * window / per``.
-    A one-off campaign counts once; a repeating one without a cap is unknown.
-    """
-    frequency = campaign.frequency
-    cap = None if frequency is None else (frequency.max, frequency.per.seconds)
-    return _rate(cap, campaign.recurring, window)
-
-
-def _scaled_rates(
-    records: Sequence[CampaignRecord], window: Duration
-) -> tuple[list[tuple[CampaignRecord, int]], int]:
-    """``messages_in`` of every record that has one, as whole numbers over one denominator.
-
-    Returns ``([(record, rate * scale), ...], scale)``: exact, like the
-    fractions, and the portfolio search adds them up without a gcd per step.
-    """
-    rated: list[tuple[CampaignRecord, int, int]] = []
-    for record in records:
-        if record.frequency is not None:
-            most, seconds = record.frequency
-            rated.append((record, most * window.seconds, seconds))
-        elif not record.recurring:
-            rated.append((record, 1, 1))
-    scale = math.lcm(*{seconds for _, _, seconds in rated}) if rated else 1
-    return [(record, count * (scale // seconds)) for record, count, seconds in rated], scale
-
-
-def _rate(frequency: tuple[int, int] | None, recurring: bool, window: Duration) -> Fraction | None:
-    """Most messages in ``window`` under a cap of (max, per in seconds); see ``messages_in``."""
-    if frequency is not None:
-        most, seconds = frequency
-        return Fraction(most * window.seconds, seconds)
-    return None if recurring else Fraction(1)
-
-
-def show(number: Fraction) -> str:
-    """A count in plain figures: ``6``, ``2.5``, ``3.03``.
-
-    A count that is not whole never shows as one: "3.0 messages; the cap
-    is 3" would read as no problem at all.
-    """
-    if number.denominator == 1:
-        return str(number.numerator)
-    for places in (1, 2, 3):
-        text = f"{float(number):.{places}f}".rstrip("0")
-        if not text.endswith("."):
-            return text
-    return f"{float(number):g}"
-
-
-def cap_words(cap: Cap) -> str:
-    """``3 per 7 days``."""
-    return f"{cap.max} per {cap.per.words()}"
 
 
 class FRQ001(CampaignRule[NoOptions]):
@@ -294,7 +234,7 @@ class FRQ003(PortfolioRule[NoOptions]):
     def _over(
         records: Sequence[CampaignRecord], cap: Cap, segments: Segments, label: str
     ) -> PortfolioViolation | None:
-        rates, scale = _scaled_rates(records, cap.per)
+        rates, scale = scaled_rates(records, cap.per)
         counted = reachable(rates, segments)
         total = Fraction(sum(count for _, count in counted), scale)
         if len(counted) < 2 or total <= cap.max:
@@ -325,34 +265,6 @@ class FRQ004Options(BaseModel):
     max_per_day: int = Field(
         default=3, ge=1, description="Most texts or calls on one subject per 24 hours (FTSA)."
     )
-
-
-_DAY_SECONDS = 86400
-
-
-def _burst(record: CampaignRecord) -> int:
-    """Most messages of one campaign within any 24 hours (caps count in full)."""
-    frequency = record.frequency
-    if frequency is None:
-        return 1
-    most, seconds = frequency
-    return most * max(1, -(-_DAY_SECONDS // seconds))
-
-
-def _schedule_groups(records: Sequence[CampaignRecord]) -> list[list[CampaignRecord]]:
-    """Scheduled campaigns whose date ranges overlap, as connected groups (sorted sweep)."""
-    spans = [(*record.schedule, record) for record in records if record.schedule is not None]
-    spans.sort(key=lambda item: (item[0], item[2].path))
-    groups: list[list[CampaignRecord]] = []
-    reach = date.min
-    for start, end, record in spans:
-        if groups and start <= reach:
-            groups[-1].append(record)
-            reach = max(reach, end)
-        else:
-            groups.append([record])
-            reach = end
-    return groups
 
 
 class FRQ004(PortfolioRule[FRQ004Options]):
@@ -439,10 +351,10 @@ class FRQ004(PortfolioRule[FRQ004Options]):
             if record.event is not None:
                 by_event[record.event].append(record)
         groups = [(f"`{event}`", by_event[event]) for event in sorted(by_event)]
-        groups += [("overlapping schedules", group) for group in _schedule_groups(texts)]
+        groups += [("overlapping schedules", group) for group in schedule_groups(texts)]
         for subject, candidates in groups:
             # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
-            counted = reachable([(r, _burst(r)) for r in candidates], ctx.policy.segments)
+            counted = reachable([(r, burst(r)) for r in candidates], ctx.policy.segments)
             total = sum(count for _, count in counted)
             if total <= options.max_per_day:
                 continue
