@@ -37,11 +37,12 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(BIN)/python bench/run.py --sizes 10000 --peers
 
-## generate: rewrite the committed generated files (docs/rules.md, schemas/*.schema.json)
+## generate: rewrite the committed generated files (docs/rules.md, schemas/*.schema.json, the `rules` snapshot)
 generate: $(STAMP)
 	$(BIN)/campaign-lint rules --format markdown > docs/rules.md
 	$(BIN)/campaign-lint schema campaign > schemas/campaign.schema.json
 	$(BIN)/campaign-lint schema policy > schemas/policy.schema.json
+	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_commands.py -k test_rules_table
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus

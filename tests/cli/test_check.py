@@ -13,7 +13,7 @@ from campaign_lint.lint.engine import Engine
 from tests.cli import campaigns
 from tests.cli.snapshots import Cli, Run, assert_snapshot
 
-# spec.md section 6: the JSON object is a contract.
+# docs/output.md: the JSON object is a contract.
 TOOL_FIELDS = {"name", "version"}
 FINDING_FIELDS = {
     "rule",
@@ -30,7 +30,7 @@ FINDING_FIELDS = {
 }
 RELATED_FIELDS = {"path", "line", "column", "message"}
 SUMMARY_FIELDS = {"files", "errors", "warnings", "infos", "seconds"}
-# Fields added beyond spec.md (allowed when documented); a new one must be added here on purpose.
+# Fields added later (each documented in docs/output.md); a new one must be added here on purpose.
 SUMMARY_EXTENSIONS = {"suppressed"}
 
 

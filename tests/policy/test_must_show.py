@@ -2,7 +2,7 @@
 
 The team policy adds two CEL rules and one `schema:` constraint, and waives one
 AUD001 finding until 2026-12-01. Expected findings are derived from
-spec.md section 2 and rules.md: POL001 warns from 14 days before expiry, and
+docs/policy.md and docs/rules.md: POL001 warns from 14 days before expiry, and
 after the expiry day the waived finding returns with POL001 as an error on the
 exception.
 """
@@ -128,7 +128,7 @@ def test_fixture_positions_are_what_the_test_means() -> None:
 
 def test_before_the_warning_period_only_the_organisation_rules_report(org: Cli) -> None:
     code, found, summary = check(org, "2026-11-10")
-    # Sorted by path, line, column, rule (spec.md section 6).
+    # Sorted by path, line, column, rule (docs/output.md).
     assert found == [SPEC005, ORG001, ORG002]
     assert code == 1
     assert summary["suppressed"] == 1

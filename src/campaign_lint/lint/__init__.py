@@ -1,1 +1,1 @@
-"""Loading campaign files with positions, the lint engine and findings."""
+"""The engine: discovery, the per-file pipeline, the worker pool, portfolio rules, controls, cache."""

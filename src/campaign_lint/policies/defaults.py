@@ -1,4 +1,4 @@
-"""Built-in organisation defaults, each traced to its source in rules.md.
+"""Built-in organisation defaults, each with its source in the comment above it (and in docs/rules.md).
 
 A policy file's ``channels`` entries override these key by key.
 """

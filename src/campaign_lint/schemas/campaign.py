@@ -1,4 +1,4 @@
-"""The campaign file (spec.md section 1)."""
+"""The campaign file: what a marketer writes for one campaign (README "The campaign file")."""
 
 from __future__ import annotations
 

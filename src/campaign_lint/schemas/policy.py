@@ -1,4 +1,4 @@
-"""The policy file (spec.md section 2): the organisation's engagement policy."""
+"""The policy file: the organisation's engagement policy (docs/policy.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``json`` format: the stable object of spec.md section 6."""
+"""The ``json`` format: the stable object documented in docs/output.md."""
 
 from __future__ import annotations
 
