@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck unit bench generate clean
+.PHONY: demo test quick lint typecheck unit bench generate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ typecheck: $(STAMP)
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## quick: the fast inner loop: the tests not marked slow or external (no lint, no types); `make test` runs them all
+quick: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow and not external"
 
 ## bench: benchmark campaign-lint against yamllint, check-jsonschema and Spectral on a 10,000-file corpus
 bench: $(STAMP)

@@ -8,7 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cli.campaigns import GOOD, SHIPPED
+
+pytestmark = pytest.mark.slow  # each test starts a Python
 
 
 def probe(code: str, cwd: Path) -> list[object]:

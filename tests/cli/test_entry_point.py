@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,9 @@ import pytest
 
 from campaign_lint import __version__
 from tests.cli import campaigns
+from tests.external import require_tool
+
+pytestmark = pytest.mark.slow  # each test starts a Python
 
 
 def run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -34,9 +36,12 @@ def test_python_m_check(tmp_path: Path) -> None:
 
 
 def test_console_script(tmp_path: Path) -> None:
-    script = shutil.which("campaign-lint", path=str(Path(sys.executable).parent))
-    if script is None:
-        pytest.skip("campaign-lint is not installed next to this Python")
+    script = require_tool(
+        "campaign-lint",
+        "the test runs the installed console script",
+        "install the project into this Python: `make test` does, or `pip install -e '.[dev]'`",
+        path=str(Path(sys.executable).parent),
+    )
     result = run([script, "check", "no-such-folder"], tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""

@@ -107,6 +107,7 @@ def test_values_typer_must_reject_are_left_to_it(repo: Cli, capsys: pytest.Captu
     assert "--jobs" in fast.stderr
 
 
+@pytest.mark.slow  # starts a Python
 def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
     probe = (
         "import json, sys\n"
@@ -125,6 +126,7 @@ def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
     assert json.loads(result.stdout) == [1, False]
 
 
+@pytest.mark.slow  # starts a Python
 def test_a_check_without_cache_loads_no_cache_code_and_digests_nothing(repo: Cli) -> None:
     """--no-cache: no content digests (the cache's keys), no cache or replay module imported.
 

@@ -545,7 +545,8 @@ def test_json_finding_lines_are_exactly_what_json_dumps_writes(text: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("count", "suppressed"), [(0, False), (0, True), (1, True), (3, False), (9_000, True)]
+    ("count", "suppressed"),
+    [(0, False), (0, True), (1, True), (3, False), pytest.param(9_000, True, marks=pytest.mark.slow)],
 )
 def test_json_report_written_in_pieces_is_the_rendered_report(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int, suppressed: bool

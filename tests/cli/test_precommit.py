@@ -5,7 +5,8 @@ A temporary hook repository holds this checkout's package and
 can clone it); a second temporary repository uses it as a consumer would
 and commits a bad campaign (the hook fails and says why), then a good one.
 pre-commit builds the hook's environment with pip, so this test needs the
-package index, like ``make test`` itself.
+package index, like ``make test`` itself: it is ``external`` (skipped with the
+reason when the index cannot be reached, failed under ``CI=true``) and ``slow``.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.cli.campaigns import GOOD, SHIPPED
+from tests.external import require_index, require_module, require_tool
+
+pytestmark = [pytest.mark.slow, pytest.mark.external]
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
@@ -35,6 +39,9 @@ def _git(cwd: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProc
 @pytest.fixture(scope="module")
 def consumer(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     """A git repository with the campaign-lint hook installed from this checkout."""
+    require_tool("git", "pre-commit runs as a git hook and clones the hook repository with git")
+    require_module("pre_commit", "the test installs and runs the hook with pre-commit")
+    require_index("pre-commit builds the hook's environment with pip from the package index")
     base = tmp_path_factory.mktemp("precommit")
     env = {
         **os.environ,

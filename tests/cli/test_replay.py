@@ -259,6 +259,7 @@ def test_invalid_values_are_reported_by_the_full_command(replays: Replays) -> No
         assert run.stderr.startswith("campaign-lint: error:")
 
 
+@pytest.mark.slow  # starts a Python
 def test_a_replayed_run_loads_neither_the_models_nor_the_parser(replays: Replays) -> None:
     replays.run("check", "--format", "json")
     probe = (

@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from tests.hostile.fuzzing import EXAMPLES, SNIPPETS, Op, apply, example_campaigns, lint_bytes, load_bytes
 
+pytestmark = pytest.mark.slow  # hundreds of generated inputs per test
+
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _KEYS = st.sampled_from(

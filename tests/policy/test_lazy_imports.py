@@ -12,6 +12,8 @@ import pytest
 from tests.cli.snapshots import Cli
 from tests.policy.support import feedback
 
+pytestmark = pytest.mark.slow  # each test starts a Python
+
 CEL_MODULES = ("cel", "cel.cel", "celpy", "campaign_lint.policies.custom")
 SCHEMA_MODULES = ("jsonschema", "campaign_lint.policies.constraints")
 
