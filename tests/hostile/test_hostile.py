@@ -616,6 +616,7 @@ def _params() -> list[object]:
     return params
 
 
+@pytest.mark.slow  # each case runs the CLI in a subprocess
 @pytest.mark.parametrize("case", _params())
 def test_hostile_input(case: Case, tmp_path: Path) -> None:
     root = repo(tmp_path)
@@ -637,6 +638,7 @@ def test_corpus_files_are_all_used() -> None:
     assert {path.name for path in CORPUS.iterdir()} == _USED
 
 
+@pytest.mark.slow  # runs the CLI in a subprocess
 def test_python_tag_runs_no_command(tmp_path: Path) -> None:
     """`!!python/object/apply:os.system` is reported, and the command never runs."""
     root = repo(tmp_path)
@@ -655,6 +657,7 @@ def test_python_tag_runs_no_command(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
+@pytest.mark.slow  # runs the CLI in a subprocess (unless run as root)
 def test_unreadable_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -754,6 +757,7 @@ def _portfolio(root: Path, copies: int) -> None:
         write(root / "campaigns" / "copies" / f"{seed.stem}-{index}.yaml", text)
 
 
+@pytest.mark.slow  # runs the CLI three times on a portfolio large enough for a process pool
 def test_output_is_identical_across_runs_and_jobs(tmp_path: Path) -> None:
     from campaign_lint.lint.pool import PARALLEL_MIN_FILES
 
