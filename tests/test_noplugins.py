@@ -1,4 +1,4 @@
-"""Pydantic's plugin search is left out of a run (schemas/noplugins.py): validation is unchanged."""
+"""Pydantic's plugin search is left out of a console-script run (schemas/noplugins.py, cli/startup.py)."""
 
 from __future__ import annotations
 
@@ -52,8 +52,9 @@ def test_a_check_neither_searches_for_plugins_nor_imports_importlib_metadata(tmp
 def test_other_names_come_from_the_real_loader(tmp_path: Path) -> None:
     code = (
         "import json, sys\n"
-        "import campaign_lint.schemas.base\n"
-        "loader = sys.modules['pydantic.plugin._loader']\n"
+        "from campaign_lint.cli import startup\n"
+        "startup.install()\n"
+        "import pydantic.plugin._loader as loader\n"
         "print(json.dumps([type(loader).__name__, loader.PYDANTIC_ENTRY_POINT_GROUP, hasattr(loader, '__path__')]))\n"
     )
     assert probe(code, tmp_path) == ["_StandIn", "pydantic", False]
@@ -63,7 +64,8 @@ def test_a_loader_imported_before_is_left_alone(tmp_path: Path) -> None:
     code = (
         "import json, sys\n"
         "import pydantic.plugin._loader as real\n"
-        "import campaign_lint.schemas.base\n"
+        "from campaign_lint.cli import startup\n"
+        "startup.install()\n"
         "from campaign_lint.schemas.campaign import Campaign\n"
         "Campaign.model_json_schema()\n"
         "print(json.dumps([sys.modules['pydantic.plugin._loader'] is real]))\n"

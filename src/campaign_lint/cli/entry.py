@@ -4,6 +4,8 @@ An unchanged ``check`` is answered from its replay record; another common
 ``check`` runs directly (``cli/check.py``); anything else goes to the full
 command line (``cli/app.py``, typer). Importing typer costs more than
 answering an unchanged run, so this module imports nothing heavy itself.
+The console script's import shortcuts (``cli/startup.py``) are installed
+here, and only here: a program that imports campaign_lint does not get them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import NoReturn
 def main(argv: list[str] | None = None) -> int:
     """Run ``campaign-lint`` with ``argv`` (default: the process's arguments); the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
+    from campaign_lint.cli import startup
     from campaign_lint.cli.replay import parse, replay
 
+    startup.install()
     line = parse(args)
     if line is not None:
         code = replay(line)

@@ -12,10 +12,7 @@ The CEL library is imported only when a policy has custom rules.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import re
-import sys
-import types
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -35,22 +32,20 @@ _ERROR_AT = re.compile(r"<input>:(\d+):(\d+): (.*?)(?:\n|$)")
 
 
 def load_cel() -> Any:
-    """The compiled CEL module of ``common-expression-language``.
+    """The compiled CEL module of ``common-expression-language`` (``cel.cel``), imported as usual.
 
-    Its package ``__init__`` imports a command-line tool (prompt_toolkit,
-    rich: about 180 ms); importing the extension module through a bare
-    package object skips that and costs about 12 ms.
+    The console script imports its package bare, without the command-line
+    tool its ``__init__`` imports (``cli/startup.py``); a program that
+    imports campaign_lint gets the package as it is.
     """
-    if "cel.cel" in sys.modules:
-        return sys.modules["cel.cel"]
-    spec = importlib.util.find_spec("cel")
-    if spec is None or not spec.submodule_search_locations:
-        raise PolicyError(["custom_rules need the CEL library: pip install common-expression-language"])
-    if "cel" not in sys.modules:
-        package = types.ModuleType("cel")
-        package.__path__ = list(spec.submodule_search_locations)
-        sys.modules["cel"] = package
-    return importlib.import_module("cel.cel")
+    try:
+        return importlib.import_module("cel.cel")
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("cel", "cel.cel"):
+            raise
+        raise PolicyError(
+            ["custom_rules need the CEL library: pip install common-expression-language"]
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)

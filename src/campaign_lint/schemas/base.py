@@ -7,11 +7,6 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.schemas import noplugins
-
-# Before any model builds its validator (they are built on first use).
-noplugins.install()
-
 
 def _allow_extensions(schema: dict[str, Any]) -> None:
     schema["patternProperties"] = {"^x-": {}}

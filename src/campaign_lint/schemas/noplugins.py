@@ -6,21 +6,21 @@ observe every validation, such as tracing tools) among the entry points of
 all installed packages. That module imports ``importlib.metadata``, which
 brings email, zipfile, csv and more: 13 ms of a 130 ms one-file check
 (docs/performance.md). campaign-lint's validation is internal to the linter
-and is not meant to be observed, so ``install`` registers a stand-in for that
-module whose ``get_plugins`` finds none: what pydantic does itself when
-``PYDANTIC_DISABLE_PLUGINS=__all__`` is set. Any other name a later pydantic
-release asks of the module is taken from the real one, loaded then.
+and is not meant to be observed, so the console script imports a stand-in
+for that module (:func:`stand_in`) whose ``get_plugins`` finds none: what
+pydantic does itself when ``PYDANTIC_DISABLE_PLUGINS=__all__`` is set. Any
+other name a later pydantic release asks of the module is taken from the
+real one, loaded then.
 
-The same kind of import surgery as ``policies.custom.load_cel``. Nothing is
-replaced when the real module is already imported (another library in the
-same process found plugins first).
+Only the console script does this, when pydantic first asks for the module
+(``cli/startup.py``): a program that imports campaign_lint keeps pydantic's
+plugins, and so does a process where the real module was imported first.
 """
 
 from __future__ import annotations
 
 import importlib.machinery
 import importlib.util
-import sys
 import types
 from collections.abc import Iterable
 from typing import Any
@@ -60,10 +60,8 @@ def _load_real() -> types.ModuleType:
     return module
 
 
-def install() -> None:
-    """Register the stand-in, unless the real loader is already imported."""
-    if LOADER in sys.modules:
-        return
-    stand_in = _StandIn(LOADER, __doc__)
-    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
-    sys.modules[LOADER] = stand_in
+def stand_in() -> types.ModuleType:
+    """A new stand-in for ``pydantic.plugin._loader`` (see the module docstring)."""
+    module = _StandIn(LOADER, __doc__)
+    module.get_plugins = get_plugins  # type: ignore[attr-defined]
+    return module
