@@ -59,7 +59,6 @@ def run_check(
     baseline_file: Path | None,
 ) -> int:
     """Lint campaign files; exit 1 when a finding is at or above ``fail_on``."""
-    from campaign_lint.cli import leaving
     from campaign_lint.cli.reporters import SHOW_SOURCE_LINES, destinations
     from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.cli.writing import deliver
@@ -146,6 +145,4 @@ def run_check(
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)
         deliver(report, wanted, quiet=quiet, show_suppressed=show_suppressed)
-    # What the run built is freed by the process's end, not object by object (cli/leaving.py).
-    leaving.hold(engine, targets, results, report)
     return 1 if report.failed(settings.fail_on) else 0

@@ -37,8 +37,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The ``campaign-lint`` console script: ``main``, then an exit that frees nothing (``cli/leaving.py``)."""
-    from campaign_lint.cli import leaving
-
-    leaving.start_holding()
-    leaving.leave(main())
+    """The ``campaign-lint`` console script."""
+    sys.exit(main())

@@ -16,6 +16,18 @@ def _say(line: str) -> None:
     sys.stderr.flush()
 
 
+def _drop_stdout() -> None:
+    """Point stdout at the null device: what it still buffers would fail again when flushed at exit."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError):  # no file descriptor (captured in tests): nothing to drop
+        pass
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0][:200] if text else "no details"
@@ -25,9 +37,10 @@ def guarded(run: Callable[[], int | None]) -> int:
     """Call ``run`` and return its exit code; errors are reported on stderr in one line.
 
     The user's errors (``CampaignLintError``) exit with their code; an
-    interrupt with 130; a closed stdout (``| head``) with 0; anything else is
-    a bug: exit 3 with the file being checked and where to report it
-    (``CAMPAIGN_LINT_DEBUG`` set, by ``--debug``, also prints the traceback).
+    interrupt with 130; a closed stdout (``| head``) with 0, and nothing
+    more is written there; anything else is a bug: exit 3 with the file being
+    checked and where to report it (``CAMPAIGN_LINT_DEBUG`` set, by
+    ``--debug``, also prints the traceback).
     """
     try:
         return int(run() or 0)
@@ -39,6 +52,7 @@ def guarded(run: Callable[[], int | None]) -> int:
             _say(line)
         return exc.exit_code
     except BrokenPipeError:
+        _drop_stdout()
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("CAMPAIGN_LINT_DEBUG"):

@@ -127,12 +127,10 @@ def replay(line: CheckLine) -> int | None:
         return None
     if answer is None:
         return None
-    from campaign_lint.cli import leaving
     from campaign_lint.cli.guard import guarded
     from campaign_lint.cli.writing import deliver
 
     report, failed, note, wanted = answer
-    leaving.hold(report)  # freed by the process's end, not finding by finding
 
     def write() -> int:
         if note and not line.quiet:

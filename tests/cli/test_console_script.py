@@ -1,4 +1,4 @@
-"""The console script ends without freeing what the run built: nothing it writes is lost on the way."""
+"""The console script, run for real through pipes: complete output, exit codes, a reader that stops early."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.cli import entry, leaving
+from campaign_lint.cli import entry
 from tests.cli.campaigns import SHIPPED
 from tests.cli.snapshots import Cli
 from tests.cli.test_replay import age
@@ -35,6 +35,13 @@ def big(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
 def _buffered() -> dict[str, str]:
     """The environment, with the standard streams buffered as they are by default (this workplace unbuffers them)."""
     return {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+
+def python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``python -c CODE`` in ``cwd``."""
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, env=_buffered(), check=False
+    )
 
 
 def console(root: Path, *argv: str, python: list[str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -89,82 +96,61 @@ def test_stderr_is_flushed_before_the_end(big: Cli) -> None:
     assert "--today" in result.stderr
 
 
-def test_a_reader_that_stops_early_leaves_exit_0_and_no_noise(big: Cli) -> None:
+def test_the_console_script_exits_normally(tmp_path: Path) -> None:
+    """A plain exit: exit handlers run (coverage, profilers and debuggers write their results then)."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('exit handlers ran'))\n"
+        "sys.argv = ['campaign-lint', '--version']\n"
+        "from campaign_lint.cli.entry import run\n"
+        "run()\n"
+    )
+    result = python(code, tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.endswith("exit handlers ran\n")
+
+
+def _stop_reading_early(root: Path, *argv: str) -> tuple[int, str]:
+    """Exit code and stderr of ``python -m campaign_lint ARGV`` read like ``| head -c 10``."""
     with subprocess.Popen(
-        [sys.executable, "-m", "campaign_lint", "check", "--no-cache", "--format", "json"],
-        cwd=big.root,
+        [sys.executable, "-m", "campaign_lint", *argv],
+        cwd=root,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=_buffered(),
     ) as process:
         assert process.stdout is not None
         assert process.stderr is not None
-        assert process.stdout.readline().startswith(b"{")
-        process.stdout.close()  # like `| head -1`
+        first = os.read(process.stdout.fileno(), 10)
+        process.stdout.close()  # like `| head -c 10`
         errors = process.stderr.read().decode()
-        code = process.wait()
-    assert code == 0
-    assert errors == ""
+        assert first.startswith(b"{"), errors
+        return process.wait(), errors
 
 
-def test_in_process_callers_keep_nothing(big: Cli, capsys: pytest.CaptureFixture[str]) -> None:
-    """Only the console script holds a run's objects until the end; tests and other tools do not."""
-    assert entry.main(["check", "--no-cache"]) == 1
-    assert entry.main(["check"]) == 1
-    assert entry.main(["check"]) == 1  # answered from the replay record
-    capsys.readouterr()
-    assert leaving._held == []
-    leaving.hold(object())
-    assert leaving._held == []
+def test_a_reader_that_stops_early_leaves_exit_0_and_no_noise(big: Cli) -> None:
+    assert _stop_reading_early(big.root, "check", "--no-cache", "--format", "json") == (0, "")
+    age(big.root)
+    console(big.root, "check", "--format", "json")  # recorded: the next run is replayed
+    assert _stop_reading_early(big.root, "check", "--format", "json") == (0, "")
 
 
-def _probe(code: str, *argv: str) -> subprocess.Popen[bytes]:
-    """Python running ``code`` after importing ``leave``."""
-    return subprocess.Popen(
-        [sys.executable, "-c", "import sys\nfrom campaign_lint.cli.leaving import leave\n" + code, *argv],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_buffered(),
-    )
+def test_what_stdout_still_holds_for_a_gone_reader_is_dropped(tmp_path: Path) -> None:
+    """Flushed again at exit, it would fail again: `Exception ignored ... BrokenPipeError`, exit 120.
 
-
-def test_leave_flushes_what_is_still_buffered() -> None:
-    with _probe("sys.stdout.write('x' * 100)\nsys.stderr.write('no newline')\nleave(3)\n") as process:
-        out, err = process.communicate()
-    assert (process.returncode, out, err) == (3, b"x" * 100, b"no newline")
-
-
-def test_leave_after_the_reader_has_gone_exits_0() -> None:
-    with _probe("sys.stdin.readline()\nsys.stdout.write('x' * 100)\nleave(1)\n") as process:
-        assert process.stdout is not None
-        assert process.stdin is not None
-        assert process.stderr is not None
-        process.stdout.close()  # the reader stops before the buffered text is flushed
-        process.stdin.write(b"go\n")
-        process.stdin.close()
-        errors = process.stderr.read()
-        code = process.wait()
-    assert (code, errors) == (0, b"")
-
-
-def test_leave_exits_normally_under_a_profiler_or_tracer() -> None:
-    """Coverage, debuggers and cProfile write their results at exit: leave() lets them."""
+    Whether that happens in a real `| head` depends on when the reader goes;
+    here stdout is a pipe without a reader from the start.
+    """
     code = (
-        "import atexit\n"
-        "atexit.register(lambda: print('exit handlers ran'))\n"
-        "if len(sys.argv) > 1:\n"
-        "    getattr(sys, sys.argv[1])(lambda *args: None)\n"
-        "leave(4)\n"
+        "import os, sys\n"
+        "read, write = os.pipe()\n"
+        "os.dup2(write, sys.stdout.fileno())\n"
+        "os.close(read)\n"
+        "from campaign_lint.cli.guard import guarded\n"
+        "def run():\n"
+        "    sys.stdout.write('x' * 100)\n"
+        "    sys.stdout.flush()\n"
+        "sys.exit(guarded(run))\n"
     )
-    outcomes = {}
-    for hook in (None, "setprofile", "settrace"):
-        argv = [] if hook is None else [hook]
-        with _probe(code, *argv) as process:
-            out, _ = process.communicate()
-        outcomes[hook] = (process.returncode, out)
-    assert outcomes == {
-        None: (4, b""),
-        "setprofile": (4, b"exit handlers ran\n"),
-        "settrace": (4, b"exit handlers ran\n"),
-    }
+    result = python(code, tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
