@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from campaign_lint.cli.explain import option_rows
+from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.profiles import profiles
 from campaign_lint.policies.registry import FAMILY_NAMES, RULES
@@ -50,6 +51,7 @@ def rules_markdown() -> str:
             "",
         ]
         out += doc_sections(rule)
+    out += vocabulary.reference()
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
+from campaign_lint.policies.intent import promotion
+from campaign_lint.policies.vocabulary import everyone_segments
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -17,8 +19,16 @@ class AUD001(CampaignRule[NoOptions]):
     """The campaign goes to everyone, with no one left out.
 
     ## What it checks
-    Marketing campaigns with `audience.segment: all` and no `exclude`
-    list. Transactional service messages are exempt.
+    Marketing campaigns that go to everyone and have no `exclude` list.
+    A campaign goes to everyone when its `audience.segment` is a name for
+    the whole list (`all`, `everyone`, `whole_list`, `all_contacts`,
+    `all_customers_uk`...; see [Vocabularies](#vocabularies), extended by
+    the policy's `vocabulary.everyone_segments`), or when it names no
+    segment at all (no `audience`, or no `audience.segment`), as the
+    portfolio rules (FRQ003) read it. Segment names are compared ignoring
+    case and punctuation; a name that only starts like one (`all_stars_club`)
+    is a segment like any other. Transactional service messages (no offer)
+    are exempt.
 
     ## Why it matters
     A message blasted to everyone fits nobody: recent buyers get "we miss
@@ -29,14 +39,12 @@ class AUD001(CampaignRule[NoOptions]):
 
     ## Bad
     ```yaml
-    audience: {segment: all, consent: opt_in}
-    holdout: 10%
+    audience: {segment: whole_list, consent: opt_in}
     ```
 
     ## Use instead
     ```yaml
-    audience: {segment: all, consent: opt_in, exclude: [purchased_last_7d, open_complaints]}
-    holdout: 10%
+    audience: {segment: whole_list, consent: opt_in, exclude: [purchased_last_7d, open_complaints]}
     ```
     """
 
@@ -47,15 +55,29 @@ class AUD001(CampaignRule[NoOptions]):
     principle = "P6 Engagement must fit the business and the moment"
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag ``segment: all`` with no exclusions."""
+        """Flag a campaign to everyone (an everyone segment, or none) with no exclusions."""
         audience = campaign.audience
-        if campaign.transactional or audience is None or audience.segment != "all":
+        if campaign.transactional or (audience is not None and audience.exclude):
             return
-        if not audience.exclude:
+        hint = "target a segment, or add `exclude:` for customers the message does not fit"
+        if audience is None:
             yield Violation(
-                "the campaign goes to everyone with no exclusions",
+                "the campaign has no `audience`, so it goes to everyone with no exclusions",
+                ("channel",),
+                hint="add `audience:` with the segment it is for, or `exclude:` for customers it does not fit",
+            )
+        elif audience.segment is None:
+            yield Violation(
+                "the campaign names no `segment`, so it goes to everyone with no exclusions",
+                ("audience",),
+                hint=hint,
+            )
+        elif everyone_segments(ctx.policy.vocabulary.everyone_segments).everyone(audience.segment):
+            named = "" if audience.segment == "all" else f" (`{audience.segment}` is the whole list)"
+            yield Violation(
+                f"the campaign goes to everyone with no exclusions{named}",
                 ("audience", "segment"),
-                hint="target a segment, or add `exclude:` for customers the message does not fit",
+                hint=hint,
             )
 
 
@@ -66,6 +88,16 @@ class AUD002(CampaignRule[NoOptions]):
     Repeating or triggered `promotional` and `reengagement` campaigns need
     `audience.inactive_days_max`: recipients inactive for longer are no
     longer sent to (a sunset policy; 180 days is common advice).
+
+    A `lifecycle`, `onboarding` or `acquisition` campaign that makes an
+    offer and repeats on a calendar (`schedule.every`) is a promotion
+    under another name, and needs it too. It makes an offer when it has
+    `content.incentive` or `content.urgency`, or offer words in its
+    `name`, `purpose` or `content.subject` ("20% off", "promo code"; see
+    [Vocabularies](#vocabularies)). One started by the customer's own
+    event (a welcome series, a reorder reminder) is not: the event shows
+    the customer is active. Feedback and loyalty campaigns are not
+    promotions: a thank-you for a review or points earned are not offers.
 
     ## Why it matters
     Writing forever to people who never open is not persistence, it is
@@ -101,14 +133,22 @@ class AUD002(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag recurring promotions without ``inactive_days_max``."""
-        if (
-            campaign.type not in (CampaignType.PROMOTIONAL, CampaignType.REENGAGEMENT)
-            or not campaign.recurring
+        if not campaign.recurring or (
+            campaign.audience is not None and campaign.audience.inactive_days_max is not None
         ):
             return
-        if campaign.audience is None or campaign.audience.inactive_days_max is None:
-            yield Violation(
-                f"this repeating {campaign.type} campaign keeps writing to people who stopped reading",
-                ("audience",) if campaign.audience else ("type",),
-                hint="add `inactive_days_max: 180` under `audience:` (stop after 180 days without activity)",
-            )
+        what = f"{campaign.type} campaign"
+        if campaign.type is not CampaignType.REENGAGEMENT:
+            offered = promotion(campaign, ctx.policy)
+            if offered is None:
+                return
+            if offered.path != ("type",):  # another type that makes an offer, on a calendar
+                schedule = campaign.trigger.schedule if campaign.trigger else None
+                if schedule is None or schedule.every is None:
+                    return
+                what = f"{campaign.type} campaign (a promotion: {offered.why})"
+        yield Violation(
+            f"this repeating {what} keeps writing to people who stopped reading",
+            ("audience",) if campaign.audience else ("type",),
+            hint="add `inactive_days_max: 180` under `audience:` (stop after 180 days without activity)",
+        )

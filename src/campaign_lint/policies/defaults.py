@@ -49,31 +49,6 @@ INTERRUPTIVE = frozenset({Channel.SMS, Channel.VOICE, Channel.WHATSAPP, Channel.
 
 FULFILMENT_EVENT = "order.delivered"
 
-ACTIVITY_METRICS = (
-    "opens",
-    "open_rate",
-    "clicks",
-    "click_rate",
-    "click_through_rate",
-    "ctr",
-    "impressions",
-    "views",
-    "sessions",
-    "page_views",
-    "time_on_site",
-    "engagement_rate",
-)
-OUTCOME_METRICS = (
-    "repeat_purchase_rate",
-    "retention_rate",
-    "incremental_conversions",
-    "problems_resolved",
-    "customer_lifetime_value",
-    "churn_rate",
-    "review_count",
-    "net_promoter_score",
-)
-
 
 def merged_channels(overrides: dict[Channel, ChannelPolicy]) -> dict[Channel, ChannelPolicy]:
     """Built-in channel policy with the policy file's keys laid over it."""

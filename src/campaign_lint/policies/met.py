@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
+from campaign_lint.policies.intent import promotion
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -19,15 +19,9 @@ TITLE = "measurement"
 PRINCIPLE = "P7 Effectiveness, not activity"
 
 
-def _metric_key(name: str) -> str:
-    """Compare metric names the way people write them: `Open-Rate` is `open_rate`."""
-    return re.sub(r"[\s-]+", "_", name.strip().lower())
-
-
-@functools.cache
-def _activity(activity: frozenset[str], outcome: frozenset[str]) -> frozenset[str]:
-    """The activity vocabulary, minus anything the policy calls an outcome."""
-    return frozenset(map(_metric_key, activity)) - frozenset(map(_metric_key, outcome))
+def _kinds(ctx: RuleContext[NoOptions]) -> vocabulary.MetricKinds:
+    """The metric vocabulary with the policy's additions (compiled once per process)."""
+    return vocabulary.metric_kinds(ctx.policy.activity_metrics, ctx.policy.outcome_metrics)
 
 
 def _and(names: list[str]) -> str:
@@ -39,13 +33,24 @@ class MET002(CampaignRule[NoOptions]):
     """Success is measured only by opens, clicks or views.
 
     ## What it checks
-    That `success_metrics` contains at least one metric that is not an
-    activity metric. Activity metrics are listed in the policy's
-    `metrics.activity` (default: opens, open_rate, clicks, click_rate,
-    impressions, sessions, time_on_site and similar); a metric the policy
-    lists under `metrics.outcome` always counts as an outcome. Names are
-    compared ignoring case, spaces and dashes (`Open-Rate` is `open_rate`).
-    Transactional service messages are exempt.
+    That `success_metrics` names at least one outcome metric when it names
+    an activity metric. Each metric is looked up in the metric vocabulary
+    (see [Vocabularies](#vocabularies)): first the policy's
+    `metrics.outcome` and `metrics.activity` (the policy wins), then the
+    built-in names, then, for a name in neither, its words read from the
+    end (`order_email_opens` is activity, `nights_rebooked_within_90_days`
+    an outcome). Names are compared after normalisation: case, spaces,
+    dashes and dots do not count, abbreviations are spelt out (`CTR`,
+    `WAU`, `avg.`), words such as `rate`, `count` and `average` are dropped
+    and plurals made singular, so `Click-through rate`, `ctr` and
+    `click_through_rate` are one metric.
+
+    A metric in neither vocabulary is not trusted as an outcome: it does
+    not clear this rule (MET005 asks the team to classify it), and it is
+    not counted as activity either. The rule applies whatever the
+    campaign's `type`: a service notice judged by how often the app was
+    opened is measured on activity too (a transactional message need not
+    name metrics at all; see MET001).
 
     ## Why it matters
     Opens and clicks show activity, not value: a confusing email gets
@@ -56,12 +61,12 @@ class MET002(CampaignRule[NoOptions]):
 
     ## Bad
     ```yaml
-    success_metrics: [opens, clicks]
+    success_metrics: [Click-through rate, avg. session length, WAU]
     ```
 
     ## Use instead
     ```yaml
-    success_metrics: [clicks, repeat_purchase_rate]
+    success_metrics: [Click-through rate, repeat_purchase_rate]
     ```
     """
 
@@ -72,18 +77,23 @@ class MET002(CampaignRule[NoOptions]):
     principle = "P7 Effectiveness, not activity"
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag success metrics that are all activity metrics."""
+        """Flag success metrics with activity and no outcome."""
         metrics = campaign.success_metrics
-        if campaign.transactional or not metrics:
+        if not metrics:
             return
-        activity = _activity(ctx.policy.activity_metrics, ctx.policy.outcome_metrics)
-        if all(_metric_key(metric) in activity for metric in metrics):
-            yield Violation(
-                f"{_and(metrics)} {'measures' if len(metrics) == 1 else 'measure'} activity, "
-                "not whether the campaign helped anyone",
-                ("success_metrics",),
-                hint="add an outcome metric such as repeat_purchase_rate, retention_rate or problems_resolved",
-            )
+        kinds = _kinds(ctx)
+        found = [kinds.kind(metric) for metric in metrics]
+        if "outcome" in found or "activity" not in found:
+            return
+        activity = [metric for metric, kind in zip(metrics, found, strict=True) if kind == "activity"]
+        unknown = [metric for metric, kind in zip(metrics, found, strict=True) if kind is None]
+        rest = f"; {_and(unknown)} is in neither vocabulary (MET005)" if unknown else ""
+        yield Violation(
+            f"{_and(activity)} {'measures' if len(activity) == 1 else 'measure'} activity, "
+            f"not whether the campaign helped anyone{rest}",
+            ("success_metrics",),
+            hint="add an outcome metric such as repeat_purchase_rate, retention_rate or problems_resolved",
+        )
 
 
 class MET001(CampaignRule[NoOptions]):
@@ -149,7 +159,8 @@ class MET003(CampaignRule[MET003Options]):
     ## What it checks
     `acquisition` and `promotional` campaigns need at least one long-term
     metric in `success_metrics` (retention, repeat purchase, lifetime
-    value; the list is an option).
+    value; the list is an option). A `lifecycle` or `onboarding` campaign
+    that makes an offer is a promotion too, read as AUD002 reads it.
 
     ## Why it matters
     A discount that wins a sale today can teach customers to wait for the
@@ -181,14 +192,18 @@ class MET003(CampaignRule[MET003Options]):
     def check(self, campaign: Campaign, ctx: RuleContext[MET003Options]) -> Iterable[Violation]:
         """Flag acquisition/promotional campaigns without a long-term metric."""
         options = ctx.options
-        if (
-            campaign.type not in (CampaignType.ACQUISITION, CampaignType.PROMOTIONAL)
-            or not campaign.success_metrics
-        ):
+        if not campaign.success_metrics:
             return
+        what = f"this {campaign.type} campaign"
+        if campaign.type is not CampaignType.ACQUISITION:
+            offered = promotion(campaign, ctx.policy)
+            if offered is None:
+                return
+            if offered.path != ("type",):
+                what = f"this {campaign.type} campaign, a promotion ({offered.why}),"
         if not set(campaign.success_metrics) & set(options.long_term_metrics):
             yield Violation(
-                f"this {campaign.type} campaign is judged only in the short term",
+                f"{what} is judged only in the short term",
                 ("success_metrics",),
                 hint="add a long-term metric such as repeat_purchase_rate or retention_rate",
             )
@@ -250,3 +265,56 @@ class MET004(CampaignRule[MET004Options]):
             ("audience", "segment"),
             hint="hold back a share of the audience, like `holdout: 10%`",
         )
+
+
+class MET005(CampaignRule[NoOptions]):
+    """A success metric is in neither the activity nor the outcome vocabulary.
+
+    ## What it checks
+    Every name in `success_metrics` is looked up as MET002 does (the
+    policy's `metrics:`, the built-in names, then its words read from the
+    end; see [Vocabularies](#vocabularies)). A name that is neither
+    activity nor outcome, such as `vibe_index`, is reported once, so the
+    team can say what it is: add it to `metrics.outcome` or
+    `metrics.activity` in the policy.
+
+    ## Why it matters
+    A metric nobody has classified could be an outcome or a count of
+    clicks under a new name. Trusting every unknown name as an outcome lets
+    one made-up metric pass a whole list of activity; asking once, in the
+    policy, keeps the decision with the people who own the measurement.
+
+    ## Bad
+    ```yaml
+    success_metrics: [repeat_purchase_rate, kettle_love_index]
+    ```
+
+    ## Use instead
+    ```yaml
+    # campaign-lint.yaml
+    metrics: {outcome: [kettle_love_index]}
+    ```
+    ```yaml
+    success_metrics: [repeat_purchase_rate, kettle_love_index]
+    ```
+    """
+
+    id = "MET005"
+    name = "unclassified-metric"
+    severity = Severity.INFO
+    profile = "recommended"
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
+        """Report each success metric that is in neither vocabulary."""
+        if not campaign.success_metrics:
+            return
+        kinds = _kinds(ctx)
+        for index, metric in enumerate(campaign.success_metrics):
+            if kinds.kind(metric) is None:
+                yield Violation(
+                    f"`{metric}` is neither an activity nor an outcome metric campaign-lint knows",
+                    ("success_metrics", index),
+                    hint=f"ask the team to classify it in the policy: `metrics: {{outcome: [{metric}]}}` "
+                    "or `metrics: {activity: [...]}`",
+                )

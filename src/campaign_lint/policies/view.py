@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from campaign_lint.policies import defaults
 from campaign_lint.schemas.campaign import Channel
-from campaign_lint.schemas.policy import Business, Cap, ChannelPolicy, EventDef, Segments
+from campaign_lint.schemas.policy import Business, Cap, ChannelPolicy, EventDef, Segments, Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +26,12 @@ class PolicyView:
     # The event catalogue (``events:``); empty when the policy has none.
     events: Mapping[str, EventDef] = field(default_factory=dict)
     segments: Segments = field(default_factory=Segments)
-    activity_metrics: frozenset[str] = frozenset(defaults.ACTIVITY_METRICS)
-    outcome_metrics: frozenset[str] = frozenset(defaults.OUTCOME_METRICS)
+    # Metric names the policy adds to the built-in vocabulary (``metrics:``; policies/vocabulary.py).
+    activity_metrics: frozenset[str] = frozenset()
+    outcome_metrics: frozenset[str] = frozenset()
     business: Business = field(default_factory=Business)
+    # Words the policy adds to the built-in vocabularies (``vocabulary:``).
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
 
     def fulfilment_events(self) -> frozenset[str]:
         """The catalogue's fulfilment events, or ``order.delivered`` without a catalogue."""

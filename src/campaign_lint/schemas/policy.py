@@ -46,10 +46,31 @@ class Segments(FileModel):
 
 
 class Metrics(FileModel):
-    """Vocabulary of the measurement rules."""
+    """Metric names added to the built-in vocabulary of the measurement rules (MET002, MET005)."""
 
     activity: list[Text] | None = None
     outcome: list[Text] | None = None
+
+
+class Vocabulary(FileModel):
+    """Words added to the built-in vocabularies (docs/rules.md#vocabularies); each list adds, never replaces."""
+
+    # AUD001: segment names, or globs like `all_*_uk`, that mean everyone.
+    everyone_segments: list[Text] = []
+    # TIM001: phrases that show a message asks for a review, a rating or a survey.
+    feedback_asks: list[Text] = []
+    # CON001, CON002, TIM002, AUD002, MET003: phrases that show a message makes an offer.
+    offers: list[Text] = []
+    # VAL003: reasons for collecting data that say nothing.
+    empty_reasons: list[Text] = []
+    # VAL002: customer value that is only the company's gain.
+    company_side_value: list[Text] = []
+    # TRP004: losses and belittling words a decline label may use.
+    decline_losses: list[Text] = []
+    decline_belittling: list[Text] = []
+    # TRP006: phrases that name a game; TRP007: phrases that frame a game as a loss.
+    games: list[Text] = []
+    loss_framed_games: list[Text] = []
 
 
 RuleSetting = RuleSeverity | dict[StrictStr, Any]
@@ -106,6 +127,7 @@ class Policy(FileModel):
     events: dict[Text, EventDef] = {}
     segments: Segments = Segments()
     metrics: Metrics = Metrics()
+    vocabulary: Vocabulary = Vocabulary()
     rules: dict[StrictStr, RuleSetting] = {}
     overrides: list[Override] = []
     custom_rules: list[CustomRule] = []
