@@ -16,8 +16,5 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     # `.git` stops the policy search here, so no policy file above tmp_path leaks in.
     (root / ".git").mkdir(parents=True)
     monkeypatch.chdir(root)
-    # `--debug` sets this in os.environ for the whole process; an empty value is "off", and
-    # setenv (unlike delenv of an unset name) restores the original state after the test.
-    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
     monkeypatch.delenv("NO_COLOR", raising=False)
     return Cli(root, capsys)

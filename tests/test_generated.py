@@ -70,7 +70,6 @@ def test_readme_excerpts_match_the_demo_output(monkeypatch: pytest.MonkeyPatch) 
     from campaign_lint.cli.app import main
 
     monkeypatch.chdir(ROOT / "examples")
-    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
     buffer = io.StringIO()
     with redirect_stdout(buffer):
         main(["check", "--no-cache"])

@@ -44,7 +44,6 @@ def test_action_command_line_checks_the_examples(
     line = line.replace('"$SARIF_FILE"', str(sarif)).replace("$CHECK_ARGS", "--no-cache")
     line = line.replace("$targets", "examples")
     monkeypatch.chdir(ROOT)
-    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
     code = main(shlex.split(line)[1:])
     out = capsys.readouterr().out
     assert code == 1

@@ -100,6 +100,22 @@ def test_an_internal_error_is_reported_the_same_way(
     assert fast.stderr.startswith("campaign-lint: internal error")
 
 
+def test_debug_shows_the_traceback_either_way(
+    repo: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(self: Engine, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Engine, "results", explode)
+    fast, full = both(repo, capsys, "--debug", "check")
+    assert fast.exit_code == full.exit_code == 3
+    for run in (fast, full):
+        assert run.stderr.startswith("Traceback (most recent call last):")
+        assert run.stderr.splitlines()[-1].startswith("campaign-lint: internal error")
+    fast, full = both(repo, capsys, "check")
+    assert "Traceback" not in fast.stderr + full.stderr
+
+
 def test_values_typer_must_reject_are_left_to_it(repo: Cli, capsys: pytest.CaptureFixture[str]) -> None:
     fast, full = both(repo, capsys, "check", "--jobs", "many")
     assert fast == full

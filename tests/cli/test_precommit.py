@@ -50,7 +50,6 @@ def consumer(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         "GIT_CONFIG_NOSYSTEM": "1",
         "HOME": str(base),
     }
-    env.pop("CAMPAIGN_LINT_DEBUG", None)
     hooks = base / "hook-repo"
     hooks.mkdir()
     for name in ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml"):

@@ -13,6 +13,7 @@ import pytest
 
 from campaign_lint.cli import entry
 from campaign_lint.cli import replay as replay_cli
+from campaign_lint.cli.checkoptions import CheckOptions, parse
 from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
@@ -170,7 +171,7 @@ def test_same_content_with_a_new_time_is_still_unchanged(replays: Replays) -> No
 
 def _only_record(root: Path) -> records.Record:
     """The one replay record in ``root``'s cache folder (the key of a plain `check`)."""
-    key = records.options_key(None, (), (), None, None)
+    key = CheckOptions().replay_key()
     stored = records.load(root, key)
     assert stored is not None
     return stored.record
@@ -200,55 +201,29 @@ def test_a_policy_saved_moments_ago_is_not_recorded(replays: Replays) -> None:
     ],
 )
 def test_command_lines_that_are_never_replayed(argv: list[str]) -> None:
-    line = replay_cli.parse(argv)
-    assert line is not None
-    assert not line.replayable()
+    command = parse(argv)
+    assert command is not None
+    assert not command.options.replayable()
 
 
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["--debug", "check"],
-        ["check", "-qf", "json"],
-        ["check", "--format"],
-        ["check", "--fail-on", "error", "--fail-on", "warning"],
-        ["check", "--quiet=yes"],
-        ["rules"],
-        [],
-    ],
-)
-def test_command_lines_it_does_not_understand_are_left_to_the_full_command(argv: list[str]) -> None:
-    assert replay_cli.parse(argv) is None
+def test_a_replay_that_fails_falls_back_to_the_full_run_and_says_why_under_debug(
+    replays: Replays, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = replays.run("check")
 
+    def broken(*args: object) -> None:
+        raise RuntimeError("unreadable record")
 
-def test_the_command_line_it_understands() -> None:
-    line = replay_cli.parse(
-        [
-            "check",
-            "a.yaml",
-            "-f",
-            "json",
-            "--output=out.json",
-            "--format",
-            "text",
-            "--select",
-            "TIM",
-            "--select=SPEC",
-            "-q",
-            "-j",
-            "2",
-            "--",
-            "-b.yaml",
-        ]
+    monkeypatch.setattr(replay_cli, "_answer", broken)
+    quiet, replayed = replays.run("check")
+    assert not replayed
+    same(first, quiet)  # nothing said without --debug
+    told, replayed = replays.run("--debug", "check")
+    assert not replayed
+    assert told.stderr == (
+        "campaign-lint: debug: the replay failed (RuntimeError: unreadable record); running the full check\n"
     )
-    assert line == replay_cli.CheckLine(
-        paths=["a.yaml", "-b.yaml"],
-        formats=["json", "text"],
-        outputs=["out.json"],
-        select=["TIM", "SPEC"],
-        jobs="2",
-        quiet=True,
-    )
+    assert (told.exit_code, told.normalised(told.stdout)) == (first.exit_code, first.normalised(first.stdout))
 
 
 def test_invalid_values_are_reported_by_the_full_command(replays: Replays) -> None:

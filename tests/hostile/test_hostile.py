@@ -38,7 +38,6 @@ def _limit_memory() -> None:
 def run_cli(cwd: Path, args: list[str], timeout: float = TIMEOUT) -> subprocess.CompletedProcess[str]:
     """``campaign-lint ARGS`` in ``cwd``, bounded in time and memory."""
     env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    env.pop("CAMPAIGN_LINT_DEBUG", None)
     return subprocess.run(
         [sys.executable, "-m", "campaign_lint", *args],
         cwd=cwd,
@@ -706,8 +705,6 @@ def _internal_error(
     root = repo(tmp_path)
     write(root / "campaigns" / "ok.yaml", VALID)
     monkeypatch.chdir(root)
-    # --debug sets this in os.environ; setenv makes monkeypatch restore the original state.
-    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
     _break_rules(monkeypatch)
     code = main([*debug, "check", "campaigns", "--no-cache", "--jobs", "1", TODAY])
     captured = capsys.readouterr()
@@ -789,7 +786,6 @@ def test_output_is_written_atomically(
     write(root / "campaigns" / "list.yaml", "- not a campaign\n")
     report = write(root / "report.txt", "previous report\n")
     monkeypatch.chdir(root)
-    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
 
     def fail(source: object, target: object) -> None:
         raise OSError(28, "No space left on device")
@@ -816,7 +812,6 @@ def test_a_finding_on_a_huge_line_shows_a_window_not_the_line(
     root = repo(tmp_path)
     write(root / "campaigns" / "long.yaml", "version: 1\nid: A" + "x" * 1_000_000 + "\n")
     monkeypatch.chdir(root)
-    monkeypatch.setenv("CAMPAIGN_LINT_DEBUG", "")
     assert main(["check", "campaigns", "--no-cache", TODAY]) == 1
     out = capsys.readouterr().out
     assert len(out) < 5_000

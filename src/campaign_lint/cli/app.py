@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from typer.exceptions import TyperException
 
 from campaign_lint import __version__
 from campaign_lint.cli.baseline import baseline_app
+from campaign_lint.cli.checkoptions import DEBUG
 from campaign_lint.cli.guard import guarded
 from campaign_lint.cli.init import init as init_command
-from campaign_lint.cli.options import (
-    ConfigOption,
-    IgnoreOption,
-    SelectOption,
-    TodayOption,
-)
+from campaign_lint.cli.options import ConfigOption, check_options, check_signature
 from campaign_lint.core.errors import EXIT_UNTRUSTED, UsageError
 
 app = typer.Typer(
@@ -38,108 +35,37 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+@dataclass(slots=True)
+class Invocation:
+    """What the options before the command said, for ``main`` (typer's ``obj``)."""
+
+    debug: bool = False
+
+
 @app.callback()
 def _root(
+    context: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    debug: Annotated[bool, typer.Option(*DEBUG.names, help=DEBUG.help)] = False,
 ) -> None:
     """Check marketing campaigns against your organisation's engagement policy."""
-    if debug:
-        os.environ["CAMPAIGN_LINT_DEBUG"] = "1"
+    if isinstance(context.obj, Invocation):
+        context.obj.debug = debug
 
 
-@app.command()
-def check(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Campaign files or folders (default: the policy's `campaigns` globs)."),
-    ] = None,
-    config: ConfigOption = None,
-    output_formats: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--format",
-            "-f",
-            metavar="FORMAT",
-            help="Output format: text, json, sarif, junit, github or gitlab. Repeatable: "
-            "each --format goes to the --output given in the same position; one may go to stdout.",
-        ),
-    ] = None,
-    outputs: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the report to this file (repeatable, see --format)."
-        ),
-    ] = None,
-    fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Lowest severity that fails: error, warning, info.")
-    ] = None,
-    select: SelectOption = None,
-    ignore: IgnoreOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only, no summary.")] = False,
-    jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0: one per available core).")
-    ] = 0,
-    today: TodayOption = None,
-    show_suppressed: Annotated[
-        bool, typer.Option("--show-suppressed", help="Also list findings silenced by comments or exceptions.")
-    ] = False,
-    show_policy: Annotated[
-        bool,
-        typer.Option(
-            "--show-policy", help="Print the effective policy with the origin of each value; lint nothing."
-        ),
-    ] = False,
-    changed_since: Annotated[
-        str | None,
-        typer.Option(
-            "--changed-since",
-            metavar="REF",
-            help="Report only on campaigns changed since this git ref (portfolio rules still see all).",
-        ),
-    ] = None,
-    force_exclude: Annotated[
-        bool,
-        typer.Option(
-            "--force-exclude",
-            help="Skip named files that the policy's `campaigns`/`exclude` patterns leave out (pre-commit).",
-        ),
-    ] = False,
-    no_cache: Annotated[
-        bool,
-        typer.Option("--no-cache", help="Neither read nor write the cache (.campaign-lint-cache/)."),
-    ] = False,
-    baseline_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline."
-        ),
-    ] = None,
-) -> int:
+def check(**values: Any) -> int:
     """Lint campaign files; exit 1 when a finding is at or above `fail_on`."""
     from campaign_lint.cli.check import run_check
 
-    return run_check(
-        paths=list(paths or []),
-        config=config,
-        output_formats=list(output_formats or []),
-        outputs=list(outputs or []),
-        fail_on=fail_on,
-        select=list(select or []),
-        ignore=list(ignore or []),
-        quiet=quiet,
-        jobs=jobs,
-        today=today,
-        show_suppressed=show_suppressed,
-        show_policy=show_policy,
-        changed_since=changed_since,
-        force_exclude=force_exclude,
-        no_cache=no_cache,
-        baseline_file=baseline_file,
-    )
+    return run_check(check_options(values))
+
+
+# The parameters come from the one declaration of check's options (cli/checkoptions.py).
+check.__signature__ = check_signature()  # type: ignore[attr-defined]
+app.command()(check)
 
 
 cache_app = typer.Typer(help="Manage the cache of per-file results.", no_args_is_help=True)
@@ -260,10 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     command = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else list(argv)
+    invocation = Invocation()
 
     def run() -> int | None:
         try:
-            result: int | None = command.main(args=args, prog_name="campaign-lint", standalone_mode=False)
+            result: int | None = command.main(
+                args=args, prog_name="campaign-lint", standalone_mode=False, obj=invocation
+            )
         except typer.Exit as exc:
             return exc.exit_code
         except TyperException as exc:  # usage errors of the command line itself
@@ -277,4 +206,4 @@ def main(argv: list[str] | None = None) -> int:
             raise KeyboardInterrupt from None
         return result
 
-    return guarded(run)
+    return guarded(run, debug=lambda: invocation.debug)  # known once typer has read the command line

@@ -1,63 +1,23 @@
 """The ``check`` command itself, apart from how its command line is read.
 
 ``cli/app.py`` (typer) and ``cli/entry.py`` (the common command lines, read
-without loading typer) both call :func:`run_check`.
+without loading typer) both read a ``CheckOptions`` (``cli/checkoptions.py``)
+and call :func:`run_check`.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign_lint.cli.values import available_cores, parse_severity, parse_today
 
 if TYPE_CHECKING:
-    from campaign_lint.cli.replay import CheckLine
+    from campaign_lint.cli.checkoptions import CheckOptions
 
 
-def run_line(line: CheckLine) -> int:
-    """``run_check`` for a command line read by ``cli/replay.parse`` (``--jobs`` already checked)."""
-    return run_check(
-        paths=[Path(path) for path in line.paths],
-        config=Path(line.config) if line.config is not None else None,
-        output_formats=list(line.formats),
-        outputs=[Path(output) for output in line.outputs],
-        fail_on=line.fail_on,
-        select=list(line.select),
-        ignore=list(line.ignore),
-        quiet=line.quiet,
-        jobs=int(line.jobs or 0),
-        today=line.today,
-        show_suppressed=line.show_suppressed,
-        show_policy=line.show_policy,
-        changed_since=line.changed_since,
-        force_exclude=line.force_exclude,
-        no_cache=line.no_cache,
-        baseline_file=Path(line.baseline) if line.baseline is not None else None,
-    )
-
-
-def run_check(
-    *,
-    paths: list[Path],
-    config: Path | None,
-    output_formats: list[str],
-    outputs: list[Path],
-    fail_on: str | None,
-    select: list[str],
-    ignore: list[str],
-    quiet: bool,
-    jobs: int,
-    today: str | None,
-    show_suppressed: bool,
-    show_policy: bool,
-    changed_since: str | None,
-    force_exclude: bool,
-    no_cache: bool,
-    baseline_file: Path | None,
-) -> int:
+def run_check(options: CheckOptions) -> int:
     """Lint campaign files; exit 1 when a finding is at or above ``fail_on``."""
     from campaign_lint.cli.reporters import SHOW_SOURCE_LINES, destinations
     from campaign_lint.cli.targets import resolve as resolve_targets
@@ -69,55 +29,55 @@ def run_check(
 
     # The clock replay.save compares modification times with (lint.replay, imported only with a cache).
     started_ns = time.time_ns()
-    wanted = destinations(output_formats, outputs)
-    given = list(paths)
-    start = given[0] if given else Path.cwd()
+    wanted = destinations(options.formats, options.outputs)
     settings = load_settings(
-        config,
-        start,
-        select=select,
-        ignore=ignore,
-        fail_on=parse_severity(fail_on),
-        today=parse_today(today),
+        options.config,
+        options.start(),
+        select=options.select,
+        ignore=options.ignore,
+        fail_on=parse_severity(options.fail_on),
+        today=parse_today(options.today),
     )
     # Compiles custom rules and checks the schema block: a broken policy is an
     # error even when there is nothing to lint or only the policy is shown.
     engine = Engine(settings)
-    if show_policy:
+    if options.show_policy:
         from campaign_lint.cli.showpolicy import show_policy as render_policy
 
         sys.stdout.write(render_policy(settings))
         return 0
     recorded = None
-    if baseline_file is not None:
+    if options.baseline is not None:
         from campaign_lint.lint import baseline
 
-        recorded = baseline.load(baseline_file)
+        recorded = baseline.load(options.baseline)
     changed = None
-    if changed_since is not None:
+    if options.changed_since is not None:
         from campaign_lint.lint.gitchanges import changed_files
 
-        changed = changed_files(changed_since, settings.root)
+        changed = changed_files(options.changed_since, settings.root)
     scope = settings.scope()
-    targets = resolve_targets(given, scope, force_exclude=force_exclude, changed=changed)
-    if targets.note and not quiet:
+    targets = resolve_targets(
+        list(options.paths), scope, force_exclude=options.force_exclude, changed=changed
+    )
+    if targets.note and not options.quiet:
         sys.stderr.write(targets.note + "\n")
     # The whole run, reading the cache through writing the reports, with the
     # cyclic collector paused (see paused_collector).
     with paused_collector():
         cache = None
-        if not no_cache and targets.files:
+        if not options.no_cache and targets.files:
             from campaign_lint.lint.cache import open_cache
 
             cache = open_cache(settings)
         engine.cache = cache
         # Source lines: for a text report, or kept in the cache and the replay record.
         engine.collect_lines = cache is not None or any(name in SHOW_SOURCE_LINES for name, _ in wanted)
-        workers = jobs or available_cores()
+        workers = options.jobs or available_cores()
         from campaign_lint.cli import progress
 
         began = time.perf_counter()
-        if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=quiet):
+        if progress.wanted(len(targets.files), stream_is_terminal=sys.stderr.isatty(), quiet=options.quiet):
             with progress.bar(len(targets.files), sys.stderr) as advance:
                 results = engine.results(targets.files, jobs=workers, progress=advance)
         else:
@@ -126,12 +86,9 @@ def run_check(
             from campaign_lint.lint import replay
 
             # The next identical run is answered from this record (cli/replay.py).
-            key = replay.options_key(
-                str(config) if config is not None else None, select, ignore, today, fail_on
-            )
             files = settings.layered.files if settings.layered is not None else []
             replay.save(
-                key,
+                options.replay_key(),
                 scope,
                 settings.today.isoformat(),
                 settings.fail_on,
@@ -144,5 +101,5 @@ def run_check(
         report = narrow(results, targets.focus, time.perf_counter() - began, lines=engine.collect_lines)
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)
-        deliver(report, wanted, quiet=quiet, show_suppressed=show_suppressed)
+        deliver(report, wanted, quiet=options.quiet, show_suppressed=options.show_suppressed)
     return 1 if report.failed(settings.fail_on) else 0

@@ -18,19 +18,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``campaign-lint`` with ``argv`` (default: the process's arguments); the exit code."""
     args = sys.argv[1:] if argv is None else list(argv)
     from campaign_lint.cli import startup
-    from campaign_lint.cli.replay import parse, replay
+    from campaign_lint.cli.checkoptions import parse
 
     startup.install()
-    line = parse(args)
-    if line is not None:
-        code = replay(line)
+    command = parse(args)
+    if command is not None:
+        from campaign_lint.cli.replay import replay
+
+        code = replay(command.options, debug=command.debug)
         if code is not None:
             return code
-        if line.jobs_valid():
-            from campaign_lint.cli.check import run_line
-            from campaign_lint.cli.guard import guarded
+        from campaign_lint.cli.check import run_check
+        from campaign_lint.cli.guard import guarded
 
-            return guarded(lambda: run_line(line))
+        return guarded(lambda: run_check(command.options), debug=command.debug)
     from campaign_lint.cli.app import main as full
 
     return full(args)

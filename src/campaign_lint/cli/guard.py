@@ -33,14 +33,14 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else "no details"
 
 
-def guarded(run: Callable[[], int | None]) -> int:
+def guarded(run: Callable[[], int | None], *, debug: bool | Callable[[], bool] = False) -> int:
     """Call ``run`` and return its exit code; errors are reported on stderr in one line.
 
     The user's errors (``CampaignLintError``) exit with their code; an
     interrupt with 130; a closed stdout (``| head``) with 0, and nothing
     more is written there; anything else is a bug: exit 3 with the file being
-    checked and where to report it (``CAMPAIGN_LINT_DEBUG`` set, by
-    ``--debug``, also prints the traceback).
+    checked and where to report it (with ``debug``, ``--debug``, also the
+    traceback; a function when only ``run`` reads the command line).
     """
     try:
         return int(run() or 0)
@@ -55,7 +55,7 @@ def guarded(run: Callable[[], int | None]) -> int:
         _drop_stdout()
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if os.environ.get("CAMPAIGN_LINT_DEBUG"):
+        if debug if isinstance(debug, bool) else debug():
             import traceback  # not at the top: every run imports this module, few print a traceback
 
             traceback.print_exc()

@@ -8,8 +8,9 @@ every file (before narrowing to the files named on the command line), and
 what they depend on:
 
 * the command line's options that change results (``--config``,
-  ``--select``, ``--ignore``, ``--today``, ``--fail-on``), the working folder,
-  the tool's version and its own files: these make the record's key;
+  ``--select``, ``--ignore``, ``--today``, ``--fail-on``: those declared
+  ``replay="key"`` in ``cli/checkoptions.py``), the working folder, the tool's
+  version and its own files: these make the record's key;
 * the policy files read (the ``extends`` chain) and every campaign file linted,
   each as size, modification time and content digest;
 * the day (exceptions expire) and where campaign files are looked for.
@@ -110,15 +111,13 @@ def _recheck_all(stamps: tuple[Stamp, ...]) -> tuple[Stamp, ...] | None:
     return tuple(fresh)
 
 
-def options_key(
-    config: str | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    today: str | None,
-    fail_on: str | None,
-) -> bytes:
-    """The record's key: the tool, the working folder and the options that change results."""
-    parts = [__version__, code_stamp(), os.getcwd(), config, list(select), list(ignore), today, fail_on]
+def options_key(options: Sequence[object]) -> bytes:
+    """The record's key: the tool, the working folder and ``options``, the command line's that change results.
+
+    ``options`` are plain values with a stable ``repr`` (``CheckOptions.replay_key``
+    in ``cli/checkoptions.py`` gives them).
+    """
+    parts = [__version__, code_stamp(), os.getcwd(), list(options)]
     return hashlib.sha256(repr(parts).encode()).digest()
 
 

@@ -1,0 +1,246 @@
+"""The options of ``check``, declared once, and the reading of common ``check`` command lines without typer.
+
+:class:`CheckOptions` is the one definition: each field is an option (or the
+paths), with its type, default, names, metavar, help and what it means for
+the replay record. Both readings of a command line give a ``CheckOptions``:
+
+* typer's ``check`` command (``cli/app.py``) is built from the fields
+  (``cli/options.check_parameters``): ``check --help`` shows them;
+* :func:`parse`, which the console script (``cli/entry.py``) tries first, reads
+  the fields' names and types: importing typer costs more than answering an
+  unchanged run (``cli/replay.py``). It understands the long and short names,
+  ``--name=value``, repeated options, ``--`` and paths, and a ``--debug``
+  before ``check``; anything else (``-qf json``, an option twice that takes
+  one value, a value typer must reject, another command) is left to typer.
+
+No annotations are postponed here (no ``from __future__ import
+annotations``): :func:`parse` reads the fields' types as objects.
+"""
+
+import dataclasses
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, TypeVar
+
+T = TypeVar("T")
+
+# What an option means for the replay record (``lint/replay.py``): ``key``, it
+# changes the results and is part of the record's key; ``never``, a run with it
+# set is never answered from a record nor leaves one; ``report``, it only
+# changes what is reported of the results, or where, or how fast.
+Replay = Literal["key", "never", "report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """How an option is written on the command line and shown by ``--help``."""
+
+    names: tuple[str, ...]
+    help: str
+    metavar: str | None = None
+    minimum: int | None = None
+    replay: Replay = "report"
+
+
+# The option before the command that the fast reading knows too (typer's is built from it).
+DEBUG = Declared(("--debug",), "Show tracebacks of internal errors.")
+
+
+def option(
+    default: T,
+    *names: str,
+    help: str,
+    metavar: str | None = None,
+    minimum: int | None = None,
+    replay: Replay = "report",
+) -> T:
+    """A field of :class:`CheckOptions` that is an option: its default, its names and the rest."""
+    declared = Declared(names, help, metavar, minimum, replay)
+    value: T = field(default=default, metadata={"option": declared})
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """A ``check`` command line. A tuple is a repeatable option (values in order); a bool, a flag."""
+
+    paths: tuple[Path, ...] = field(
+        default=(),
+        metadata={"argument": "Campaign files or folders (default: the policy's `campaigns` globs)."},
+    )
+    # RUF009: option() is dataclasses.field() with the declaration as metadata, like every field here.
+    config: Path | None = option(None, "--config", "-c", help="Policy file to use.", replay="key")  # noqa: RUF009
+    formats: tuple[str, ...] = option(
+        (),
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format: text, json, sarif, junit, github or gitlab. Repeatable: "
+        "each --format goes to the --output given in the same position; one may go to stdout.",
+    )
+    outputs: tuple[Path, ...] = option(
+        (), "--output", "-o", metavar="FILE", help="Write the report to this file (repeatable, see --format)."
+    )
+    fail_on: str | None = option(
+        None, "--fail-on", help="Lowest severity that fails: error, warning, info.", replay="key"
+    )
+    select: tuple[str, ...] = option(
+        (), "--select", help="Only these rule IDs or families (comma-separated).", replay="key"
+    )
+    ignore: tuple[str, ...] = option(
+        (), "--ignore", help="Skip these rule IDs or families (comma-separated).", replay="key"
+    )
+    quiet: bool = option(False, "--quiet", "-q", help="Print findings only, no summary.")
+    jobs: int = option(0, "--jobs", "-j", minimum=0, help="Worker processes (0: one per available core).")
+    today: str | None = option(
+        None,
+        "--today",
+        help="Date used for exception expiry, YYYY-MM-DD (default: today).",
+        replay="key",
+    )
+    show_suppressed: bool = option(
+        False, "--show-suppressed", help="Also list findings silenced by comments or exceptions."
+    )
+    show_policy: bool = option(
+        False,
+        "--show-policy",
+        help="Print the effective policy with the origin of each value; lint nothing.",
+        replay="never",
+    )
+    changed_since: str | None = option(
+        None,
+        "--changed-since",
+        metavar="REF",
+        help="Report only on campaigns changed since this git ref (portfolio rules still see all).",
+        replay="never",
+    )
+    force_exclude: bool = option(
+        False,
+        "--force-exclude",
+        help="Skip named files that the policy's `campaigns`/`exclude` patterns leave out (pre-commit).",
+    )
+    no_cache: bool = option(
+        False, "--no-cache", help="Neither read nor write the cache (.campaign-lint-cache/).", replay="never"
+    )
+    baseline: Path | None = option(  # noqa: RUF009 - see config
+        None,
+        "--baseline",
+        metavar="FILE",
+        help="Report only findings not recorded in this baseline.",
+        replay="never",
+    )
+
+    def start(self) -> Path:
+        """Where the policy file is looked for: the first path, else the working folder."""
+        return self.paths[0] if self.paths else Path.cwd()
+
+    def replayable(self) -> bool:
+        """Whether a replay record can answer this command line (no option of ``replay="never"`` set)."""
+        return not any(getattr(self, name) for name in _NEVER_REPLAYED)
+
+    def replay_key(self) -> bytes:
+        """The key of this command line's replay record: the options of ``replay="key"``, by name."""
+        from campaign_lint.lint.replay import options_key
+
+        return options_key([(name, getattr(self, name)) for name in _KEYED])
+
+
+def declared(name: str) -> Declared:
+    """The declaration of the option of the field ``name``."""
+    found: Declared = _FIELDS[name].metadata["option"]
+    return found
+
+
+def fields() -> tuple[dataclasses.Field[Any], ...]:
+    """The fields of :class:`CheckOptions`, in the order ``--help`` shows them (paths first)."""
+    return dataclasses.fields(CheckOptions)
+
+
+def value_type(annotation: Any) -> tuple[type, bool]:
+    """The type of one value of a field, and whether the option is repeatable (a tuple of them)."""
+    if typing.get_origin(annotation) is tuple:
+        return typing.get_args(annotation)[0], True
+    members = [member for member in typing.get_args(annotation) if member is not type(None)]
+    return (members[0] if members else annotation), False
+
+
+_FIELDS = {item.name: item for item in fields()}
+_KEYED = tuple(
+    name for name, item in _FIELDS.items() if "option" in item.metadata and declared(name).replay == "key"
+)
+_NEVER_REPLAYED = tuple(
+    name for name, item in _FIELDS.items() if "option" in item.metadata and declared(name).replay == "never"
+)
+# Every name of every option: (field, type of one value, repeatable).
+_BY_NAME = {
+    written: (name, *value_type(item.type))
+    for name, item in _FIELDS.items()
+    if "option" in item.metadata
+    for written in declared(name).names
+}
+
+
+class Command(NamedTuple):
+    """A command line :func:`parse` understood: ``[--debug] check ...``."""
+
+    options: CheckOptions
+    debug: bool
+
+
+def parse(argv: Sequence[str]) -> Command | None:
+    """``argv`` as a ``check`` command line, or ``None`` when typer must read it (see the module docstring)."""
+    words = iter(argv)
+    first = next(words, None)
+    debug = first in DEBUG.names
+    if (next(words, None) if debug else first) != "check":
+        return None
+    values: dict[str, Any] = {}
+    paths: list[Path] = []
+    for word in words:
+        if word == "--":
+            paths.extend(Path(path) for path in words)
+            break
+        if not word.startswith("-"):
+            paths.append(Path(word))
+            continue
+        written, equals, text = word.partition("=") if word.startswith("--") else (word, "", "")
+        known = _BY_NAME.get(written)
+        if known is None:
+            return None
+        name, kind, repeatable = known
+        if kind is bool:
+            if equals:
+                return None
+            values[name] = True
+            continue
+        if not equals:
+            text = next(words, "")
+        value = _value(kind, text, declared(name).minimum)
+        if value is None:
+            return None
+        if repeatable:
+            values.setdefault(name, []).append(value)
+        elif name in values:
+            return None  # typer takes the last; a command line that says two things is left to it
+        else:
+            values[name] = value
+    for name, value in values.items():
+        if isinstance(value, list):
+            values[name] = tuple(value)
+    return Command(CheckOptions(paths=tuple(paths), **values), debug)
+
+
+def _value(kind: type, text: str, minimum: int | None) -> object | None:
+    """``text`` as a value of type ``kind``, or ``None`` when typer must judge it (an empty value, a bad number)."""
+    if not text:
+        return None
+    if kind is int:
+        if not (text.isascii() and text.isdigit()):
+            return None
+        number = int(text)
+        return number if minimum is None or number >= minimum else None
+    if kind is Path:
+        return Path(text)
+    return text
