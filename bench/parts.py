@@ -27,11 +27,11 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from campaign_lint.cli.targets import resolve
 from campaign_lint.core import suppressions, yamlload
 from campaign_lint.lint.cache import digest
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.engine import Engine
+from campaign_lint.lint.targets import resolve
 from campaign_lint.policies.base import PORTFOLIO_FIELDS, portfolio_view
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign

@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from campaign_lint.lint.config import load_settings
-from campaign_lint.lint.discovery import discover
-from campaign_lint.lint.engine import Engine
 from campaign_lint.lint.report import Report
+from campaign_lint.lint.session import Session
 
 
 def write_tree(root: Path, files: Mapping[str, str]) -> None:
@@ -38,4 +37,4 @@ def lint_tree(
     write_tree(root, tree)
     config = root / "campaign-lint.yaml" if policy is not None else None
     settings = load_settings(config, root, select=select or (), today=today or date(2026, 11, 22))
-    return Engine(settings).run(discover([root / "campaigns"], settings.scope()))
+    return Session(settings).lint([root / "campaigns"])

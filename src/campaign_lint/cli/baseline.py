@@ -34,15 +34,12 @@ def _lint(
     paths: list[Path], config: Path | None, select: list[str], ignore: list[str], today: str | None
 ) -> tuple[Settings, Report]:
     """Lint the way ``check`` does, and return the settings and the report."""
-    from campaign_lint.cli.targets import resolve as resolve_targets
     from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.engine import Engine
+    from campaign_lint.lint.session import Session
 
     start = paths[0] if paths else Path.cwd()
     settings = load_settings(config, start, select=select, ignore=ignore, today=parse_today(today))
-    engine = Engine(settings)
-    targets = resolve_targets(paths, settings.scope(), force_exclude=False, changed=None)
-    return settings, engine.run(targets.files, jobs=available_cores(), focus=targets.focus)
+    return settings, Session(settings).lint(paths, jobs=available_cores())
 
 
 @baseline_app.command("create")

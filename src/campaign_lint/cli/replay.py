@@ -62,11 +62,11 @@ def _today() -> str:
 def _answer(options: CheckOptions, started: float) -> Answer | None:
     """Report, failed, note and destinations, when the record still holds; else ``None``."""
     from campaign_lint.cli.reporters import destinations
-    from campaign_lint.cli.targets import resolve
     from campaign_lint.core.findings import Severity
     from campaign_lint.lint import replay as records
     from campaign_lint.lint.locate import find_policy, governed_root
     from campaign_lint.lint.report import narrow
+    from campaign_lint.lint.targets import resolve
 
     if options.fail_on is not None and options.fail_on not in {str(severity) for severity in Severity}:
         return None

@@ -44,8 +44,9 @@ from campaign_lint.core.errors import PolicyError, UsageError
 from campaign_lint.core.findings import Finding, Violation, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.config import Settings, load_settings
-from campaign_lint.lint.discovery import discover, display_path
-from campaign_lint.lint.engine import Engine
+from campaign_lint.lint.discovery import display_path
+from campaign_lint.lint.session import Session
+from campaign_lint.lint.targets import Targets
 from campaign_lint.schemas.messages import describe_errors
 from campaign_lint.schemas.policytest import Case, Expectation, PolicyTestFile
 
@@ -308,12 +309,12 @@ def _run_case(suite: _Suite, case: Case, fixtures: _Fixtures, folder: Path) -> C
     for target, content in fixtures.items():
         (folder / target).parent.mkdir(parents=True, exist_ok=True)
         (folder / target).write_bytes(content)
-    settings = replace(suite.settings, root=folder, today=case.today or suite.settings.today)
+    session = Session(replace(suite.settings, root=folder, today=case.today or suite.settings.today))
     try:
-        files = discover([folder / target for target in fixtures], settings.scope())
+        targets = session.targets([folder / target for target in fixtures])
     except UsageError:  # the policy excludes every fixture: nothing is linted
-        files = []
-    actual = [_actual(finding, folder, suite) for finding in Engine(settings).run(files).findings]
+        targets = Targets([], None)
+    actual = [_actual(finding, folder, suite) for finding in session.run(targets).report().findings]
     matched, missing, unexpected = match(case.expect, actual)
     return CaseResult(case.name, matched, missing, unexpected, time.perf_counter() - started)
 

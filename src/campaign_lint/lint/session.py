@@ -1,0 +1,102 @@
+"""One lint run, in order: settings, engine, targets, results.
+
+``check`` (``cli/check.py``), ``baseline create`` (``cli/baseline.py``),
+policy tests (``lint/policytests.py``) and the tests' helpers all lint this
+way. A :class:`Session` is given the settings (``lint/config.load_settings``)
+and builds their engine, which compiles the policy's custom rules: a broken
+policy fails there, before any file is read. :meth:`Session.targets` resolves
+the files of the run (``lint/targets.py``); :meth:`Session.run` lints them,
+with the cache when asked; :meth:`Linted.report` narrows the results to what
+is reported. :meth:`Session.lint` does the last three at once, for callers
+that do nothing in between; ``check`` does (it shows the policy, reads a
+baseline, asks git, prints the targets' note and records the run for replay).
+
+It lives in ``lint/``, printing nothing and reading no command line, so
+that policy tests can use it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from campaign_lint.lint.config import Settings
+from campaign_lint.lint.engine import Engine
+from campaign_lint.lint.report import Report, Results, narrow
+from campaign_lint.lint.targets import Targets, resolve
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.cache import Cache
+
+# Given the number of files, what to enter around the run: it gives the function
+# to call once per file linted, or None (no progress shown).
+Progress = Callable[[int], AbstractContextManager[Callable[[], None] | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Linted:
+    """What a run produced: its targets, every file's results, how long it took, the cache it used."""
+
+    targets: Targets
+    results: Results
+    seconds: float
+    lines: bool
+    cache: Cache | None
+
+    def report(self) -> Report:
+        """The results narrowed to the targets' focus (see ``lint/report.narrow``)."""
+        return narrow(self.results, self.targets.focus, self.seconds, lines=self.lines)
+
+
+class Session:
+    """The settings of a run and their engine; then the run's targets and results (module docstring)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = Engine(settings)
+        # One scope for the whole session: it remembers the patterns' answers
+        # (``Scope.answers``), which the replay record keeps.
+        self.scope = settings.scope()
+
+    def targets(
+        self, paths: Sequence[Path], *, force_exclude: bool = False, changed: list[Path] | None = None
+    ) -> Targets:
+        """The files linted for ``paths`` and what is reported on (``lint/targets.resolve``)."""
+        return resolve(list(paths), self.scope, force_exclude=force_exclude, changed=changed)
+
+    def run(
+        self,
+        targets: Targets,
+        *,
+        jobs: int = 1,
+        cache: bool = False,
+        lines: bool = True,
+        progress: Progress | None = None,
+    ) -> Linted:
+        """Lint ``targets`` with ``jobs`` processes.
+
+        ``cache``: read and write the cache (``.campaign-lint-cache/``), when
+        there are files. ``lines``: collect the source lines findings point
+        at (kept anyway with the cache, for the next runs).
+        """
+        opened = None
+        if cache and targets.files:
+            from campaign_lint.lint.cache import open_cache
+
+            opened = open_cache(self.settings)
+        engine = self.engine
+        engine.cache = opened
+        engine.collect_lines = opened is not None or lines
+        began = time.perf_counter()
+        shown = progress(len(targets.files)) if progress is not None else nullcontext(None)
+        with shown as advance:
+            results = engine.results(targets.files, jobs=jobs, progress=advance)
+        return Linted(targets, results, time.perf_counter() - began, engine.collect_lines, opened)
+
+    def lint(self, paths: Sequence[Path], *, jobs: int = 1) -> Report:
+        """Targets, run and report at once, with no cache."""
+        return self.run(self.targets(paths), jobs=jobs).report()
