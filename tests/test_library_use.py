@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cli.campaigns import GOOD
 
 POLICY = """\
@@ -46,6 +48,7 @@ print(json.dumps([imported, used]))
 """
 
 
+@pytest.mark.slow  # starts a Python
 def test_importing_and_linting_as_a_library_leaves_pydantic_and_cel_alone(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")

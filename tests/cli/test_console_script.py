@@ -15,6 +15,8 @@ from tests.cli.campaigns import SHIPPED
 from tests.cli.snapshots import Cli
 from tests.cli.test_replay import age
 
+pytestmark = pytest.mark.slow  # each test starts a Python
+
 # 400 campaigns, each with findings: a JSON report of several hundred KiB,
 # more than a pipe holds, so the last of it is written while the reader reads.
 MANY = 400
