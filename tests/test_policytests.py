@@ -97,7 +97,7 @@ def test_changed_expectation_fails_with_a_diff(
     assert out[failed + 1 : failed + 3] == [
         "    - missing: TIM001 review-on-shipment.yaml:9",
         "    + unexpected: TIM001 review-on-shipment.yaml:11: this feedback request starts at "
-        "`order.shipped`, before the order has been delivered",
+        "`order.shipped`, before `order.delivered` (the customer has the order)",
     ]
     assert out[-1] == "5 passed, 1 failed"
 

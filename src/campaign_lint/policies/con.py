@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
+from campaign_lint.policies.intent import marketing_reason, service_notice
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Consent, Unsubscribe
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -23,8 +24,12 @@ class CON001(CampaignRule[NoOptions]):
     needs: by default sms, voice and whatsapp need `express_written`; email
     needs `opt_in` or `soft_opt_in`; push and in_app need `opt_in`. The
     policy's `channels` settings change these lists. Transactional service
-    messages are exempt, unless they carry an offer (an incentive or
-    urgency): that makes them marketing, and this rule says so.
+    messages are exempt, unless they are marketing after all: they carry
+    an offer (`content.incentive`, `content.urgency`, or offer words such
+    as "20% off" or "promo code" in `name`, `purpose` or `content.subject`;
+    see [Vocabularies](#vocabularies)), or they come on a calendar
+    (`schedule.every`) instead of answering something the customer did.
+    This rule then says so, and checks the consent.
 
     ## Why it matters
     Customers, not companies, decide how they want to hear from a brand.
@@ -57,21 +62,27 @@ class CON001(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a consent basis the channel's policy does not accept."""
-        if campaign.type is CampaignType.TRANSACTIONAL and campaign.promotes:
-            content = campaign.content
-            what = (
-                "content.incentive"
-                if content is not None and content.incentive is not None
-                else "content.urgency"
-            )
-            yield Violation(
-                f"this transactional message carries an offer (`{what}`), which makes it marketing",
-                tuple(what.split(".")),
-                hint="keep receipts and delivery notices free of offers, or make it a marketing campaign with consent",
-            )
+        service = False
+        if campaign.type is CampaignType.TRANSACTIONAL:
+            reason = marketing_reason(campaign, ctx.policy)
+            service = reason is None
+            if reason is not None and reason.path[:2] == ("trigger", "schedule"):
+                yield Violation(
+                    f"this transactional message is sent on a calendar ({reason.why}), which makes it marketing",
+                    reason.path,
+                    hint="send service notices when something happens to the customer's order or account, "
+                    "or make it a marketing campaign with consent",
+                )
+            elif reason is not None:
+                yield Violation(
+                    f"this transactional message carries an offer ({reason.why}), which makes it marketing",
+                    reason.path,
+                    hint="keep receipts and delivery notices free of offers, "
+                    "or make it a marketing campaign with consent",
+                )
         policy = ctx.policy.channels.get(campaign.channel)
         allowed = policy.consent if policy else None
-        if campaign.transactional or not allowed:
+        if service or not allowed:
             return
         accepted = " or ".join(f"`{c}`" for c in allowed)
         consent = campaign.audience.consent if campaign.audience else None
@@ -95,7 +106,8 @@ class CON002(CampaignRule[NoOptions]):
     ## What it checks
     Marketing email needs `content.unsubscribe: one_click`; marketing sms
     needs `keyword` (reply STOP). The policy's `channels` settings can ask
-    the same of other channels. Transactional service messages are exempt.
+    the same of other channels. Transactional service messages are exempt,
+    unless they make an offer or come on a calendar, as CON001 reads them.
 
     ## Why it matters
     Leaving should be as easy as joining. Gmail and Yahoo require
@@ -126,7 +138,7 @@ class CON002(CampaignRule[NoOptions]):
         """Flag an opt-out weaker than the channel requires."""
         policy = ctx.policy.channels.get(campaign.channel)
         required = policy.unsubscribe if policy else None
-        if campaign.transactional or required is None or required is Unsubscribe.NONE:
+        if required is None or required is Unsubscribe.NONE or service_notice(campaign, ctx.policy):
             return
         actual = campaign.content.unsubscribe if campaign.content else None
         if actual is required or (required is Unsubscribe.LINK and actual is Unsubscribe.ONE_CLICK):

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from campaign_lint.core.findings import YamlPath
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.view import PolicyView
-from campaign_lint.schemas.campaign import Campaign, CampaignType
+from campaign_lint.schemas.campaign import Ask, Campaign, CampaignType
+
+FEEDBACK_ASKS = frozenset({Ask.REVIEW, Ask.RATING, Ask.SURVEY, Ask.FEEDBACK})
 
 # The fields whose words are read, in this order.
 TEXT_FIELDS: tuple[YamlPath, ...] = (("name",), ("purpose",), ("content", "subject"))
@@ -59,6 +61,37 @@ def _in_words(campaign: Campaign, found: vocabulary.Phrases) -> Reading | None:
     return None
 
 
+def feedback_request(campaign: Campaign, view: PolicyView) -> Reading | None:
+    """Whether the campaign asks for a review, a rating or a survey, and why the tool thinks so.
+
+    ``type: feedback`` says so; otherwise ``content.asks_for`` decides when it
+    is given (``[]`` asks for nothing); otherwise the words of the name,
+    purpose and subject do.
+    """
+    if campaign.type is CampaignType.FEEDBACK:
+        return Reading(("type",), "feedback", declared=True)
+    asks = campaign.content.asks_for if campaign.content is not None else None
+    if asks is not None:
+        ask = next((ask for ask in asks if ask in FEEDBACK_ASKS), None)
+        return None if ask is None else Reading(("content", "asks_for"), f"[{ask}]", declared=True)
+    return _in_words(campaign, vocabulary.phrases("asks", "feedback_asks", view.vocabulary.feedback_asks))
+
+
+def ask_kind(reading: Reading) -> str:
+    """``review``, ``rating``, ``survey`` or ``feedback``: what a feedback reading asks for."""
+    said = reading.said
+    if reading.path == ("type",):
+        return "feedback"
+    for kind, marks in (
+        ("survey", ("survey", "questionnaire", "nps", "net promoter", "recommend", "satisfied", "csat")),
+        ("rating", ("rate", "rating", "star")),
+        ("review", ("review", "testimonial")),
+    ):
+        if any(mark in said for mark in marks):
+            return kind
+    return "feedback"
+
+
 def offer(campaign: Campaign, view: PolicyView) -> Reading | None:
     """What the campaign offers (an incentive, urgency, or words such as "20% off"), if anything."""
     content = campaign.content
@@ -68,6 +101,27 @@ def offer(campaign: Campaign, view: PolicyView) -> Reading | None:
         if content.urgency is not None and content.urgency.kind != "none":
             return Reading(("content", "urgency"), content.urgency.kind, declared=True)
     return _in_words(campaign, vocabulary.phrases("offers", "offers", view.vocabulary.offers))
+
+
+def marketing_reason(campaign: Campaign, view: PolicyView) -> Reading | None:
+    """Why a ``type: transactional`` campaign is marketing after all, or None when it is a service notice.
+
+    It offers something (an incentive, urgency, or offer words), or it is
+    sent on a repeating calendar (``schedule.every``): a service notice
+    answers something the customer did, it does not come every week.
+    """
+    found = offer(campaign, view)
+    if found is not None:
+        return found
+    trigger = campaign.trigger
+    if trigger is not None and trigger.schedule is not None and trigger.schedule.every is not None:
+        return Reading(("trigger", "schedule", "every"), str(trigger.schedule.every), declared=True)
+    return None
+
+
+def service_notice(campaign: Campaign, view: PolicyView) -> bool:
+    """A transactional message that is not marketing (``marketing_reason`` finds nothing)."""
+    return campaign.type is CampaignType.TRANSACTIONAL and marketing_reason(campaign, view) is None
 
 
 def promotion(campaign: Campaign, view: PolicyView) -> Reading | None:

@@ -8,8 +8,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.policies import defaults
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
+from campaign_lint.policies.intent import Reading, ask_kind, feedback_request, marketing_reason
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
 from campaign_lint.schemas.types import Duration
 
@@ -30,24 +32,45 @@ class TIM001Options(BaseModel):
 
 
 class TIM001(CampaignRule[TIM001Options]):
-    """A review or feedback request is sent before the order has arrived.
+    """A review, rating or survey request is sent before the customer has what they bought.
 
     ## What it checks
-    Campaigns of `type: feedback` that start from an event: the event must
-    be the fulfilment event (`order.delivered`, or the event your policy's
-    event catalogue marks `fulfilment: true`) or one that comes after it,
-    and the `delay` must be at least `min_delay` (3 days by default).
+    Feedback requests that start from an event: the event must be the
+    fulfilment event (`order.delivered`, or the event your policy's event
+    catalogue marks `fulfilment: true`: `stay.completed`, `ticket.scanned`)
+    or one that comes after it, and the `delay` must be at least
+    `min_delay` (3 days by default). The message and the hint name the
+    catalogue's fulfilment event with its `description`.
+
+    A campaign is a feedback request when it says so, whatever its `type`:
+
+    - `type: feedback`; otherwise
+    - `content.asks_for` lists `review`, `rating`, `survey` or `feedback`
+      (when `asks_for` is given, it decides: `asks_for: [purchase]` or
+      `asks_for: []` is not a feedback request); otherwise
+    - its `name`, `purpose` or `content.subject` asks for a review, a
+      rating, stars or a survey ("rating nudge", "rate your stay", "leave
+      a review", "how did we do"; see [Vocabularies](#vocabularies),
+      extended by the policy's `vocabulary.feedback_asks`).
+
+    The finding says which of these made it a feedback request. The rule
+    ignores `customer_value` (it promises, it does not ask), "review" as a
+    verb about the customer's own details ("Review your booking"), reviews
+    shown to the customer ("what other guests said in their reviews"), and
+    campaigns started by a schedule rather than an event.
 
     ## Why it matters
-    Asking "how was your kettle?" before the kettle has arrived annoys the
-    customer and produces reviews of the delivery, not the product. Asking
-    again while a delivery is late is worse. Marketplaces ask between 5
-    and 30 days after delivery (Amazon) or 7 days after the order
-    (Trustpilot) for this reason.
+    Asking "how was your stay?" before the guest has checked in, or "how
+    was your kettle?" before it has arrived, annoys the customer and
+    produces reviews of the delivery, not of what they bought. Asking again
+    while a delivery is late is worse. Marketplaces ask between 5 and 30
+    days after delivery (Amazon) or 7 days after the order (Trustpilot)
+    for this reason. A rating nudge typed `lifecycle` asks all the same.
 
     ## Bad
     ```yaml
-    type: feedback
+    type: lifecycle
+    name: Rating nudge at dispatch
     trigger:
       event: order.shipped
       delay: 1d
@@ -57,7 +80,8 @@ class TIM001(CampaignRule[TIM001Options]):
 
     ## Use instead
     ```yaml
-    type: feedback
+    type: lifecycle
+    name: Rating nudge after delivery
     trigger:
       event: order.delivered
       delay: 5d
@@ -77,26 +101,60 @@ class TIM001(CampaignRule[TIM001Options]):
         """Flag feedback requests triggered before fulfilment or too soon after it."""
         options = ctx.options
         trigger = campaign.trigger
-        if campaign.type is not CampaignType.FEEDBACK or trigger is None or trigger.event is None:
+        if trigger is None or trigger.event is None:
             return
-        fulfilment = ctx.policy.fulfilment_events()
-        if not _at_or_after(trigger.event, fulfilment, ctx):
-            names = " or ".join(f"`{name}`" for name in sorted(fulfilment))
+        asks = feedback_request(campaign, ctx.policy)
+        if asks is None:
+            return
+        what = _request(asks)
+        correct = (
+            "" if asks.declared else "; if it asks for no review, rating or survey, say so in `asks_for`"
+        )
+        if not _at_or_after(trigger.event, ctx.policy.fulfilment_events(), ctx):
+            moment, target = _fulfilment_words(ctx)
             yield Violation(
-                f"this feedback request starts at `{trigger.event}`, before the order has been delivered",
+                f"{what} starts at `{trigger.event}`, before {moment}",
                 ("trigger", "event"),
-                hint=f"trigger it on {names} (or an event after it) with a delay of at least {options.min_delay}",
+                hint=f"trigger it on {target} with a delay of at least {options.min_delay}{correct}",
             )
             return
         delay = trigger.delay
         if delay is None or delay.seconds < options.min_delay.seconds:
             waited = "immediately" if delay is None else f"only {delay.words()}"
             yield Violation(
-                f"this feedback request is sent {waited} after delivery; "
-                f"customers need at least {options.min_delay.words()} to try the product",
+                f"{what} is sent {waited} after `{trigger.event}`; "
+                f"customers need at least {options.min_delay.words()} before they can judge what they got",
                 ("trigger", "delay") if delay is not None else ("trigger", "event"),
-                hint=f"set `delay: {options.min_delay}` or longer (marketplaces wait 5 to 30 days)",
+                hint=f"set `delay: {options.min_delay}` or longer (marketplaces wait 5 to 30 days){correct}",
             )
+
+
+def _request(asks: Reading) -> str:
+    """How a finding names the request: ``this rating request (`name` says "rating nudge": read as ...)``."""
+    what = f"this {ask_kind(asks)} request"
+    if asks.path == ("type",):
+        return what
+    if asks.declared:
+        return f"{what} ({asks.why})"
+    return f"{what} ({asks.why}: read as feedback whatever its type)"
+
+
+def _fulfilment_words(ctx: RuleContext[Any]) -> tuple[str, str]:
+    """The moment a request must wait for, and where to trigger it instead, in words.
+
+    Without a catalogue: the order has been delivered. With one: its
+    fulfilment events with their descriptions (``stay.completed` (the guest
+    has checked out)``), so a hotel or a concert is not told about orders.
+    """
+    if not ctx.policy.events:
+        return "the order has been delivered", f"`{defaults.FULFILMENT_EVENT}` (or an event after it)"
+    named = []
+    for name in sorted(ctx.policy.fulfilment_events()):
+        entry = ctx.policy.events.get(name)
+        described = entry.description if entry is not None else None
+        named.append(f"`{name}` ({described})" if described else f"`{name}`")
+    moment = " or ".join(named)
+    return moment, f"{moment} or an event after it,"
 
 
 def _at_or_after(event: str, fulfilment: frozenset[str], ctx: RuleContext[Any]) -> bool:
@@ -122,11 +180,32 @@ class TIM002(CampaignRule[NoOptions]):
     push by default. Other channels are checked only when your policy sets
     a `send_window` for them.
 
+    Transactional service messages are exempt: a delivery slot, a "your
+    table is ready" text or a one-time code that the customer is waiting
+    for may come at 07:00, and need no `send_window`. The exemption ends
+    when the message is marketing after all: when it makes an offer
+    (`content.incentive`, `content.urgency`, or offer words such as "20%
+    off" or "promo code" in its `name`, `purpose` or `content.subject`; see
+    [Vocabularies](#vocabularies)), or when it comes on a calendar
+    (`schedule.every`) instead of answering something the customer did.
+    The finding then says why.
+
     ## Why it matters
     A phone buzzing at 22:30 for a discount is an intrusion, not a service.
-    US law forbids telephone solicitation before 8am and after 9pm (TCPA),
-    and Florida and Maryland narrow it to 8am-8pm (FTSA). Respecting quiet
-    hours is part of letting customers decide when they hear from you.
+    US law forbids telephone solicitation before 8am and after 9pm (TCPA,
+    47 CFR 64.1200(c)(1)), and Florida (FTSA, Fla. Stat. 501.059) and
+    Maryland (Stop the Spam Calls Act, Md. Code Com. Law 14-4501) narrow it
+    to 8am-8pm. Respecting quiet hours is part of letting customers decide
+    when they hear from you.
+
+    These laws govern marketing, not service: the TCPA's quiet hours apply
+    to "telephone solicitation", a call or message "for the purpose of
+    encouraging the purchase or rental of, or investment in, property,
+    goods, or services" (47 U.S.C. 227(a)(4)); Florida's to "telephonic
+    sales calls" and Maryland's to "telephone solicitations". A service
+    notice the customer is waiting for is none of these; a notice that
+    carries an offer is (the CTIA Messaging Principles draw the same line
+    between informational and promotional texts).
 
     ## Bad
     ```yaml
@@ -153,6 +232,12 @@ class TIM002(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a missing send window, or one outside the channel's allowed hours."""
+        why = ""
+        if campaign.type is CampaignType.TRANSACTIONAL:
+            reason = marketing_reason(campaign, ctx.policy)
+            if reason is None:  # a service notice the customer is waiting for
+                return
+            why = f" ({_marketing_words(reason)})"
         channel_policy = ctx.policy.channels.get(campaign.channel)
         allowed = channel_policy.send_window if channel_policy else None
         window = campaign.send_window
@@ -160,13 +245,13 @@ class TIM002(CampaignRule[NoOptions]):
             if allowed is not None:
                 yield Violation(
                     f"{campaign.channel} messages need a `send_window` "
-                    f"(allowed: {allowed.start}-{allowed.end} recipient-local time)",
+                    f"(allowed: {allowed.start}-{allowed.end} recipient-local time){why}",
                     ("channel",),
                     hint=f'add `send_window: {{start: "{allowed.start}", end: "{allowed.end}"}}`',
                 )
             elif campaign.channel in INTERRUPTIVE:  # even when the policy removed the hours
                 yield Violation(
-                    f"{campaign.channel} messages need a `send_window`, so they never arrive at night",
+                    f"{campaign.channel} messages need a `send_window`, so they never arrive at night{why}",
                     ("channel",),
                     hint="add `send_window:` with the hours customers may get it, in their local time",
                 )
@@ -177,23 +262,31 @@ class TIM002(CampaignRule[NoOptions]):
         if window.start >= window.end:
             yield Violation(
                 f"the send window {window.start}-{window.end} runs overnight; "
-                f"{campaign.channel} messages are allowed {hours} only",
+                f"{campaign.channel} messages are allowed {hours} only{why}",
                 ("send_window", "end"),
                 hint=f"use a window inside {hours}",
             )
             return
         if window.start < allowed.start:
             yield Violation(
-                f"sending from {window.start} is too early for {campaign.channel}; allowed from {allowed.start}",
+                f"sending from {window.start} is too early for {campaign.channel}; "
+                f"allowed from {allowed.start}{why}",
                 ("send_window", "start"),
                 hint=f'set `start: "{allowed.start}"` or later',
             )
         if window.end > allowed.end:
             yield Violation(
-                f"sending until {window.end} is too late for {campaign.channel}; allowed until {allowed.end}",
+                f"sending until {window.end} is too late for {campaign.channel}; allowed until {allowed.end}{why}",
                 ("send_window", "end"),
                 hint=f'set `end: "{allowed.end}"` or earlier',
             )
+
+
+def _marketing_words(reason: Reading) -> str:
+    """Why a transactional message is marketing, for a message: ``it makes an offer: ...``."""
+    if reason.path[:2] == ("trigger", "schedule"):
+        return f"a transactional message sent on a calendar is marketing: {reason.why}"
+    return f"a transactional message that makes an offer is marketing: {reason.why}"
 
 
 _PURCHASE_FLOW = frozenset({Placement.CHECKOUT, Placement.CART})

@@ -134,6 +134,21 @@ class Incentive(FileModel):
     conditional_on: Literal["none", "positive_review", "purchase"] = "none"
 
 
+class Ask(enum.StrEnum):
+    """What a message asks the customer to do (``content.asks_for``)."""
+
+    REVIEW = "review"
+    RATING = "rating"
+    SURVEY = "survey"
+    FEEDBACK = "feedback"
+    PURCHASE = "purchase"
+    BOOKING = "booking"
+    SIGN_UP = "sign_up"
+    REFERRAL = "referral"
+    REPLY = "reply"
+    VISIT = "visit"
+
+
 class Content(FileModel):
     """What the message says and offers."""
 
@@ -143,6 +158,11 @@ class Content(FileModel):
     decline_label: Text | None = None
     incentive: Incentive | None = None
     gamification: StrictBool = False
+    asks_for: list[Ask] | None = Field(
+        default=None,
+        description="What the message asks the customer to do; [] asks for nothing. "
+        "Without it, TIM001 reads the name, purpose and subject for a review, rating or survey.",
+    )
     # What the message promotes, relative to what the customer bought (CON003).
     products: Literal["similar", "unrelated"] | None = None
     # The message tells a first-time recipient they may object to marketing (CON004).

@@ -37,6 +37,8 @@ class EventDef(FileModel):
 
     after: Text | None = None
     fulfilment: StrictBool = False
+    # What has happened for the customer, in words ("the guest has checked out"); TIM001 says it.
+    description: Text | None = None
 
 
 class Segments(FileModel):
