@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -11,6 +10,7 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign
 
@@ -157,20 +157,25 @@ def _normal(text: str) -> str:
     return " ".join(_WORDS.findall(text.lower()))
 
 
-@functools.cache
-def _phrase_keys(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """Each phrase with the padded, normalised form searched for (computed once per option list)."""
-    return tuple((phrase, f" {_normal(phrase)} ") for phrase in phrases)
-
-
 class VAL002(CampaignRule[VAL002Options]):
     """The customer value only speaks of the company's gain.
 
     ## What it checks
     That `customer_value` is not a copy of `purpose`, and is not only
-    company-side wording such as "increase sales", "drive engagement",
-    "boost revenue" or "grow the list" with no benefit for the customer.
-    The phrase lists are options.
+    company-side wording with no benefit for the customer: the
+    `company_phrases` option ("increase sales", "drive engagement", "boost
+    revenue", "grow the list") and the same goals in everyday words ("hear
+    from us more often", "more app opens", "top of mind", "brand
+    awareness"; see [Vocabularies](#vocabularies), extended by the policy's
+    `vocabulary.company_side_value`).
+
+    A value with such wording passes when a customer word (the
+    `customer_words` option: you, your, save, learn, get...) stands
+    outside the company-side words: "Increase sales while you're first in
+    line" names a benefit, "You'll hear from us more often" does not (its
+    "you" belongs to the company-side phrase). Phrases match whole words,
+    ignoring case and punctuation. The rule does not judge how good the
+    benefit is.
 
     ## Why it matters
     "Boost engagement" is what the company wants, not what the customer
@@ -181,7 +186,7 @@ class VAL002(CampaignRule[VAL002Options]):
     ## Bad
     ```yaml
     purpose: Increase sales of the new range.
-    customer_value: Increase sales.
+    customer_value: Hear from us more often.
     ```
 
     ## Use instead
@@ -214,11 +219,19 @@ class VAL002(CampaignRule[VAL002Options]):
                 hint="describe the benefit from the customer's side: what problem does it solve for them?",
             )
             return
-        padded = f" {value} "
-        phrase = next((p for p, key in _phrase_keys(tuple(options.company_phrases)) if key in padded), None)
+        company = vocabulary.phrases(
+            "company_value",
+            "company_side_value",
+            (*options.company_phrases, *ctx.policy.vocabulary.company_side_value),
+        )
+        phrase = company.search(value)
+        if phrase is None:
+            return
+        # Customer words count outside the company-side words ("you'll hear from us" is not a benefit).
+        outside = company.remove(value)
         # "you're", "you'll" and "customer's" count as "you" and "customer".
-        words = {part for word in value.split() for part in (word, word.split("'")[0])}
-        if phrase and not words.intersection(w.lower() for w in options.customer_words):
+        words = {part for word in outside.split() for part in (word, word.split("'")[0])}
+        if not words.intersection(w.lower() for w in options.customer_words):
             yield Violation(
                 f"`customer_value` speaks of the company's gain (\"{phrase}\"), not the customer's",
                 ("customer_value",),
@@ -230,19 +243,33 @@ class VAL003(CampaignRule[NoOptions]):
     """Contact or personal data is asked for without saying why.
 
     ## What it checks
-    Every `data_collection` item needs a `purpose`: why the data is needed
-    and what the customer gets for it.
+    Every `data_collection` item needs a `purpose` that says why the data
+    is needed or what the customer gets for it. A purpose is empty when,
+    once the phrases that say nothing ("for future communications", "to
+    serve you better", "profile enrichment", "marketing purposes"; see
+    [Vocabularies](#vocabularies), extended by the policy's
+    `vocabulary.empty_reasons`), filler words (we, your, collect, data,
+    use...) and the words of the field's own name are taken out, no word
+    is left: "We collect your email for future communications" is empty,
+    "We need your phone number" too.
+
+    A real reason next to an empty one is a reason ("To serve you better:
+    we text you when your table is free"); the rule does not judge how
+    good it is.
 
     ## Why it matters
     Customers give a phone number gladly when they know it brings a text
     when their repair is ready, and reluctantly when it just "completes the
-    profile". GDPR requires data to be collected for a stated purpose and
-    no more than needed (Art. 5(1)(b,c)).
+    profile". GDPR requires data to be collected for specified, explicit
+    purposes and no more than needed (Art. 5(1)(b,c)); European regulators
+    name "marketing purposes" and "improving users' experience" as too
+    vague to count (Article 29 Working Party, Opinion 03/2013).
 
     ## Bad
     ```yaml
     data_collection:
       - field: phone
+        purpose: For future communications.
     ```
 
     ## Use instead
@@ -260,7 +287,11 @@ class VAL003(CampaignRule[NoOptions]):
     principle = PRINCIPLE
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag data collection items without a purpose."""
+        """Flag data collection items without a purpose, or with one that says nothing."""
+        if not campaign.data_collection:
+            return
+        empty = vocabulary.phrases("reasons", "empty_reasons", ctx.policy.vocabulary.empty_reasons)
+        filler = vocabulary.words("reasons", "filler")
         for index, item in enumerate(campaign.data_collection):
             if item.purpose is None or not item.purpose.strip():
                 yield Violation(
@@ -270,3 +301,16 @@ class VAL003(CampaignRule[NoOptions]):
                     else ("data_collection", index),
                     hint="add `purpose:` in the customer's words, or stop asking for it",
                 )
+                continue
+            key = vocabulary.text_key(item.purpose)
+            own = set(vocabulary.text_key(item.field.replace("_", " ")).split())
+            if any(word not in filler and word not in own for word in empty.remove(key).split()):
+                continue
+            found = empty.search(key)
+            said = f'"{found}" could mean anything' if found else "it says no more than asking for it"
+            yield Violation(
+                f"the reason given for `{item.field}` is empty: {said}",
+                ("data_collection", index, "purpose"),
+                hint="say what the data is used for and what the customer gets, "
+                'like "We text you when your repair is ready"',
+            )
