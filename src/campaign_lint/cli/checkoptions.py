@@ -33,9 +33,12 @@ T = TypeVar("T")
 Replay = Literal["key", "never", "report"]
 
 
-@dataclass(frozen=True, slots=True)
-class Declared:
-    """How an option is written on the command line and shown by ``--help``."""
+class Declared(NamedTuple):
+    """How an option is written on the command line and shown by ``--help``.
+
+    A named tuple, not a dataclass: every run imports this module, and a
+    dataclass is slower to create (its methods are compiled at import).
+    """
 
     names: tuple[str, ...]
     help: str

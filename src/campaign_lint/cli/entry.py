@@ -10,6 +10,7 @@ here, and only here: a program that imports campaign_lint does not get them.
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import NoReturn
 
@@ -38,5 +39,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The ``campaign-lint`` console script."""
-    sys.exit(main())
+    """The ``campaign-lint`` console script: ``main``, then a normal exit.
+
+    Before it, ``gc.freeze()`` leaves what the run built out of the cyclic
+    collector's last passes at exit (objects are still freed, exit
+    handlers still run): those passes over every module and model took
+    about a quarter of a one-file run's CPU time.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
