@@ -199,9 +199,9 @@ def test_excluded_fixture_is_not_linted(
             id="unknown-key",
         ),
         pytest.param(
-            "policy: ../nowhere.yaml\ncases:\n  - {name: a, campaigns: {a.yaml: x}, expect: []}\n",
+            "policy: nowhere.yaml\ncases:\n  - {name: a, campaigns: {a.yaml: x}, expect: []}\n",
             "1:9",
-            "policy file `../nowhere.yaml` not found",
+            "policy file `nowhere.yaml` not found",
             id="missing-policy",
         ),
         pytest.param(

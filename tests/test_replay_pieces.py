@@ -17,8 +17,9 @@ KEY = b"k" * 32
 
 
 @pytest.fixture(autouse=True)
-def _user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+def _user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Outside tmp_path, the folder the records are for: a key inside it is not used.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("user-cache")))
 
 
 def _results(kept: int, silenced: int, files: int) -> Results:
@@ -59,7 +60,7 @@ def test_a_missing_piece_is_not_a_result(tmp_path: Path) -> None:
     results = _results(2 * replay._PIECE + 1, 0, 2)
     pieces = replay._pieces(results)
     assert len(pieces) == 1 + 3 + 1  # header, three chunks of findings, one of source lines
-    secret = secret_key()
+    secret = secret_key(tmp_path)
     assert secret is not None
     path = replay.location(tmp_path, KEY)
     # The last chunk of findings left out: the header's counts do not add up.

@@ -12,6 +12,7 @@ that many, so one more of the same kind is reported.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -21,11 +22,14 @@ from typing import Any
 
 from campaign_lint import __version__
 from campaign_lint.core.errors import UsageError
+from campaign_lint.core.files import MIB, escapes, read_regular
 from campaign_lint.core.findings import Finding, YamlPath
 from campaign_lint.lint.report import Report
 
 FORMAT_VERSION = 1
 DEFAULT_FILE = ".campaign-lint-baseline.json"
+# The largest baseline read: about 150 bytes an entry, so some 400,000 findings.
+MAX_BYTES = 64 * MIB
 _PLAIN_KEY = re.compile(r"^[^.\[\]\"]+$")
 
 
@@ -120,9 +124,20 @@ def _sort_key(key: Key) -> tuple[str, str, str]:
 
 
 def load(path: Path) -> Baseline:
-    """Read a baseline file; anything that is not one is a ``UsageError``."""
+    """Read a baseline file; anything that is not one is a ``UsageError`` (one line, exit 2).
+
+    Only a regular file of at most ``MAX_BYTES`` inside the repository is
+    read: a FIFO would wait forever, a link out of the repository could show
+    another file's values in the error. JSON nested too deeply for the parser
+    (``[`` a hundred thousand times) is not a baseline either.
+    """
+    if os.path.lexists(path) and escapes(str(path)):
+        raise UsageError(
+            f"{path}: the baseline is a symbolic link that points outside the repository; "
+            "campaign-lint does not read it (recreate it with `campaign-lint baseline create`)"
+        )
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path, MAX_BYTES).decode("utf-8")
     except FileNotFoundError:
         raise UsageError(
             f"{path}: no such baseline; create it with `campaign-lint baseline create {path}`"
@@ -137,6 +152,11 @@ def load(path: Path) -> Baseline:
             f"{path}:{exc.lineno}:{exc.colno}: not a campaign-lint baseline (invalid JSON: {exc.msg}); "
             "recreate it with `campaign-lint baseline create`"
         ) from None
+    except RecursionError:
+        raise UsageError(
+            f"{path}: not a campaign-lint baseline (JSON nested too deeply); "
+            "recreate it with `campaign-lint baseline create`"
+        ) from None
     return _parse(path, data)
 
 
@@ -149,7 +169,9 @@ def _parse(path: Path, data: Any) -> Baseline:
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise broken("expected an object with a `findings` list")
     if data.get("version") != FORMAT_VERSION:
-        raise broken(f"format version {data.get('version')!r}; this campaign-lint reads {FORMAT_VERSION}")
+        version = repr(data.get("version"))
+        version = version if len(version) <= 40 else version[:37] + "..."  # a value of the file: kept short
+        raise broken(f"format version {version}; this campaign-lint reads {FORMAT_VERSION}")
     counts: Counter[Key] = Counter()
     for index, entry in enumerate(data["findings"], start=1):
         problem = _problem(entry)

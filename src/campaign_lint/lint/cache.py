@@ -24,6 +24,7 @@ import functools
 import hashlib
 import os
 import pickle
+import stat
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from campaign_lint import __version__
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
-from campaign_lint.lint.signed import read_signed, secret_key
+from campaign_lint.lint.signed import read_signed, say_once, secret_key
 
 if TYPE_CHECKING:
     # Types only: an unchanged run is answered from the replay record (which
@@ -69,7 +70,7 @@ def check_file(
         info = os.stat(location)
     except OSError:
         return None
-    if info.st_size != size:
+    if info.st_size != size or not stat.S_ISREG(info.st_mode):  # a FIFO now: opening it would wait
         return None
     if info.st_mtime_ns == mtime_ns and mtime_ns < taken_ns - RACY_NS:
         return True, mtime_ns
@@ -116,7 +117,7 @@ class Cache:
     def lookup(self, source: SourceFile) -> FileOutcome | None:
         """The cached outcome of ``source`` if the file is unchanged."""
         entry = self.entries.get(source.display)
-        if entry is None:
+        if entry is None or source.outside:  # a link out of the repository now: never read
             return None
         checked = check_file(source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content)
         if checked is None:
@@ -228,8 +229,13 @@ def cache_root(settings: Settings) -> Path:
 def open_cache(settings: Settings) -> Cache:
     """The cache for ``settings``: loaded when valid, empty otherwise."""
     key = policy_key(settings)
-    path = cache_root(settings) / f"results-{key.hex()[:16]}.bin"
-    secret = secret_key()
+    folder = cache_root(settings)
+    path = folder / f"results-{key.hex()[:16]}.bin"
+    unusable = cachedir.problem(folder)
+    if unusable is not None:  # a link committed in its place: neither read nor written
+        say_once(unusable)
+        return Cache(path, key, None)
+    secret = secret_key(settings.root)
     cache = Cache(path, key, secret)
     if secret is None:
         return cache

@@ -119,7 +119,7 @@ def load_settings(
     today: date | None = None,
 ) -> Settings:
     """Read the policy (given, or discovered from ``start``) and apply CLI flags."""
-    if config is not None and not config.is_file():
+    if config is not None and (config.is_dir() or not os.path.lexists(config)):
         raise UsageError(f"{config}: policy file not found")
     path = config if config is not None else find_policy(start)
     layered = load_policy(path) if path else Layered()

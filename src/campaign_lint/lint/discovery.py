@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign_lint.core.errors import UsageError
+from campaign_lint.core.files import boundary_of, repository_of, require_regular, within
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.lint.locate import POLICY_NAMES
 
@@ -20,6 +22,14 @@ _SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycac
 _SUFFIXES = (".yaml", ".yml")
 # Bytes asked of each read call: a campaign file is a few KiB.
 _READ = 1 << 16
+# The largest campaign file linted; reading stops past it (SPEC001 in the pipeline).
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# Open without waiting for a FIFO's writer (POSIX): a FIFO reads as empty, never hangs.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+# The SPEC001 finding on a file that is, or sits behind, a link out of the repository.
+OUTSIDE_MESSAGE = "a symbolic link that points outside the repository; campaign-lint does not read it"
+OUTSIDE_HINT = "commit the campaign file itself instead of a link to it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +37,8 @@ class Scope:
     """What decides which files a run lints (from the settings; plain data).
 
     ``policy_files`` are the absolute paths of the policy files read (the
-    ``extends`` chain): naming one of them on the command line lints everything.
+    ``extends`` chain): they are never campaigns, whatever the ``campaigns``
+    globs match, and naming one of them on the command line lints everything.
     """
 
     root: Path
@@ -64,6 +75,9 @@ class SourceFile:
 
     location: str
     display: str
+    # The file, or a link on the way to it, resolves outside the repository:
+    # it is never read, and linting it gives one SPEC001 finding (``OUTSIDE_MESSAGE``).
+    outside: bool = False
 
     __reduce__ = by_fields  # sent to worker processes by the ten thousand
 
@@ -73,17 +87,26 @@ class SourceFile:
         return Path(self.location)
 
     def read(self) -> bytes:
-        """The file's bytes (``OSError`` when it cannot be read).
+        """The file's bytes (``OSError`` when it cannot be read); reading stops past ``MAX_FILE_BYTES``.
 
         Plain system calls: ``open()`` builds a buffered file object first,
         which cost more than the read itself (6.2 against 2.8 µs a campaign
-        file).
+        file). Nothing waits: a FIFO is opened without waiting for a writer.
+        A read that ends empty, or past the limit, checks what the file is: a
+        FIFO or a device is ``Unreadable`` (an ``OSError``), not an empty or
+        endless campaign.
         """
-        descriptor = os.open(self.location, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        descriptor = os.open(self.location, _OPEN_FLAGS)
         try:
             pieces = []
+            total = 0
             while piece := os.read(descriptor, _READ):
                 pieces.append(piece)
+                total += len(piece)
+                if total > MAX_FILE_BYTES:
+                    break
+            if not total or total > MAX_FILE_BYTES:
+                require_regular(os.fstat(descriptor).st_mode)  # the rare empty or oversized read
         finally:
             os.close(descriptor)
         return b"".join(pieces)  # one piece: that piece itself, not a copy
@@ -119,17 +142,47 @@ def discover(
     the ``campaigns`` globs, so other YAML files in a commit are left alone.
     Finding nothing is an error, unless ``allow_empty``: a run that checked
     nothing must not look like a pass.
+
+    Every file, however it was found, must resolve inside the repository
+    (``core.files``): one that is, or sits behind, a symbolic link leading
+    out of it is kept with ``outside`` set, so that it is reported (SPEC001)
+    and never read. A walk checks only the links it meets (and the folder it
+    starts from); a file given by name is checked along its whole path.
     """
     root = str(scope.root)
     cwd = os.getcwd()
     use_globs = scope.policy_path is not None or not paths
     found: dict[str, SourceFile] = {}
+    repository = repository_of(root)
+    # Named files share a few folders: one realpath and one listing each, no
+    # system call per file (a listing is no more than the walk of the
+    # portfolio that a narrowed run makes anyway).
+    folders: dict[tuple[str, str], tuple[bool, frozenset[str] | None]] = {}
 
     inside_root, inside_cwd = root + os.sep, cwd + os.sep
+    policy_files = scope.policy_files
 
-    def consider(absolute: str, *, explicit: bool) -> None:
+    def escapes(absolute: str, boundary: str) -> bool:
+        """Whether a file given by name, or a link on the way to it, resolves outside ``boundary``."""
+        folder, _, name = absolute.rpartition(os.sep)
+        known = folders.get((folder, boundary))
+        if known is None:
+            where = folder or os.sep
+            known = folders[folder, boundary] = (
+                not within(os.path.realpath(where), boundary),
+                _links_in(where),
+            )
+        folder_escapes, links = known
+        if folder_escapes:
+            return True
+        is_link = name in links if links is not None else os.path.islink(absolute)
+        return is_link and not within(os.path.realpath(absolute), boundary)
+
+    def consider(absolute: str, boundary: str, *, explicit: bool, link: bool = False) -> None:
         # Called for every file of the tree: one pattern lookup, no separator
         # replacement where the separator is already `/`.
+        if absolute in policy_files:
+            return  # a file the policy itself loads (an `extends` target) is never a campaign
         included = False
         if absolute.startswith(inside_root):
             rel = absolute[len(inside_root) :]
@@ -146,22 +199,46 @@ def discover(
         if os.sep != "/":
             shown = shown.replace(os.sep, "/")
         if shown not in found:
-            found[shown] = SourceFile(absolute, shown)
+            if explicit:
+                outside = escapes(absolute, boundary)
+            else:  # a walk: a file that is not a link is where its folder is
+                outside = link and not within(os.path.realpath(absolute), boundary)
+            found[shown] = SourceFile(absolute, shown, outside)
 
     for given in paths or [Path(root)]:
-        if force_exclude and not given.exists() and not given.is_symlink():
-            continue  # deleted in the commit: nothing to lint
-        if not given.exists() and not given.is_symlink():
-            raise UsageError(f"{given}: no such file or directory")
+        try:  # one system call a path: a commit or a ref can name thousands
+            is_folder = stat.S_ISDIR(os.stat(given).st_mode)
+        except OSError:  # missing, or a broken link or a loop (linted: a finding says why)
+            if os.path.lexists(given):
+                is_folder = False
+            elif not force_exclude:
+                raise UsageError(f"{given}: no such file or directory") from None
+            elif str(given).startswith("-"):
+                # An option after `--` (the pre-commit hook's entry ends with it):
+                # said, not skipped as a deleted file.
+                raise UsageError(
+                    f"`{given}` is not a file: after `--` every argument is a file name; "
+                    "give options before `--` (with pre-commit, in the hook's `entry`, see docs/ci.md)"
+                ) from None
+            else:
+                continue  # deleted in the commit: nothing to lint
         absolute = os.path.abspath(given)
-        if given.is_dir():
-            boundary = _boundary(absolute, root)
+        # Inside the repository by name: its files must stay in it. Named from
+        # outside it (by the person running the check): the repository, or the
+        # folder, it names.
+        boundary = repository if within(absolute, repository) else boundary_of(absolute, folder=is_folder)
+        if is_folder:
+            if not within(os.path.realpath(absolute), boundary):
+                if force_exclude:
+                    continue  # a link to a folder is not walked into, as in a walk
+                raise UsageError(
+                    f"{display_path(absolute)}: a symbolic link to a folder outside the repository; "
+                    "campaign-lint does not read it (name a folder inside the repository)"
+                )
             for file, is_link in _walk(absolute):
-                if is_link:
-                    _check_link(file, boundary)
-                consider(file, explicit=False)
+                consider(file, boundary, explicit=False, link=is_link)
         else:
-            consider(absolute, explicit=True)
+            consider(absolute, boundary, explicit=True)
     if not found and not allow_empty:
         where = ", ".join(str(p) for p in paths) if paths else root
         if use_globs:
@@ -173,26 +250,13 @@ def discover(
     return [found[key] for key in sorted(found)]
 
 
-def _boundary(top: str, root: str) -> str:
-    """The folder a walk of ``top`` must not leave: the repository, or ``top`` when outside it."""
-    real_top, real_root = os.path.realpath(top), os.path.realpath(root)
-    current = real_root
-    while not os.path.exists(os.path.join(current, ".git")) and os.path.dirname(current) != current:
-        current = os.path.dirname(current)
-    repository = current if os.path.exists(os.path.join(current, ".git")) else real_root
-    inside = real_top == repository or real_top.startswith(repository.rstrip(os.sep) + os.sep)
-    return repository if inside else real_top
-
-
-def _check_link(file: str, boundary: str) -> None:
-    """A symbolic link found by a walk must not lead out of ``boundary`` (no reading outside)."""
-    target = os.path.realpath(file)
-    if target != boundary and not target.startswith(boundary.rstrip(os.sep) + os.sep):
-        raise UsageError(
-            f"{display_path(file)}: a symbolic link to {target}, outside {boundary}; "
-            "campaign-lint does not follow links out of the repository "
-            "(remove the link, or name the file on the command line to lint it anyway)"
-        )
+def _links_in(folder: str) -> frozenset[str] | None:
+    """The names of the symbolic links in ``folder`` (from its listing); ``None`` if it cannot be listed."""
+    try:
+        with os.scandir(folder) as listing:
+            return frozenset(entry.name for entry in listing if entry.is_symlink())
+    except OSError:
+        return None
 
 
 def _walk(top: str) -> Iterator[tuple[str, bool]]:

@@ -23,7 +23,10 @@ def find_policy(start: Path) -> Path | None:
     for directory in (current, *current.parents):
         for name in POLICY_NAMES:
             candidate = directory / name
-            if candidate.is_file():
+            # Whatever stands there (a link, a FIFO) is the policy: loading it
+            # refuses what is not a regular file in the repository, rather than
+            # falling back to the default rules.
+            if os.path.lexists(candidate) and not candidate.is_dir():
                 return candidate
         if (directory / ".git").exists():
             return None

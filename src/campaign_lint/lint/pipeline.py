@@ -9,6 +9,7 @@ portfolio rules read. Runs in the main process or in a worker
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Finding, Severity, Span, Violation
 from campaign_lint.core.suppressions import parse as parse_comments
 from campaign_lint.lint.config import Settings
-from campaign_lint.lint.discovery import SourceFile
+from campaign_lint.lint.discovery import MAX_FILE_BYTES, OUTSIDE_HINT, OUTSIDE_MESSAGE, SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.overrides import RuleSets
 from campaign_lint.lint.report import lines_of
@@ -27,8 +28,6 @@ from campaign_lint.policies.spec import SPEC001, SPEC002, SPEC005
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.messages import describe_errors
-
-MAX_FILE_BYTES = 4 * 1024 * 1024
 
 
 class FilePipeline:
@@ -67,6 +66,10 @@ class FilePipeline:
             raise
 
     def _lint_file(self, source: SourceFile) -> FileOutcome:
+        if source.outside:
+            # Never read: its target may be anything on the machine (/proc/self/environ).
+            found = self._file_finding(source, Span(1, 1, 1, 1), OUTSIDE_MESSAGE, OUTSIDE_HINT)
+            return FileOutcome(found, None, {}, [])
         try:
             raw = source.read()
         except OSError as exc:
@@ -89,7 +92,8 @@ class FilePipeline:
 
     def _lint_bytes(self, source: SourceFile, raw: bytes) -> FileOutcome:
         if len(raw) > MAX_FILE_BYTES:
-            message = f"the file is {len(raw) // 1024} KiB; campaign files are limited to {MAX_FILE_BYTES // 1024} KiB"
+            # Reading stopped past the limit: the size is the file's own.
+            message = f"the file is {_size(source, len(raw)) // 1024} KiB; campaign files are limited to {MAX_FILE_BYTES // 1024} KiB"
             return FileOutcome(self._file_finding(source, Span(1, 1, 1, 1), message, None), None, {}, [])
         try:
             text = yamlload.decode(raw)
@@ -136,6 +140,14 @@ class FilePipeline:
                     )
         record = portfolio_view(source.display, campaign, document.top_level_spans(PORTFOLIO_FIELDS))
         return FileOutcome(findings, record, self._lines(text, findings), comments, chosen.matched)
+
+
+def _size(source: SourceFile, read: int) -> int:
+    """The size of ``source``'s file, at least the ``read`` bytes read of it."""
+    try:
+        return max(read, os.stat(source.location).st_size)
+    except OSError:
+        return read
 
 
 def policy_data(settings: Settings) -> dict[str, Any]:

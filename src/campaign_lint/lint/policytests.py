@@ -41,10 +41,11 @@ from pydantic import ValidationError
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.errors import PolicyError, UsageError
+from campaign_lint.core.files import read_regular, repository_above, within
 from campaign_lint.core.findings import Finding, Violation, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.config import Settings, load_settings
-from campaign_lint.lint.discovery import display_path
+from campaign_lint.lint.discovery import MAX_FILE_BYTES, display_path
 from campaign_lint.lint.session import Session
 from campaign_lint.lint.targets import Targets
 from campaign_lint.schemas.messages import describe_errors
@@ -212,6 +213,8 @@ def _reword(violation: Violation) -> str:
 
 def _referenced(spec: PolicyTestFile, base: Path, where: str) -> Settings:
     """Load the policy file under test, as ``--config`` would."""
+    if _contained(base, str(spec.policy)) is None:
+        raise PolicyTestError([f"{where}: `{spec.policy}` {_OUTSIDE}"])
     policy = base / str(spec.policy)
     if not policy.is_file():
         raise PolicyTestError(
@@ -289,9 +292,12 @@ def _fixtures(
         problems.append(f"{where(('cases', index))}: a case needs `campaigns:` or `files:` to lint")
     for number, name in enumerate(case.files):
         at = where(("cases", index, "files", number))
-        source = (base / name).resolve()
+        source = _contained(base, name)
+        if source is None:
+            problems.append(f"{at}: `{name}` {_OUTSIDE}")
+            continue
         try:
-            content = source.read_bytes()
+            content = read_regular(source, MAX_FILE_BYTES)
         except OSError as exc:
             problems.append(
                 f"{at}: cannot read `{name}` ({exc.strerror}; paths are relative to the test file)"
@@ -302,6 +308,25 @@ def _fixtures(
         else:
             add(PurePosixPath("campaigns", source.name), content, at)
     return fixtures
+
+
+_OUTSIDE = "is outside the repository; give a path relative to the test file, to a file inside the repository"
+
+
+def _contained(base: Path, name: str) -> Path | None:
+    """``name``, relative to the test file's folder ``base``, resolved; ``None`` if it is absolute or leads out.
+
+    Out of the repository holding the test file (by ``..``, an absolute path
+    or a symbolic link); without one, out of the working folder (or of
+    ``base`` when that is outside it). Test files come with pull requests:
+    ``files: [/etc/passwd]`` must not be read, nor ``/dev/zero``.
+    """
+    if Path(name).is_absolute() or PurePosixPath(name).is_absolute():
+        return None
+    folder, cwd = os.path.abspath(base), os.getcwd()
+    boundary = repository_above(folder) or (cwd if within(folder, cwd) else os.path.realpath(folder))
+    target = os.path.realpath(os.path.join(folder, name))
+    return Path(target) if within(target, boundary) else None
 
 
 def _run_case(suite: _Suite, case: Case, fixtures: _Fixtures, folder: Path) -> CaseResult:

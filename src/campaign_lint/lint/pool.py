@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import signal
 from collections.abc import Callable, Iterator, Sequence
 
 from campaign_lint.lint.config import Settings
@@ -30,8 +31,29 @@ def outcomes(pipeline: FilePipeline, files: Sequence[SourceFile], jobs: int) -> 
 
     start = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     initargs = (pipeline.settings, pipeline.digest, pipeline.collect_lines)
-    with multiprocessing.get_context(start).Pool(jobs, initializer=_start_worker, initargs=initargs) as pool:
+    context = multiprocessing.get_context(start)
+    # Ctrl-C goes to the whole process group: the workers ignore it (from
+    # their first instruction, so they are created with SIGINT ignored), and
+    # the main process alone stops: leaving the `with` terminates the pool,
+    # and the CLI prints one line and exits 130 (cli/guard.py).
+    with _sigint_ignored():
+        pool = context.Pool(jobs, initializer=_start_worker, initargs=initargs)
+    with pool:
         yield from pool.imap(_lint_in_worker, files, chunksize=chunk)
+
+
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """SIGINT ignored in this process while the block runs (processes started in it inherit that)."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals are not this thread's to change
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @contextlib.contextmanager
@@ -60,6 +82,7 @@ _WORKER: FilePipeline | None = None
 
 def _start_worker(settings: Settings, digest: Callable[[bytes], bytes] | None, collect_lines: bool) -> None:
     global _WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process answers Ctrl-C (see outcomes)
     gc.disable()  # see paused_collector
     _WORKER = FilePipeline(settings, digest=digest)
     _WORKER.collect_lines = collect_lines

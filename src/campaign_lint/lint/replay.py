@@ -156,7 +156,7 @@ class Stored:
 
 def load(root: Path, key: bytes) -> Stored | None:
     """The record under ``key`` in ``root``'s cache folder, if there is a valid one."""
-    secret = secret_key()
+    secret = secret_key(root)
     if secret is None:
         return None
     signed = read_signed(location(root, key), key, secret)
@@ -212,7 +212,7 @@ def save(
 
 def store(key: bytes, record: Record, results: Results, secret: bytes | None = None) -> bool:
     """Write ``record`` and its ``results`` under ``key`` (signed with ``secret``, default the user's key)."""
-    secret = secret or secret_key()
+    secret = secret or secret_key(record.scope.root)
     if secret is None:
         return False
     return cachedir.store(location(record.scope.root, key), key, secret, (key, record), *_pieces(results))

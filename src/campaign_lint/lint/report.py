@@ -79,6 +79,12 @@ def lines_of(text: str, findings: Sequence[Finding]) -> dict[int, str]:
     return {number: lines[number - 1] for number in wanted if 0 < number <= len(lines)}
 
 
+# A file with this finding was not read as text, or not read at all: a link out
+# of the repository (never read), a FIFO (opening it waits), a file over the
+# size limit. Its lines come from the pipeline when it had them, never from here.
+_UNREAD = "SPEC001"
+
+
 def _with_missing_lines(
     findings: Sequence[Finding], sources: dict[str, dict[int, str]]
 ) -> dict[str, dict[int, str]]:
@@ -89,6 +95,8 @@ def _with_missing_lines(
     """
     shown = dict(sources)
     for finding in findings:
+        if finding.rule == _UNREAD:
+            continue
         known = shown.get(finding.path)
         if known is not None and finding.span.line in known:
             continue

@@ -13,12 +13,18 @@ import hmac
 import io
 import os
 import pickle
+import stat
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from campaign_lint.core.files import MIB, read_regular, repository_of, within
+
 _MAGIC = b"campaign-lint cache 1\n"
 _SIG = hashlib.sha256().digest_size
+# The largest signed file read: a cache of 100,000 campaigns is well under it.
+MAX_SIGNED_BYTES = 1024 * MIB
 
 
 def write_signed(path: Path, key: bytes, secret: bytes, *values: object) -> None:
@@ -71,9 +77,16 @@ def _signature(secret: bytes, key: bytes, payload: bytes | memoryview) -> bytes:
 
 
 def read_signed(path: Path, key: bytes, secret: bytes) -> Signed | None:
-    """What ``write_signed`` wrote to ``path`` under ``key``; ``None`` if missing, foreign or tampered with."""
+    """What ``write_signed`` wrote to ``path`` under ``key``; ``None`` if missing, foreign or tampered with.
+
+    Read only from a real folder, as a regular file, not through a link
+    (``O_NOFOLLOW``) and at most ``MAX_SIGNED_BYTES``: a committed cache
+    file that is a link to ``/dev/zero`` is not a cache.
+    """
+    if os.path.islink(path.parent):
+        return None
     try:
-        blob = path.read_bytes()
+        blob = read_regular(path, MAX_SIGNED_BYTES, follow=False)
     except OSError:
         return None
     if not blob.startswith(_MAGIC) or len(blob) < len(_MAGIC) + _SIG:
@@ -102,27 +115,85 @@ class Signed:
         return value
 
 
-def secret_key() -> bytes | None:
-    """The user's cache signing key, created on first use; ``None`` if it cannot be kept."""
+_KEY_SIZE = 32
+
+
+def key_path() -> Path:
+    """Where the user's signing key is kept: ``$XDG_CACHE_HOME/campaign-lint/cache-key`` (default ``~/.cache``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "campaign-lint" / "cache-key"
+    return Path(base) / "campaign-lint" / "cache-key"
+
+
+def key_problem(root: Path | str) -> str | None:
+    """Why the signing key cannot be used for a run in the folder ``root`` (``None`` when it can).
+
+    The key signs pickles, and unpickling runs code: whoever knows the key
+    can make campaign-lint run theirs. So it is used only from a folder
+    outside the repository being checked (a CI job that points
+    ``XDG_CACHE_HOME`` or ``HOME`` into the checkout would let a pull request
+    commit a key of its own), and only as a real folder.
+    """
+    folder = key_path().parent
+    if within(os.path.realpath(folder), repository_of(str(root))):
+        return (
+            f"the cache is off: the cache key's folder {folder} is inside the repository being checked; "
+            "set XDG_CACHE_HOME to a folder outside it"
+        )
+    if os.path.islink(folder):
+        return f"the cache is off: {folder} is a symbolic link, not a folder; remove it"
+    return None
+
+
+def secret_key(root: Path | str) -> bytes | None:
+    """The user's cache signing key for a run in ``root``, created on first use; ``None`` if it cannot be used.
+
+    Used only where ``key_problem`` has nothing to say, and only as a
+    regular file of 32 bytes, read without following a link and without
+    reading more than 33 bytes: a key that is a link, a FIFO or a device
+    (a link to ``/dev/zero`` hung the run) turns the cache off.
+    """
+    problem = key_problem(root)
+    if problem is not None:
+        say_once(problem)
+        return None
+    path = key_path()
     try:
-        data = path.read_bytes()
-        if len(data) == 32:
-            return data
+        info: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        info = None
     except OSError:
-        pass
+        return None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        say_once(f"the cache is off: {path} is not a regular file (a link, a FIFO or a device); remove it")
+        return None
+    if info is not None and info.st_size == _KEY_SIZE:
+        try:
+            return read_regular(path, _KEY_SIZE, follow=False)
+        except OSError:
+            return None
+    # Missing, or of the wrong size: a fresh key.
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         import secrets
         import tempfile
 
-        fresh = secrets.token_bytes(32)
+        fresh = secrets.token_bytes(_KEY_SIZE)
         fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         with os.fdopen(fd, "wb") as handle:
             handle.write(fresh)
         os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-        return path.read_bytes() if path.stat().st_size == 32 else None
+        os.replace(temporary, path)  # replaces a name, never writes through a link
+        data = read_regular(path, _KEY_SIZE, follow=False)
+        return data if len(data) == _KEY_SIZE else None
     except OSError:
         return None
+
+
+_said: set[str] = set()
+
+
+def say_once(problem: str) -> None:
+    """Tell, on stderr and once per process, why the cache is not used (the run goes on without it)."""
+    if problem not in _said:
+        _said.add(problem)
+        sys.stderr.write(f"campaign-lint: {problem}\n")
