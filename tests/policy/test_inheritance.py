@@ -11,7 +11,7 @@ from campaign_lint.core.findings import Severity
 from campaign_lint.lint.config import Settings, load_settings
 from campaign_lint.schemas.campaign import Channel
 from tests.cli.snapshots import Cli
-from tests.policy.support import feedback, findings
+from tests.policy.support import feedback, findings, report
 
 FIRST = """\
 version: 1
@@ -170,3 +170,38 @@ def test_show_policy_enabled_rules_name_the_file_that_changed_them(layered: Cli)
     lines = [line.strip() for line in show(layered)]
     enabled = lines[lines.index("enabled_rules:") + 1 :]
     assert "MET002: info  # campaign-lint.yaml:5:11" in enabled
+
+
+def test_a_file_the_policy_extends_is_never_a_campaign(repo: Cli) -> None:
+    # `*.yaml` matches the shared policy too; it is read as policy, not linted as a campaign.
+    repo.write(
+        {
+            "shared/org.yaml": "version: 1\nextends: strict\nchannels:\n  email: {cap: {max: 3, per: 7d}}\n",
+            "teams/eu.yaml": "version: 1\nextends: ../shared/org.yaml\n",
+            "campaign-lint.yaml": 'version: 1\nextends: teams/eu.yaml\ncampaigns: ["*.yaml"]\n',
+            "review.yaml": feedback("review"),
+        }
+    )
+    for argv in (
+        [],
+        ["review.yaml"],
+        ["shared/org.yaml"],
+        ["--force-exclude", "--", "teams/eu.yaml", "review.yaml"],
+    ):
+        data = report(repo.run("check", "--format", "json", "--no-cache", *argv))
+        assert [f["path"] for f in data["findings"] if f["rule"].startswith("SPEC")] == [], argv
+        assert data["summary"]["files"] == 1, argv
+
+
+def test_a_policy_given_with_config_is_never_a_campaign(repo: Cli) -> None:
+    repo.write(
+        {
+            "policies/base.yaml": "version: 1\nextends: strict\n",
+            "team-policy.yaml": 'version: 1\nextends: policies/base.yaml\ncampaigns: ["**/*.yaml"]\n',
+            "review.yaml": feedback("review"),
+        }
+    )
+    run = repo.run("check", "--config", "team-policy.yaml", "--format", "json", "--no-cache")
+    data = report(run)
+    assert {f["path"] for f in data["findings"]} <= {"review.yaml"}
+    assert data["summary"]["files"] == 1
