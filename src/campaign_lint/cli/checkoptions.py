@@ -5,7 +5,7 @@ paths), with its type, default, names, metavar, help and what it means for
 the replay record. Both readings of a command line give a ``CheckOptions``:
 
 * typer's ``check`` command (``cli/app.py``) is built from the fields
-  (``cli/options.check_parameters``): ``check --help`` shows them;
+  (``cli/options.check_signature``): ``check --help`` shows them;
 * :func:`parse`, which the console script (``cli/entry.py``) tries first, reads
   the fields' names and types: importing typer costs more than answering an
   unchanged run (``cli/replay.py``). It understands the long and short names,
