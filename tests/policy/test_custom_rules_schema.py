@@ -177,3 +177,16 @@ def test_only_the_fields_rules_read_are_handed_to_cel(
 
     found = referenced_fields(expressions)
     assert (None if found is None else set(found)) == fields
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["", "# yaml-language-server: $schema=../schema.json\n# A review request.\n"],
+    ids=["plain", "after-comments"],
+)
+def test_a_rule_without_path_points_at_the_campaign_id(repo: Cli, head: str) -> None:
+    # Not at the document's first line (the `version:` line, or line 2 after a comment).
+    policy = "version: 1\ncustom_rules:\n" + rule(assert_="'false'").replace("    path: id\n", "")
+    campaign = head + feedback("review-request")
+    _, found = lint(repo, policy, campaign)
+    assert brief(found) == [("ORG001", "error", *at(campaign, "review-request"))]

@@ -59,9 +59,9 @@ class CompiledRule:
 
 
 def parse_path(text: str | None) -> YamlPath:
-    """``trigger.stop_when.0`` -> ``("trigger", "stop_when", 0)``."""
+    """``trigger.stop_when.0`` -> ``("trigger", "stop_when", 0)``; without a path, the campaign's ``id``."""
     if not text:
-        return ()
+        return ("id",)
     return tuple(int(part) if part.isdigit() else part for part in text.split("."))
 
 
