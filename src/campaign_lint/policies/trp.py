@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.schemas.campaign import Campaign, Placement
 
@@ -188,22 +189,9 @@ class TRP004Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     shaming_phrases: list[str] = Field(
-        default=[
-            "i hate",
-            "i don't want",
-            "i do not want",
-            "i don't like",
-            "i don't care",
-            "i prefer paying",
-            "i like paying",
-            "rather pay",
-            "full price",
-            "i'm not interested in saving",
-            "i'd rather miss",
-            "miss out",
-            "i'm fine without",
-        ],
-        description="Phrases that make declining sound foolish (matched case-insensitively).",
+        default=[],
+        description="Phrases that shame wherever they stand in a label (matched case-insensitively), "
+        "on top of the pattern the rule judges.",
     )
 
 
@@ -211,19 +199,37 @@ class TRP004(CampaignRule[TRP004Options]):
     """The "no thanks" button shames the customer.
 
     ## What it checks
-    `content.decline_label` against a list of shaming phrases ("No thanks,
-    I hate saving money", "I'd rather pay full price"). The list is an
-    option.
+    `content.decline_label`, judged by its pattern rather than a list of
+    sentences: an optional refusal ("No thanks", "Not now") followed by a
+    first-person clause (I, I'm, I'd, me, my...) that
+
+    - names a loss: "full price", "pay more", "miss out", "saving money",
+      "stay uninformed";
+    - belittles the customer: "like paying", "like being bored", "not
+      smart", "fine without"; or
+    - refuses a value out loud: a refusal ("don't want", "hate", "rather",
+      "isn't for me") together with a value ("money", "saving", "discount",
+      "deals", "free", "rewards"), as in "I don't want the discount".
+
+    The word lists are in [Vocabularies](#vocabularies); the policy adds
+    losses and belittling words with `vocabulary.decline_losses` and
+    `vocabulary.decline_belittling`, and the `shaming_phrases` option adds
+    phrases that shame wherever they stand. A label without a first-person
+    clause never shames ("No thanks", "Not now", "Maybe later"), and
+    neither does one that gives a neutral reason ("No thanks, I already
+    have one", "Not now, remind me tomorrow", "No thanks, I don't want
+    emails"). Case, curly apostrophes and punctuation do not matter.
 
     ## Why it matters
     Confirmshaming makes saying no feel foolish so that fewer people do.
-    It is a dark pattern regulators name, and it costs trust: the customer
-    who clicked "No" remembers how it felt. A plain "No thanks" respects
-    their choice.
+    It is a dark pattern regulators name (the FTC's "Bringing Dark Patterns
+    to Light", 2022; the EDPB's guidelines on deceptive design patterns),
+    and it costs trust: the customer who clicked "No" remembers how it
+    felt. A plain "No thanks" respects their choice.
 
     ## Bad
     ```yaml
-    content: {unsubscribe: one_click, decline_label: "No thanks, I hate saving money"}
+    content: {unsubscribe: one_click, decline_label: "Nah, saving isn't for me"}
     ```
 
     ## Use instead
@@ -240,19 +246,40 @@ class TRP004(CampaignRule[TRP004Options]):
     options = TRP004Options
 
     def check(self, campaign: Campaign, ctx: RuleContext[TRP004Options]) -> Iterable[Violation]:
-        """Flag decline labels with shaming phrases."""
-        options = ctx.options
+        """Flag decline labels whose first-person clause names a loss or belittles the customer."""
         label = campaign.content.decline_label if campaign.content else None
         if not label:
             return
-        lowered = label.lower().replace("\u2019", "'")
-        phrase = next((p for p in options.shaming_phrases if p.lower() in lowered), None)
-        if phrase:
+        why = _shaming(label, ctx)
+        if why:
             yield Violation(
-                f'the decline label "{label}" shames customers who say no',
+                f'the decline label "{label}" shames customers who say no ({why})',
                 ("content", "decline_label"),
                 hint='use a plain label such as "No thanks"',
             )
+
+
+def _shaming(label: str, ctx: RuleContext[TRP004Options]) -> str | None:
+    """Why ``label`` shames the customer, or None."""
+    lowered = label.lower().replace("\u2019", "'")
+    phrase = next((p for p in ctx.options.shaming_phrases if p.lower() in lowered), None)
+    if phrase:
+        return f'"{phrase}"'
+    key = vocabulary.text_key(label)
+    if vocabulary.words("declines", "first_person").isdisjoint(key.split()):
+        return None  # no first-person clause: "No thanks", "Maybe later"
+    words = ctx.policy.vocabulary
+    loss = vocabulary.phrases("declines", "losses", words.decline_losses).search(key)
+    if loss:
+        return f'it names a loss: "{loss}"'
+    belittling = vocabulary.phrases("declines", "belittling", words.decline_belittling).search(key)
+    if belittling:
+        return f'it belittles them: "{belittling}"'
+    stance = vocabulary.phrases("declines", "stances").search(key)
+    value = vocabulary.phrases("declines", "values").search(key) if stance else None
+    if stance and value:
+        return f'it refuses a value out loud: "{stance}" and "{value}"'
+    return None
 
 
 class TRP005(CampaignRule[NoOptions]):
