@@ -12,6 +12,8 @@ from campaign_lint import __version__
 from campaign_lint.cli import init as init_module
 from campaign_lint.cli import writing
 from campaign_lint.lint.config import load_settings
+from campaign_lint.policies.defaults import FULFILMENT_EVENT
+from campaign_lint.policies.events import STOP_WHEN_EXAMPLE
 from campaign_lint.policies.registry import RULES_BY_ID
 from campaign_lint.schemas.campaign import Channel
 from tests.cli.snapshots import Cli
@@ -139,3 +141,52 @@ def test_files_carry_the_schema_modeline_of_a_committed_schema() -> None:
 def test_policy_names_only_known_rules() -> None:
     data = yaml.safe_load(init_module.POLICY_EXAMPLES)
     assert set(data["rules"]) <= set(RULES_BY_ID)
+
+
+def _doc_example_events() -> set[str]:
+    """Every event a rule's examples start or stop on (what `explain` shows marketers to copy)."""
+    events: set[str] = set()
+    for rule in RULES_BY_ID.values():
+        for section in ("Bad", "Use instead"):
+            if rule.id == "SPEC004" and section == "Bad":
+                continue  # misspelt on purpose: it is the example of an unknown event
+            for text in rule.doc().examples(section):
+                for data in yaml.safe_load_all(text):
+                    trigger = data.get("trigger") if isinstance(data, dict) else None
+                    if isinstance(trigger, dict):
+                        events.update([trigger["event"]] if "event" in trigger else [])
+                        events.update(trigger.get("stop_when") or [])
+    return events
+
+
+def test_catalogue_covers_the_events_of_hints_and_examples() -> None:
+    catalogue = set(yaml.safe_load(init_module.POLICY_HEAD.replace("{{", "{").replace("}}", "}"))["events"])
+    used = _doc_example_events() | set(STOP_WHEN_EXAMPLE) | {FULFILMENT_EVENT}
+    assert {"cart.abandoned", "order.placed", "unsubscribed"} <= used  # the collection finds them
+    assert used <= catalogue, f"init's catalogue lacks {sorted(used - catalogue)}"
+
+
+@pytest.mark.parametrize(
+    ("trigger", "suggested"),
+    [
+        ("event: account.created", "[order.placed, unsubscribed]"),
+        ("event: cart.abandoned", "[cart.emptied, order.placed, unsubscribed]"),
+        ("event: order.delivered", "[review.submitted, order.returned, unsubscribed]"),
+    ],
+)
+def test_following_the_stop_when_hint_after_init_is_clean(cli: Cli, trigger: str, suggested: str) -> None:
+    assert cli.run("init").exit_code == 0
+    reminder = init_module.EXAMPLE_CAMPAIGN.replace("event: account.created", trigger).replace(
+        "  stop_when: [order.placed]        # their order emails take over\n", ""
+    )
+    cli.write({"campaigns/welcome.yaml": reminder})
+    run = cli.run("check", "--no-cache", "--format", "json")
+    found = json.loads(run.stdout)["findings"]
+    assert [finding["rule"] for finding in found] == ["TIM004"]
+    hint = found[0]["hint"]
+    assert hint.endswith(f"like {suggested}")
+    followed = reminder.replace("  delay: 1h\n", f"  delay: 1h\n  stop_when: {suggested}\n")
+    cli.write({"campaigns/welcome.yaml": followed})
+    run = cli.run("check", "--no-cache", "--fail-on", "info")
+    assert (run.exit_code, run.stderr) == (0, "")
+    assert run.stdout.startswith("All clear")

@@ -11,10 +11,10 @@ Each case file::
             version: 1
             ...
         expect:                              # exact findings of this rule (and SPEC001/SPEC002)
-          - {file: review.yaml, line: 9, column: 10}
+          - {file: review.yaml, line: 9, column: 10, hint: "order.delivered"}   # hint: substring
           - {file: review.yaml, line: 10, column: 10, message: "only 1 day"}  # message: substring
 
-``campaign:`` may replace ``files:`` for a single file named ``campaign.yaml``.
+``hint_not:`` is a text the hint must not hold. ``campaign:`` may replace ``files:`` for a single file named ``campaign.yaml``.
 ``today: 2026-11-22`` fixes the date exceptions are judged by (that is also
 the default). Findings in the policy file have ``file: campaign-lint.yaml``.
 Run one rule's cases with ``pytest -k TIM001``.
@@ -60,23 +60,23 @@ def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
         today=today if isinstance(today, date) else date.fromisoformat(today) if today else None,
     )
     actual = [
-        (Path(f.path).name, f.span.line, f.span.column, f.rule, f.message)
+        (Path(f.path).name, f.span.line, f.span.column, f.rule, f.message, f.hint or "")
         for f in report.findings
         if f.rule in (rule, "SPEC001", "SPEC002")
     ]
     expected = case.get("expect") or []
-    got = [(name, line, column, found_rule) for name, line, column, found_rule, _ in actual]
+    got = [(name, line, column, found_rule) for name, line, column, found_rule, _, _ in actual]
     want = [(e.get("file", "campaign.yaml"), e["line"], e["column"], e.get("rule", rule)) for e in expected]
     assert sorted(got) == sorted(want), "\n".join(f"{a}" for a in actual)
     for entry in expected:
-        if "message" in entry:
-            messages = [
-                message
-                for name, line, column, _, message in actual
-                if (name, line, column)
-                == (entry.get("file", "campaign.yaml"), entry["line"], entry["column"])
-            ]
-            assert any(entry["message"] in message for message in messages), messages
+        place = (entry.get("file", "campaign.yaml"), entry["line"], entry["column"])
+        for part, index in (("message", 4), ("hint", 5)):
+            if part in entry:
+                texts = [str(found[index]) for found in actual if found[:3] == place]
+                assert any(entry[part] in text for text in texts), texts
+        if "hint_not" in entry:
+            hints = [found[5] for found in actual if found[:3] == place]
+            assert all(entry["hint_not"] not in hint for hint in hints), hints
 
 
 def test_every_case_file_has_pass_and_fail_cases() -> None:

@@ -56,14 +56,19 @@ channels:
 # Events campaigns may start or stop on. `after` gives the order of things;
 # `fulfilment: true` marks when the customer has the product in hand, so
 # review requests never go out before delivery. A campaign naming an event
-# missing here is flagged, so a typo cannot silently stop a campaign.
+# missing here is flagged, so a typo cannot silently stop a campaign. These
+# are the events the examples of `campaign-lint explain` use; rename them to
+# your own, and campaign-lint's hints will suggest yours.
 events:
   account.created: {{}}
+  cart.abandoned: {{}}
+  cart.emptied: {{}}
   order.placed: {{}}
   order.shipped: {{after: order.placed}}
   order.delivered: {{after: order.shipped, fulfilment: true}}
   review.submitted: {{after: order.delivered}}
   order.returned: {{}}
+  unsubscribed: {{}}                   # the customer said no: stops every campaign
 """
 
 # Optional sections, written commented out. Kept apart so a test can check

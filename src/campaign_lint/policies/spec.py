@@ -20,6 +20,7 @@ from campaign_lint.policies.base import (
     RunFacts,
     RunRule,
 )
+from campaign_lint.policies.events import catalogue_listing
 from campaign_lint.schemas.campaign import Campaign
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -177,7 +178,8 @@ class SPEC004(CampaignRule[NoOptions], RunRule[NoOptions]):
     When the policy has an `events:` catalogue, `trigger.event` and every
     `trigger.stop_when` entry must name one of its events, and so must
     every `after:` inside the catalogue itself (that finding points at the
-    policy file). The closest known name is suggested.
+    policy file). The closest known name is suggested, and the hint lists
+    the catalogue's events, the closest first.
 
     ## Why it matters
     A trigger on `order.deliverd` never fires, and a `stop_when` on an
@@ -240,7 +242,8 @@ class SPEC004(CampaignRule[NoOptions], RunRule[NoOptions]):
             yield Violation(
                 f"`{event}` is not an event of the policy's catalogue{did_you_mean(event, catalogue)}",
                 path,
-                hint="use an event listed under `events:` in the policy, or add it there",
+                hint=f"use one of its events ({catalogue_listing(catalogue, event)}), "
+                "or add this one under `events:` in the policy",
             )
 
     def judge(self, facts: RunFacts, ctx: RuleContext[NoOptions]) -> Iterable[Placed]:
@@ -255,7 +258,7 @@ class SPEC004(CampaignRule[NoOptions], RunRule[NoOptions]):
                 f"{did_you_mean(event.after, catalogue)}",
                 path,
                 Span(span.line, span.column, span.line, span.column + len(event.after)),
-                hint="name an event listed under `events:`, or add it there",
+                hint=f"name one of its events ({catalogue_listing(catalogue, event.after)}), or add this one there",
             )
 
 

@@ -11,6 +11,7 @@ from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies import defaults
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
+from campaign_lint.policies.events import stop_examples
 from campaign_lint.policies.intent import Reading, ask_kind, feedback_request, marketing_reason
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
 from campaign_lint.schemas.types import Duration
@@ -343,7 +344,10 @@ class TIM004(CampaignRule[NoOptions]):
     Campaigns that send more than once to a customer (`frequency.max`
     above 1, or a schedule with `every`) need `trigger.stop_when`: the
     events that end it for that customer (they bought, they declined, they
-    reviewed). Transactional service messages are exempt.
+    reviewed). Transactional service messages are exempt. The hint
+    suggests events of the policy's event catalogue whose names say the
+    customer acted or said no (`order.placed`, `unsubscribed` when the
+    policy has no catalogue), never the trigger or an event before it.
 
     ## Why it matters
     Being reminded to review a product you already reviewed, or to finish
@@ -381,20 +385,22 @@ class TIM004(CampaignRule[NoOptions]):
         if campaign.transactional or (trigger is not None and trigger.stop_when):
             return
         repeats = campaign.frequency is not None and campaign.frequency.max > 1
-        if trigger is None:
-            if repeats:
-                yield Violation(
-                    "this campaign repeats but has no trigger, so nothing can stop it for a customer "
-                    "who acted or declined",
-                    ("frequency", "max"),
-                    hint="add a `trigger:` with `stop_when:` listing the events that end it, "
-                    "like [order.placed, unsubscribed]",
-                )
+        scheduled = (
+            trigger is not None and trigger.schedule is not None and trigger.schedule.every is not None
+        )
+        if not (repeats or scheduled):
             return
-        scheduled = trigger.schedule is not None and trigger.schedule.every is not None
-        if repeats or scheduled:
+        examples = stop_examples(ctx.policy.events, trigger.event if trigger is not None else None)
+        if trigger is None:
             yield Violation(
-                "this campaign repeats but never stops for a customer who acted or declined",
-                ("trigger",),
-                hint="add `stop_when:` under `trigger:` with the events that end it, like [order.placed, unsubscribed]",
+                "this campaign repeats but has no trigger, so nothing can stop it for a customer "
+                "who acted or declined",
+                ("frequency", "max"),
+                hint=f"add a `trigger:` with `stop_when:` listing the events that end it{examples}",
             )
+            return
+        yield Violation(
+            "this campaign repeats but never stops for a customer who acted or declined",
+            ("trigger",),
+            hint=f"add `stop_when:` under `trigger:` with the events that end it{examples}",
+        )
