@@ -131,3 +131,23 @@ def promotion(campaign: Campaign, view: PolicyView) -> Reading | None:
     if campaign.type in (CampaignType.FEEDBACK, CampaignType.LOYALTY, CampaignType.TRANSACTIONAL):
         return None  # a thank-you for a review or points are not a promotion; transactional is CON001's
     return offer(campaign, view)
+
+
+def game(campaign: Campaign, view: PolicyView) -> Reading | None:
+    """The campaign's game: ``content.game``, ``content.gamification: true``, or game words."""
+    content = campaign.content
+    if content is not None and content.game is not None:
+        return Reading(("content", "game", "kind"), str(content.game.kind), declared=True)
+    if content is not None and content.gamification:
+        return Reading(("content", "gamification"), "true", declared=True)
+    return _in_words(campaign, vocabulary.phrases("games", "games", view.vocabulary.games))
+
+
+def loss_framed_game(campaign: Campaign, view: PolicyView) -> Reading | None:
+    """A game that takes progress away unless the customer acts (``resets_unless``, or its words)."""
+    content = campaign.content
+    if content is not None and content.game is not None and content.game.resets_unless is not None:
+        return Reading(("content", "game", "resets_unless"), content.game.resets_unless, declared=True)
+    return _in_words(
+        campaign, vocabulary.phrases("games", "loss_framed_games", view.vocabulary.loss_framed_games)
+    )

@@ -1,20 +1,22 @@
 """The one registry of built-in rules, in catalogue order, found in the family modules.
 
-A family is a module of this package that declares ``FAMILY`` (the ID
-prefix) and ``TITLE``, and defines its rule classes. Every class of a
-family module with an ``id`` is registered, ordered by family (the order of
-``FAMILY_MODULES``) and then by number; ``tests/test_registry.py`` fails when
-a rule class is defined anywhere else, or its ID does not match its family.
+A family module of this package declares ``FAMILY`` (the ID prefix) and
+``TITLE``, and defines its rule classes; a family that outgrows one module
+spans several, each declaring the same ``FAMILY`` (TRP: ``trp.py`` and
+``loyalty.py``). Every class of a family module with an ``id`` is
+registered, ordered by family (the order of ``FAMILY_MODULES``) and then by
+number; ``tests/test_registry.py`` fails when a rule class is defined
+anywhere else, or its ID does not match its family.
 """
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from campaign_lint.policies import aud, con, frq, met, pol, spec, tim, trp, val
+from campaign_lint.policies import aud, con, frq, loyalty, met, pol, spec, tim, trp, val
 from campaign_lint.policies.base import Rule
 
-FAMILY_MODULES: tuple[ModuleType, ...] = (spec, val, tim, frq, con, trp, aud, met, pol)
+FAMILY_MODULES: tuple[ModuleType, ...] = (spec, val, tim, frq, con, trp, loyalty, aud, met, pol)
 
 
 def _rules_of(module: ModuleType) -> list[type[Rule]]:
@@ -30,7 +32,16 @@ def _rules_of(module: ModuleType) -> list[type[Rule]]:
     return sorted(found, key=lambda rule: int(rule.id.removeprefix(module.FAMILY)))
 
 
-RULES: tuple[type[Rule], ...] = tuple(rule for module in FAMILY_MODULES for rule in _rules_of(module))
+_FAMILY_ORDER = {
+    family: index for index, family in enumerate(dict.fromkeys(m.FAMILY for m in FAMILY_MODULES))
+}
+
+RULES: tuple[type[Rule], ...] = tuple(
+    sorted(
+        (rule for module in FAMILY_MODULES for rule in _rules_of(module)),
+        key=lambda rule: (_FAMILY_ORDER[rule.family()], int(rule.id.removeprefix(rule.family()))),
+    )
+)
 
 RULES_BY_ID: dict[str, type[Rule]] = {rule.id: rule for rule in RULES}
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
+from campaign_lint.policies.intent import game, loss_framed_game
 from campaign_lint.schemas.campaign import Campaign, Placement
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -17,51 +18,6 @@ FAMILY = "TRP"
 TITLE = "traps and dark patterns"
 
 PRINCIPLE = "P5 No traps"
-
-
-class TRP002(CampaignRule[NoOptions]):
-    """Cancelling takes more steps than signing up.
-
-    ## What it checks
-    In `loyalty`, that `cancel_steps` is not larger than `signup_steps`.
-
-    ## Why it matters
-    A programme that is easy to join and hard to leave keeps customers
-    through friction, not loyalty. California requires cancelling by the
-    same means used to sign up (automatic renewal law), the EU Digital
-    Services Act forbids making termination harder than subscribing, and
-    GDPR makes withdrawing consent as easy as giving it.
-
-    ## Bad
-    ```yaml
-    type: loyalty
-    loyalty: {signup_steps: 1, cancel_steps: 4, on_exit: keep}
-    ```
-
-    ## Use instead
-    ```yaml
-    type: loyalty
-    loyalty: {signup_steps: 1, cancel_steps: 1, on_exit: keep}
-    ```
-    """
-
-    id = "TRP002"
-    name = "hard-to-cancel"
-    severity = Severity.ERROR
-    profile = "minimal"
-    principle = PRINCIPLE
-
-    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag ``cancel_steps > signup_steps``."""
-        loyalty = campaign.loyalty
-        if loyalty is None or loyalty.cancel_steps is None or loyalty.signup_steps is None:
-            return
-        if loyalty.cancel_steps > loyalty.signup_steps:
-            yield Violation(
-                f"cancelling takes {loyalty.cancel_steps} steps but signing up takes {loyalty.signup_steps}",
-                ("loyalty", "cancel_steps"),
-                hint=f"let customers cancel in {loyalty.signup_steps} step(s), the same way they joined",
-            )
 
 
 def _moment(value: date | datetime) -> datetime:
@@ -76,7 +32,10 @@ class TRP003(CampaignRule[NoOptions]):
 
     ## What it checks
     `content.urgency` of kind `countdown` or `deadline` needs an `ends_at`,
-    and it must not be later than the end of the campaign's schedule.
+    and it must not be later than the end of the campaign's schedule. A
+    countdown that starts again (`urgency.resets: true`: per visit, per
+    day, per customer) is flagged wherever it is placed, whatever its
+    `ends_at`.
 
     ## Why it matters
     "Only 2 hours left!" is a promise. A countdown that restarts, or a
@@ -111,6 +70,13 @@ class TRP003(CampaignRule[NoOptions]):
         urgency = campaign.content.urgency if campaign.content else None
         if urgency is None or urgency.kind == "none":
             return
+        if urgency.resets:
+            yield Violation(
+                f"the {urgency.kind} starts again (`resets: true`): a deadline that comes back is no deadline",
+                ("content", "urgency", "resets"),
+                hint="count down once, to the real end of the offer (`ends_at:`), for every customer alike",
+            )
+            return
         if urgency.ends_at is None:
             yield Violation(
                 f"the {urgency.kind} has no end (`ends_at`); customers are pressed by a deadline that never comes",
@@ -128,58 +94,6 @@ class TRP003(CampaignRule[NoOptions]):
                 f"the {urgency.kind} ends at {urgency.ends_at}, after the campaign itself ends ({schedule.end})",
                 ("content", "urgency", "ends_at"),
                 hint="end the countdown when the offer really ends",
-            )
-
-
-class TRP001(CampaignRule[NoOptions]):
-    """Loyalty points are lost when a customer leaves, or expire without warning.
-
-    ## What it checks
-    In `loyalty`: `on_exit: forfeit` (points taken away when the customer
-    leaves), or `points_expire_after` with no `expiry_notice_days` (points
-    vanish without notice).
-
-    ## Why it matters
-    A programme that punishes leaving keeps customers through fear of loss,
-    not loyalty, and they resent it. Points that silently expire are a
-    broken promise. Let customers keep what they earned, and warn them in
-    good time before anything expires.
-
-    ## Bad
-    ```yaml
-    type: loyalty
-    loyalty: {points_expire_after: 12mo, on_exit: forfeit}
-    ```
-
-    ## Use instead
-    ```yaml
-    type: loyalty
-    loyalty: {points_expire_after: 12mo, expiry_notice_days: [30, 3], on_exit: keep}
-    ```
-    """
-
-    id = "TRP001"
-    name = "punishes-leaving"
-    severity = Severity.ERROR
-    profile = "recommended"
-    principle = PRINCIPLE
-
-    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag forfeiture on exit and silent expiry."""
-        loyalty = campaign.loyalty
-        if loyalty is None:
-            return
-        if loyalty.on_exit == "forfeit":
-            yield Violation(
-                "customers lose their points when they leave",
-                ("loyalty", "on_exit"),
-                hint="let them keep (or cash out) what they earned: `on_exit: keep`",
-            )
-        if loyalty.points_expire_after is not None and not loyalty.expiry_notice_days:
-            yield Violation(
-                f"points expire after {loyalty.points_expire_after.words()} with no warning to the customer",
-                ("loyalty", "points_expire_after"),
-                hint="warn before they expire, for example `expiry_notice_days: [30, 3]`",
             )
 
 
@@ -331,35 +245,35 @@ class TRP006(CampaignRule[NoOptions]):
     """A game appears where customers came to buy, not to play.
 
     ## What it checks
-    `content.gamification: true` in a campaign placed in `checkout` or
-    `cart`, or in any campaign when the policy says the business is about
-    convenience (`business: {engagement_fit: convenience}`).
+    A game in a campaign placed on the purchase path (`checkout`, `cart`
+    or `product_page`), or in any campaign when the policy says the
+    business is about convenience (`business: {engagement_fit:
+    convenience}`). A campaign has a game when it says so
+    (`content.gamification: true` or `content.game`) or when its `name`,
+    `purpose` or `content.subject` names one: "scratch card", "spin to
+    win", "prize draw", "7-day streak" (see [Vocabularies](#vocabularies),
+    extended by the policy's `vocabulary.games`). A "bestseller" badge on a
+    product, a size quiz or "streak-free" glass are not games. A game that
+    takes progress away is TRP007's, wherever it is placed.
 
     ## Why it matters
-    Spin-the-wheel and streaks delight customers who come for fun. For
-    customers who want a quick, convenient purchase they are a hurdle and
-    a distraction. Engagement has to fit the business and the moment.
+    Spin-the-wheel and scratch cards delight customers who come for fun.
+    For customers who want a quick, convenient purchase they are a hurdle
+    and a distraction, on the product page as much as in the checkout.
+    Engagement has to fit the business and the moment.
 
     ## Bad
     ```yaml
-    # campaign-lint.yaml
-    business: {engagement_fit: convenience}
-    ```
-    ```yaml
     channel: web
-    placement: home
-    content: {gamification: true}
+    placement: product_page
+    content: {subject: Scratch to win 20% off this kettle}
     ```
 
     ## Use instead
     ```yaml
-    # campaign-lint.yaml
-    business: {engagement_fit: convenience}
-    ```
-    ```yaml
     channel: web
-    placement: home
-    content: {gamification: false}
+    placement: post_purchase
+    content: {subject: Scratch to win 20% off your next order}
     ```
     """
 
@@ -370,18 +284,94 @@ class TRP006(CampaignRule[NoOptions]):
     principle = "P6 Engagement must fit the business and the moment"
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag gamification in the purchase flow or in a convenience business."""
-        if campaign.content is None or not campaign.content.gamification:
+        """Flag a game on the purchase path or in a convenience business."""
+        found = game(campaign, ctx.policy)
+        if found is None:
             return
-        if campaign.placement in (Placement.CHECKOUT, Placement.CART):
+        why = "" if found.path == ("content", "gamification") else f" ({found.why})"
+        where = _PURCHASE_PATH.get(campaign.placement) if campaign.placement else None
+        if where is not None:
             yield Violation(
-                f"a game in the {campaign.placement} stands between the customer and the purchase",
-                ("content", "gamification"),
+                f"a game {where} stands between the customer and the purchase{why}",
+                found.path,
                 hint="move it out of the purchase flow, or drop it",
             )
         elif ctx.policy.business.engagement_fit == "convenience":
             yield Violation(
-                "the policy says customers come for convenience; a game gets in their way",
-                ("content", "gamification"),
+                f"the policy says customers come for convenience; a game gets in their way{why}",
+                found.path,
                 hint="make the useful thing faster instead (`gamification: false`)",
             )
+
+
+_PURCHASE_PATH = {
+    Placement.CHECKOUT: "in the checkout",
+    Placement.CART: "in the cart",
+    Placement.PRODUCT_PAGE: "on the product page",
+}
+
+
+class TRP007(CampaignRule[NoOptions]):
+    """A streak or game takes progress away unless the customer buys or comes back.
+
+    ## What it checks
+    Games that take earned progress away unless the customer acts:
+    `content.game.resets_unless` (`purchase`, `visit` or `action`), or a
+    `name`, `purpose` or `content.subject` that frames the game as a loss
+    ("don't lose your 30-day streak", "your streak resets tonight", "back
+    to zero"; see [Vocabularies](#vocabularies), extended by the policy's
+    `vocabulary.loss_framed_games`). Wherever the game is placed: in an
+    email, on the home page or in the app. A streak that pauses, or counts
+    without resetting, is not flagged; nor is a streak named without a
+    loss ("your 7-day cooking streak").
+
+    ## Why it matters
+    "Buy today or lose your streak" keeps customers through fear of
+    losing what they built, not because the next purchase helps them; it
+    turns a reward into a threat. The UK CMA ("Online Choice
+    Architecture", 2022) and the OECD ("Dark commercial patterns", 2022)
+    describe loss framing and pressure to act now as harmful choice
+    architecture.
+
+    ## Bad
+    ```yaml
+    channel: in_app
+    placement: home
+    content: {game: {kind: streak, resets_unless: purchase}}
+    ```
+
+    ## Use instead
+    ```yaml
+    channel: in_app
+    placement: home
+    content: {game: {kind: streak}}
+    ```
+    """
+
+    id = "TRP007"
+    name = "loss-framed-game"
+    severity = Severity.WARNING
+    profile = "recommended"
+    principle = PRINCIPLE
+
+    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
+        """Flag games that take progress away unless the customer acts."""
+        found = loss_framed_game(campaign, ctx.policy)
+        if found is None:
+            return
+        if found.declared:
+            unless = {"purchase": "they buy", "visit": "they come back", "action": "they act"}[found.said]
+            message = f"the {_game_kind(campaign)} takes the customer's progress away unless {unless}"
+        else:
+            message = f"the campaign frames its game as a loss ({found.why})"
+        yield Violation(
+            f"{message}: it keeps them through fear of losing, not because it helps them",
+            found.path,
+            hint="let progress pause instead of reset (drop `resets_unless`), or drop the streak",
+        )
+
+
+def _game_kind(campaign: Campaign) -> str:
+    """``streak``, ``scratch card``...: the declared game in words."""
+    declared = campaign.content.game if campaign.content else None
+    return "game" if declared is None or declared.kind == "other" else str(declared.kind).replace("_", " ")

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from campaign_lint.core import yamlload
 
 # In the order docs/rules.md lists them.
-FILES = ("metrics", "segments", "asks", "offers", "reasons", "company_value", "declines")
+FILES = ("metrics", "segments", "asks", "offers", "reasons", "company_value", "declines", "games")
 
 _FOLDER = os.path.join(os.path.dirname(__file__), "vocabularies")
 _NOT_TEXT = re.compile(r"[^a-z0-9'%£$€]+")

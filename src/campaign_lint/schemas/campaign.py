@@ -125,6 +125,10 @@ class Urgency(FileModel):
 
     kind: Literal["none", "countdown", "deadline"]
     ends_at: datetime | date | None = None
+    resets: StrictBool = Field(
+        default=False,
+        description="The countdown starts again (per visit, per day, per customer) instead of ending once (TRP003).",
+    )
 
 
 class Incentive(FileModel):
@@ -149,6 +153,30 @@ class Ask(enum.StrEnum):
     VISIT = "visit"
 
 
+class GameKind(enum.StrEnum):
+    """The game a campaign shows (``content.game.kind``)."""
+
+    SPIN_WHEEL = "spin_wheel"
+    SCRATCH_CARD = "scratch_card"
+    PRIZE_DRAW = "prize_draw"
+    MYSTERY_BOX = "mystery_box"
+    STREAK = "streak"
+    BADGES = "badges"
+    LEADERBOARD = "leaderboard"
+    OTHER = "other"
+
+
+class Game(FileModel):
+    """A game in the campaign (TRP006, TRP007)."""
+
+    kind: GameKind
+    resets_unless: Literal["purchase", "visit", "action"] | None = Field(
+        default=None,
+        description="What the customer must do to keep their progress (a streak, a level); "
+        "absent: progress is kept (TRP007).",
+    )
+
+
 class Content(FileModel):
     """What the message says and offers."""
 
@@ -158,6 +186,7 @@ class Content(FileModel):
     decline_label: Text | None = None
     incentive: Incentive | None = None
     gamification: StrictBool = False
+    game: Game | None = Field(default=None, description="The game, when there is one (implies gamification).")
     asks_for: list[Ask] | None = Field(
         default=None,
         description="What the message asks the customer to do; [] asks for nothing. "
