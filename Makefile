@@ -46,6 +46,7 @@ generate: $(STAMP)
 	$(BIN)/campaign-lint rules --format markdown > docs/rules.md
 	$(BIN)/campaign-lint schema campaign > schemas/campaign.schema.json
 	$(BIN)/campaign-lint schema policy > schemas/policy.schema.json
+	$(BIN)/campaign-lint schema policy-test > schemas/policy-test.schema.json
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_commands.py -k test_rules_table
 
 clean:

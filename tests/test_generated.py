@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def test_rules_reference_is_current() -> None:
     )
 
 
-@pytest.mark.parametrize("kind", ["campaign", "policy"])
+@pytest.mark.parametrize("kind", ["campaign", "policy", "policy-test"])
 def test_committed_json_schemas_are_current(kind: str) -> None:
     committed = (ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert committed == json_schema_text(kind), f"schemas/{kind}.schema.json is stale: run `make generate`"
@@ -80,3 +81,22 @@ def test_readme_excerpts_match_the_demo_output(monkeypatch: pytest.MonkeyPatch) 
         assert quoted, f"{readme} quotes no finding"
         for line in quoted:
             assert line in printed, f"{readme.name} quotes a finding the demo does not print: {line}"
+
+
+def _plain(value: object) -> object:
+    """YAML data as JSON sees it: dates as ISO text."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").rglob("*.test.yaml")), ids=lambda path: path.name)
+def test_example_policy_tests_match_the_committed_test_file_schema(path: Path) -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads((ROOT / "schemas" / "policy-test.schema.json").read_text(encoding="utf-8"))
+    data = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    assert [error.message for error in jsonschema.Draft202012Validator(schema).iter_errors(data)] == []

@@ -53,20 +53,34 @@ def _change_expectation(root: Path) -> None:
     suite.write_text(text.replace(old, old.replace("11", "9")), encoding="utf-8")
 
 
-def _inline_suite(expect: str) -> str:
-    """A test file with an inline policy (email cap 1 a week) and one case."""
+def _suite(cases: str, policy_extra: str = "") -> str:
+    """A test file with an inline policy (email cap 1 a week, then ``policy_extra``) and ``cases``.
+
+    ``FIXTURE`` in ``cases`` stands for a case's inline fixture `tips.yaml` (``CAMPAIGN``).
+    """
     fixture = textwrap.indent(CAMPAIGN, " " * 10)
     return (
         "policy:\n"
         "  version: 1\n"
         "  channels:\n"
         "    email: {cap: {max: 1, per: 7d}}\n"
-        "cases:\n"
-        "  - name: two a week is over the cap\n"
-        "    campaigns:\n"
-        "      tips.yaml: |\n"
-        f"{fixture}"
-        f"    expect: {expect}\n"
+        f"{policy_extra}"
+        "cases:\n" + cases.replace("FIXTURE", f"    campaigns:\n      tips.yaml: |\n{fixture}")
+    )
+
+
+def _inline_suite(expect: str) -> str:
+    """A test file with an inline policy (email cap 1 a week) and one case."""
+    return _suite(f"  - name: two a week is over the cap\nFIXTURE    expect: {expect}\n")
+
+
+def _select_suite(cases: str) -> str:
+    """The email-cap policy with an exception that waives nothing (POL002 in every case), and ``cases``."""
+    return _suite(
+        cases,
+        "  exceptions:\n"
+        "    - {rule: AUD001, campaigns: [spring-sale], reason: Store-wide notice (MKT-1)., expires: 2099-01-01}\n"
+        "today: 2026-11-22\n",
     )
 
 
@@ -216,6 +230,18 @@ def test_excluded_fixture_is_not_linted(
             "`TIM01` is not a rule; did you mean `TIM001`?",
             id="unknown-rule",
         ),
+        pytest.param(
+            _select_suite("  - name: a\n    select: [FRQ, TIMX]\nFIXTURE    expect: []\n"),
+            "10:19",
+            "`TIMX` is not a rule or family; did you mean `TIM`?",
+            id="select-unknown",
+        ),
+        pytest.param(
+            _select_suite("  - name: a\n    select: [TIM]\nFIXTURE    expect: [{rule: FRQ002}]\n"),
+            "28:21",
+            "`FRQ002` is not among the rules this case selects (TIM), so it can never be found",
+            id="expectation-outside-select",
+        ),
         pytest.param("policy: {}\ncases: []\n", "2:8", "`cases` is empty", id="no-cases"),
     ],
 )
@@ -274,3 +300,39 @@ def test_each_expectation_takes_one_finding() -> None:
     assert len(matched) == 1
     assert [e.rule for e in missing] == ["CON001", "TIM002"]
     assert unexpected == ()
+
+
+def test_select_compares_only_the_findings_of_its_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    cases = (
+        "  - name: without select the policy's own finding is in every case\n"
+        "FIXTURE"
+        "    expect: [{rule: FRQ002, line: 11}]\n"
+        "  - name: a family\n"
+        "    select: [FRQ]\n"
+        "FIXTURE"
+        "    expect: [{rule: FRQ002, line: 11}]\n"
+        "  - name: an ID and a family, in any case\n"
+        "    select: [frq002, POL]\n"
+        "FIXTURE"
+        "    expect: [{rule: FRQ002, line: 11}, {rule: POL002, file: caps.test.yaml, line: 6}]\n"
+        "  - name: other rules than the case's are not its business\n"
+        "    select: [TIM]\n"
+        "FIXTURE"
+        "    expect: []\n"
+        "  - name: a selected rule's findings are still compared exactly\n"
+        "    select: [FRQ002]\n"
+        "FIXTURE"
+        "    expect: []\n"
+    )
+    (tmp_path / "caps.test.yaml").write_text(_select_suite(cases), encoding="utf-8")
+    assert main(["test"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    results = [line for line in out if line.startswith(("PASS", "FAIL"))]
+    assert [line.split(" ", 1)[0] for line in results] == ["FAIL", "PASS", "PASS", "PASS", "FAIL"]
+    first, last = out.index(results[0]), out.index(results[-1])
+    assert out[first + 1].startswith("    + unexpected: POL002 caps.test.yaml:6:")
+    assert out[last + 1].startswith("    + unexpected: FRQ002 tips.yaml:11:")
+    assert out[-1] == "3 passed, 2 failed"

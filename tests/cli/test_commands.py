@@ -52,7 +52,7 @@ def test_unknown_argument_exits_2_with_one_line(cli: Cli, name: str, argv: list[
     assert_snapshot(name, run)
 
 
-@pytest.mark.parametrize("kind", ["campaign", "policy"])
+@pytest.mark.parametrize("kind", ["campaign", "policy", "policy-test"])
 def test_schema_is_json(cli: Cli, kind: str) -> None:
     run = cli.run("schema", kind)
     assert (run.exit_code, run.stderr) == (0, "")

@@ -129,12 +129,12 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, like TIM001.
 
 
 @app.command()
-def schema(kind: Annotated[str, typer.Argument(help="campaign or policy")]) -> None:
-    """Print the JSON Schema of campaign or policy files (for editors and CI)."""
-    from campaign_lint.schemas.export import json_schema_text
+def schema(kind: Annotated[str, typer.Argument(help="campaign, policy or policy-test")]) -> None:
+    """Print the JSON Schema of campaign, policy or policy test files (for editors and CI)."""
+    from campaign_lint.schemas.export import KINDS, json_schema_text
 
-    if kind not in ("campaign", "policy"):
-        raise UsageError(f"`{kind}` is not a schema; use `campaign` or `policy`")
+    if kind not in KINDS:
+        raise UsageError(f"`{kind}` is not a schema; use `campaign`, `policy` or `policy-test`")
     typer.echo(json_schema_text(kind), nl=False)
 
 

@@ -9,6 +9,7 @@ Compliance leads unit-test their policy as with conftest ``verify`` or
       - name: review request waits for delivery
         campaigns: {review.yaml: ...}   # inline fixtures: file name -> YAML text
         files: [../campaigns/flash-sale-sms-blast.yaml] # referenced, relative to the test file
+        select: [TIM, FRQ002]           # optional: compare only these rules' findings
         expect: [{rule: TIM001, file: review.yaml, line: 9}]   # every finding, exactly
 
 A case's fixtures go to a fresh temporary folder as ``campaigns/<name>`` (a
@@ -23,6 +24,9 @@ An expectation fits a finding of its rule with, when given, the same file
 (name under ``campaigns/`` or base name), line, column, and a message
 containing ``message``. Each takes one finding (a maximum matching); a case
 passes when every expectation has its finding and no finding is left over.
+A case with ``select`` runs the whole policy as usual, but only the findings
+of the selected rules count (a policy-level POL002 elsewhere is not its
+business).
 Every test file is checked before any case runs; an invalid one raises
 ``PolicyTestError`` (exit 2). Nothing here prints.
 """
@@ -41,11 +45,11 @@ from pydantic import ValidationError
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.errors import PolicyError, UsageError
-from campaign_lint.core.files import read_regular, repository_above, within
 from campaign_lint.core.findings import Finding, Violation, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.config import Settings, load_settings
-from campaign_lint.lint.discovery import MAX_FILE_BYTES, display_path
+from campaign_lint.lint.discovery import display_path
+from campaign_lint.lint.fixtures import OUTSIDE, Fixtures, case_fixtures, contained
 from campaign_lint.lint.session import Session
 from campaign_lint.lint.targets import Targets
 from campaign_lint.schemas.messages import describe_errors
@@ -101,10 +105,6 @@ class SuiteResult:
         return sum(1 for case in self.cases if not case.passed)
 
 
-# A case's fixture files: path in the case's folder -> content.
-_Fixtures = dict[PurePosixPath, bytes]
-
-
 @dataclass(frozen=True, slots=True)
 class _Inline:
     """An inline policy's temporary file, and where its text sits in the test file (0-based)."""
@@ -119,7 +119,8 @@ class _Suite:
     path: str
     settings: Settings
     inline: _Inline | None  # where an inline policy's lines are
-    cases: tuple[tuple[Case, _Fixtures], ...]
+    # Each case, its fixtures, and the rules it compares (``select``; None: all).
+    cases: tuple[tuple[Case, Fixtures, frozenset[str] | None], ...]
 
 
 def find_test_files(target: Path) -> list[Path]:
@@ -149,8 +150,8 @@ def run_tests(target: Path) -> list[SuiteResult]:
         results = []
         for number, suite in enumerate(suites):
             cases = tuple(
-                _run_case(suite, case, fixtures, work / f"case-{number}-{index}")
-                for index, (case, fixtures) in enumerate(suite.cases)
+                _run_case(suite, case, fixtures, selected, work / f"case-{number}-{index}")
+                for index, (case, fixtures, selected) in enumerate(suite.cases)
             )
             results.append(SuiteResult(suite.path, cases))
     return results
@@ -193,16 +194,42 @@ def _load(path: Path, scratch: Path) -> _Suite:
         if case.name in names:
             problems.append(f"{where(('cases', index, 'name'))}: a second case named `{case.name}`")
         names.add(case.name)
-        fixtures = _fixtures(case, index, path.parent, policy_root, where, problems)
+        fixtures = case_fixtures(case, index, path.parent, policy_root, where, problems)
+        selected = _selected(case, index, known, where, problems)
         for number, expected in enumerate(case.expect):
+            at = where(("cases", index, "expect", number, "rule"))
             if expected.rule not in known:
-                at = where(("cases", index, "expect", number, "rule"))
                 tip = did_you_mean(expected.rule.upper(), known, "; see `campaign-lint rules`")
                 problems.append(f"{at}: `{expected.rule}` is not a rule{tip}")
-        cases.append((case, fixtures))
+            elif selected is not None and expected.rule not in selected:
+                problems.append(
+                    f"{at}: `{expected.rule}` is not among the rules this case selects "
+                    f"({', '.join(case.select)}), so it can never be found; add it to `select`"
+                )
+        cases.append((case, fixtures, selected))
     if problems:
         raise PolicyTestError(problems)
     return _Suite(shown, settings, inline, tuple(cases))
+
+
+def _selected(
+    case: Case, index: int, known: frozenset[str], where: Callable[..., str], problems: list[str]
+) -> frozenset[str] | None:
+    """The rule IDs a case's ``select`` names (families expanded); None without ``select``."""
+    if not case.select:
+        return None
+    chosen: set[str] = set()
+    for number, entry in enumerate(case.select):
+        token = entry.strip().upper()
+        matches = {rule for rule in known if token in (rule, rule.rstrip("0123456789"))}
+        if not matches:
+            families = {rule.rstrip("0123456789") for rule in known}
+            tip = did_you_mean(token, known | families, "; give rule IDs or families, like TIM or FRQ002")
+            problems.append(
+                f"{where(('cases', index, 'select', number))}: `{entry}` is not a rule or family{tip}"
+            )
+        chosen |= matches
+    return frozenset(chosen)
 
 
 def _reword(violation: Violation) -> str:
@@ -213,8 +240,8 @@ def _reword(violation: Violation) -> str:
 
 def _referenced(spec: PolicyTestFile, base: Path, where: str) -> Settings:
     """Load the policy file under test, as ``--config`` would."""
-    if _contained(base, str(spec.policy)) is None:
-        raise PolicyTestError([f"{where}: `{spec.policy}` {_OUTSIDE}"])
+    if contained(base, str(spec.policy)) is None:
+        raise PolicyTestError([f"{where}: `{spec.policy}` {OUTSIDE}"])
     policy = base / str(spec.policy)
     if not policy.is_file():
         raise PolicyTestError(
@@ -265,71 +292,9 @@ def _relocate(problem: str, inline: _Inline, shown: str) -> str:
     return f"{shown}:{line}:{column}: {found['message']}"
 
 
-def _fixtures(
-    case: Case,
-    index: int,
-    base: Path,
-    policy_root: Path | None,
-    where: Callable[..., str],
-    problems: list[str],
-) -> _Fixtures:
-    """The case's fixture files and where each goes in the case's folder."""
-    fixtures: _Fixtures = {}
-
-    def add(target: PurePosixPath, content: bytes, at: str) -> None:
-        if target in fixtures:
-            problems.append(f"{at}: two fixtures of this case are both `{target}`")
-        fixtures[target] = content
-
-    for name, text in case.campaigns.items():
-        at = where(("cases", index, "campaigns", name), key=True)
-        relative = PurePosixPath(name)
-        if relative.is_absolute() or ".." in relative.parts or "\\" in name or name.endswith("/"):
-            problems.append(f"{at}: `{name}` must be a plain file name, like review.yaml or legacy/old.yaml")
-            continue
-        add(PurePosixPath("campaigns") / relative, text.encode("utf-8"), at)
-    if not case.campaigns and not case.files:
-        problems.append(f"{where(('cases', index))}: a case needs `campaigns:` or `files:` to lint")
-    for number, name in enumerate(case.files):
-        at = where(("cases", index, "files", number))
-        source = _contained(base, name)
-        if source is None:
-            problems.append(f"{at}: `{name}` {_OUTSIDE}")
-            continue
-        try:
-            content = read_regular(source, MAX_FILE_BYTES)
-        except OSError as exc:
-            problems.append(
-                f"{at}: cannot read `{name}` ({exc.strerror}; paths are relative to the test file)"
-            )
-            continue
-        if policy_root is not None and source.is_relative_to(policy_root):
-            add(PurePosixPath(source.relative_to(policy_root).as_posix()), content, at)
-        else:
-            add(PurePosixPath("campaigns", source.name), content, at)
-    return fixtures
-
-
-_OUTSIDE = "is outside the repository; give a path relative to the test file, to a file inside the repository"
-
-
-def _contained(base: Path, name: str) -> Path | None:
-    """``name``, relative to the test file's folder ``base``, resolved; ``None`` if it is absolute or leads out.
-
-    Out of the repository holding the test file (by ``..``, an absolute path
-    or a symbolic link); without one, out of the working folder (or of
-    ``base`` when that is outside it). Test files come with pull requests:
-    ``files: [/etc/passwd]`` must not be read, nor ``/dev/zero``.
-    """
-    if Path(name).is_absolute() or PurePosixPath(name).is_absolute():
-        return None
-    folder, cwd = os.path.abspath(base), os.getcwd()
-    boundary = repository_above(folder) or (cwd if within(folder, cwd) else os.path.realpath(folder))
-    target = os.path.realpath(os.path.join(folder, name))
-    return Path(target) if within(target, boundary) else None
-
-
-def _run_case(suite: _Suite, case: Case, fixtures: _Fixtures, folder: Path) -> CaseResult:
+def _run_case(
+    suite: _Suite, case: Case, fixtures: Fixtures, selected: frozenset[str] | None, folder: Path
+) -> CaseResult:
     started = time.perf_counter()
     for target, content in fixtures.items():
         (folder / target).parent.mkdir(parents=True, exist_ok=True)
@@ -339,7 +304,8 @@ def _run_case(suite: _Suite, case: Case, fixtures: _Fixtures, folder: Path) -> C
         targets = session.targets([folder / target for target in fixtures])
     except UsageError:  # the policy excludes every fixture: nothing is linted
         targets = Targets([], None)
-    actual = [_actual(finding, folder, suite) for finding in session.run(targets).report().findings]
+    found = session.run(targets).report().findings
+    actual = [_actual(f, folder, suite) for f in found if selected is None or f.rule in selected]
     matched, missing, unexpected = match(case.expect, actual)
     return CaseResult(case.name, matched, missing, unexpected, time.perf_counter() - started)
 

@@ -42,6 +42,8 @@ class Case(_Strict):
     campaigns: dict[Text, StrictStr] = {}
     # Referenced fixtures: paths relative to the test file.
     files: list[Text] = []
+    # Rule IDs or families (TIM, FRQ002): only their findings are compared with `expect`.
+    select: list[Text] = []
     # Required, so a clean case says `expect: []` on purpose.
     expect: list[Expectation]
 
