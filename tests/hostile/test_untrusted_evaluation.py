@@ -2,7 +2,8 @@
 
 Each case builds its reproducer in ``tmp_path`` and asserts the mechanism
 that bounds it: a registry that refuses to fetch, a regular expression
-engine without backtracking, a size cap, a step budget. The subprocess timeouts are a backstop
+engine without backtracking, a size cap, a step budget, a parse of CEL, a
+worker stopped at its deadline. The subprocess timeouts are a backstop
 against a regression hanging the suite, never the assertion.
 """
 
@@ -357,3 +358,282 @@ def test_a_schema_policy_error_names_every_problem_on_its_own_line() -> None:
     problems = raised.value.problems
     assert len(problems) == 3
     assert all("\n" not in problem for problem in problems)
+
+
+# -- 11. CEL: nesting measured on a parse, inputs capped, evaluation stopped at a deadline -----------
+
+LIST = "[1, 2, 3]"
+THREE_DEEP = f"{LIST}.map(a, {LIST}.map(b, {LIST}.map(c, a + b + c)))"
+
+
+@pytest.mark.parametrize(
+    ("expression", "depth"),
+    [
+        (THREE_DEEP, 3),
+        # The bypasses of the old bracket scan: a 16-character look-back and a naive string scanner.
+        (f"{LIST}.map(a, {LIST}.map{' ' * 20}(b, {LIST}.map(c, a + b + c)))", 3),
+        (f"{LIST}.map(a, {LIST}.map // a comment\n (b, {LIST}.map(c, a + b + c)))", 3),
+        (f"{LIST}.map(a, {LIST}.\n  map(b, {LIST}.map(c, a + b + c)))", 3),
+        (f"r'\\\\' + string({THREE_DEEP})", 3),  # a raw string ending in a backslash
+        (f"size(r'''\\''') + size({THREE_DEEP})", 3),
+        (f"b'\\\\' == b'' || size({THREE_DEEP}) > 0", 3),
+        (f"{LIST}.existsOne(a, {LIST}.all(b, {LIST}.exists(c, c == a)))", 3),
+        (f"{{'k': {LIST}.map(a, {LIST}.filter(b, b > a))}}.k.size() > 0", 2),
+        (f"'.map(' + \".all(\" + '''{THREE_DEEP}''' + r\"{THREE_DEEP}\"", 0),
+        (f"{LIST}.map(a, a).map(b, b).filter(c, c > 1).all(d, d > 0)", 1),
+        (f"// {THREE_DEEP}\n1 == 1", 0),
+    ],
+)
+def test_macro_nesting_is_counted_on_a_parse(expression: str, depth: int) -> None:
+    from campaign_lint.policies.celparse import macro_nesting
+    from campaign_lint.policies.custom import load_cel
+
+    load_cel().compile(expression)  # every case is CEL the library accepts
+    assert macro_nesting(expression) == depth
+
+
+def test_the_parser_reads_cel_tokens_not_characters() -> None:
+    from campaign_lint.policies.celparse import tokens
+
+    found = [(token.kind, token.text) for token in tokens("r'\\' + a.map // c\n(x, 0x1Fu + 1.5e3 - .5)")]
+    assert found == [
+        ("literal", "r'\\'"),
+        ("operator", "+"),
+        ("name", "a"),
+        (".", "."),
+        ("name", "map"),
+        ("(", "("),
+        ("name", "x"),
+        (",", ","),
+        ("literal", "0x1Fu"),
+        ("operator", "+"),
+        ("literal", "1.5e3"),
+        ("operator", "-"),
+        ("literal", ".5"),
+        (")", ")"),
+    ]
+
+
+def _custom_rule(expression: str, rule_id: str = "ORG001") -> str:
+    escaped = expression.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return (
+        f"  - id: {rule_id}\n    description: d\n"
+        f'    assert: "{escaped}"\n    message: "{{id}} breaks {rule_id}"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        f"{LIST}.map(a, {LIST}.map{' ' * 20}(b, {LIST}.map(c, a + b + c))).size() > 0",
+        f"{LIST}.map(a, {LIST}.map // c\n(b, {LIST}.map(c, a + b + c))).size() > 0",
+        f"r'\\\\' + string({THREE_DEEP}) != ''",
+    ],
+    ids=["spaces", "comment", "raw-string"],
+)
+@pytest.mark.slow
+def test_the_nesting_bypasses_are_policy_errors(tmp_path: Path, expression: str) -> None:
+    root = make_repo(tmp_path, "version: 1\ncustom_rules:\n" + _custom_rule(expression))
+    result = run_cli(root, "check")
+    one_line_each(result.stderr)
+    assert result.returncode == 2
+    assert result.stderr.startswith(
+        "campaign-lint.yaml:5:13: `assert` of ORG001 nests list macros (all, exists, map, filter) 3 deep; "
+        "at most 2 are allowed"
+    ), result.stderr
+
+
+def _evaluator(*expressions: str) -> Any:
+    from campaign_lint.policies.custom import Evaluator, compile_rules
+    from campaign_lint.schemas.policy import CustomRule
+
+    rules = [
+        CustomRule.model_validate(
+            {"id": f"ORG00{index}", "description": "d", "assert": expression, "message": "{id} broke it"}
+        )
+        for index, expression in enumerate(expressions, start=1)
+    ]
+    return Evaluator(compile_rules(rules, lambda path: "policy:1:1"), {})
+
+
+def test_inputs_over_the_caps_are_not_handed_to_cel() -> None:
+    from campaign_lint.policies.custom import MAX_ITEMS, MAX_STRING, MAX_VALUES
+
+    evaluator = _evaluator("size(campaign['x-list']) > 0", "campaign.id == 'c'", "size(campaign) > 0")
+    big = {"id": "c", "x-list": list(range(MAX_ITEMS + 1))}
+    found = {rule.id: violation.message for rule, violation in evaluator.check(big)}
+    assert evaluator.context.variables["campaign"] == {"id": "c"}  # the list never reached CEL
+    reason = f"`x-list` has {MAX_ITEMS + 1:,} entries, more than the {MAX_ITEMS:,} custom rules read"
+    assert found == {
+        "ORG001": f"c broke it (could not check: {reason})",
+        "ORG003": f"c broke it (could not check: {reason})",  # reads the whole campaign
+    }  # ORG002 reads only `id`: checked, and it holds
+    assert evaluator.check({"id": "c", "x-list": [1]}) == []
+    for value, what in (
+        ("x" * (MAX_STRING + 1), f"`x-list` has {MAX_STRING + 1:,} characters"),
+        ([{"k": "x" * (MAX_STRING + 1)}], f"`x-list.0.k` has {MAX_STRING + 1:,} characters"),
+        (
+            [list(range(900)) for _ in range(MAX_VALUES // 900 + 1)],
+            f"`x-list` holds more than the {MAX_VALUES:,} values",
+        ),
+    ):
+        found = {rule.id: v.message for rule, v in evaluator.check({"id": "c", "x-list": value})}
+        assert what in found["ORG001"]
+
+
+@pytest.mark.slow
+def test_ordinary_policies_get_the_same_results_in_the_watched_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The benchmark's five rules over the example campaigns: in this process and watched, the same."""
+    import importlib.util
+
+    from campaign_lint.lint import pool
+    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.discovery import discover
+    from campaign_lint.lint.pipeline import FilePipeline
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", EXAMPLES.parent / "bench" / "corpus.py")
+    assert spec is not None
+    assert spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, corpus)  # its dataclasses look themselves up there
+    spec.loader.exec_module(corpus)
+    root = make_repo(
+        tmp_path, corpus.POLICY, {p.name: p.read_text() for p in (EXAMPLES / "campaigns").glob("*.yaml")}
+    )
+    settings = load_settings(root / "campaign-lint.yaml", root)
+    assert len(settings.custom_rules) == 5
+    files = list(discover([root / "campaigns"], settings.scope()))
+    pipeline = FilePipeline(settings)
+    here = [pipeline.lint_file(source).findings for source in files]
+    watched = [outcome.findings for outcome in pool.outcomes(pipeline, files, 2)]
+    assert watched == here
+    assert any(finding.rule.startswith("ORG") for findings in here for finding in findings)
+
+
+# Cubic in the list in the CEL library: with 1,000 items it runs for many minutes.
+SLOW = "campaign['x-l'].map(a, campaign['x-l'].map(b, a + b)).size() > 0"
+SLOW_POLICY = (
+    "version: 1\ncustom_rules:\n" + _custom_rule(SLOW) + _custom_rule("campaign.id == 'x'", "ORG002")
+)
+
+
+def _slow_campaigns(count: int) -> dict[str, str]:
+    items = "".join(f"  - {index}\n" for index in range(1000))
+    return {
+        f"c{number}.yaml": VALID.replace("id: back-in-stock-sms", f"id: c{number}") + "x-l:\n" + items
+        for number in range(count)
+    }
+
+
+@pytest.mark.slow
+def test_a_rule_past_the_deadline_is_stopped_and_reported(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, SLOW_POLICY, _slow_campaigns(1))
+    result = run_cli(root, "check")
+    one_line_each(result.stdout + result.stderr)
+    assert result.returncode == 1
+    assert re.search(
+        r"^campaigns/c0\.yaml:\d+:\d+: ORG001 \[error\] c0 breaks ORG001 \(could not check: it ran for more than "
+        r"1 s on this campaign, the limit for custom rules; make the rule do less work\)$",
+        result.stdout,
+        re.M,
+    ), result.stdout
+    # The campaign's other rules ran as usual.
+    assert re.search(r"^campaigns/c0\.yaml:\d+:\d+: ORG002 \[error\] c0 breaks ORG002$", result.stdout, re.M)
+
+
+@pytest.mark.slow
+def test_the_watchdog_kills_the_worker_and_hands_the_chunk_out_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mechanism, in this process: the late worker is killed, a new one relints its chunk."""
+    from campaign_lint.lint import pool, watchdog
+    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.discovery import discover
+    from campaign_lint.lint.pipeline import FilePipeline
+
+    root = make_repo(tmp_path, SLOW_POLICY, {**_slow_campaigns(1), "ok.yaml": VALID})
+    settings = load_settings(root / "campaign-lint.yaml", root)
+    files = list(discover([root / "campaigns"], settings.scope()))
+    ended: list[tuple[int, int | None]] = []
+    replace = watchdog._Supervisor._replace
+
+    def spy(self: Any, worker: Any, chunk: Any) -> Any:
+        again = replace(self, worker, chunk)
+        ended.append((worker.process.pid, worker.process.exitcode))
+        return again
+
+    monkeypatch.setattr(watchdog._Supervisor, "_replace", spy)
+    monkeypatch.setattr(watchdog, "DEADLINE", 0.2)
+    outcomes = list(pool.outcomes(FilePipeline(settings), files, 1))
+    assert [pid_code[1] for pid_code in ended] == [-9]  # SIGKILL, once
+    messages = [finding.message for outcome in outcomes for finding in outcome.findings]
+    assert "c0 breaks ORG001 (could not check: it ran for more than 0.2 s on this campaign, " in "".join(
+        messages
+    )
+    assert len(outcomes) == 2
+
+
+@pytest.mark.slow
+def test_a_policy_too_costly_for_every_campaign_ends_the_run(tmp_path: Path) -> None:
+    root = make_repo(tmp_path, SLOW_POLICY, _slow_campaigns(4))
+    result = run_cli(root, "check")
+    one_line_each(result.stderr)
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        assert re.match(
+            r"campaign-lint\.yaml:5:13: custom rule ORG001 was stopped after 1 s on campaigns/c\d\.yaml; "
+            r"after 3 stops the run ends",
+            line,
+        ), line
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time process ``pid`` used (0 when it has ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+@pytest.mark.slow
+def test_ctrl_c_stops_a_running_cel_evaluation(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    root = make_repo(tmp_path, SLOW_POLICY, _slow_campaigns(2))
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("CAMPAIGN_LINT_DEBUG", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "campaign_lint", "check", "--no-cache", TODAY],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+    )
+    try:
+        workers: list[int] = []
+        give_up = time.monotonic() + BACKSTOP
+        while time.monotonic() < give_up:  # until a worker is busy inside the CEL library
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            workers = [int(pid) for pid in children]
+            if workers and max(_cpu_seconds(pid) for pid in workers) > 0.3:
+                break
+            time.sleep(0.02)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=BACKSTOP)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130
+    assert err == "campaign-lint: interrupted\n"
+    assert out == ""
+    assert workers
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]

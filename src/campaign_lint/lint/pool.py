@@ -23,6 +23,14 @@ PARALLEL_MIN_FILES = 400
 
 def outcomes(pipeline: FilePipeline, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
     """The outcome of each of ``files``, in input order, over ``jobs`` processes when there are many."""
+    if pipeline.custom is not None:
+        # CEL cannot be interrupted in the process running it: custom rules run in
+        # worker processes the main process stops at a deadline, one at least.
+        from campaign_lint.lint import watchdog
+
+        workers = jobs if len(files) >= PARALLEL_MIN_FILES else 1
+        yield from watchdog.outcomes(pipeline, files, workers, watchdog.chunk_size(len(files), workers))
+        return
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         yield from map(pipeline.lint_file, files)
         return

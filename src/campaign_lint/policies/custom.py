@@ -6,6 +6,14 @@ included), and ``policy``, the effective policy. A ``when`` that cannot be
 evaluated (it reads a field the campaign does not have) means the rule does
 not apply; an ``assert`` that cannot be evaluated counts as not holding.
 
+Policies and campaigns may come from an untrusted pull request, and the CEL
+library has no evaluation budget and cannot be interrupted, so evaluation is
+bounded (SECURITY.md): macro nesting is counted on a parse of the expression
+(``policies/celparse.py``), a rule is handed only fields within the input
+limits (``MAX_STRING``, ``MAX_ITEMS``, ``MAX_VALUES``), and the lint layer
+runs the rules in worker processes it stops at ``DEADLINE``
+(``lint/watchdog.py``).
+
 The CEL library is imported only when a policy has custom rules.
 """
 
@@ -13,20 +21,31 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from campaign_lint.core.errors import PolicyError
 from campaign_lint.core.findings import Violation, YamlPath
+from campaign_lint.policies.celparse import CelSyntaxError
+from campaign_lint.policies.celparse import macro_nesting as macro_nesting  # re-exported
 from campaign_lint.schemas.policy import CustomRule
 
 MAX_EXPRESSION = 4_000
 # List macros nested inside each other multiply their work: four `.map`s over a
 # 100-item list are 10^8 steps per campaign. The CEL library has no evaluation
-# budget, so the nesting is limited when the rule is compiled.
+# budget, so the nesting is limited when the rule is compiled (on a parse of
+# the expression: policies/celparse.py).
 MAX_MACRO_NESTING = 2
-_MACRO = re.compile(r"\.\s*(all|exists|exists_one|map|filter)\s*\($")
+# What a rule sees of a campaign: a field holding a longer string, a larger
+# list or mapping, or more values in all is not handed to CEL, and a rule that
+# reads it reports that it could not check.
+MAX_STRING = 10_000
+MAX_ITEMS = 1_000
+MAX_VALUES = 10_000
+# Seconds the custom rules may run on one campaign before the process
+# evaluating them is stopped (lint/watchdog.py enforces it).
+DEADLINE = 1.0
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.\-]+)\}")
 _ERROR_AT = re.compile(r"<input>:(\d+):(\d+): (.*?)(?:\n|$)")
 
@@ -87,54 +106,30 @@ def compile_rules(rules: Sequence[CustomRule], where: Any) -> list[CompiledRule]
                     f"{location}: `{key}` of {rule.id} is longer than {MAX_EXPRESSION} characters"
                 )
                 continue
-            depth = macro_nesting(source)
+            try:
+                program = cel.compile(source)
+            except (ValueError, RuntimeError) as exc:
+                problems.append(
+                    f"{location}: `{key}` of {rule.id} is not valid CEL: {_compile_error(str(exc))}"
+                )
+                continue
+            try:
+                depth = macro_nesting(source)
+            except CelSyntaxError as exc:
+                problems.append(f"{location}: `{key}` of {rule.id} cannot be measured for cost: {exc}")
+                continue
             if depth > MAX_MACRO_NESTING:
                 problems.append(
                     f"{location}: `{key}` of {rule.id} nests list macros (all, exists, map, filter) "
                     f"{depth} deep; at most {MAX_MACRO_NESTING} are allowed, so that a rule cannot run for hours"
                 )
                 continue
-            try:
-                programs.append(cel.compile(source))
-            except (ValueError, RuntimeError) as exc:
-                problems.append(
-                    f"{location}: `{key}` of {rule.id} is not valid CEL: {_compile_error(str(exc))}"
-                )
+            programs.append(program)
         if len(programs) == 2:
             compiled.append(CompiledRule(rule, programs[0], programs[1], parse_path(rule.path)))
     if problems:
         raise PolicyError(problems)
     return compiled
-
-
-def macro_nesting(source: str) -> int:
-    """How deeply list macros (``.map(``, ``.all(``...) nest in a CEL expression.
-
-    A scan of brackets outside string literals: each ``(`` opened by a macro
-    call counts while it is open.
-    """
-    stack: list[bool] = []
-    deepest = 0
-    quote: str | None = None
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if quote is not None:
-            if char == "\\":
-                index += 1
-            elif source.startswith(quote, index):
-                index += len(quote) - 1
-                quote = None
-        elif char in "\"'":
-            quote = char * 3 if source.startswith(char * 3, index) else char
-            index += len(quote) - 1
-        elif char == "(":
-            stack.append(bool(_MACRO.search(source[max(0, index - 16) : index + 1])))
-            deepest = max(deepest, sum(stack))
-        elif char == ")" and stack:
-            stack.pop()
-        index += 1
-    return deepest
 
 
 def _compile_error(text: str) -> str:
@@ -173,8 +168,20 @@ def referenced_fields(expressions: Sequence[str]) -> frozenset[str] | None:
     return frozenset(fields)
 
 
+class Watch(Protocol):
+    """Told which rule is being evaluated (``-1``: none), so that a stuck one can be stopped."""
+
+    def rule(self, index: int) -> None:
+        """Rule ``index`` of the evaluator starts (``-1``: the campaign's rules are done)."""
+
+
 class Evaluator:
-    """Evaluates compiled rules against campaigns, sharing one policy context."""
+    """Evaluates compiled rules against campaigns, sharing one policy context.
+
+    ``watch`` (set in a worker process, ``lint/watchdog.py``) is told which
+    rule runs; ``not_run`` names rules not to evaluate on the next campaign,
+    with the reason (they were stopped at the deadline on it before).
+    """
 
     def __init__(self, rules: Sequence[CompiledRule], policy: dict[str, Any]) -> None:
         self.rules = list(rules)
@@ -186,36 +193,128 @@ class Evaluator:
             if source
         ]
         self.fields = referenced_fields(sources)
+        # The fields each `when` and each `assert` reads (None: the whole campaign).
+        self.reads = [
+            (
+                referenced_fields([compiled.rule.when]) if compiled.rule.when else frozenset(),
+                referenced_fields([compiled.rule.assert_]),
+            )
+            for compiled in self.rules
+        ]
+        self.watch: Watch | None = None
+        self.not_run: dict[int, str] = {}
 
-    def check(self, data: dict[str, Any]) -> Iterator[tuple[CustomRule, Violation]]:
-        """Yield (rule, violation) for every custom rule the campaign breaks."""
+    def check(self, data: dict[str, Any]) -> list[tuple[CustomRule, Violation]]:
+        """(rule, violation) for every custom rule the campaign breaks."""
         if self.context is None:
-            return
+            return []
         context = self.context
         fields = self.fields
-        context.add_variable(
-            "campaign", data if fields is None else {k: v for k, v in data.items() if k in fields}
-        )
-        for compiled in self.rules:
+        bound = data if fields is None else {k: v for k, v in data.items() if k in fields}
+        too_large = _too_large(bound)
+        if too_large:
+            bound = {k: v for k, v in bound.items() if k not in too_large}
+        context.add_variable("campaign", bound)
+        watch = self.watch
+        found = []
+        for index, compiled in enumerate(self.rules):
+            reason = self.not_run.get(index, "")
+            if reason:
+                found.append(_violation(compiled, data, f" (could not check: {reason})"))
+                continue
+            when_reads, assert_reads = self.reads[index]
+            if watch is not None:
+                watch.rule(index)
             if compiled.when is not None:
+                if too_large and _reads_any(when_reads, too_large):
+                    found.append(
+                        _violation(compiled, data, f" (could not check: {_first(when_reads, too_large)})")
+                    )
+                    continue
                 try:
                     if compiled.when.execute(context) is not True:
                         continue
                 except Exception:  # noqa: BLE001 - CEL raises many types; unevaluable means "does not apply"
                     continue
+            if too_large and _reads_any(assert_reads, too_large):
+                found.append(
+                    _violation(compiled, data, f" (could not check: {_first(assert_reads, too_large)})")
+                )
+                continue
             reason = ""
             try:
                 holds = compiled.check.execute(context) is True
             except Exception as exc:  # noqa: BLE001 - see the module docstring
                 holds, reason = False, f" (could not check: {_short(exc)})"
             if not holds:
-                rule = compiled.rule
-                yield (
-                    rule,
-                    Violation(
-                        fill(rule.message, data) + reason, compiled.path, hint=rule.hint or rule.description
-                    ),
+                found.append(_violation(compiled, data, reason))
+        if watch is not None:
+            watch.rule(-1)
+        return found
+
+
+def _violation(compiled: CompiledRule, data: dict[str, Any], reason: str) -> tuple[CustomRule, Violation]:
+    rule = compiled.rule
+    return rule, Violation(
+        fill(rule.message, data) + reason, compiled.path, hint=rule.hint or rule.description
+    )
+
+
+def _reads_any(reads: frozenset[str] | None, too_large: dict[str, str]) -> bool:
+    return reads is None or not reads.isdisjoint(too_large)
+
+
+def _first(reads: frozenset[str] | None, too_large: dict[str, str]) -> str:
+    return next(problem for name, problem in too_large.items() if reads is None or name in reads)
+
+
+def _too_large(bound: dict[str, Any]) -> dict[str, str]:
+    """The top-level fields of ``bound`` over the input limits, each with what is too large."""
+    found: dict[str, str] = {}
+    for name, value in bound.items():
+        if isinstance(value, str):
+            if len(value) > MAX_STRING:
+                found[name] = (
+                    f"`{name}` has {len(value):,} characters, more than the {MAX_STRING:,} custom rules read"
                 )
+        elif isinstance(value, dict | list):
+            problem = _size_problem(name, value)
+            if problem is not None:
+                found[name] = problem
+    return found
+
+
+def _size_problem(name: str, value: dict[str, Any] | list[Any]) -> str | None:
+    """What in the field ``name`` holding ``value`` is over the input limits, or None."""
+    pending = [value]
+    values = 0
+    while pending:
+        item = pending.pop()
+        values += len(item)
+        if len(item) > MAX_ITEMS:
+            return f"`{name}{_path_text(value, item)}` has {len(item):,} entries, more than the {MAX_ITEMS:,} custom rules read"
+        if values > MAX_VALUES:
+            return f"`{name}` holds more than the {MAX_VALUES:,} values custom rules read in one field"
+        for child in item.values() if isinstance(item, dict) else item:
+            if isinstance(child, str):
+                if len(child) > MAX_STRING:
+                    return f"`{name}{_path_text(value, child)}` has {len(child):,} characters, more than the {MAX_STRING:,} custom rules read"
+            elif isinstance(child, dict | list):
+                pending.append(child)
+    return None
+
+
+def _path_text(value: Any, target: Any) -> str:
+    """``.a.0.b``: where the object ``target`` is inside ``value`` (found by identity)."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        path, item = pending.pop()
+        if item is target:
+            return path
+        if isinstance(item, dict | list):
+            entries = item.items() if isinstance(item, dict) else enumerate(item)
+            pending.extend((f"{path}.{key}", child) for key, child in entries)
+    return ""
 
 
 def _short(exc: Exception) -> str:

@@ -1,0 +1,318 @@
+"""Custom rules run where they can be stopped: worker processes the main process watches.
+
+The CEL library evaluates an expression in native code that holds the
+interpreter: no signal handler, thread or timer of the process running it
+gets a turn until it returns, and Ctrl-C waits for it too. So when a policy
+has custom rules, files are linted in worker processes (one at least, even
+for a single file) and the main process only hands out chunks of files,
+collects their outcomes in input order and watches:
+
+* Each worker writes, in memory shared with the main process, the position
+  in its chunk of the file it lints, the custom rule it evaluates (``-1``
+  outside the custom rules) and when that file's custom rules started. This
+  costs a few memory writes per file and no message: the normal case adds no
+  round-trip per campaign.
+* A worker still inside the custom rules of one campaign ``DEADLINE``
+  seconds after they started is killed. Its chunk is handed out again (a
+  fresh worker takes its place), with that rule marked as not to run on that
+  campaign: the rule reports that it could not check it, and the campaign's
+  other rules run as usual. The outcome is the same whatever the number of
+  workers.
+* After ``MAX_STOPPED`` such stops in one run the policy is judged too
+  costly: the run ends with a policy error naming the rules and campaigns.
+* Ctrl-C reaches the main process, which waits in a call that signals
+  interrupt; the workers ignore it and are killed on the way out.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+import multiprocessing
+import multiprocessing.connection
+import pickle
+import signal
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from campaign_lint.core.errors import PolicyError
+from campaign_lint.lint.discovery import SourceFile
+from campaign_lint.lint.outcome import FileOutcome
+from campaign_lint.lint.pipeline import FilePipeline
+from campaign_lint.policies.custom import DEADLINE
+
+# Stops (a campaign's custom rules past the deadline) after which the run ends.
+MAX_STOPPED = 3
+# How often the main process looks at the workers' clocks while it waits.
+POLL_SECONDS = 0.05
+# Shared memory per worker: position in the chunk, rule index, start time.
+_FIELDS = 3
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """Consecutive files handed to one worker; ``not_run`` by position: rules stopped there before."""
+
+    number: int
+    sources: list[SourceFile]
+    not_run: dict[int, dict[int, str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Worker:
+    slot: int
+    process: Any
+    connection: Any
+    chunk: _Chunk | None = None
+
+
+class _SharedWatch:
+    """A worker's ``Watch``: which rule runs, and since when, in shared memory."""
+
+    def __init__(self, progress: Any, slot: int) -> None:
+        self.progress = progress
+        self.base = slot * _FIELDS
+
+    def rule(self, index: int) -> None:
+        base = self.base
+        if index >= 0 and self.progress[base + 1] < 0:
+            self.progress[base + 2] = time.monotonic()  # the campaign's custom rules start
+        self.progress[base + 1] = index
+
+
+def outcomes(
+    pipeline: FilePipeline, files: Sequence[SourceFile], jobs: int, chunk: int
+) -> Iterator[FileOutcome]:
+    """The outcome of each of ``files`` in input order, linted by ``jobs`` watched worker processes."""
+    if not files:
+        return
+    chunks = [
+        _Chunk(number, list(files[start : start + chunk]))
+        for number, start in enumerate(range(0, len(files), chunk))
+    ]
+    count = max(1, min(jobs, len(chunks)))
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    supervisor = _Supervisor(pipeline, multiprocessing.get_context(method), count)
+    try:
+        supervisor.start()
+        yield from supervisor.run(chunks)
+    finally:
+        supervisor.stop()
+
+
+class _Supervisor:
+    """Starts, feeds, watches and replaces the workers of one run."""
+
+    def __init__(self, pipeline: FilePipeline, context: Any, count: int) -> None:
+        self.pipeline = pipeline
+        self.context = context
+        self.fork = context.get_start_method() == "fork"
+        self.count = count
+        self.progress = _shared_doubles(count * _FIELDS, context, self.fork)
+        self.workers: list[_Worker] = []
+        self.stopped: list[tuple[int, str]] = []  # (rule index, file) of each stop
+
+    def start(self) -> None:
+        """Start the workers."""
+        for slot in range(self.count):
+            self.workers.append(self._start(slot))
+
+    def _start(self, slot: int) -> _Worker:
+        base = slot * _FIELDS
+        self.progress[base], self.progress[base + 1], self.progress[base + 2] = -1.0, -1.0, 0.0
+        ours, theirs = self.context.Pipe()
+        if self.fork:  # the pipeline as it is, compiled rules included: nothing is pickled
+            start: Any = (self.pipeline,)
+        else:
+            start = (self.pipeline.settings, self.pipeline.digest, self.pipeline.collect_lines)
+        process = self.context.Process(
+            target=_serve,
+            args=(theirs, self.progress, slot, *start),
+            daemon=True,
+            name=f"campaign-lint-{slot}",
+        )
+        with _sigint_blocked():  # until the worker ignores it (see _serve)
+            process.start()
+        theirs.close()
+        return _Worker(slot, process, ours)
+
+    def run(self, chunks: list[_Chunk]) -> Iterator[FileOutcome]:
+        pending = deque(chunks)
+        done: dict[int, list[FileOutcome]] = {}
+        following = 0
+        while following < len(chunks):
+            if following in done:
+                yield from done.pop(following)
+                following += 1
+                continue
+            for worker in self.workers:
+                if worker.chunk is None and pending:
+                    worker.chunk = pending.popleft()
+                    worker.connection.send((worker.chunk.sources, worker.chunk.not_run))
+            busy = [worker for worker in self.workers if worker.chunk is not None]
+            waiting = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
+            ready = set(multiprocessing.connection.wait(waiting, timeout=POLL_SECONDS))
+            for worker in busy:
+                chunk = worker.chunk
+                assert chunk is not None
+                if worker.connection in ready and worker.connection.poll():
+                    try:
+                        answer = worker.connection.recv()
+                    except EOFError:
+                        answer = None
+                    if isinstance(answer, BaseException):
+                        raise answer
+                    if answer is not None:
+                        done[chunk.number] = answer
+                        worker.chunk = None
+                        continue
+                if worker.process.sentinel in ready or self._late(worker):
+                    pending.appendleft(self._replace(worker, chunk))
+
+    def _late(self, worker: _Worker) -> bool:
+        base = worker.slot * _FIELDS
+        started: float = self.progress[base + 2]
+        return bool(self.progress[base + 1] >= 0 and time.monotonic() - started > DEADLINE)
+
+    def _replace(self, worker: _Worker, chunk: _Chunk) -> _Chunk:
+        """End ``worker`` (late or dead), note what it was stuck on, and start another in its slot."""
+        late = worker.process.is_alive()
+        worker.process.kill()
+        worker.process.join()
+        worker.connection.close()
+        base = worker.slot * _FIELDS
+        position, rule = int(self.progress[base]), int(self.progress[base + 1])
+        source = chunk.sources[position] if 0 <= position < len(chunk.sources) else None
+        if rule < 0 or source is None:
+            if late:  # it finished the rule as it was stopped: the chunk runs again as it was
+                self.workers[worker.slot] = self._start(worker.slot)
+                return chunk
+            error = RuntimeError(f"a worker process ended unexpectedly (exit code {worker.process.exitcode})")
+            if source is not None:
+                error.add_note(f"while checking {source.display}")
+            raise error
+        if late:
+            reason = (
+                f"it ran for more than {_seconds(DEADLINE)} on this campaign, the limit for custom rules; "
+                "make the rule do less work"
+            )
+        else:
+            reason = f"evaluating it ended the process running it (exit code {worker.process.exitcode})"
+        chunk.not_run.setdefault(position, {})[rule] = reason
+        self.stopped.append((rule, source.display))
+        if len(self.stopped) >= MAX_STOPPED:
+            raise self._too_costly()
+        self.workers[worker.slot] = self._start(worker.slot)
+        return chunk
+
+    def _too_costly(self) -> PolicyError:
+        settings = self.pipeline.settings
+        custom = self.pipeline.custom
+        problems = []
+        for rule, display in self.stopped:
+            # compile_rules keeps the policy's order: rule `rule` is entry `rule` of `custom_rules`.
+            compiled = custom.rules[rule]
+            problems.append(
+                f"{settings.where_text(('custom_rules', rule, 'assert'))}: custom rule {compiled.rule.id} was stopped "
+                f"after {_seconds(DEADLINE)} on {display}; after {MAX_STOPPED} stops the run ends "
+                "(make the rule do less work: fewer nested macros, smaller lists)"
+            )
+        return PolicyError(problems)
+
+    def stop(self) -> None:
+        """Kill every worker (they hold nothing to save) and wait for them."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.process.kill()
+        for worker in self.workers:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                worker.process.join()
+                worker.connection.close()
+
+
+def _shared_doubles(count: int, context: Any, fork: bool) -> Any:
+    """``count`` floats in memory shared with the worker processes.
+
+    Forked workers share an anonymous mapping: no file, no import of
+    multiprocessing's shared-memory heap. Spawned workers get a RawArray.
+    """
+    if not fork:
+        return context.RawArray("d", count)
+    import mmap
+
+    return memoryview(mmap.mmap(-1, 8 * count)).cast("d")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT held back in this thread while the block runs; processes started in it inherit that.
+
+    A Ctrl-C meanwhile is delivered to the main process when the block ends,
+    and to a worker never: it ignores SIGINT before it unblocks it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
+    """A worker: lint the chunks it is sent, one answer per chunk, until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process answers Ctrl-C
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    gc.disable()  # see pool.paused_collector
+    if len(start) == 1:
+        pipeline: FilePipeline = start[0]
+    else:
+        settings, digest, collect_lines = start
+        pipeline = FilePipeline(settings, digest=digest)
+        pipeline.collect_lines = collect_lines
+    custom = pipeline.custom
+    custom.watch = _SharedWatch(progress, slot)
+    base = slot * _FIELDS
+    while True:
+        try:
+            sources, not_run = connection.recv()
+        except EOFError:
+            return
+        results: list[FileOutcome] = []
+        try:
+            for position, source in enumerate(sources):
+                progress[base] = position
+                custom.not_run = not_run.get(position, {})
+                results.append(pipeline.lint_file(source))
+            answer: Any = results
+        except Exception as exc:  # noqa: BLE001 - handed to the main process, which raises it
+            answer = _sendable(exc)
+        progress[base] = -1
+        connection.send(answer)
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` if it survives pickling, else a plain error with its type, text and notes."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any failure to pickle
+        plain = RuntimeError(f"{type(exc).__name__}: {exc}")
+        for note in getattr(exc, "__notes__", ()):
+            plain.add_note(note)
+        return plain
+    return exc
+
+
+def chunk_size(files: int, jobs: int) -> int:
+    """Files per chunk: a few chunks per worker, so that the work spreads evenly."""
+    return max(16, min(256, math.ceil(files / (max(1, jobs) * 8))))
