@@ -205,6 +205,15 @@ class DataItem(FileModel):
     purpose: StrictStr | None = None
 
 
+class Downgrade(FileModel):
+    """A tier downgrade or reset: what a member loses, and how long before it they are told (TRP008)."""
+
+    loses: Annotated[list[Literal["status", "points", "benefits"]], Field(min_length=1)]
+    notice: Duration | None = Field(
+        default=None, description="How long before the downgrade the member is told; absent: no notice."
+    )
+
+
 class Loyalty(FileModel):
     """Loyalty or subscription mechanics."""
 
@@ -213,6 +222,7 @@ class Loyalty(FileModel):
     on_exit: Literal["keep", "forfeit"] | None = None
     signup_steps: Count | None = None
     cancel_steps: Count | None = None
+    downgrade: Downgrade | None = None
 
 
 class Campaign(FileModel):
