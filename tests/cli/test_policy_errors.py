@@ -80,3 +80,16 @@ def test_config_option_names_the_policy(repo: Cli) -> None:
     assert run.exit_code == 2
     assert run.stderr.startswith("policies/strict.yaml:2:1: ")
     assert_snapshot("policy-given-with-config", run)
+
+
+def test_a_team_policy_that_loosens_a_lock(repo: Cli) -> None:
+    repo.write(
+        {
+            "shared/org.yaml": "version: 1\nextends: strict\nlocked:\n  rules: [MET003, CON001]\n  fail_on: true\n",
+            "campaign-lint.yaml": "version: 1\nextends: [shared/org.yaml, recommended]\nrules:\n  CON001: warning\n",
+        }
+    )
+    run = repo.run("check", "campaigns")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert all(PROBLEM.match(line) for line in run.stderr.splitlines()), run.stderr
+    assert_snapshot("policy-loosens-a-lock", run)

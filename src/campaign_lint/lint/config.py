@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,6 +32,9 @@ from campaign_lint.schemas.policy import (
 from campaign_lint.schemas.policy import (
     RuleSetting as RawRuleSetting,
 )
+
+if TYPE_CHECKING:
+    from campaign_lint.lint import locks
 
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
 BUILT_IN_FAMILIES = frozenset(FAMILY_NAMES)
@@ -72,6 +75,8 @@ class Settings:
     schema: dict[str, Any] | None = None
     exceptions: tuple[Waiver, ...] = ()
     unsuppressible: frozenset[str] = frozenset()
+    # Rules a policy file locks (``locked.rules``): rule ID -> the lock, in words, for POL003.
+    locked: Mapping[str, str] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
     dropped_by_cli: frozenset[str] = frozenset()
     policy: Policy = field(default_factory=Policy.model_construct)
@@ -127,21 +132,8 @@ def load_settings(
     profile = profiles()[layered.profile]
     custom_ids = _check_custom_ids(policy, layered)
     known = frozenset(RULES_BY_ID) | custom_ids
-    rules = {
-        rule_id: RuleSetting(RULES_BY_ID[rule_id].severity, RULES_BY_ID[rule_id].options())
-        for rule_id in profile.rules
-    }
-    rules.update({rule.id: RuleSetting(rule.severity, NoOptions()) for rule in policy.custom_rules})
     problems: list[str] = []
-    # Options are kept even for rules the profile leaves off: `--select` or an
-    # override may switch them on later, and must use them.
-    configured: dict[str, BaseModel] = {}
-    for rule_id, setting in policy.rules.items():
-        change = _parse_change(("rules",), rule_id, setting, problems, layered, known)
-        if change is not None:
-            change.apply(rule_id, rules, _default_severity(rule_id, policy))
-            if change.options is not None:
-                configured[rule_id] = change.options
+    rules, configured = _rule_settings(policy, layered, known, problems)
     overrides = _overrides(policy, layered, known, problems)
     for index, waiver in enumerate(policy.exceptions):
         if waiver.rule not in known:
@@ -149,6 +141,10 @@ def load_settings(
     for index, rule_id in enumerate(policy.unsuppressible):
         if rule_id not in known:
             problems.append(_unknown_rule(layered.where(("unsuppressible", index)), rule_id, known))
+    locked: dict[str, str] = {}
+    if layered.locking and not problems:
+        judged = _judge_locks(layered, policy, rules, overrides, known)
+        problems, locked = judged.problems, judged.rules
     if problems:
         raise PolicyError(problems)
     before = set(rules)
@@ -187,11 +183,62 @@ def load_settings(
         schema=policy.schema_,
         exceptions=tuple(policy.exceptions),
         unsuppressible=frozenset(policy.unsuppressible),
+        locked=locked,
         today=today or date.today(),
         dropped_by_cli=dropped,
         policy=policy,
         layered=layered if path else None,
     )
+
+
+def _rule_settings(
+    policy: Policy, layered: Layered, known: frozenset[str], problems: list[str]
+) -> tuple[dict[str, RuleSetting], dict[str, BaseModel]]:
+    """The rules the profile and the policy's ``rules:`` enable, and the options ``rules:`` sets."""
+    rules = {
+        rule_id: RuleSetting(RULES_BY_ID[rule_id].severity, RULES_BY_ID[rule_id].options())
+        for rule_id in profiles()[layered.profile].rules
+    }
+    rules.update({rule.id: RuleSetting(rule.severity, NoOptions()) for rule in policy.custom_rules})
+    # Options are kept even for rules the profile leaves off: `--select` or an
+    # override may switch them on later, and must use them.
+    configured: dict[str, BaseModel] = {}
+    for rule_id, setting in policy.rules.items():
+        change = _parse_change(("rules",), rule_id, setting, problems, layered, known)
+        if change is not None:
+            change.apply(rule_id, rules, _default_severity(rule_id, policy))
+            if change.options is not None:
+                configured[rule_id] = change.options
+    return rules, configured
+
+
+def _judge_locks(
+    layered: Layered,
+    policy: Policy,
+    rules: dict[str, RuleSetting],
+    overrides: tuple[PathOverride, ...],
+    known: frozenset[str],
+) -> locks.Judged:
+    """The policy against the locks of its files, each locking file loaded alone (lint/locks.py)."""
+    from campaign_lint.lint import locks
+
+    def effective(layered: Layered, policy: Policy, rules: dict[str, RuleSetting]) -> locks.Effective:
+        return locks.Effective(
+            layered,
+            policy,
+            {rule_id: setting.severity for rule_id, setting in rules.items()},
+            {rule_id: setting.options for rule_id, setting in rules.items()},
+            policy.fail_on or profiles()[layered.profile].fail_on,
+        )
+
+    bases = {}
+    for name in (name for name in layered.locking if name != layered.files[0]):  # the top file binds no layer
+        alone = load_policy(Path(name))
+        policy_alone = _validate(alone)
+        ids = frozenset(RULES_BY_ID) | {rule.id for rule in policy_alone.custom_rules}
+        bases[name] = effective(alone, policy_alone, _rule_settings(policy_alone, alone, ids, [])[0])
+    changes = [(entry.index, entry.rules) for entry in overrides]
+    return locks.judge(effective(layered, policy, rules), bases, changes, known)
 
 
 def _validate(layered: Layered) -> Policy:

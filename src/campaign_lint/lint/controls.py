@@ -39,7 +39,8 @@ def apply_controls(
 ) -> Controlled:
     """Silence with comments, then with exceptions; add the run rules' findings."""
     result = Controlled()
-    inline = _silence_inline(findings, comments, settings.unsuppressible, result.silenced)
+    unsuppressible = settings.unsuppressible | frozenset(settings.locked)
+    inline = _silence_inline(findings, comments, unsuppressible, result.silenced)
     used_exceptions = _waive(inline, settings.exceptions, settings.today, result)
     facts = RunFacts(
         comments=comments,
@@ -50,6 +51,7 @@ def apply_controls(
         today=settings.today,
         known_rules=settings.known_rule_ids(),
         unsuppressible=settings.unsuppressible,
+        locked=settings.locked,
         not_run=settings.dropped_by_cli,
         where=settings.where_span,
     )
@@ -76,8 +78,8 @@ def _silence_inline(
 ) -> list[Finding]:
     """Findings no valid comment covers; the covered go to ``silenced`` and mark their comment used.
 
-    A comment without a reason, or naming an unsuppressible rule, silences
-    nothing; findings about the policy itself (POL) are never silenced.
+    A comment without a reason, or naming an unsuppressible or locked rule,
+    silences nothing; findings about the policy itself (POL) are never silenced.
     """
     kept = []
     for finding in findings:

@@ -49,6 +49,8 @@ class Layered:
     profile: str = DEFAULT_PROFILE
     profile_origin: str = "built-in default"
     files: list[str] = field(default_factory=list)
+    # The files that write `locked:` themselves (lint/locks.py): a later layer cannot unwrite them.
+    locking: list[str] = field(default_factory=list)
 
     def origin(self, path: YamlPath, *, key: bool = False) -> Origin | None:
         """Origin of ``path`` (or of its nearest parent that has one)."""
@@ -192,6 +194,7 @@ def _own_layer(document: yamlload.Document | None, shown: str) -> Layered:
     layer.values = {p: Origin(shown, document.span(p)) for p in document.values}
     layer.keys = {p: Origin(shown, document.span(p, key=True)) for p in document.keys}
     layer.values.setdefault((), Origin(shown, START))
+    layer.locking = [shown] if "locked" in layer.data else []
     return layer
 
 
@@ -204,6 +207,7 @@ def _merge(base: Layered, top: Layered) -> Layered:
         profile=base.profile,
         profile_origin=base.profile_origin,
         files=[*base.files, *(f for f in top.files if f not in base.files)],
+        locking=[*base.locking, *(f for f in top.locking if f not in base.locking)],
     )
     if top.profile_origin != "built-in default":
         result.profile, result.profile_origin = top.profile, top.profile_origin

@@ -279,6 +279,8 @@ class RunFacts:
     # Built-in and custom rule IDs.
     known_rules: frozenset[str]
     unsuppressible: frozenset[str]
+    # Rules a policy file locks (``locked.rules``), each with its lock in words: not suppressible either.
+    locked: Mapping[str, str]
     # Rules the command line switched off: they found nothing, so nothing of theirs is stale.
     not_run: frozenset[str]
     # Where a policy path is written: (file, span); ``("<policy>", START)`` when unknown.

@@ -167,10 +167,10 @@ class POL003(PolicyRule[NoOptions]):
     ## What it checks
     Comments such as `# campaign-lint: disable=AUD001 -- reason` in a
     campaign file. Each needs a reason after `--`, must name a known rule,
-    must not name a rule the policy lists under `unsuppressible:`, and must
-    silence a finding on its line (or, with `disable-file=`, in the file).
-    A suppression without a reason, or of an unsuppressible rule, silences
-    nothing.
+    must not name a rule the policy lists under `unsuppressible:` or locks
+    (`locked.rules`), and must silence a finding on its line (or, with
+    `disable-file=`, in the file). A suppression without a reason, or of an
+    unsuppressible or locked rule, silences nothing.
 
     ## Why it matters
     Suppressions are how a reviewed exception is written next to the
@@ -220,6 +220,13 @@ def _comment_problems(path: str, comment: Suppression, facts: RunFacts) -> Itera
     for rule_id in comment.ids:
         if rule_id not in facts.known_rules:
             yield Placed(f"`{rule_id}` is not a rule", path, span, "see `campaign-lint rules`")
+        elif rule_id in facts.locked:
+            yield Placed(
+                f"{rule_id} cannot be suppressed in a campaign file: {facts.locked[rule_id]}",
+                path,
+                span,
+                "fix the campaign; only the policy that locks the rule can waive it",
+            )
         elif rule_id in facts.unsuppressible:
             yield Placed(
                 f"{rule_id} cannot be suppressed in a campaign file; the policy lists it under `unsuppressible`",

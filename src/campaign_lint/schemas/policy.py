@@ -110,6 +110,19 @@ class Waiver(FileModel):
     ticket: Text | None = None
 
 
+class Locks(FileModel):
+    """What a policy that extends this one may not loosen (docs/policy.md#locks)."""
+
+    # Rule IDs or families: never `off`, severity only stricter, options kept, no exceptions or suppressions.
+    rules: list[Text] = []
+    # Channels: cap only tighter, consent and send window never wider, unsubscribe only to one_click.
+    channels: list[Channel] = []
+    # Caps alone: a channel's, or `total_cap`.
+    caps: list[Channel | Literal["total_cap"]] = []
+    # The lowest severity that fails a run may not rise (the command line's --fail-on stays CI's).
+    fail_on: StrictBool = False
+
+
 class Business(FileModel):
     """Facts about the business that decide which engagement fits (TRP006)."""
 
@@ -136,4 +149,5 @@ class Policy(FileModel):
     schema_: Annotated[dict[StrictStr, Any] | None, Field(alias="schema")] = None
     exceptions: list[Waiver] = []
     unsuppressible: list[StrictStr] = []
+    locked: Locks = Locks()
     business: Business = Business()
