@@ -21,7 +21,7 @@ TODAY = ("--today", "2026-11-22")
 
 @pytest.fixture
 def repo(cli: Cli) -> Cli:
-    """A copy of examples/ (twelve campaigns, seventeen findings) as the working repository."""
+    """A copy of examples/ (seventeen campaigns, twenty-seven findings) as the working repository."""
     shutil.copytree(
         EXAMPLES, cli.root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".campaign-lint-cache")
     )
@@ -64,7 +64,7 @@ def test_round_trip_moved_lines_stay_baselined_and_a_new_finding_is_reported(rep
     before, data = check(repo)
     assert before.exit_code == 1
     total = len(data["findings"])
-    assert total == 17
+    assert total == 27
 
     run = create(repo)
     assert (run.exit_code, run.stderr) == (0, "")
@@ -114,7 +114,7 @@ def test_text_summary_counts_baselined_findings(repo: Cli) -> None:
     assert create(repo).exit_code == 0
     run = repo.run("check", "--no-cache", *TODAY, "--baseline", BASELINE)
     assert run.exit_code == 0
-    assert run.stdout.startswith("All clear: no findings in 12 files, 17 baselined (")
+    assert run.stdout.startswith("All clear: no findings in 17 files, 27 baselined (")
 
 
 def test_json_summary_has_no_baselined_field_without_a_baseline(repo: Cli) -> None:
@@ -132,7 +132,7 @@ def test_check_from_a_subfolder_uses_paths_from_the_policy_folder(
     ].items()
     monkeypatch.chdir(repo.root / "campaigns")
     run, data = check(repo, "--baseline", f"../{BASELINE}")
-    assert (run.exit_code, data["findings"], data["summary"]["baselined"]) == (0, [], 17)
+    assert (run.exit_code, data["findings"], data["summary"]["baselined"]) == (0, [], 27)
 
 
 def test_baseline_file_is_deterministic_and_keyed_on_meaning(repo: Cli) -> None:
@@ -145,7 +145,7 @@ def test_baseline_file_is_deterministic_and_keyed_on_meaning(repo: Cli) -> None:
     assert data["version"] == 1
     assert data["tool"]["name"] == "campaign-lint"
     found = entries(repo)
-    assert {"campaign": "post-purchase-survey", "path": None, "rule": "SPEC002"}.items() <= found[13].items()
+    assert {"campaign": "post-purchase-survey", "path": None, "rule": "SPEC002"}.items() <= found[15].items()
     assert [e["yaml_path"] for e in found if e["rule"] == "SPEC002"] == ["frequncy", "trigger.delay"]
     assert all(set(e) == {"campaign", "path", "rule", "yaml_path", "count"} for e in found)
 
@@ -167,13 +167,13 @@ def test_update_removes_fixed_findings_only(repo: Cli) -> None:
     run = create(repo, "--update")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.stdout == (
-        f"Updated {BASELINE}: removed 1 fixed finding, added 0 new findings; it now holds 16 findings. "
+        f"Updated {BASELINE}: removed 1 fixed finding, added 0 new findings; it now holds 26 findings. "
         "1 new finding left out (add --accept-new to record them).\n"
     )
     rules = [(e["campaign"], e["rule"]) for e in entries(repo)]
     assert ("flash-sale-sms-blast", "CON001") not in rules
     assert ("review-after-delivery", "CON002") not in rules
-    assert len(rules) == 16
+    assert len(rules) == 26
 
     # The fixed finding, made again, is new: it is no longer in the baseline.
     edit(repo, "campaigns/flash-sale-sms-blast.yaml", "  consent: express_written", "  consent: opt_in")
@@ -190,10 +190,10 @@ def test_update_with_accept_new_records_new_findings(repo: Cli) -> None:
     run = create(repo, "--update", "--accept-new")
     assert (run.exit_code, run.stderr) == (0, "")
     assert run.stdout == (
-        f"Updated {BASELINE}: removed 1 fixed finding, added 1 new finding; it now holds 17 findings.\n"
+        f"Updated {BASELINE}: removed 1 fixed finding, added 1 new finding; it now holds 27 findings.\n"
     )
     run, data = check(repo, "--baseline", BASELINE)
-    assert (run.exit_code, data["findings"], data["summary"]["baselined"]) == (0, [], 17)
+    assert (run.exit_code, data["findings"], data["summary"]["baselined"]) == (0, [], 27)
 
 
 @pytest.mark.parametrize(

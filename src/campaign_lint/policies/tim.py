@@ -108,9 +108,9 @@ class TIM001(CampaignRule[TIM001Options]):
         if asks is None:
             return
         what = _request(asks)
-        correct = (
-            "" if asks.declared else "; if it asks for no review, rating or survey, say so in `asks_for`"
-        )
+        correct = ""
+        if not asks.declared:
+            correct = "; if it asks for no review, rating or survey, say so in `content.asks_for`"
         if not _at_or_after(trigger.event, ctx.policy.fulfilment_events(), ctx):
             moment, target = _fulfilment_words(ctx)
             yield Violation(
