@@ -22,6 +22,7 @@ from junitparser import Failure, JUnitXml, Skipped, TestSuite
 from campaign_lint.cli.reporters import FORMATS, SHOW_SOURCE_LINES, fingerprints, get_reporter
 from campaign_lint.cli.reporters.github import escape_data, escape_property
 from campaign_lint.cli.reporters.json import finding_line
+from campaign_lint.core.display import json_text
 from campaign_lint.core.findings import Finding, Related, Severity, Span
 from campaign_lint.lint.report import Report
 from tests.cli.snapshots import Cli, Run, assert_snapshot
@@ -281,7 +282,8 @@ def test_junit_escapes_markup_and_replaces_what_xml_cannot_carry(tmp_path: Path)
     assert case.name == "CUS001 campaigns/a&b <c>.yaml:3:4"
     (failure,) = case.result
     assert isinstance(failure, Failure)
-    assert failure.message == "CUS001 [warning] " + message.replace("\x01", "\ufffd")
+    # Line breaks and control characters inside a value are shown escaped (core.display), never written.
+    assert failure.message == "CUS001 [warning] " + message.replace("\n", "\\x0a").replace("\x01", "\\x01")
 
 
 def test_junit_shows_suppressed_findings_as_skipped(repo: Cli) -> None:
@@ -361,7 +363,8 @@ def test_github_escapes_data_and_properties() -> None:
     assert match
     assert match["command"] == "notice"
     assert unescape(match["file"]) == finding.path
-    assert unescape(match["message"]) == finding.message
+    # A line break inside a value is shown escaped (core.display): it cannot start a command.
+    assert unescape(match["message"]) == finding.message.replace("\n", "\\x0a")
 
 
 def test_github_clean_run_prints_nothing(cli: Cli) -> None:
@@ -540,8 +543,12 @@ def test_json_finding_lines_are_exactly_what_json_dumps_writes(text: str) -> Non
             ],
             "hint": finding.hint,
         }
-        assert finding_line(finding) == json.dumps(expected, ensure_ascii=False)
-        assert finding_line(finding, text) == json.dumps({**expected, "reason": text}, ensure_ascii=False)
+        # What json.dumps writes, with the characters it leaves raw (U+2028) as \u escapes: the same value.
+        assert finding_line(finding) == json_text(json.dumps(expected, ensure_ascii=False))
+        assert json.loads(finding_line(finding)) == expected
+        assert finding_line(finding, text) == json_text(
+            json.dumps({**expected, "reason": text}, ensure_ascii=False)
+        )
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,15 @@ import os
 import sys
 from collections.abc import Callable
 
+from campaign_lint.core.display import line_start
 from campaign_lint.core.errors import EXIT_INTERNAL, CampaignLintError
 
 BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
 
 
 def _say(line: str) -> None:
-    sys.stderr.write(line + "\n")
+    """Write ``line`` to stderr as one line, control characters shown (``core.display``), never executed."""
+    sys.stderr.write(line_start(line) + "\n")
     sys.stderr.flush()
 
 

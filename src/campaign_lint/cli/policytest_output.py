@@ -1,9 +1,13 @@
-"""Output of ``campaign-lint test``: text for people, JUnit XML for CI.
+r"""Output of ``campaign-lint test``: text for people, JUnit XML for CI.
 
 Text: one ``PASS path::name`` or ``FAIL path::name`` line per case, a failed
 case followed by its diff (``- missing:`` expectations, ``+ unexpected:``
 findings, then the pairs that did match, for context), and a last line
 ``N passed, M failed``.
+
+Paths, case names, messages and the other values come from the repository:
+both formats show them through ``core.display.shown`` (control characters
+as ``\x1b``, never written).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from campaign_lint.core.display import is_plain, shown
 from campaign_lint.lint.policytests import Actual, CaseResult, SuiteResult
 from campaign_lint.schemas.policytest import Expectation
 
@@ -62,9 +67,9 @@ def render_text(results: Sequence[SuiteResult], *, color: bool = False) -> str:
     for suite in results:
         for case in suite.cases:
             status = _paint("PASS", "32", color) if case.passed else _paint("FAIL", "1;31", color)
-            out.append(f"{status} {suite.path}::{case.name}")
+            out.append(f"{status} {shown(suite.path)}::{shown(case.name)}")
             if not case.passed:
-                out.extend(f"    {line}" for line in diff_lines(case))
+                out.extend(f"    {shown(line)}" for line in diff_lines(case))
     passed, failed = _summary(results)
     out.append("")
     out.append(_paint(f"{passed} passed, {failed} failed", "1;31" if failed else "1;32", color))
@@ -72,7 +77,8 @@ def render_text(results: Sequence[SuiteResult], *, color: bool = False) -> str:
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """One line of text for a person, as XML 1.0 can carry it (``shown`` escapes what XML cannot hold)."""
+    return text if is_plain(text) else _NOT_XML.sub("\ufffd", shown(text))
 
 
 def _failure_message(case: CaseResult) -> str:
@@ -119,7 +125,7 @@ def render_junit(results: Sequence[SuiteResult]) -> str:
                 failure = ET.SubElement(
                     testcase, "failure", message=_failure_message(case), type="PolicyTestFailure"
                 )
-                failure.text = _clean("\n".join(diff_lines(case)))
+                failure.text = "\n".join(_clean(line) for line in diff_lines(case))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 

@@ -25,11 +25,27 @@ def deliver(
         render = get_parts_reporter(output_format)
         parts = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
         if output is None:
-            for part in parts:
-                _write_in_parts(sys.stdout, part)
-            sys.stdout.flush()
+            to_stdout(parts)
         else:
             write_parts(output, parts)
+
+
+def to_stdout(parts: Iterable[str]) -> None:
+    """Write ``parts`` to stdout and flush it.
+
+    A stdout that cannot take them (a full disk, ``> /dev/full``, an I/O
+    error) is the user's environment, not a bug: a one-line error and exit 2
+    (``UsageError``). A reader that stopped reading (``| head``) stays a
+    ``BrokenPipeError``, which ``guard`` ends with exit 0.
+    """
+    try:
+        for part in parts:
+            _write_in_parts(sys.stdout, part)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to stdout ({exc.strerror or exc})") from None
 
 
 # Characters encoded and written at a time: a text stream encodes what it is

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from campaign_lint.core.findings import Finding, Related, Severity
+from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity
 from campaign_lint.core.suppressions import Suppression
 from campaign_lint.lint import pool
 from campaign_lint.lint.config import Settings
@@ -162,10 +162,18 @@ class Engine:
 
 
 def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioViolation) -> Finding:
+    """The finding of ``violation``, with at most ``RELATED_KEPT`` related places (the rest counted)."""
     at = violation.at
+    pointers = violation.related
+    omitted = violation.related_omitted
+    involved = violation.involved
+    if len(pointers) > RELATED_KEPT:  # FRQ003 and FRQ004 list every campaign they add up
+        involved = involved.union(p.record.path for p in pointers)
+        omitted += len(pointers) - RELATED_KEPT
+        pointers = pointers[:RELATED_KEPT]
     related = tuple(
         Related(p.record.path, p.record.span(p.path).line, p.record.span(p.path).column, p.message)
-        for p in violation.related
+        for p in pointers
     )
     return Finding(
         rule_id,
@@ -177,4 +185,6 @@ def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioVio
         violation.hint,
         related,
         at.path,
+        omitted,
+        involved,
     )

@@ -52,9 +52,10 @@ class Results:
 def narrow(results: Results, focus: Collection[str] | None, seconds: float, *, lines: bool = True) -> Report:
     """The report on ``focus`` (display paths; ``None``: everything), sorted.
 
-    A finding is kept when it or one of its related locations is in a focused
-    file. ``results`` is not changed. With ``lines``, the source lines of
-    findings that ``results`` lacks (portfolio and policy findings) are read.
+    A finding is kept when it or one of its related locations (shown or left
+    out by the cap) is in a focused file. ``results`` is not changed. With
+    ``lines``, the source lines of findings that ``results`` lacks (portfolio
+    and policy findings) are read.
     """
     kept, silenced = list(results.kept), list(results.silenced)
     checked, paths = len(results.paths), results.paths
@@ -110,5 +111,9 @@ def _with_missing_lines(
 
 
 def _involves(finding: Finding, paths: frozenset[str]) -> bool:
-    """Whether ``finding`` is in one of ``paths`` or names one as related."""
-    return finding.path in paths or any(related.path in paths for related in finding.related)
+    """Whether ``finding`` is in one of ``paths`` or names one as related (also among those left out)."""
+    return (
+        finding.path in paths
+        or any(related.path in paths for related in finding.related)
+        or not paths.isdisjoint(finding.involved)
+    )

@@ -159,12 +159,20 @@ class Pointer:
 
 @dataclass(frozen=True, slots=True)
 class PortfolioViolation:
-    """A cross-campaign problem, reported at ``at`` with ``related`` places."""
+    """A cross-campaign problem, reported at ``at`` with ``related`` places.
+
+    The engine keeps ``RELATED_KEPT`` related places per finding. A rule that
+    would otherwise build a quadratic number of them (SPEC003: every copy of
+    an id points at every other) builds only those, and gives the number it
+    left out in ``related_omitted`` and every path involved in ``involved``.
+    """
 
     at: Pointer
     message: str
     hint: str | None = None
     related: tuple[Pointer, ...] = field(default=())
+    related_omitted: int = 0
+    involved: frozenset[str] = frozenset()
 
 
 _SECTIONS = ("What it checks", "Why it matters", "Bad", "Use instead")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import islice
 
-from campaign_lint.core.findings import Severity, Span, Violation, YamlPath
+from campaign_lint.core.findings import RELATED_KEPT, Severity, Span, Violation, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.policies.base import (
     CampaignRecord,
@@ -26,6 +27,8 @@ from campaign_lint.schemas.campaign import Campaign
 # The family: its ID prefix and what it is about (the registry and the docs read these).
 FAMILY = "SPEC"
 TITLE = "the file itself"
+# The other files SPEC003's message names; the rest are counted ("and 3,990 more").
+_NAMED = 5
 
 
 class SPEC001(FileRule):
@@ -158,16 +161,24 @@ class SPEC003(PortfolioRule[NoOptions]):
         for campaign_id, group in by_id.items():
             if len(group) < 2:
                 continue
+            # Each copy points at the others: only the first RELATED_KEPT of them, so
+            # that 4,000 copies make 4,000 findings of 50 places, not of 3,999.
+            capped = len(group) - 1 > RELATED_KEPT
+            involved = frozenset(record.path for record in group) if capped else frozenset()
+            here = f"`{campaign_id}` is also used here"
             for record in group:
-                others = [other for other in group if other is not record]
-                places = ", ".join(other.path for other in others)
+                others = list(islice((other for other in group if other is not record), RELATED_KEPT))
+                places = ", ".join(other.path for other in others[:_NAMED])
+                unnamed = len(group) - 1 - min(len(others), _NAMED)
+                if unnamed:
+                    places += f" and {unnamed:,} more"
                 yield PortfolioViolation(
                     Pointer(record, ("id",)),
                     f"the id `{campaign_id}` is also used by {places}",
                     hint="give each campaign its own id (the file name is a good choice)",
-                    related=tuple(
-                        Pointer(other, ("id",), f"`{campaign_id}` is also used here") for other in others
-                    ),
+                    related=tuple(Pointer(other, ("id",), here) for other in others),
+                    related_omitted=len(group) - 1 - len(others),
+                    involved=involved,
                 )
 
 

@@ -21,6 +21,11 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 SHOW_SOURCE_LINES = frozenset({"text"})
 REPOSITORY = "https://github.com/campaign-lint/campaign-lint"
 RULES_DOC = f"{REPOSITORY}/blob/main/docs/rules.md"
+# Related places the formats people read (text, github, junit) and SARIF (a
+# related location there is ~500 bytes: 4,000 findings of 50 made 100 MB)
+# show per finding; json and gitlab list every one a finding keeps
+# (RELATED_KEPT, 50). Each says how many more there are.
+SHOWN_RELATED = 10
 
 
 class Reporter(Protocol):
@@ -69,6 +74,17 @@ def get_parts_reporter(name: str) -> PartsReporter:
     return whole
 
 
+def related_left_out(finding: Finding, shown: int) -> int:
+    """How many related places of ``finding`` a report that shows its first ``shown`` leaves out."""
+    return max(0, len(finding.related) - shown) + finding.related_omitted
+
+
+def more_related(finding: Finding, shown: int) -> str | None:
+    """``and 3,990 more``: the related places of ``finding`` beyond the first ``shown`` (``None``: none)."""
+    count = related_left_out(finding, shown)
+    return f"and {count:,} more" if count else None
+
+
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
     """A stable identity per finding, unique within ``findings`` (same order).
 
@@ -94,7 +110,8 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
         seen[key] += 1
         if seen[key] > 1:
             key += f"#{seen[key]}"
-        out.append(hashlib.sha256(key.encode("utf-8")).hexdigest())
+        # surrogatepass: a file name that is not UTF-8 holds lone surrogates.
+        out.append(hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest())
     return out
 
 

@@ -1,14 +1,21 @@
-"""The ``github`` format: GitHub Actions workflow commands, one line per finding.
+r"""The ``github`` format: GitHub Actions workflow commands, one line per finding.
 
 ``::error file=PATH,line=L,col=C,endLine=L,endColumn=C,title=RULE::message``
 (``warning`` and ``notice`` for the other severities) makes each finding an
 annotation on the pull request's diff. Data is escaped as the runner expects
 (``%``, CR and LF; in properties also ``:`` and ``,``), so no message can end
-a command early or start another one.
+a command early or start another one. Before that, every value and path is
+passed through ``core.display.shown``: control characters (a line feed
+included) are shown as ``\x1b``, ``\x0a``, never written, so a value can
+neither start a line of its own (``::stop-commands::``) nor reach the log
+viewer's terminal emulation. A file whose name holds such a character is
+annotated under its escaped name.
 """
 
 from __future__ import annotations
 
+from campaign_lint.cli.reporters import SHOWN_RELATED, more_related
+from campaign_lint.core.display import is_plain, shown
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
@@ -28,21 +35,30 @@ def escape_property(text: str) -> str:
 def command(finding: Finding) -> str:
     """One workflow command for ``finding``."""
     span = finding.span
+    path, rule, message, hint = finding.path, finding.rule, finding.message, finding.hint
+    if not is_plain(f"{path}{rule}{message}{hint}"):  # one check: most findings have nothing to escape
+        path, rule, message, hint = shown(path), shown(rule), shown(message), hint and shown(hint)
     properties = {
-        "file": finding.path,
+        "file": path,
         "line": str(span.line),
         "col": str(span.column),
         "endLine": str(span.end_line),
         "endColumn": str(span.end_column),
-        "title": finding.rule,
+        "title": rule,
     }
     if (span.end_line, span.end_column) < (span.line, span.column):
         del properties["endLine"], properties["endColumn"]
     listed = ",".join(f"{name}={escape_property(value)}" for name, value in properties.items())
-    message = finding.message
-    message += "".join(f"\nrelated: {r.path}:{r.line}:{r.column}: {r.message}" for r in finding.related)
-    if finding.hint:
-        message += f"\nhint: {finding.hint}"
+    if finding.related:
+        message += "".join(
+            f"\nrelated: {shown(r.path)}:{r.line}:{r.column}: {shown(r.message)}"
+            for r in finding.related[:SHOWN_RELATED]
+        )
+        more = more_related(finding, SHOWN_RELATED)
+        if more:
+            message += f"\nrelated: {more}"
+    if hint:
+        message += f"\nhint: {hint}"
     return f"::{COMMANDS[finding.severity]} {listed}::{escape_data(message)}"
 
 

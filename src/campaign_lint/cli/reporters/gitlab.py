@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from campaign_lint.cli.reporters import fingerprints
+from campaign_lint.core.display import json_text
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
@@ -24,6 +25,8 @@ def issue(finding: Finding, fingerprint: str) -> dict[str, Any]:
     span = finding.span
     description = f"{finding.rule}: {finding.message}"
     body = [f"related: {r.path}:{r.line}:{r.column}: {r.message}" for r in finding.related]
+    if finding.related_omitted:
+        body.append(f"related: and {finding.related_omitted:,} more")
     if finding.hint:
         body.append(f"hint: {finding.hint}")
     out: dict[str, Any] = {
@@ -52,4 +55,4 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
         issue(finding, fingerprint)
         for finding, fingerprint in zip(report.findings, fingerprints(report.findings), strict=True)
     ]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from campaign_lint import __version__
+from campaign_lint.core.display import json_text
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
@@ -26,13 +27,15 @@ def finding_line(finding: Finding, reason: str | None = None) -> str:
         f'{{"path": {_text(r.path)}, "line": {r.line}, "column": {r.column}, "message": {_text(r.message)}}}'
         for r in finding.related
     )
+    # Present only when the related places were capped (RELATED_KEPT): how many were left out.
+    omitted = f', "related_omitted": {finding.related_omitted}' if finding.related_omitted else ""
     why = "" if reason is None else f', "reason": {_text(reason)}'
-    return (
+    return json_text(  # the encoder leaves C1 controls, bidi characters and lone surrogates raw
         f'{{"rule": {_text(finding.rule)}, "severity": {_text(str(finding.severity))}, '
         f'"message": {_text(finding.message)}, "path": {_text(finding.path)}, '
         f'"line": {span.line}, "column": {span.column}, '
         f'"end_line": {span.end_line}, "end_column": {span.end_column}, '
-        f'"campaign": {_optional(finding.campaign)}, "related": [{related}], '
+        f'"campaign": {_optional(finding.campaign)}, "related": [{related}]{omitted}, '
         f'"hint": {_optional(finding.hint)}{why}}}'
     )
 

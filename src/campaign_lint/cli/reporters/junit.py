@@ -1,10 +1,14 @@
-"""The ``junit`` format: JUnit XML for the test reports of GitLab, Jenkins and others.
+r"""The ``junit`` format: JUnit XML for the test reports of GitLab, Jenkins and others.
 
 One ``<testsuite>`` per checked file (named by its path). Each finding is a
 ``<testcase>`` with a ``<failure>`` (``RULE path:line:col``), so a CI page
 lists every problem on its own line; a file without findings has one passing
 test case, so clean campaigns show up as passed. Timing is left out: the
 same input gives the same bytes.
+
+CI pages show these texts to people: every value and path is passed through
+``core.display.shown`` (control characters shown as ``\x1b``, never
+written), which also leaves out every character XML 1.0 cannot carry.
 """
 
 from __future__ import annotations
@@ -13,16 +17,20 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
+from campaign_lint.cli.reporters import SHOWN_RELATED, more_related
+from campaign_lint.core.display import is_plain, shown
 from campaign_lint.core.findings import Finding
 from campaign_lint.lint.report import Report
 
 # Characters XML 1.0 cannot carry even escaped; ElementTree escapes the rest (<, &, quotes).
+# ``shown`` escapes all of them already: this is the backstop.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CLEAN_CASE = "no findings"
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
+    """One line of text for a person, as XML 1.0 can carry it (plain text: as it is)."""
+    return text if is_plain(text) else _NOT_XML.sub("\ufffd", shown(text))
 
 
 def _classname(path: str) -> str:
@@ -37,10 +45,13 @@ def _where(finding: Finding) -> str:
 
 def _details(finding: Finding) -> str:
     lines = [f"{_where(finding)}: {finding.rule} [{finding.severity}] {finding.message}"]
-    lines += [f"related: {r.path}:{r.line}:{r.column}: {r.message}" for r in finding.related]
+    lines += [f"related: {r.path}:{r.line}:{r.column}: {r.message}" for r in finding.related[:SHOWN_RELATED]]
+    more = more_related(finding, SHOWN_RELATED)
+    if more:
+        lines.append(f"related: {more}")
     if finding.hint:
         lines.append(f"hint: {finding.hint}")
-    return _clean("\n".join(lines))
+    return "\n".join(_clean(line) for line in lines)
 
 
 def _case(suite: ET.Element, finding: Finding) -> ET.Element:
@@ -88,7 +99,7 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
                 _case(suite, finding),
                 "failure",
                 message=_clean(f"{finding.rule} [{finding.severity}] {finding.message}"),
-                type=finding.rule,
+                type=_clean(finding.rule),
             )
             failure.text = _details(finding)
         for finding, reason in skipped:

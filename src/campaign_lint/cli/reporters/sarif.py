@@ -4,7 +4,8 @@ One run; the tool driver lists one rule descriptor per rule that has a result
 (with short and full descriptions, help as text and Markdown, and a link to the
 rule reference). Each result points at its file relative to ``%SRCROOT%`` (the
 working directory), carries the portfolio's other places as related locations
-and a partial fingerprint that survives moved lines. Suppressed findings
+(at most ``SHOWN_RELATED``; the rest counted in the message and in
+``properties.relatedOmitted``) and a partial fingerprint that survives moved lines. Suppressed findings
 (``--show-suppressed``) are results with a ``suppressions`` entry.
 """
 
@@ -17,8 +18,9 @@ from urllib.parse import quote
 
 from campaign_lint import __version__
 from campaign_lint.cli.explain import explain_text
-from campaign_lint.cli.reporters import REPOSITORY, RULES_DOC, fingerprints
+from campaign_lint.cli.reporters import REPOSITORY, RULES_DOC, SHOWN_RELATED, fingerprints, related_left_out
 from campaign_lint.cli.ruledocs import doc_sections
+from campaign_lint.core.display import json_text
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 from campaign_lint.policies.base import Rule
@@ -34,7 +36,8 @@ def artifact_location(path: str) -> dict[str, str]:
     """A file as SARIF wants it: a relative URI against ``%SRCROOT%`` (absolute: a file URI)."""
     if PurePosixPath(path).is_absolute():
         return {"uri": PurePosixPath(path).as_uri()}
-    return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
+    # A name that is not UTF-8 (read with surrogate escapes) is quoted as its bytes.
+    return {"uri": quote(path, safe="/", errors="surrogateescape"), "uriBaseId": SRCROOT}
 
 
 def _markdown(rule: type[Rule]) -> str:
@@ -78,13 +81,21 @@ def _region(
     return region
 
 
+def _message(finding: Finding, left_out: int) -> str:
+    text = finding.message + (f" (hint: {finding.hint})" if finding.hint else "")
+    if left_out:
+        text += f" ({left_out:,} more related locations are not listed)"
+    return text
+
+
 def _result(finding: Finding, index: int, fingerprint: str, reason: str | None) -> dict[str, Any]:
     span = finding.span
+    left_out = related_left_out(finding, SHOWN_RELATED)
     result: dict[str, Any] = {
         "ruleId": finding.rule,
         "ruleIndex": index,
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message + (f" (hint: {finding.hint})" if finding.hint else "")},
+        "message": {"text": _message(finding, left_out)},
         "locations": [
             {
                 "physicalLocation": {
@@ -107,8 +118,10 @@ def _result(finding: Finding, index: int, fingerprint: str, reason: str | None) 
                 },
                 "message": {"text": related.message},
             }
-            for number, related in enumerate(finding.related, start=1)
+            for number, related in enumerate(finding.related[:SHOWN_RELATED], start=1)
         ]
+    if left_out:
+        result["properties"] = {"relatedOmitted": left_out}
     if reason is not None:
         kind = "inSource" if reason.startswith("inline:") else "external"
         result["suppressions"] = [{"kind": kind, "status": "accepted", "justification": reason}]
@@ -145,4 +158,4 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

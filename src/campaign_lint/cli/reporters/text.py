@@ -1,7 +1,14 @@
-"""The ``text`` format: ``path:line:col: ID [severity] message``, source line, caret, hint."""
+r"""The ``text`` format: ``path:line:col: ID [severity] message``, source line, caret, hint.
+
+Every value, path and source line is passed through ``core.display.shown``
+(control characters are shown as ``\x1b``, never sent to the terminal), and
+a path that begins a line through ``line_start`` (no workflow command).
+"""
 
 from __future__ import annotations
 
+from campaign_lint.cli.reporters import SHOWN_RELATED, more_related
+from campaign_lint.core.display import is_plain, line_start, shown
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
 
@@ -35,14 +42,37 @@ def _clip(source: str, start: int, width: int) -> tuple[str, int, int]:
     return text, offset, width
 
 
-def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: bool) -> str:
-    """One finding: header, the source line with a caret, related places, hint."""
+def _escaped(text: str, offset: int, width: int) -> tuple[str, int, int]:
+    """``shown(text)``, with the caret's offset and width moved to match."""
+    before, under = shown(text[:offset]), shown(text[offset : offset + width])
+    return before + under + shown(text[offset + width :]), len(before), len(under)
+
+
+def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: bool, label: str = "") -> str:
+    """One finding: header, the source line with a caret, related places, hint.
+
+    ``label`` (``[suppressed] ``) goes before the severity.
+    """
     span = finding.span
-    severity = _paint(f"[{finding.severity}]", _COLORS[finding.severity], color)
-    where = _paint(f"{finding.path}:{span.line}:{span.column}:", "1", color)
-    out = [f"{where} {finding.rule} {severity} {finding.message}"]
-    if lines is not None and span.line in lines:
-        source = lines[span.line].replace("\t", " ")
+    path, rule, message, hint = finding.path, finding.rule, finding.message, finding.hint
+    source = None if lines is None else lines.get(span.line)
+    # One check of every value shown (most findings have nothing to escape), and
+    # no colour codes of our own when there is no colour: both per finding.
+    plain = is_plain(f"{path}{rule}{message}{hint}{source}")
+    if not plain:
+        path, rule, message, hint = shown(path), shown(rule), shown(message), hint and shown(hint)
+    if path.lstrip().startswith("::"):
+        path = line_start(path)
+    code = _COLORS[finding.severity]
+    if color:
+        out = [
+            f"{_paint(f'{path}:{span.line}:{span.column}:', '1', color)} {rule} {label}"
+            f"{_paint(f'[{finding.severity}]', code, color)} {message}"
+        ]
+    else:
+        out = [f"{path}:{span.line}:{span.column}: {rule} {label}[{finding.severity}] {message}"]
+    if source is not None:
+        source = source.replace("\t", " ")
         width = (
             span.end_column - span.column
             if span.end_line == span.line and span.end_column > span.column
@@ -50,14 +80,22 @@ def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: boo
         )
         width = max(1, min(width, len(source) - span.column + 1))
         source, offset, width = _clip(source, span.column - 1, width)
+        if not plain:
+            source, offset, width = _escaped(source, offset, width)
         gutter = str(span.line)
         out.append(f"  {gutter} | {source}")
         caret = " " * offset + "^" * width
-        out.append(f"  {' ' * len(gutter)} | {_paint(caret, _COLORS[finding.severity], color)}")
-    for related in finding.related:
-        out.append(f"  related: {related.path}:{related.line}:{related.column}: {related.message}")
-    if finding.hint:
-        out.append(f"  hint: {finding.hint}")
+        out.append(f"  {' ' * len(gutter)} | {_paint(caret, code, color) if color else caret}")
+    if finding.related:
+        for related in finding.related[:SHOWN_RELATED]:
+            out.append(
+                f"  related: {shown(related.path)}:{related.line}:{related.column}: {shown(related.message)}"
+            )
+        more = more_related(finding, SHOWN_RELATED)
+        if more:
+            out.append(f"  related: {more}")
+    if hint:
+        out.append(f"  hint: {hint}")
     return "\n".join(out)
 
 
@@ -83,8 +121,7 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
     ]
     if show_suppressed:
         blocks += [
-            render_finding(finding, None, color=False).replace(" [", " [suppressed] [", 1)
-            + f"\n  why: {reason}"
+            render_finding(finding, None, color=False, label="[suppressed] ") + f"\n  why: {shown(reason)}"
             for finding, reason in report.suppressed
         ]
     text = "\n\n".join(blocks)
