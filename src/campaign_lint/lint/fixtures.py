@@ -74,9 +74,10 @@ def contained(base: Path, name: str) -> Path | None:
     Out of the repository holding the test file (by ``..``, an absolute path
     or a symbolic link); without one, out of the working folder (or of
     ``base`` when that is outside it). Test files come with pull requests:
-    ``files: [/etc/passwd]`` must not be read, nor ``/dev/zero``.
+    ``files: [/etc/passwd]`` must not be read, nor ``/dev/zero``. A name
+    holding a NUL byte names no file: ``None`` too.
     """
-    if Path(name).is_absolute() or PurePosixPath(name).is_absolute():
+    if "\x00" in name or Path(name).is_absolute() or PurePosixPath(name).is_absolute():
         return None
     folder, cwd = os.path.abspath(base), os.getcwd()
     boundary = repository_above(folder) or (cwd if within(folder, cwd) else os.path.realpath(folder))

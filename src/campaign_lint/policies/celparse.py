@@ -201,7 +201,7 @@ class _Parser:
         return nesting
 
     def operand(self) -> int:
-        while self.kind() == "operator" and self.tokens[self.position].text in _PREFIX:
+        while self.kind() in ("operator", "!") and self.tokens[self.position].text in _PREFIX:
             self.position += 1
         return self.member()
 
