@@ -637,3 +637,30 @@ def test_ctrl_c_stops_a_running_cel_evaluation(tmp_path: Path) -> None:
     assert out == ""
     assert workers
     assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+
+
+@pytest.mark.slow
+def test_an_error_in_a_watched_worker_reaches_the_main_process_with_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign_lint.lint import pool
+    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.discovery import discover
+    from campaign_lint.lint.pipeline import FilePipeline
+    from campaign_lint.policies.base import CampaignRule
+    from campaign_lint.policies.registry import RULES
+
+    def explode(*args: object) -> list[object]:
+        raise ValueError("rule exploded")
+
+    for rule in RULES:
+        if issubclass(rule, CampaignRule):
+            monkeypatch.setattr(rule, "check", explode)  # inherited by the forked worker
+    root = make_repo(tmp_path, "version: 1\ncustom_rules:\n" + _custom_rule("campaign.id == 'x'"))
+    settings = load_settings(root / "campaign-lint.yaml", root)
+    files = list(discover([root / "campaigns"], settings.scope()))
+    with pytest.raises(ValueError, match="rule exploded") as raised:
+        list(pool.outcomes(FilePipeline(settings), files, 1))
+    (note,) = raised.value.__notes__
+    assert note.startswith("while checking ")
+    assert note.endswith("campaigns/ok.yaml")

@@ -142,17 +142,21 @@ class _Supervisor:
 
     def run(self, chunks: list[_Chunk]) -> Iterator[FileOutcome]:
         pending = deque(chunks)
-        done: dict[int, list[FileOutcome]] = {}
+        done: dict[int, bytes] = {}  # pickled answers, unpickled when their turn comes
         following = 0
         while following < len(chunks):
-            if following in done:
-                yield from done.pop(following)
-                following += 1
-                continue
+            # Idle workers get work first, so that they lint while the caller takes outcomes.
             for worker in self.workers:
                 if worker.chunk is None and pending:
                     worker.chunk = pending.popleft()
                     worker.connection.send((worker.chunk.sources, worker.chunk.not_run))
+            if following in done:
+                kind, answer = pickle.loads(done.pop(following))
+                if kind == "error":
+                    raise answer
+                yield from answer
+                following += 1
+                continue
             busy = [worker for worker in self.workers if worker.chunk is not None]
             waiting = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
             ready = set(multiprocessing.connection.wait(waiting, timeout=POLL_SECONDS))
@@ -160,14 +164,12 @@ class _Supervisor:
                 chunk = worker.chunk
                 assert chunk is not None
                 if worker.connection in ready and worker.connection.poll():
+                    # Read at once, unpickled later: a worker blocked sending its answer lints nothing.
                     try:
-                        answer = worker.connection.recv()
+                        done[chunk.number] = worker.connection.recv_bytes()
                     except EOFError:
-                        answer = None
-                    if isinstance(answer, BaseException):
-                        raise answer
-                    if answer is not None:
-                        done[chunk.number] = answer
+                        pass
+                    else:
                         worker.chunk = None
                         continue
                 if worker.process.sentinel in ready or self._late(worker):
@@ -294,11 +296,11 @@ def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
                 progress[base] = position
                 custom.not_run = not_run.get(position, {})
                 results.append(pipeline.lint_file(source))
-            answer: Any = results
+            answer = pickle.dumps(("ok", results), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - handed to the main process, which raises it
-            answer = _sendable(exc)
+            answer = pickle.dumps(("error", _sendable(exc)), pickle.HIGHEST_PROTOCOL)
         progress[base] = -1
-        connection.send(answer)
+        connection.send_bytes(answer)
 
 
 def _sendable(exc: Exception) -> Exception:
