@@ -115,3 +115,19 @@ def test_text_key_and_whole_word_phrases() -> None:
     assert offers.search(vocabulary.text_key("Running low? 15% off your next order")) == "15% off"
     assert offers.search(vocabulary.text_key("Your order from the summer sale has shipped")) is None
     assert offers.search(vocabulary.text_key("Coupons inside")) == "coupons"
+
+
+def test_phrases_match_whole_words_leftmost_then_longest() -> None:
+    found = vocabulary.Phrases(["hear from us", "hear from us more often", "more often"], [r"you'll \w+"])
+    assert found.search("hear from us more often") == "hear from us more often"
+    assert found.search("overhear from us") is None
+    assert found.search("you'll hear from us") == "you'll hear"
+    assert found.remove("we say hear from us more often now") == "we say now"
+    assert found.remove("you'll see it more often") == "it"
+
+
+def test_text_key_is_read_once_per_text() -> None:
+    vocabulary.text_key.cache_clear()
+    for _ in range(3):
+        vocabulary.text_key("Rate your stay")
+    assert vocabulary.text_key.cache_info().hits == 2

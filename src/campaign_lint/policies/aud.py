@@ -138,15 +138,13 @@ class AUD002(CampaignRule[NoOptions]):
         ):
             return
         what = f"{campaign.type} campaign"
-        if campaign.type is not CampaignType.REENGAGEMENT:
-            offered = promotion(campaign, ctx.policy)
+        if campaign.type not in (CampaignType.PROMOTIONAL, CampaignType.REENGAGEMENT):
+            # Another type that makes an offer, on a calendar, is a promotion.
+            schedule = campaign.trigger.schedule if campaign.trigger else None
+            offered = promotion(campaign, ctx.policy) if schedule and schedule.every else None
             if offered is None:
                 return
-            if offered.path != ("type",):  # another type that makes an offer, on a calendar
-                schedule = campaign.trigger.schedule if campaign.trigger else None
-                if schedule is None or schedule.every is None:
-                    return
-                what = f"{campaign.type} campaign (a promotion: {offered.why})"
+            what = f"{campaign.type} campaign (a promotion: {offered.why})"
         yield Violation(
             f"this repeating {what} keeps writing to people who stopped reading",
             ("audience",) if campaign.audience else ("type",),

@@ -192,7 +192,7 @@ class MET003(CampaignRule[MET003Options]):
     def check(self, campaign: Campaign, ctx: RuleContext[MET003Options]) -> Iterable[Violation]:
         """Flag acquisition/promotional campaigns without a long-term metric."""
         options = ctx.options
-        if not campaign.success_metrics:
+        if not campaign.success_metrics or set(campaign.success_metrics) & set(options.long_term_metrics):
             return
         what = f"this {campaign.type} campaign"
         if campaign.type is not CampaignType.ACQUISITION:
@@ -201,12 +201,11 @@ class MET003(CampaignRule[MET003Options]):
                 return
             if offered.path != ("type",):
                 what = f"this {campaign.type} campaign, a promotion ({offered.why}),"
-        if not set(campaign.success_metrics) & set(options.long_term_metrics):
-            yield Violation(
-                f"{what} is judged only in the short term",
-                ("success_metrics",),
-                hint="add a long-term metric such as repeat_purchase_rate or retention_rate",
-            )
+        yield Violation(
+            f"{what} is judged only in the short term",
+            ("success_metrics",),
+            hint="add a long-term metric such as repeat_purchase_rate or retention_rate",
+        )
 
 
 class MET004Options(BaseModel):

@@ -104,6 +104,10 @@ class TIM001(CampaignRule[TIM001Options]):
         trigger = campaign.trigger
         if trigger is None or trigger.event is None:
             return
+        early = not _at_or_after(trigger.event, ctx.policy.fulfilment_events(), ctx)
+        delay = trigger.delay
+        if not early and delay is not None and delay.seconds >= options.min_delay.seconds:
+            return  # in time whatever it asks: its words need not be read
         asks = feedback_request(campaign, ctx.policy)
         if asks is None:
             return
@@ -111,7 +115,7 @@ class TIM001(CampaignRule[TIM001Options]):
         correct = ""
         if not asks.declared:
             correct = "; if it asks for no review, rating or survey, say so in `content.asks_for`"
-        if not _at_or_after(trigger.event, ctx.policy.fulfilment_events(), ctx):
+        if early:
             moment, target = _fulfilment_words(ctx)
             yield Violation(
                 f"{what} starts at `{trigger.event}`, before {moment}",
@@ -119,7 +123,6 @@ class TIM001(CampaignRule[TIM001Options]):
                 hint=f"trigger it on {target} with a delay of at least {options.min_delay}{correct}",
             )
             return
-        delay = trigger.delay
         if delay is None or delay.seconds < options.min_delay.seconds:
             waited = "immediately" if delay is None else f"only {delay.words()}"
             yield Violation(

@@ -285,18 +285,20 @@ class TRP006(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a game on the purchase path or in a convenience business."""
+        where = _PURCHASE_PATH.get(campaign.placement) if campaign.placement else None
+        if where is None and ctx.policy.business.engagement_fit != "convenience":
+            return  # no game is in the way here: its words need not be read
         found = game(campaign, ctx.policy)
         if found is None:
             return
         why = "" if found.path == ("content", "gamification") else f" ({found.why})"
-        where = _PURCHASE_PATH.get(campaign.placement) if campaign.placement else None
         if where is not None:
             yield Violation(
                 f"a game {where} stands between the customer and the purchase{why}",
                 found.path,
                 hint="move it out of the purchase flow, or drop it",
             )
-        elif ctx.policy.business.engagement_fit == "convenience":
+        else:
             yield Violation(
                 f"the policy says customers come for convenience; a game gets in their way{why}",
                 found.path,

@@ -16,7 +16,7 @@ import fnmatch
 import functools
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -76,8 +76,12 @@ def word_lists(file: str) -> dict[str, WordList]:
     return result
 
 
+@functools.lru_cache(maxsize=1024)
 def text_key(text: str) -> str:
-    """Text as phrases are matched: lower case, straight apostrophes, single spaces between words."""
+    """Text as phrases are matched: lower case, straight apostrophes, single spaces between words.
+
+    Cached: the rules that read a campaign's words read the same few texts.
+    """
     lowered = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(word.strip("'") for word in _NOT_TEXT.split(lowered) if word.strip("'"))
 
@@ -88,24 +92,59 @@ def name_key(name: str) -> str:
 
 
 class Phrases:
-    """A word list with the policy's additions, compiled into one expression over ``text_key`` text."""
+    """A word list with the policy's additions, compiled once, searched in ``text_key`` text.
 
-    __slots__ = ("_regex",)
+    Plain phrases are looked up word by word (a dictionary from first word to
+    the phrases that start with it, longest first), so a text costs one
+    lookup a word however long the list; the few patterns are one
+    expression. Both match whole words only.
+    """
+
+    __slots__ = ("_first", "_regex")
 
     def __init__(self, phrases: Iterable[str], patterns: Iterable[str]) -> None:
-        plain = sorted({text_key(phrase) for phrase in phrases} - {""}, key=len, reverse=True)
-        choices = [*patterns, *map(re.escape, plain)]
-        # A match starts and ends at a word boundary of the normalised text (a space or an end).
-        self._regex = re.compile(r"(?<![^ ])(?:" + "|".join(choices or ["(?!)"]) + r")(?![^ ])")
+        first: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in {text_key(phrase) for phrase in phrases} - {""}:
+            words = tuple(phrase.split(" "))
+            first.setdefault(words[0], []).append(words)
+        self._first = {word: sorted(found, key=len, reverse=True) for word, found in first.items()}
+        choices = list(patterns)
+        # A pattern starts and ends at a word boundary of the normalised text (a space or an end).
+        self._regex = re.compile(r"(?<![^ ])(?:" + "|".join(choices) + r")(?![^ ])") if choices else None
+
+    def _phrase_spans(self, words: list[str]) -> Iterator[tuple[int, int]]:
+        """Word spans (start, end) of the phrases in ``words``, left to right, longest first, no overlaps."""
+        index = 0
+        while index < len(words):
+            for phrase in self._first.get(words[index], ()):
+                if tuple(words[index : index + len(phrase)]) == phrase:
+                    yield index, index + len(phrase)
+                    index += len(phrase)
+                    break
+            else:
+                index += 1
 
     def search(self, key: str) -> str | None:
-        """The first phrase found in ``key`` (normalised text), or None."""
-        match = self._regex.search(key)
-        return match.group() if match else None
+        """The first phrase found in ``key`` (normalised text), or None; the longer one where two start together."""
+        words = key.split(" ")
+        span = next(self._phrase_spans(words), None)
+        match = self._regex.search(key) if self._regex is not None else None
+        if span is None:
+            return match.group() if match else None
+        phrase = " ".join(words[span[0] : span[1]])
+        start = sum(len(word) + 1 for word in words[: span[0]])
+        if match is not None and (match.start(), -match.end()) < (start, -(start + len(phrase))):
+            return match.group()
+        return phrase
 
     def remove(self, key: str) -> str:
         """``key`` with every phrase found taken out."""
-        return self._regex.sub(" ", key)
+        if self._regex is not None:  # patterns first: they may hold a phrase ("you'll hear from us ...")
+            key = " ".join(self._regex.sub(" ", key).split())
+        words = key.split(" ")
+        for start, end in list(self._phrase_spans(words)):
+            words[start:end] = [""] * (end - start)
+        return " ".join(word for word in words if word)
 
 
 @functools.cache
@@ -167,7 +206,7 @@ MetricKind = Literal["activity", "outcome"]
 class MetricKinds:
     """Tells activity metrics from outcome metrics, by name (MET002, MET005)."""
 
-    __slots__ = ("_abbreviations", "_measure", "_names", "_words")
+    __slots__ = ("_abbreviations", "_measure", "_names", "_seen", "_words")
 
     def __init__(self, activity: Iterable[str], outcome: Iterable[str]) -> None:
         lists = word_lists("metrics")
@@ -182,6 +221,7 @@ class MetricKinds:
         terms: dict[str, MetricKind] = dict.fromkeys(lists["activity"].words, "activity")
         terms.update(dict.fromkeys(lists["outcome"].words, "outcome"))
         self._words = terms
+        self._seen: dict[str, MetricKind | None] = {}
 
     def key(self, name: str) -> str:
         """The normal form of a metric name: `Avg. session length` is `session_length`."""
@@ -196,7 +236,15 @@ class MetricKinds:
         return "_".join(tokens) or text
 
     def kind(self, name: str) -> MetricKind | None:
-        """``activity``, ``outcome`` or None (in neither vocabulary)."""
+        """``activity``, ``outcome`` or None (in neither vocabulary); the same names recur, so each is read once."""
+        if name in self._seen:
+            return self._seen[name]
+        if len(self._seen) >= 10_000:
+            self._seen.clear()
+        found = self._seen[name] = self._kind(name)
+        return found
+
+    def _kind(self, name: str) -> MetricKind | None:
         key = self.key(name)
         found = self._names.get(key)
         if found is not None:
