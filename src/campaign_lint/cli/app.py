@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -97,35 +98,76 @@ def list_rules(
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="table, or markdown (the docs/rules.md reference).")
     ] = "table",
+    config: ConfigOption = None,
 ) -> None:
-    """List every rule: ID, name, severity, family, profile."""
+    """List every rule: ID, name, severity, family, profile; then the policy's custom rules."""
+    from campaign_lint.cli.explain import custom_rules
+    from campaign_lint.core.display import shown
     from campaign_lint.policies.registry import RULES
 
+    _check_format(output_format, "a rules", ("table", "markdown"))
+    custom = custom_rules(config)
     if output_format == "markdown":
         from campaign_lint.cli.ruledocs import rules_markdown
 
-        typer.echo(rules_markdown(), nl=False)
+        typer.echo(rules_markdown(custom), nl=False)
         return
-    if output_format != "table":
-        raise UsageError(f"--format: `{output_format}` is not a rules format; use table or markdown")
-
     rows = [("ID", "NAME", "SEVERITY", "FAMILY", "PROFILE")]
     rows += [(rule.id, rule.name, str(rule.severity), rule.family(), rule.profile) for rule in RULES]
+    _table(rows)
+    if custom:
+        typer.echo("\nCustom rules of the policy:")
+        _table(
+            [("ID", "SEVERITY", "DEFINED IN", "DESCRIPTION")]
+            + [(e.rule.id, e.severity, shown(e.source), shown(e.rule.description)) for e in custom]
+        )
+
+
+def _check_format(value: str, kind: str, choices: tuple[str, ...]) -> None:
+    """A ``--format`` value ``choices`` has, or a usage error (exit 2)."""
+    if value not in choices:
+        raise UsageError(f"--format: `{value}` is not {kind} format; use {' or '.join(choices)}")
+
+
+def _table(rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 @app.command()
-def explain(rule_id: Annotated[str, typer.Argument(help="A rule ID, like TIM001.")]) -> None:
+def explain(
+    rule_id: Annotated[
+        str, typer.Argument(help="A rule ID, like TIM001, or one of the policy's custom rules.")
+    ],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text (for a terminal), or markdown.")
+    ] = "text",
+    config: ConfigOption = None,
+) -> None:
     """Explain a rule: why it matters, a bad and a good example, its options."""
-    from campaign_lint.cli.explain import explain_text
+    from campaign_lint.cli.explain import custom_rules, custom_text, explain_text
+    from campaign_lint.cli.ruledocs import custom_markdown, explain_markdown
     from campaign_lint.policies.registry import RULES_BY_ID
 
-    rule = RULES_BY_ID.get(rule_id.upper())
-    if rule is None:
-        raise UsageError(f"`{rule_id}` is not a rule; see `campaign-lint rules`")
-    typer.echo(explain_text(rule), nl=False)
+    _check_format(output_format, "an explain", ("text", "markdown"))
+    wanted = rule_id.strip().upper()
+    rule = RULES_BY_ID.get(wanted)
+    if rule is not None:
+        typer.echo(explain_text(rule) if output_format == "text" else explain_markdown(rule), nl=False)
+        return
+    custom = {entry.rule.id: entry for entry in custom_rules(config)}
+    entry = custom.get(wanted)
+    if entry is None:
+        from campaign_lint.core.display import shown
+        from campaign_lint.core.suggest import did_you_mean
+
+        tip = did_you_mean(wanted, [*RULES_BY_ID, *custom], "; see `campaign-lint rules`")
+        raise UsageError(f"`{shown(rule_id)}` is not a rule{tip}")
+    if output_format == "text":
+        typer.echo(custom_text(entry), nl=False)
+    else:
+        typer.echo("\n".join(custom_markdown(entry)).rstrip() + "\n", nl=False)
 
 
 @app.command()

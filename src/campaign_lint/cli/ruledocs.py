@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from campaign_lint.cli.explain import option_rows
+from campaign_lint.cli.explain import CustomEntry, custom_parts, option_rows
+from campaign_lint.core.display import shown
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.profiles import profiles
 from campaign_lint.policies.registry import FAMILY_NAMES, RULES
 
 
-def rules_markdown() -> str:
-    """The whole rule reference as Markdown."""
+def rules_markdown(custom: list[CustomEntry] | None = None) -> str:
+    """The whole rule reference as Markdown; with ``custom``, the policy's custom rules after the built-in ones."""
     out = [
         "# Rule reference",
         "",
@@ -51,8 +52,59 @@ def rules_markdown() -> str:
             "",
         ]
         out += doc_sections(rule)
+    if custom:
+        out += [
+            "## Custom rules of the policy",
+            "",
+            "| ID | Severity | Defined in | Description |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| [{entry.rule.id}](#{entry.rule.id.lower()}) | {entry.severity} | `{shown(entry.source)}` | "
+            f"{shown(entry.rule.description)} |"
+            for entry in custom
+        ]
+        out.append("")
+        for entry in custom:
+            out += custom_markdown(entry, level=3)
     out += vocabulary.reference()
     return "\n".join(out).rstrip() + "\n"
+
+
+def explain_markdown(rule: type[Rule]) -> str:
+    """``campaign-lint explain ID --format markdown``: one rule's reference entry."""
+    doc = rule.doc()
+    family = FAMILY_NAMES.get(rule.family(), rule.family())
+    out = [
+        f"# {rule.id}: {rule.name}",
+        "",
+        doc.summary,
+        "",
+        f"Family `{rule.family()}` ({family}) · severity `{rule.severity}` · profile `{rule.profile}` · "
+        f"{rule.principle}",
+        "",
+        *doc_sections(rule),
+    ]
+    text = "\n".join(out).replace("\n#### ", "\n## ")  # its own page: sections are level 2
+    return text.replace("](#", "](docs/rules.md#").rstrip() + "\n"
+
+
+def custom_markdown(entry: CustomEntry, *, level: int = 1) -> list[str]:
+    """A custom rule of the policy as Markdown lines (``explain --format markdown``, ``rules --format markdown``)."""
+    rule = entry.rule
+    out = [
+        f"{'#' * level} {rule.id}",
+        "",
+        f"**{rule.id}** (custom rule): {shown(rule.description)}",
+        "",
+        f"Severity `{entry.severity}` · defined in `{shown(entry.source)}`",
+        "",
+    ]
+    for title, text in custom_parts(entry):
+        fence = "```cel" if title in ("Applies when", "Checks") else "```text"
+        code = [shown(line) for line in text.strip().splitlines()]
+        out += [f"{'#' * (level + 1)} {title}", "", fence, *code, "```", ""]
+    return out
 
 
 def doc_sections(rule: type[Rule]) -> list[str]:
