@@ -235,7 +235,7 @@ def _constraints(schema: dict[str, Any]) -> Any:
 def test_patterns_run_on_a_regular_expression_engine_without_backtracking() -> None:
     import re2
 
-    from campaign_lint.policies.constraints import _regex
+    from campaign_lint.policies.schemacheck import regex as _regex
 
     assert isinstance(_regex("^(a+)+$"), re2._Regexp)
     constraints = _constraints({"properties": {"x-code": {"pattern": "^(a+)+$"}}})
