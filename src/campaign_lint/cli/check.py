@@ -13,7 +13,7 @@ import time
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
-from campaign_lint.cli.values import available_cores, parse_severity, parse_today
+from campaign_lint.cli.values import parse_severity, parse_today, worker_count
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,7 +66,7 @@ def run_check(options: CheckOptions) -> int:
     with paused_collector():
         linted = session.run(
             targets,
-            jobs=options.jobs or available_cores(),
+            jobs=worker_count(options.jobs),
             cache=not options.no_cache,
             # Source lines: for a text report (the cache and the replay record keep them anyway).
             lines=any(name in SHOW_SOURCE_LINES for name, _ in wanted),

@@ -96,7 +96,9 @@ class CheckOptions:
         (), "--ignore", help="Skip these rule IDs or families (comma-separated).", replay="key"
     )
     quiet: bool = option(False, "--quiet", "-q", help="Print findings only, no summary.")
-    jobs: int = option(0, "--jobs", "-j", minimum=0, help="Worker processes (0: one per available core).")
+    jobs: int = option(
+        0, "--jobs", "-j", minimum=0, help="Worker processes (0: one per available core; at most 4 per core)."
+    )
     today: str | None = option(
         None,
         "--today",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from collections.abc import Callable
 
 from campaign_lint.core.display import line_start
-from campaign_lint.core.errors import EXIT_INTERNAL, CampaignLintError
+from campaign_lint.core.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError
 
 BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
+# Failures of the user's environment, not of campaign-lint: a full disk, a broken device.
+_ENVIRONMENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
 
 
 def _say(line: str) -> None:
@@ -40,7 +43,8 @@ def guarded(run: Callable[[], int | None], *, debug: bool | Callable[[], bool] =
 
     The user's errors (``CampaignLintError``) exit with their code; an
     interrupt with 130; a closed stdout (``| head``) with 0, and nothing
-    more is written there; anything else is a bug: exit 3 with the file being
+    more is written there; a full disk or a failing device (``_ENVIRONMENT``)
+    with 2, as the user's to fix; anything else is a bug: exit 3 with the file being
     checked and where to report it (with ``debug``, ``--debug``, also the
     traceback; a function when only ``run`` reads the command line).
     """
@@ -56,16 +60,26 @@ def guarded(run: Callable[[], int | None], *, debug: bool | Callable[[], bool] =
     except BrokenPipeError:
         _drop_stdout()
         return 0
+    except OSError as exc:
+        if exc.errno not in _ENVIRONMENT:
+            return _bug(exc, debug)
+        _say(f"campaign-lint: error: cannot write ({exc.strerror}); free some space or choose another output")
+        return EXIT_UNTRUSTED
     except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if debug if isinstance(debug, bool) else debug():
-            import traceback  # not at the top: every run imports this module, few print a traceback
+        return _bug(exc, debug)
 
-            traceback.print_exc()
-        notes = [note for note in getattr(exc, "__notes__", ()) if note.startswith("while checking ")]
-        where = f" {notes[0]}" if notes else ""
-        _say(
-            f"campaign-lint: internal error{where} ({type(exc).__name__}: {_first_line(exc)}). "
-            f"This is a bug in campaign-lint; please report it at {BUG_URL} "
-            "(run with --debug for the traceback)."
-        )
-        return EXIT_INTERNAL
+
+def _bug(exc: Exception, debug: bool | Callable[[], bool]) -> int:
+    """Report ``exc`` as a bug in campaign-lint: one line (and the traceback with ``--debug``); exit 3."""
+    if debug if isinstance(debug, bool) else debug():
+        import traceback  # not at the top: every run imports this module, few print a traceback
+
+        traceback.print_exception(exc)
+    notes = [note for note in getattr(exc, "__notes__", ()) if note.startswith("while checking ")]
+    where = f" {notes[0]}" if notes else ""
+    _say(
+        f"campaign-lint: internal error{where} ({type(exc).__name__}: {_first_line(exc)}). "
+        f"This is a bug in campaign-lint; please report it at {BUG_URL} "
+        "(run with --debug for the traceback)."
+    )
+    return EXIT_INTERNAL

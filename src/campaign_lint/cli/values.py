@@ -27,6 +27,16 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+# More workers than this per core only cost memory and start-up (``--jobs 100000``).
+JOBS_PER_CORE = 4
+
+
+def worker_count(requested: int) -> int:
+    """The processes of a run: ``--jobs`` (0: one per available core), at most ``JOBS_PER_CORE`` per core."""
+    cores = available_cores()
+    return min(requested or cores, JOBS_PER_CORE * cores)
+
+
 def parse_severity(value: str | None) -> Severity | None:
     """The ``--fail-on`` severity (None: the policy's)."""
     if value is None:
