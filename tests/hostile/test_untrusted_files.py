@@ -45,6 +45,8 @@ OUTSIDE = re.escape(OUTSIDE_MESSAGE)
 
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs (POSIX)")
+# Nearly every case runs campaign-lint in a subprocess, as CI would.
+pytestmark = pytest.mark.slow
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -86,7 +88,6 @@ def run(
         "XDG_CACHE_HOME": str(cwd.parent / "user-cache"),
         **(env or {}),
     }
-    environment.pop("CAMPAIGN_LINT_DEBUG", None)
     try:
         return subprocess.run(
             [sys.executable, "-m", "campaign_lint", *args],
@@ -352,6 +353,24 @@ def test_policy_tests_read_only_files_inside_the_repository(
     )
     assert SECRET not in output(result)
     assert "root:" not in output(result)
+
+
+def test_a_test_file_that_links_out_of_the_repository_is_never_read(root: Path, tmp_path: Path) -> None:
+    (root / "policy-tests").mkdir(exist_ok=True)
+    (root / "policy-tests" / "leak.test.yaml").symlink_to(tmp_path / "secret.yaml")
+    result = run(root, "test", "policy-tests")
+    assert_one_line_error(
+        result, r"^policy-tests/leak\.test\.yaml:1:1: cannot read the file \(it is a symbolic link"
+    )
+    assert SECRET not in output(result)
+
+
+@needs_fifo
+def test_a_test_file_that_is_a_fifo_is_refused_not_waited_on(root: Path) -> None:
+    (root / "policy-tests").mkdir(exist_ok=True)
+    os.mkfifo(root / "policy-tests" / "pipe.test.yaml")
+    result = run(root, "test", "policy-tests")
+    assert_one_line_error(result, r"^policy-tests/pipe\.test\.yaml:1:1: cannot read the file \(it is a FIFO")
 
 
 @needs_fifo

@@ -45,6 +45,7 @@ from pydantic import ValidationError
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.errors import PolicyError, UsageError
+from campaign_lint.core.files import MIB, Unreadable, escapes, read_regular
 from campaign_lint.core.findings import Finding, Violation, YamlPath
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.lint.config import Settings, load_settings
@@ -123,6 +124,10 @@ class _Suite:
     cases: tuple[tuple[Case, Fixtures, frozenset[str] | None], ...]
 
 
+# The largest test file read (fixtures inline included).
+MAX_TEST_FILE = 4 * MIB
+
+
 def find_test_files(target: Path) -> list[Path]:
     """The test files under ``target`` (or ``target`` itself when it is a file), sorted."""
     if not target.exists():
@@ -160,7 +165,11 @@ def run_tests(target: Path) -> list[SuiteResult]:
 def _load(path: Path, scratch: Path) -> _Suite:
     shown = display_path(path)
     try:
-        text = yamlload.decode(path.read_bytes())
+        # A test file is written by anyone with commit access: a regular file
+        # inside the repository, bounded, never a link that leads out of it.
+        if escapes(str(path)):
+            raise Unreadable("it is a symbolic link that points outside the repository")
+        text = yamlload.decode(read_regular(path, MAX_TEST_FILE))
         document = yamlload.load(text)
     except OSError as exc:
         raise PolicyTestError([f"{shown}:1:1: cannot read the file ({exc.strerror})"]) from None
