@@ -13,6 +13,8 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 
+from campaign_lint.policies import defaults
+from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import EventDef
 
 # What TIM004 suggests for `stop_when` when the policy has no event catalogue.
@@ -114,3 +116,34 @@ def catalogue_listing(catalogue: Mapping[str, EventDef], near: str) -> str:
     shown = ", ".join(f"`{name}`" for name in names[:_LISTED])
     rest = len(names) - _LISTED
     return f"{shown} and {rest:,} more" if rest > 0 else shown
+
+
+def fulfilment_words(policy: PolicyView) -> tuple[str, str]:
+    """The moment a request must wait for, and where to trigger it instead, in words.
+
+    Without a catalogue: the order has been delivered. With one: its
+    fulfilment events with their descriptions (``stay.completed` (the guest
+    has checked out)``), so a hotel or a concert is not told about orders.
+    """
+    if not policy.events:
+        return "the order has been delivered", f"`{defaults.FULFILMENT_EVENT}` (or an event after it)"
+    named = []
+    for name in sorted(policy.fulfilment_events()):
+        entry = policy.events.get(name)
+        described = entry.description if entry is not None else None
+        named.append(f"`{name}` ({described})" if described else f"`{name}`")
+    moment = " or ".join(named)
+    return moment, f"{moment} or an event after it,"
+
+
+def at_or_after(event: str, fulfilment: frozenset[str], policy: PolicyView) -> bool:
+    """Whether ``event`` is a fulfilment event or follows one in the catalogue."""
+    seen: set[str] = set()
+    current: str | None = event
+    while current is not None and current not in seen:
+        if current in fulfilment:
+            return True
+        seen.add(current)
+        entry = policy.events.get(current)
+        current = entry.after if entry else None
+    return False

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
-from campaign_lint.policies import defaults
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
-from campaign_lint.policies.events import stop_examples
+from campaign_lint.policies.events import at_or_after, fulfilment_words, stop_examples
 from campaign_lint.policies.intent import Reading, ask_kind, feedback_request, marketing_reason
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
 from campaign_lint.schemas.types import Duration
@@ -104,7 +102,7 @@ class TIM001(CampaignRule[TIM001Options]):
         trigger = campaign.trigger
         if trigger is None or trigger.event is None:
             return
-        early = not _at_or_after(trigger.event, ctx.policy.fulfilment_events(), ctx)
+        early = not at_or_after(trigger.event, ctx.policy.fulfilment_events(), ctx.policy)
         delay = trigger.delay
         if not early and delay is not None and delay.seconds >= options.min_delay.seconds:
             return  # in time whatever it asks: its words need not be read
@@ -116,7 +114,7 @@ class TIM001(CampaignRule[TIM001Options]):
         if not asks.declared:
             correct = "; if it asks for no review, rating or survey, say so in `content.asks_for`"
         if early:
-            moment, target = _fulfilment_words(ctx)
+            moment, target = fulfilment_words(ctx.policy)
             yield Violation(
                 f"{what} starts at `{trigger.event}`, before {moment}",
                 ("trigger", "event"),
@@ -141,37 +139,6 @@ def _request(asks: Reading) -> str:
     if asks.declared:
         return f"{what} ({asks.why})"
     return f"{what} ({asks.why}: read as feedback whatever its type)"
-
-
-def _fulfilment_words(ctx: RuleContext[Any]) -> tuple[str, str]:
-    """The moment a request must wait for, and where to trigger it instead, in words.
-
-    Without a catalogue: the order has been delivered. With one: its
-    fulfilment events with their descriptions (``stay.completed` (the guest
-    has checked out)``), so a hotel or a concert is not told about orders.
-    """
-    if not ctx.policy.events:
-        return "the order has been delivered", f"`{defaults.FULFILMENT_EVENT}` (or an event after it)"
-    named = []
-    for name in sorted(ctx.policy.fulfilment_events()):
-        entry = ctx.policy.events.get(name)
-        described = entry.description if entry is not None else None
-        named.append(f"`{name}` ({described})" if described else f"`{name}`")
-    moment = " or ".join(named)
-    return moment, f"{moment} or an event after it,"
-
-
-def _at_or_after(event: str, fulfilment: frozenset[str], ctx: RuleContext[Any]) -> bool:
-    """Whether ``event`` is a fulfilment event or follows one in the catalogue."""
-    seen: set[str] = set()
-    current: str | None = event
-    while current is not None and current not in seen:
-        if current in fulfilment:
-            return True
-        seen.add(current)
-        entry = ctx.policy.events.get(current)
-        current = entry.after if entry else None
-    return False
 
 
 class TIM002(CampaignRule[NoOptions]):
