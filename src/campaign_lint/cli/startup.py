@@ -7,11 +7,11 @@ program that imports campaign_lint as a library (``import
 campaign_lint.lint.engine`` installs nothing):
 
 * pydantic's plugin search is a stand-in that finds none
-  (``schemas/noplugins.py``): 13 ms of every run that validates;
+  (``schemas/noplugins.py``): a noticeable part of every run that validates;
 * the CEL library's package ``cel`` is imported bare: its ``__init__``
-  imports a command-line tool (prompt_toolkit, rich: about 180 ms) that
+  imports a command-line tool (prompt_toolkit, rich: far slower to import) that
   custom rules (``policies/custom.py``, which imports ``cel.cel``) never use;
-  the bare package only leads to its compiled module (about 12 ms).
+  the bare package only leads to its compiled module (docs/performance.md).
 
 Both are served by one finder, asked only when the module is first
 imported: a run that needs neither (a replayed one) pays nothing for them.

@@ -90,8 +90,7 @@ class SourceFile:
         """The file's bytes (``OSError`` when it cannot be read); reading stops past ``MAX_FILE_BYTES``.
 
         Plain system calls: ``open()`` builds a buffered file object first,
-        which cost more than the read itself (6.2 against 2.8 µs a campaign
-        file). Nothing waits: a FIFO is opened without waiting for a writer.
+        which cost more than the read itself (docs/performance.md). Nothing waits: a FIFO is opened without waiting for a writer.
         A read that ends empty, or past the limit, checks what the file is: a
         FIFO or a device is ``Unreadable`` (an ``OSError``), not an empty or
         endless campaign.

@@ -229,7 +229,7 @@ def _pieces(results: Results) -> list[object]:
     findings, the silenced findings and the source lines follow, each in lists
     of at most ``_PIECE``. Pickling keeps every object it wrote (and the
     argument tuples it made for them) until the value is done: one value of
-    14,000 findings held 15 MB at once, a piece holds about 2 MB.
+    many thousand findings holds several times the memory of a piece.
     """
     sources = list(results.sources.items())
     pieces: list[object] = [(results.paths, len(results.kept), len(results.silenced), len(sources))]

@@ -26,7 +26,7 @@ class Profile:
 @cache
 def profiles() -> dict[str, Profile]:
     """All profiles, each with the rules of the profiles it extends."""
-    # Next to this module (importlib.resources would add 3 ms to every start-up).
+    # Next to this module (importlib.resources would add its import to every start-up).
     with open(os.path.join(os.path.dirname(__file__), "profiles.yaml"), encoding="utf-8") as handle:
         text = handle.read()
     raw: dict[str, dict[str, object]] = yamlload.load(text).data

@@ -1,11 +1,11 @@
-"""Pydantic without its plugin search: 13 ms of every start-up.
+"""Pydantic without its plugin search, a noticeable part of every start-up.
 
 Before pydantic builds its first validator, it imports
 ``pydantic.plugin._loader`` to look for *pydantic plugins* (packages that
 observe every validation, such as tracing tools) among the entry points of
 all installed packages. That module imports ``importlib.metadata``, which
-brings email, zipfile, csv and more: 13 ms of a 130 ms one-file check
-(docs/performance.md). campaign-lint's validation is internal to the linter
+brings email, zipfile, csv and more: about a tenth of a one-file check
+(docs/performance.md has the measurement). campaign-lint's validation is internal to the linter
 and is not meant to be observed, so the console script imports a stand-in
 for that module (:func:`stand_in`) whose ``get_plugins`` finds none: what
 pydantic does itself when ``PYDANTIC_DISABLE_PLUGINS=__all__`` is set. Any

@@ -51,7 +51,7 @@ def render_parts(
     """``render``'s text in pieces, to be written one after another.
 
     One finding per line: readable and diffable (``indent=`` would also use
-    the pure-Python encoder, 10x slower). A report of 14,000 findings is
+    the pure-Python encoder, many times slower). A report of 14,000 findings is
     several megabytes: written piece by piece, it is never held whole.
     """
     tool = {"name": "campaign-lint", "version": __version__}
