@@ -57,3 +57,19 @@ def test_every_command_writing_to_a_full_stdout_exits_2(argv: list[str]) -> None
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS file systems refuse names that are not UTF-8")
+def test_a_file_name_that_is_not_utf8_is_linted_not_a_crash(tmp_path: Path) -> None:
+    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.session import Session
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "campaigns").mkdir()
+    name = os.fsencode(tmp_path / "campaigns") + b"/bad\xff.yaml"
+    with open(name, "wb") as handle:
+        handle.write(b"version: 1\nid: [unclosed\n")
+    settings = load_settings(None, tmp_path, today=None)
+    report = Session(settings).lint([tmp_path / "campaigns"])
+    assert [finding.rule for finding in report.findings] == ["SPEC001"]
+    assert report.findings[0].path.endswith("bad\udcff.yaml")

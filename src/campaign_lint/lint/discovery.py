@@ -59,10 +59,24 @@ class Scope:
         answer = self.answers.get(rel)
         if answer is None:
             include, exclude = _specs(self.campaigns, self.exclude)
+            name = rel if rel.isascii() else _matchable(rel)
             # No `exclude` patterns (the usual case): nothing to match them against.
-            excluded = bool(self.exclude) and exclude.match_file(rel)
-            answer = self.answers[rel] = (excluded, include.match_file(rel))
+            excluded = bool(self.exclude) and exclude.match_file(name)
+            answer = self.answers[rel] = (excluded, include.match_file(name))
         return answer
+
+
+def _matchable(rel: str) -> str:
+    """``rel`` as the pattern engine takes it: the bytes of a name that is not UTF-8 written as escapes.
+
+    A file name committed with bytes that are not UTF-8 reaches Python with
+    surrogates, which the patterns' regular-expression engine cannot encode.
+    """
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return rel
 
 
 @dataclass(frozen=True, slots=True)
