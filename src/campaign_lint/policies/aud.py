@@ -40,11 +40,13 @@ class AUD001(CampaignRule[NoOptions]):
     ## Bad
     ```yaml
     audience: {segment: whole_list, consent: opt_in}
+    holdout: 10%
     ```
 
     ## Use instead
     ```yaml
     audience: {segment: whole_list, consent: opt_in, exclude: [purchased_last_7d, open_complaints]}
+    holdout: 10%
     ```
     """
 

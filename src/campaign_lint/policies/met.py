@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
-from campaign_lint.policies.intent import promotion
+from campaign_lint.policies.intent import promotion, service_notice
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -214,7 +214,8 @@ class MET004Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     large_segments: list[str] = Field(
-        default=["all"], description="Segments large enough that a holdout is expected."
+        default=["all"],
+        description="Segments large enough that a holdout is expected, besides the everyone segments.",
     )
 
 
@@ -222,10 +223,15 @@ class MET004(CampaignRule[MET004Options]):
     """A large-audience campaign has no holdout group.
 
     ## What it checks
-    Marketing campaigns to segment `all` (or a segment listed in the
-    `large_segments` option) need a `holdout` above 0%: a share of the
+    Marketing campaigns to a segment that means everyone (`all`,
+    `whole_list`... the names AUD001 reads, with the policy's
+    `vocabulary.everyone_segments`) or to a segment listed in the
+    `large_segments` option need a `holdout` above 0%: a share of the
     audience that does not get the message, so the campaign's real effect
-    can be measured.
+    can be measured. `type: transactional` exempts a service message (a
+    receipt, a delivery notice): it cannot be held back from a customer who
+    needs it, and it has no marketing effect to measure; one that makes an
+    offer ("20% off") or is sent on a calendar is marketing and needs one.
 
     ## Why it matters
     Customers who buy after a big campaign might have bought anyway.
@@ -257,7 +263,12 @@ class MET004(CampaignRule[MET004Options]):
         options = ctx.options
         segment = campaign.audience.segment if campaign.audience else None
         held_back = campaign.holdout is not None and campaign.holdout.value > 0
-        if campaign.transactional or held_back or segment not in options.large_segments:
+        if held_back or segment is None or service_notice(campaign, ctx.policy):
+            return
+        large = segment in options.large_segments or vocabulary.everyone_segments(
+            ctx.policy.vocabulary.everyone_segments
+        ).everyone(segment)
+        if not large:
             return
         yield Violation(
             f"a campaign to `{segment}` has no holdout, so its real effect cannot be measured",
