@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
+from campaign_lint.policies.intent import service_notice
 from campaign_lint.schemas.campaign import Campaign
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -26,7 +27,12 @@ class VAL001(CampaignRule[NoOptions]):
 
     ## What it checks
     That every campaign except transactional service messages has a
-    `customer_value` that is not empty.
+    `customer_value` that is not empty. `type: transactional` exempts a
+    service message (a receipt, a delivery notice): CAN-SPAM calls it a
+    "transactional or relationship message", one that completes a deal the
+    customer already made, so its value is the service itself; one whose
+    name, purpose or subject makes an offer ("20% off"), or that is sent on
+    a calendar, is marketing and must say what the customer gains.
 
     ## Why it matters
     A message earns a customer's attention only when the customer gains
@@ -56,7 +62,7 @@ class VAL001(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a missing or blank ``customer_value``."""
-        if campaign.transactional:
+        if service_notice(campaign, ctx.policy):
             return
         value = campaign.customer_value
         if value is None or not value.strip():
@@ -175,7 +181,10 @@ class VAL002(CampaignRule[VAL002Options]):
     line" names a benefit, "You'll hear from us more often" does not (its
     "you" belongs to the company-side phrase). Phrases match whole words,
     ignoring case and punctuation. The rule does not judge how good the
-    benefit is.
+    benefit is. `type: transactional` exempts a service message, whose
+    value is the transaction the customer made and may well repeat its
+    purpose ("Confirm the order"); one that makes an offer or is sent on a
+    calendar is marketing (as VAL001 reads it), and its value is checked.
 
     ## Why it matters
     "Boost engagement" is what the company wants, not what the customer
@@ -206,7 +215,7 @@ class VAL002(CampaignRule[VAL002Options]):
     def check(self, campaign: Campaign, ctx: RuleContext[VAL002Options]) -> Iterable[Violation]:
         """Flag customer value that copies the purpose or names only company gains."""
         options = ctx.options
-        if campaign.transactional or not campaign.customer_value:
+        if not campaign.customer_value or service_notice(campaign, ctx.policy):
             return
         value = _normal(campaign.customer_value)
         if not value:
