@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
-from campaign_lint.policies.intent import promotion
+from campaign_lint.policies.intent import promotion, service_notice
 from campaign_lint.policies.vocabulary import everyone_segments
 from campaign_lint.schemas.campaign import Campaign, CampaignType
 
@@ -27,8 +27,11 @@ class AUD001(CampaignRule[NoOptions]):
     segment at all (no `audience`, or no `audience.segment`), as the
     portfolio rules (FRQ003) read it. Segment names are compared ignoring
     case and punctuation; a name that only starts like one (`all_stars_club`)
-    is a segment like any other. Transactional service messages (no offer)
-    are exempt.
+    is a segment like any other. `type: transactional` exempts a service
+    message (new terms, a delivery notice): it goes to every customer it
+    concerns because each needs it, not as a broadcast; one whose name,
+    purpose or subject makes an offer ("20% off"), or that is sent on a
+    calendar, is marketing and must fit its audience like any other.
 
     ## Why it matters
     A message blasted to everyone fits nobody: recent buyers get "we miss
@@ -59,7 +62,7 @@ class AUD001(CampaignRule[NoOptions]):
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a campaign to everyone (an everyone segment, or none) with no exclusions."""
         audience = campaign.audience
-        if campaign.transactional or (audience is not None and audience.exclude):
+        if (audience is not None and audience.exclude) or service_notice(campaign, ctx.policy):
             return
         hint = "target a segment, or add `exclude:` for customers the message does not fit"
         if audience is None:

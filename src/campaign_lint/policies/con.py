@@ -163,7 +163,11 @@ class CON003(CampaignRule[NoOptions]):
     ## What it checks
     `audience.consent: soft_opt_in` on a campaign of `type: acquisition`,
     or one whose `content.products` is `unrelated` to what the customers
-    bought.
+    bought. `type: transactional` exempts a service message (a receipt, a
+    delivery notice): UK PECR and the ePrivacy Directive do not count it as
+    direct marketing, so it needs no consent to stretch; one whose name,
+    purpose or subject makes an offer ("20% off"), or that is sent on a
+    calendar, is direct marketing and the soft opt-in's limits apply.
 
     ## Why it matters
     The soft opt-in lets you email existing customers about products like
@@ -192,7 +196,7 @@ class CON003(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag soft opt-in for acquisition or unrelated products."""
-        if campaign.transactional or campaign.audience is None:
+        if campaign.audience is None or service_notice(campaign, ctx.policy):
             return
         if campaign.audience.consent is not Consent.SOFT_OPT_IN:
             return
@@ -253,6 +257,10 @@ class CON004(CampaignRule[NoOptions]):
     Marketing campaigns whose `audience.regions` include an EU or EEA
     country need `content.right_to_object_notice: true`: the message tells
     a first-time recipient they can object to marketing at any time.
+    `type: transactional` exempts a service message: GDPR Art. 21(2) gives
+    the right to object to direct marketing, and a receipt or a delivery
+    notice the customer needs is not that; one that makes an offer ("20%
+    off") or is sent on a calendar is direct marketing and needs the notice.
 
     ## Why it matters
     In the EU, customers have the right to object to direct marketing at
@@ -280,7 +288,7 @@ class CON004(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag EU campaigns without the objection notice."""
-        if campaign.transactional or campaign.audience is None:
+        if campaign.audience is None or service_notice(campaign, ctx.policy):
             return
         eu = [region for region in campaign.audience.regions if region.split("-")[0] in _EU]
         if eu and not (campaign.content and campaign.content.right_to_object_notice):
