@@ -18,6 +18,7 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
+from campaign_lint.policies.intent import service_notice
 from campaign_lint.policies.overlap import reachable
 from campaign_lint.policies.rates import burst, cap_words, messages_in, scaled_rates, schedule_groups, show
 from campaign_lint.schemas.campaign import Campaign, Channel
@@ -36,7 +37,11 @@ class FRQ001(CampaignRule[NoOptions]):
     ## What it checks
     Campaigns that start from an event or repeat on a schedule (`every`)
     need `frequency: {max: N, per: DURATION}`: how often one customer can
-    receive them. Transactional service messages are exempt.
+    receive them. `type: transactional` exempts a service message (a
+    receipt, a delivery notice): the customer needs one for each thing they
+    did, so capping it would drop notices they are waiting for; one whose
+    name, purpose or subject makes an offer ("20% off"), or that is sent on
+    a calendar, is marketing and needs a cap.
 
     ## Why it matters
     Without a cap, every event sends again: a customer who browses five
@@ -70,7 +75,7 @@ class FRQ001(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag recurring non-transactional campaigns without ``frequency``."""
-        if campaign.transactional or campaign.frequency is not None or not campaign.recurring:
+        if campaign.frequency is not None or not campaign.recurring or service_notice(campaign, ctx.policy):
             return
         trigger = campaign.trigger
         assert trigger is not None
@@ -93,7 +98,11 @@ class FRQ002(CampaignRule[NoOptions]):
     ## What it checks
     The campaign's `frequency`, compared as a rate with the channel's cap
     from the policy (defaults: email 3 per 7 days, sms 2 per 7 days, push 1
-    per day, whatsapp 2 per 7 days). Transactional messages are exempt.
+    per day, whatsapp 2 per 7 days). `type: transactional` exempts a
+    service message: the channel cap is a promise about how often the
+    customer hears marketing, and notices the customer needs are not
+    counted in it; one that makes an offer ("20% off") or is sent on a
+    calendar is marketing and must fit the cap.
 
     ## Why it matters
     The channel cap is the organisation's promise of how often a customer
@@ -129,7 +138,7 @@ class FRQ002(CampaignRule[NoOptions]):
         policy = ctx.policy.channels.get(campaign.channel)
         cap = policy.cap if policy else None
         frequency = campaign.frequency
-        if campaign.transactional or frequency is None or cap is None:
+        if frequency is None or cap is None or service_notice(campaign, ctx.policy):
             return
         # max * window / per > cap, compared in whole numbers: most campaigns
         # pass, and only a finding needs the fraction (for its message).

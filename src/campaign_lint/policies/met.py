@@ -100,8 +100,11 @@ class MET001(CampaignRule[NoOptions]):
     """The campaign does not say how its success is measured.
 
     ## What it checks
-    Marketing campaigns need `success_metrics`. Transactional service
-    messages are exempt.
+    Marketing campaigns need `success_metrics`. `type: transactional`
+    exempts a service message (a receipt, a delivery notice): it is sent
+    because the customer needs it, not to change what they do, so there is
+    no effect to measure; one whose name, purpose or subject makes an offer
+    ("20% off"), or that is sent on a calendar, is marketing and needs them.
 
     ## Why it matters
     A campaign nobody measures can never be shown to help customers, so it
@@ -127,7 +130,7 @@ class MET001(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag marketing campaigns without success metrics."""
-        if not campaign.transactional and not campaign.success_metrics:
+        if not campaign.success_metrics and not service_notice(campaign, ctx.policy):
             yield Violation(
                 "the campaign does not say how its success is measured",
                 ("success_metrics",),

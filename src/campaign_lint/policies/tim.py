@@ -10,7 +10,13 @@ from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
 from campaign_lint.policies.events import at_or_after, fulfilment_words, stop_examples
-from campaign_lint.policies.intent import Reading, ask_kind, feedback_request, marketing_reason
+from campaign_lint.policies.intent import (
+    Reading,
+    ask_kind,
+    feedback_request,
+    marketing_reason,
+    service_notice,
+)
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
 from campaign_lint.schemas.types import Duration
 
@@ -268,7 +274,10 @@ class TIM003(CampaignRule[NoOptions]):
 
     ## What it checks
     Marketing campaigns on `in_app` or `web` placed in `checkout` or `cart`.
-    Transactional service messages (a delivery-date note) are exempt.
+    `type: transactional` exempts a service message (a delivery-date note):
+    it helps the customer finish the purchase they chose; one whose name,
+    purpose or subject makes an offer ("20% off"), or that is sent on a
+    calendar, is a promotion standing in the way, like any other.
 
     ## Why it matters
     A customer in the checkout has decided; a pop-up for another offer
@@ -297,7 +306,7 @@ class TIM003(CampaignRule[NoOptions]):
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag marketing placed inside the purchase flow."""
-        if campaign.transactional or campaign.channel not in (Channel.IN_APP, Channel.WEB):
+        if campaign.channel not in (Channel.IN_APP, Channel.WEB) or service_notice(campaign, ctx.policy):
             return
         if campaign.placement in _PURCHASE_FLOW:
             yield Violation(
@@ -314,7 +323,11 @@ class TIM004(CampaignRule[NoOptions]):
     Campaigns that send more than once to a customer (`frequency.max`
     above 1, or a schedule with `every`) need `trigger.stop_when`: the
     events that end it for that customer (they bought, they declined, they
-    reviewed). Transactional service messages are exempt. The hint
+    reviewed). `type: transactional` exempts a service message (a
+    payment or delivery update), which ends with the transaction it
+    reports; one that makes an offer ("20% off") or is sent on a calendar
+    is a marketing reminder, and the Digital Services Act rule below applies
+    to it. The hint
     suggests events of the policy's event catalogue whose names say the
     customer acted or said no (`order.placed`, `unsubscribed` when the
     policy has no catalogue), never the trigger or an event before it.
@@ -352,7 +365,7 @@ class TIM004(CampaignRule[NoOptions]):
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag repeating campaigns without ``stop_when``."""
         trigger = campaign.trigger
-        if campaign.transactional or (trigger is not None and trigger.stop_when):
+        if (trigger is not None and trigger.stop_when) or service_notice(campaign, ctx.policy):
             return
         repeats = campaign.frequency is not None and campaign.frequency.max > 1
         scheduled = (
