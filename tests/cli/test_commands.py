@@ -64,7 +64,7 @@ def test_schema_is_json(cli: Cli, kind: str) -> None:
 
 CUSTOM_POLICY = """\
 version: 1
-extends: shared/org.yaml
+extends: company/org.yaml
 custom_rules:
   - id: ORG002
     description: Promotions name a budget owner.
@@ -102,7 +102,7 @@ def cli_rules_table(cli: Cli) -> list[str]:
 @pytest.fixture
 def custom(cli: Cli) -> Cli:
     """A repository whose policy has a custom rule of its own and one from the policy it extends."""
-    cli.write({"campaign-lint.yaml": CUSTOM_POLICY, "shared/org.yaml": SHARED_POLICY})
+    cli.write({"campaign-lint.yaml": CUSTOM_POLICY, "company/org.yaml": SHARED_POLICY})
     return cli
 
 
@@ -136,7 +136,7 @@ def test_rules_markdown_documents_the_policy_s_custom_rules(custom: Cli) -> None
     markdown = custom.run("rules", "--format", "markdown").stdout
     section = markdown[markdown.index("## Custom rules of the policy") :]
     assert (
-        "| [ORG001](#org001) | warning | `shared/org.yaml:3:5` | SMS campaigns need legal sign-off. |"
+        "| [ORG001](#org001) | warning | `company/org.yaml:3:5` | SMS campaigns need legal sign-off. |"
         in section
     )
     assert "### ORG002\n" in section
@@ -159,8 +159,8 @@ def test_explain_a_custom_rule(custom: Cli, name: str, argv: list[str]) -> None:
 
 
 def test_explain_a_custom_rule_of_a_policy_given_with_config(cli: Cli) -> None:
-    cli.write({"policies/team.yaml": CUSTOM_POLICY.replace("shared/org.yaml", "../shared/org.yaml")})
-    cli.write({"shared/org.yaml": SHARED_POLICY})
+    cli.write({"policies/team.yaml": CUSTOM_POLICY.replace("company/org.yaml", "../company/org.yaml")})
+    cli.write({"company/org.yaml": SHARED_POLICY})
     run = cli.run("explain", "ORG001", "--config", "policies/team.yaml")
     assert run.exit_code == 0
-    assert "Severity: warning   Defined in: shared/org.yaml:3:5" in run.stdout
+    assert "Severity: warning   Defined in: company/org.yaml:3:5" in run.stdout

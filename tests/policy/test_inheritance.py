@@ -86,14 +86,14 @@ def test_overridden_values_change_the_findings(layered: Cli) -> None:
 def test_the_last_profile_named_wins(repo: Cli) -> None:
     repo.write(
         {
-            "shared/engagement.yaml": "version: 1\nextends: strict\n",
-            "campaign-lint.yaml": "version: 1\nextends: [shared/engagement.yaml, recommended]\n",
+            "company/engagement.yaml": "version: 1\nextends: strict\n",
+            "campaign-lint.yaml": "version: 1\nextends: [company/engagement.yaml, recommended]\n",
         }
     )
     settings = settings_of(repo.root)
     assert settings.profile == "recommended"
     assert "MET003" not in settings.rules  # a strict-only rule
-    repo.write({"campaign-lint.yaml": "version: 1\nextends: [recommended, shared/engagement.yaml]\n"})
+    repo.write({"campaign-lint.yaml": "version: 1\nextends: [recommended, company/engagement.yaml]\n"})
     settings = settings_of(repo.root)
     assert settings.profile == "strict"
     assert "MET003" in settings.rules
@@ -103,10 +103,10 @@ def test_chains_resolve_relative_to_the_including_file(repo: Cli) -> None:
     repo.write(
         {
             "campaign-lint.yaml": "version: 1\nextends: teams/eu/team.yaml\n",
-            "teams/eu/team.yaml": "version: 1\nextends: [../../shared/base.yaml, local.yaml]\n",
+            "teams/eu/team.yaml": "version: 1\nextends: [../../company/base.yaml, local.yaml]\n",
             "teams/eu/local.yaml": "version: 1\ntotal_cap: {max: 4, per: 7d}\n",
-            "shared/base.yaml": "version: 1\nextends: caps/email.yaml\n",
-            "shared/caps/email.yaml": "version: 1\nchannels:\n  email: {cap: {max: 2, per: 7d}}\n",
+            "company/base.yaml": "version: 1\nextends: caps/email.yaml\n",
+            "company/caps/email.yaml": "version: 1\nchannels:\n  email: {cap: {max: 2, per: 7d}}\n",
             # Decoys at the paths a resolution from the repository root would find.
             "local.yaml": "version: 1\ntotal_cap: {max: 40, per: 7d}\n",
             "caps/email.yaml": "version: 1\nchannels:\n  email: {cap: {max: 20, per: 7d}}\n",
@@ -176,8 +176,8 @@ def test_a_file_the_policy_extends_is_never_a_campaign(repo: Cli) -> None:
     # `*.yaml` matches the shared policy too; it is read as policy, not linted as a campaign.
     repo.write(
         {
-            "shared/org.yaml": "version: 1\nextends: strict\nchannels:\n  email: {cap: {max: 3, per: 7d}}\n",
-            "teams/eu.yaml": "version: 1\nextends: ../shared/org.yaml\n",
+            "company/org.yaml": "version: 1\nextends: strict\nchannels:\n  email: {cap: {max: 3, per: 7d}}\n",
+            "teams/eu.yaml": "version: 1\nextends: ../company/org.yaml\n",
             "campaign-lint.yaml": 'version: 1\nextends: teams/eu.yaml\ncampaigns: ["*.yaml"]\n',
             "review.yaml": feedback("review"),
         }
@@ -185,7 +185,7 @@ def test_a_file_the_policy_extends_is_never_a_campaign(repo: Cli) -> None:
     for argv in (
         [],
         ["review.yaml"],
-        ["shared/org.yaml"],
+        ["company/org.yaml"],
         ["--force-exclude", "--", "teams/eu.yaml", "review.yaml"],
     ):
         data = report(repo.run("check", "--format", "json", "--no-cache", *argv))
