@@ -9,6 +9,23 @@ from typing import NamedTuple
 from campaign_lint.core.pickling import by_fields
 
 YamlPath = tuple[str | int, ...]
+# What a finding is about, when not the place it is reported at: named parts,
+# in name order (``(("channel", "email"), ("window", "7d"))``). Build it with
+# ``subject()``.
+Subject = tuple[tuple[str, str], ...]
+
+
+def subject(**parts: object) -> Subject:
+    """A finding's subject from named parts: ``subject(channel="email", window="7d", persona=None)``.
+
+    Portfolio rules set it on findings that stand for the portfolio rather
+    than for the campaign they are shown on: FRQ003's cap is broken on a
+    channel over a window, whichever campaign the finding sits on. The
+    reporters' fingerprints (SARIF, GitLab) are built from the rule and the
+    subject alone, so the finding keeps its identity when it moves to another
+    campaign. A part that is ``None`` is left out; the others are compared as text.
+    """
+    return tuple(sorted((name, str(value)) for name, value in parts.items() if value is not None))
 
 
 class Severity(enum.StrEnum):
@@ -97,6 +114,8 @@ class Finding:
     # (pre-commit, --changed-since) still keeps a finding whose related place
     # in a focused file was left out. Never shown.
     involved: frozenset[str] = frozenset()
+    # What a portfolio finding is about (see ``subject``); empty: the campaign (or file) and YAML path.
+    subject: Subject = ()
 
     __reduce__ = by_fields
 

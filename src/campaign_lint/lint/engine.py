@@ -187,4 +187,5 @@ def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioVio
         at.path,
         omitted,
         involved,
+        violation.subject,
     )

@@ -20,7 +20,7 @@ from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.core.findings import START, Finding, Severity, Span, Violation, YamlPath
+from campaign_lint.core.findings import START, Finding, Severity, Span, Subject, Violation, YamlPath
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.suppressions import Suppression
 from campaign_lint.policies.view import PolicyView
@@ -173,6 +173,9 @@ class PortfolioViolation:
     related: tuple[Pointer, ...] = field(default=())
     related_omitted: int = 0
     involved: frozenset[str] = frozenset()
+    # What the finding is about when not ``at``'s campaign (``core.findings.subject``):
+    # its identity in SARIF and GitLab reports, which survives a move to another campaign.
+    subject: Subject = ()
 
 
 _SECTIONS = ("What it checks", "Why it matters", "Bad", "Use instead")

@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.core.findings import Severity, Violation, subject
 from campaign_lint.policies.base import (
     CampaignRecord,
     CampaignRule,
@@ -230,18 +230,20 @@ class FRQ003(PortfolioRule[NoOptions]):
             policy = ctx.policy.channels.get(channel)
             if policy is None or policy.cap is None:
                 continue
-            found = self._over(by_channel[channel], policy.cap, ctx.policy.segments, str(channel))
+            found = self._over(
+                by_channel[channel], policy.cap, ctx.policy.segments, str(channel), str(channel)
+            )
             if found is not None:
                 yield found
         total = ctx.policy.total_cap
         if total is not None:
-            found = self._over(marketing, total, ctx.policy.segments, "all channels together")
+            found = self._over(marketing, total, ctx.policy.segments, "all channels together", "all")
             if found is not None:
                 yield found
 
     @staticmethod
     def _over(
-        records: Sequence[CampaignRecord], cap: Cap, segments: Segments, label: str
+        records: Sequence[CampaignRecord], cap: Cap, segments: Segments, label: str, channel: str
     ) -> PortfolioViolation | None:
         rates, scale = scaled_rates(records, cap.per)
         counted = reachable(rates, segments)
@@ -263,6 +265,8 @@ class FRQ003(PortfolioRule[NoOptions]):
                 )
                 for record, count in counted
             ),
+            # The finding is about the channel's cap, whichever campaign it is shown on.
+            subject=subject(channel=channel, window=cap.per),
         )
 
 
@@ -359,9 +363,11 @@ class FRQ004(PortfolioRule[FRQ004Options]):
         for record in texts:
             if record.event is not None:
                 by_event[record.event].append(record)
-        groups = [(f"`{event}`", by_event[event]) for event in sorted(by_event)]
-        groups += [("overlapping schedules", group) for group in schedule_groups(texts)]
-        for subject, candidates in groups:
+        groups: list[tuple[str, str | None, list[CampaignRecord]]] = [
+            (f"`{event}`", event, by_event[event]) for event in sorted(by_event)
+        ]
+        groups += [("overlapping schedules", None, group) for group in schedule_groups(texts)]
+        for about, event, candidates in groups:
             # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
             counted = reachable([(r, burst(r)) for r in candidates], ctx.policy.segments)
             total = sum(count for _, count in counted)
@@ -369,7 +375,7 @@ class FRQ004(PortfolioRule[FRQ004Options]):
                 continue
             yield PortfolioViolation(
                 Pointer(counted[0][0], ("trigger",)),
-                f"{len(counted)} text/voice campaign{'s' if len(counted) != 1 else ''} on {subject} can reach "
+                f"{len(counted)} text/voice campaign{'s' if len(counted) != 1 else ''} on {about} can reach "
                 f"one customer {total} times in 24 hours; at most {options.max_per_day} are allowed",
                 hint="merge them into one message, or cap each so the total stays within the limit",
                 related=tuple(
@@ -379,5 +385,9 @@ class FRQ004(PortfolioRule[FRQ004Options]):
                         f"`{r.id}`: up to {count} in 24 hours",
                     )
                     for r, count in counted
+                ),
+                # About texts and calls on one trigger event (or overlapping schedules) in a day.
+                subject=subject(
+                    channel="sms+voice", window="24h", event=event, schedules=None if event else "overlapping"
                 ),
             )

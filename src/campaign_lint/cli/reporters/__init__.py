@@ -85,28 +85,34 @@ def more_related(finding: Finding, shown: int) -> str | None:
     return f"and {count:,} more" if count else None
 
 
+def fingerprint_key(finding: Finding) -> list[object]:
+    """What a finding's fingerprint is built from: what it means, never its message or line.
+
+    The rule, then what the finding is about: its ``subject`` when a portfolio
+    rule set one (FRQ003: the channel and the cap's window), else the campaign
+    id (or, for a finding outside any campaign, the file's path) and the YAML
+    path. Messages are left out: they carry numbers that change when another
+    campaign changes ("3 campaigns can send up to 7 messages").
+    """
+    if finding.subject:
+        return [finding.rule, ["subject", [list(part) for part in finding.subject]]]
+    where = ["campaign", finding.campaign] if finding.campaign else ["path", finding.path]
+    return [finding.rule, where, list(finding.yaml_path)]
+
+
 def fingerprints(findings: Sequence[Finding]) -> list[str]:
     """A stable identity per finding, unique within ``findings`` (same order).
 
-    Built from what a finding means, not where it is: the rule, the campaign
-    id (or, for a finding outside any campaign, the file's path), the YAML path
-    and the message. Inserting or moving lines does not change it. Findings
-    that would share one get an ordinal in their (path, line) order.
+    Built from ``fingerprint_key``: inserting or moving lines, editing a
+    message, or changing another campaign does not change it. Findings that
+    would share one get an ordinal in the order given (path, line, column).
     """
     import hashlib  # here: only the reporters with fingerprints use it
 
     seen: Counter[str] = Counter()
     out = []
     for finding in findings:
-        key = dumps(
-            [
-                finding.rule,
-                ["campaign", finding.campaign] if finding.campaign else ["path", finding.path],
-                list(finding.yaml_path),
-                finding.message,
-            ],
-            ensure_ascii=False,
-        )
+        key = dumps(fingerprint_key(finding), ensure_ascii=False)
         seen[key] += 1
         if seen[key] > 1:
             key += f"#{seen[key]}"

@@ -5,7 +5,8 @@ One run; the tool driver lists one rule descriptor per rule that has a result
 rule reference). Each result points at its file relative to ``%SRCROOT%`` (the
 working directory), carries the portfolio's other places as related locations
 (at most ``SHOWN_RELATED``; the rest counted in the message and in
-``properties.relatedOmitted``) and a partial fingerprint that survives moved lines. Suppressed findings
+``properties.relatedOmitted``) and a partial fingerprint that survives moved lines and
+changes to other campaigns. Suppressed findings
 (``--show-suppressed``) are results with a ``suppressions`` entry.
 """
 
@@ -28,7 +29,8 @@ from campaign_lint.policies.registry import RULES_BY_ID
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
-FINGERPRINT = "campaignLint/v1"
+# v2: built from meaning only (``fingerprint_key``); v1 also hashed the message.
+FINGERPRINT = "campaignLint/v2"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
