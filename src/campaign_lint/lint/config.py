@@ -173,6 +173,7 @@ def load_settings(
             total_cap=policy.total_cap,
             events=policy.events,
             segments=policy.segments,
+            personas=policy.personas,
             activity_metrics=frozenset(activity or ()),
             outcome_metrics=frozenset(outcome or ()),
             business=policy.business,

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from campaign_lint.core.findings import START, Finding, Severity, Span, Subject, Violation, YamlPath
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.suppressions import Suppression
+from campaign_lint.policies.timeline import Sender, sender_of
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
 from campaign_lint.schemas.policy import Waiver
@@ -78,6 +79,8 @@ class CampaignRecord:
     # Spans of PORTFOLIO_FIELDS in order (None: field absent), and of the whole document.
     spans: tuple[Span | None, ...]
     whole: Span
+    # What the contact timeline reads (``policies/timeline.py``); None only in hand-built records.
+    sender: Sender | None = None
 
     __reduce__ = by_fields
 
@@ -119,6 +122,7 @@ def portfolio_view(path: str, campaign: Campaign, spans: Mapping[YamlPath, Span]
         regions=regions,
         spans=tuple(spans.get((name,)) for name in PORTFOLIO_FIELDS),
         whole=spans.get((), START),
+        sender=sender_of(path, campaign),
     )
 
 

@@ -88,6 +88,11 @@ def stop_events(catalogue: Mapping[str, EventDef], trigger: str | None) -> tuple
     return (*acted, *declined[:1])
 
 
+def declines(event: str) -> bool:
+    """Whether an event's name says the customer said no or left (``unsubscribed``, ``loyalty.left``)."""
+    return not _DECLINED.isdisjoint(_WORD.findall(event.lower()))
+
+
 def stop_examples(catalogue: Mapping[str, EventDef], trigger: str | None) -> str:
     """A hint's end: `, like [a, b]` with events of the catalogue only (SPEC004 flags any other)."""
     found = stop_events(catalogue, trigger)

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from campaign_lint.policies import defaults
 from campaign_lint.schemas.campaign import Channel
-from campaign_lint.schemas.policy import Business, Cap, ChannelPolicy, EventDef, Segments, Vocabulary
+from campaign_lint.schemas.policy import (
+    Business,
+    Cap,
+    ChannelPolicy,
+    EventDef,
+    PersonaDef,
+    Segments,
+    Vocabulary,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +34,8 @@ class PolicyView:
     # The event catalogue (``events:``); empty when the policy has none.
     events: Mapping[str, EventDef] = field(default_factory=dict)
     segments: Segments = field(default_factory=Segments)
+    # Named customers (``personas:``); empty: the built-in ones (policies/personas.py).
+    personas: Mapping[str, PersonaDef] = field(default_factory=dict)
     # Metric names the policy adds to the built-in vocabulary (``metrics:``; policies/vocabulary.py).
     activity_metrics: frozenset[str] = frozenset()
     outcome_metrics: frozenset[str] = frozenset()

@@ -9,8 +9,8 @@ from pydantic import Field, StrictBool, StrictStr
 
 from campaign_lint.core.findings import Severity
 from campaign_lint.schemas.base import FileModel
-from campaign_lint.schemas.campaign import Channel, Consent, Count, SendWindow, Text, Unsubscribe
-from campaign_lint.schemas.types import Duration
+from campaign_lint.schemas.campaign import Channel, Consent, Count, Region, SendWindow, Text, Unsubscribe
+from campaign_lint.schemas.types import Duration, JourneyDay
 
 Glob = Annotated[StrictStr, Field(min_length=1)]
 RuleSeverity = Severity | Literal["off"]
@@ -45,6 +45,33 @@ class Segments(FileModel):
     """Facts about audience segments."""
 
     disjoint: list[Annotated[list[Text], Field(min_length=2)]] = []
+
+
+class PersonaDef(FileModel):
+    """A named customer whose messages `simulate` lays out day by day (docs/policy.md#personas).
+
+    Whatever is left out is the worst case: in every segment, every consent.
+    """
+
+    description: Text | None = Field(default=None, description="Who this customer is, in words.")
+    segments: list[Text] | None = Field(
+        default=None,
+        description="The segments the customer is in; absent: every segment (and excluded by none).",
+    )
+    region: Region | None = Field(
+        default=None,
+        description="Where the customer lives (ISO 3166: GB, US-CA); absent: the place most campaigns reach.",
+    )
+    consent: dict[Channel, list[Consent]] | None = Field(
+        default=None,
+        description="What the customer agreed to, per channel; a channel left out: nothing. "
+        "Absent: every consent on every channel.",
+    )
+    journey: dict[Text, JourneyDay | Annotated[list[JourneyDay], Field(min_length=1)]] = Field(
+        default={},
+        description="Lifecycle events and the day each happens (0d: the first day), "
+        'like {order.placed: 0d, order.delivered: "9d 14:30"}; a list for an event that happens again.',
+    )
 
 
 class Metrics(FileModel):
@@ -141,6 +168,7 @@ class Policy(FileModel):
     total_cap: Cap | None = None
     events: dict[Text, EventDef] = {}
     segments: Segments = Segments()
+    personas: dict[Text, PersonaDef] = {}
     metrics: Metrics = Metrics()
     vocabulary: Vocabulary = Vocabulary()
     rules: dict[StrictStr, RuleSetting] = {}

@@ -20,6 +20,7 @@ _UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month
 _DURATION_RE = re.compile(r"([1-9][0-9]{0,5})(mo|m|h|d|w)")
 DURATION_PATTERN = r"^[1-9][0-9]{0,5}(mo|m|h|d|w)$"
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+_JOURNEY_RE = re.compile(r"([0-9]{1,4})d(?:\s+([0-9]{2}:[0-9]{2}))?")
 _PERCENT_RE = re.compile(r"([0-9]{1,3}(\.[0-9]+)?)%")
 
 
@@ -123,6 +124,44 @@ class ClockTime(TextValue):
         raise PydanticCustomError(
             "clock_time",
             '`{value}` is not a time of day; write it as HH:MM on a 24-hour clock, like "09:00"',
+            {"value": value},
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class JourneyDay(TextValue):
+    """When a journey event happens: a day from the journey's start, and maybe a time (``9d``, ``9d 14:30``)."""
+
+    JSON_SCHEMA: ClassVar[dict[str, str]] = {
+        "type": "string",
+        "pattern": r"^[0-9]{1,4}d( ([01][0-9]|2[0-3]):[0-5][0-9])?$",
+        "description": 'Day of the journey (0d: its first day), and optionally the local time: "9d 14:30".',
+    }
+
+    day: int
+    # Minute of the day; None: not given (the timeline's default time).
+    minute: int | None = None
+
+    def __str__(self) -> str:
+        if self.minute is None:
+            return f"{self.day}d"
+        return f"{self.day}d {self.minute // 60:02d}:{self.minute % 60:02d}"
+
+    @classmethod
+    def parse(cls, value: Any) -> JourneyDay:
+        """Parse ``0d``, ``9d`` or ``9d 14:30``."""
+        if isinstance(value, JourneyDay):
+            return value
+        if isinstance(value, str):
+            match = _JOURNEY_RE.fullmatch(value.strip())
+            if match:
+                time = match.group(2)
+                minute = None if time is None else ClockTime.parse(time).minutes
+                return cls(int(match.group(1)), minute)
+        raise PydanticCustomError(
+            "journey_day",
+            "`{value}` is not a day of the journey; write the day and d, like 0d or 9d, "
+            'and a time if it matters, like "9d 14:30"',
             {"value": value},
         )
 

@@ -1,0 +1,204 @@
+"""The customers a timeline is drawn for: the policy's personas, the built-in ones, an ad-hoc one.
+
+Whatever a persona leaves open is the worst case for the customer: in every
+segment (one of each ``disjoint`` group: the one most campaigns target) and
+excluded by none, every consent, and living in the place most campaigns reach.
+
+Without ``personas:`` in the policy, two built-in personas walk the event
+catalogue (``BUILT_IN``): each event once, in ``after`` order, at the typical
+delays below; ``late-delivery`` is the same customer whose parcel arrives a
+week late. Left out of both: events that end the relationship (``unsubscribed``,
+``subscription.cancelled``: words in ``events.declines``) and the customer's
+own answers that only stop campaigns (an event some campaign lists under
+``stop_when``, none is triggered by and no kept event comes after, like
+``review.submitted``): the worst case is a customer who never answers, so
+every reminder is sent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+
+from campaign_lint.policies import defaults
+from campaign_lint.policies.events import declines
+from campaign_lint.policies.timeline import ANCHOR, DAY, Persona, Sender
+from campaign_lint.policies.view import PolicyView
+from campaign_lint.schemas.policy import EventDef, PersonaDef
+from campaign_lint.schemas.types import JourneyDay
+
+# Typical delays of the built-in journeys, in days after the event each comes `after`.
+TYPICAL_DELAY = 1
+TYPICAL_FULFILMENT = 2
+LATE_FULFILMENT = 8
+# Events with no `after` happen on day 0, one hour apart in catalogue order, from 09:00.
+FIRST_ROOT = 9 * 60
+ROOT_GAP = 60
+# Without a catalogue, the built-in journeys walk this one (and every other event a campaign starts from).
+DEFAULT_CATALOGUE: Mapping[str, EventDef] = {
+    "order.placed": EventDef(),
+    "order.shipped": EventDef(after="order.placed"),
+    defaults.FULFILMENT_EVENT: EventDef(after="order.shipped", fulfilment=True),
+}
+BUILT_IN = ("typical", "late-delivery")
+
+
+def personas(policy: PolicyView, senders: Sequence[Sender]) -> list[Persona]:
+    """The policy's personas, in the order written; without any, the built-in ones."""
+    if policy.personas:
+        return [from_policy(name, entry, policy, senders) for name, entry in policy.personas.items()]
+    return builtin_personas(policy, senders)
+
+
+def from_policy(name: str, entry: PersonaDef, policy: PolicyView, senders: Sequence[Sender]) -> Persona:
+    """The persona ``name`` of the policy's ``personas:``."""
+    journey = [
+        (event, day.day * DAY + (ANCHOR if day.minute is None else day.minute))
+        for event, when in entry.journey.items()
+        for day in (when if isinstance(when, list) else [when])
+    ]
+    segments = None if entry.segments is None else frozenset(entry.segments)
+    consent = None
+    if entry.consent is not None:
+        consent = {channel: frozenset(given) for channel, given in entry.consent.items()}
+    return Persona(
+        name=name,
+        journey=ordered(journey),
+        segments=segments,
+        not_in=left_out(policy, senders) if segments is None else frozenset(),
+        region=entry.region if entry.region is not None else busiest_place(senders),
+        consent=consent,
+        description=entry.description or "",
+    )
+
+
+def adhoc_persona(
+    journey: Sequence[tuple[str, int]],
+    policy: PolicyView,
+    senders: Sequence[Sender],
+    segments: Iterable[str] = (),
+) -> Persona:
+    """The customer of ``simulate --journey``: the worst case, or only ``segments`` when given."""
+    chosen = frozenset(segments) or None
+    return Persona(
+        name="journey",
+        journey=ordered(journey),
+        segments=chosen,
+        not_in=left_out(policy, senders) if chosen is None else frozenset(),
+        region=busiest_place(senders),
+        description="the journey given on the command line",
+    )
+
+
+def builtin_personas(policy: PolicyView, senders: Sequence[Sender]) -> list[Persona]:
+    """``typical`` and ``late-delivery``: the catalogue's events once each (module docstring)."""
+    catalogue = dict(policy.events) if policy.events else _default_catalogue(senders)
+    fulfilment = {name for name, event in catalogue.items() if event.fulfilment}
+    if not policy.events:
+        fulfilment = {defaults.FULFILMENT_EVENT}
+    triggers = {sender.event for sender in senders if sender.event is not None}
+    stoppers = {name for sender in senders for name in sender.stop_when}
+    kept = {name for name in catalogue if not declines(name) and (name in triggers or name not in stoppers)}
+    for name in list(
+        kept
+    ):  # what a kept event comes after happens too (`order.placed` before `order.shipped`)
+        parent = catalogue[name].after
+        while parent is not None and parent in catalogue and parent not in kept:
+            kept.add(parent)
+            parent = catalogue[parent].after
+    wanted = [name for name in catalogue if name in kept]
+    not_in = left_out(policy, senders)
+    place = busiest_place(senders)
+    found = []
+    for name, late in zip(BUILT_IN, (False, True), strict=True):
+        journey = _walk(catalogue, wanted, fulfilment, LATE_FULFILMENT if late else TYPICAL_FULFILMENT)
+        described = "each catalogue event once, at typical delays"
+        if late:
+            described += f"; the parcel arrives {LATE_FULFILMENT - TYPICAL_FULFILMENT} days late"
+        found.append(Persona(name, ordered(journey), None, not_in, place, None, described, builtin=True))
+    return found
+
+
+def _default_catalogue(senders: Sequence[Sender]) -> dict[str, EventDef]:
+    """The default catalogue, with every other event a campaign starts from as a root."""
+    catalogue = dict(DEFAULT_CATALOGUE)
+    for event in sorted({s.event for s in senders if s.event is not None}):
+        catalogue.setdefault(event, EventDef())
+    return catalogue
+
+
+def _walk(
+    catalogue: Mapping[str, EventDef], wanted: Sequence[str], fulfilment: set[str], fulfilment_delay: int
+) -> list[tuple[str, int]]:
+    """Each wanted event at its moment: roots one hour apart on day 0, others after their `after`."""
+    moments: dict[str, int] = {}
+    roots = 0
+
+    def moment(name: str, seen: frozenset[str]) -> int:
+        nonlocal roots
+        if name in moments:
+            return moments[name]
+        parent = catalogue[name].after if name in catalogue else None
+        if parent is None or parent not in catalogue or parent in seen:
+            at = FIRST_ROOT + ROOT_GAP * roots
+            roots += 1
+        else:
+            delay = fulfilment_delay if name in fulfilment else TYPICAL_DELAY
+            at = moment(parent, seen | {name}) + delay * DAY
+        moments[name] = at
+        return at
+
+    return [(name, moment(name, frozenset())) for name in wanted]
+
+
+def ordered(journey: Iterable[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """A journey in order of time (stable: as written among events at the same moment)."""
+    return tuple(sorted(journey, key=lambda step: step[1]))
+
+
+def left_out(policy: PolicyView, senders: Sequence[Sender]) -> frozenset[str]:
+    """Segments a worst-case customer is not in: all but one of each ``disjoint`` group.
+
+    The one kept is the segment most campaigns target (the first in the
+    group's order among equals).
+    """
+    targeted = Counter(sender.segment for sender in senders)
+    out: set[str] = set()
+    for group in policy.segments.disjoint:
+        keep = max(group, key=lambda segment: (targeted[segment], -group.index(segment)))
+        out.update(segment for segment in group if segment != keep)
+    return frozenset(out)
+
+
+def busiest_place(senders: Sequence[Sender]) -> str | None:
+    """The place the most campaigns reach (None: a place no campaign names; the first code among equals)."""
+    named = sorted({code for sender in senders for code in sender.regions})
+    if not named:
+        return None
+    everywhere = sum(1 for sender in senders if not sender.regions)
+    best, most = None, everywhere
+    for code in named:
+        country = code.split("-")[0]
+        count = everywhere + sum(
+            1
+            for sender in senders
+            if sender.regions and (code in sender.regions or country in sender.regions)
+        )
+        if count > most:
+            best, most = code, count
+    return best
+
+
+def parse_journey(text: str) -> list[tuple[str, int]]:
+    """``order.placed@0d,order.delivered@9d 14:30`` as (event, minute) steps; ValueError in plain words."""
+    steps = []
+    for part in text.split(","):
+        event, at, when = part.strip().partition("@")
+        if not at or not event.strip():
+            raise ValueError(f"`{part.strip()}` is not EVENT@DAY; write it like order.placed@0d")
+        try:
+            day = JourneyDay.parse(when)
+        except ValueError as exc:
+            raise ValueError(f"`{part.strip()}`: {exc}") from None
+        steps.append((event.strip(), day.day * DAY + (ANCHOR if day.minute is None else day.minute)))
+    return steps

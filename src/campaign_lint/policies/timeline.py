@@ -1,0 +1,379 @@
+"""The contact timeline: every message one customer (a persona) receives, minute by minute.
+
+Pure and deterministic: no I/O, no clock. The inputs are
+
+* the portfolio as :class:`Sender` values, one per valid campaign (built once
+  per file by :func:`sender_of` and kept in the portfolio record, so a warm
+  run reads no YAML to simulate);
+* a :class:`Persona`: the segments, place and consents of one customer, and
+  their journey of dated lifecycle events;
+* the first day and the number of days simulated, and the policy (for the
+  channels' send windows).
+
+Times are whole minutes in the recipient's own time zone, counted from
+midnight of the first simulated day (``Message.minute``). Campaign times
+(schedules, send windows) are read as the recipient's local wall clock.
+
+What decides a message (docs/simulate.md has the same in words):
+
+* **Who**: the campaign's segment (``all``: everyone) must be one the persona
+  is in, none of its ``exclude`` segments, its ``regions`` (empty:
+  everywhere) must hold the persona's place, and a stated consent basis that
+  needs the customer's agreement (``opt_in``, ``soft_opt_in``,
+  ``express_written``) must be one the persona gave on that channel.
+  Transactional messages need no marketing consent.
+* **When**: an event trigger fires at each journey occurrence of its event,
+  after ``delay``; a schedule sends at ``start`` and every ``every`` until
+  ``end``. A schedule that names a day and no time leaves the time open: the
+  worst case, ``ANCHOR`` (10:00) moved to the nearest time its send window
+  allows, so every such message of a day lands at the same minute.
+* **Send windows**: the campaign's, else the channel's in the policy; a
+  message due outside it waits for the window to open.
+* **stop_when**: a stop event after the trigger (for a schedule: from its
+  start) and no later than the send cancels the message.
+* **frequency**: a campaign's own cap skips its messages over ``max`` in any
+  rolling ``per``, as the engagement platforms do.
+
+Channel caps and ``total_cap`` are not applied here: the timeline shows what
+the plan sends, and ``policies/capcount.py`` counts it against the caps.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from campaign_lint.core.pickling import by_fields
+from campaign_lint.policies.view import PolicyView
+from campaign_lint.schemas.campaign import Campaign, Channel, Consent, SendWindow
+
+DAY = 1440
+# The time of day of a message whose day is set and time is open (a schedule
+# that names a date), and of a journey event given without a time.
+ANCHOR = 10 * 60
+# Consent bases that need the customer's own agreement; others reach everyone.
+AGREED = frozenset({Consent.OPT_IN, Consent.SOFT_OPT_IN, Consent.EXPRESS_WRITTEN})
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    """One campaign as the timeline reads it: plain values, small to keep and to pickle.
+
+    Moments are absolute minutes (``date.toordinal() * 1440 + minute``),
+    local wall clock.
+    """
+
+    id: str
+    path: str
+    channel: Channel
+    type: str
+    transactional: bool
+    # Event trigger: the event and the delay in minutes.
+    event: str | None
+    delay: int
+    stop_when: tuple[str, ...]
+    # Schedule: first send (absolute minute of its day when the time is open), open time,
+    # last moment (inclusive; None: no end), period in minutes (None: once).
+    start: int | None
+    open_time: bool
+    end: int | None
+    every: int | None
+    # ``frequency`` as (max, per in minutes).
+    frequency: tuple[int, int] | None
+    # The campaign's own send window in minutes of the day (start, end), inclusive.
+    window: tuple[int, int] | None
+    segment: str
+    exclude: tuple[str, ...]
+    regions: tuple[str, ...]
+    consent: str | None
+
+    __reduce__ = by_fields
+
+
+@dataclass(frozen=True, slots=True)
+class Persona:
+    """One customer: who they are and what happens to them.
+
+    ``segments`` None: in every segment except ``not_in`` and excluded by no
+    campaign (the worst case); a set: exactly those segments. ``region``:
+    where they live (``GB``, ``US-CA``); None: a place no campaign names, so
+    only campaigns without ``regions`` reach them. ``consent`` None: every
+    consent on every channel; a mapping: what they agreed to, per channel.
+    ``journey``: (event, minute from midnight of day 0), in order.
+    """
+
+    name: str
+    journey: tuple[tuple[str, int], ...]
+    segments: frozenset[str] | None = None
+    not_in: frozenset[str] = frozenset()
+    region: str | None = None
+    consent: Mapping[Channel, frozenset[Consent]] | None = None
+    description: str = ""
+    builtin: bool = False
+
+    def reaches(self, sender: Sender) -> bool:
+        """Whether ``sender``'s audience holds this persona."""
+        segment = sender.segment
+        if self.segments is None:
+            if segment in self.not_in:
+                return False
+        elif (segment != "all" and segment not in self.segments) or (
+            sender.exclude and not self.segments.isdisjoint(sender.exclude)
+        ):
+            return False
+        if sender.regions:
+            place = self.region
+            if place is None or (place not in sender.regions and place.split("-")[0] not in sender.regions):
+                return False
+        if self.consent is None or sender.transactional or sender.consent not in AGREED:
+            return True
+        return sender.consent in self.consent.get(sender.channel, frozenset())
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message the persona receives."""
+
+    minute: int  # from midnight of the timeline's first day, recipient-local
+    campaign: str
+    path: str
+    channel: Channel
+    transactional: bool
+    # Why it is sent: ``order.shipped + 1 day``, ``schedule``.
+    cause: str
+
+    @property
+    def day(self) -> int:
+        """The day of the timeline (0: its first day)."""
+        return self.minute // DAY
+
+    @property
+    def time(self) -> str:
+        """Local time of day, ``HH:MM``."""
+        of_day = self.minute % DAY
+        return f"{of_day // 60:02d}:{of_day % 60:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """What one persona receives from ``start`` for ``days`` days, in order of time."""
+
+    persona: Persona
+    start: date
+    days: int
+    messages: tuple[Message, ...]
+    # Campaigns that reach the persona's audience but send nothing in these days, and why.
+    silent: Mapping[str, str]
+
+    def date_of(self, minute: int) -> date:
+        """The calendar date of a minute of the timeline."""
+        return self.start + timedelta(days=minute // DAY)
+
+    def received(self) -> frozenset[str]:
+        """Paths of the campaigns that send at least one message."""
+        return frozenset(message.path for message in self.messages)
+
+
+def sender_of(path: str, campaign: Campaign) -> Sender:
+    """The timeline's view of ``campaign`` (file ``path``): everything it needs, computed once."""
+    trigger = campaign.trigger
+    audience = campaign.audience
+    frequency = campaign.frequency
+    event = None if trigger is None or trigger.event is None else sys.intern(trigger.event)
+    delay = 0
+    if trigger is not None and trigger.delay is not None:
+        delay = trigger.delay.seconds // 60
+    start = end = every = None
+    open_time = False
+    schedule = trigger.schedule if trigger is not None else None
+    if schedule is not None:
+        start, open_time = _moment(schedule.start, last=False)
+        if schedule.end is not None:
+            end = _moment(schedule.end, last=True)[0]
+        if schedule.every is not None:
+            every = max(1, schedule.every.seconds // 60)
+    return Sender(
+        id=campaign.id,
+        path=path,
+        channel=campaign.channel,
+        type=str(campaign.type),
+        transactional=campaign.transactional,
+        event=event,
+        delay=delay,
+        stop_when=tuple(map(sys.intern, trigger.stop_when)) if trigger is not None else (),
+        start=start,
+        open_time=open_time,
+        end=end,
+        every=every,
+        frequency=None if frequency is None else (frequency.max, max(1, frequency.per.seconds // 60)),
+        window=_window(campaign.send_window),
+        segment=sys.intern((audience.segment if audience else None) or "all"),
+        exclude=tuple(map(sys.intern, audience.exclude)) if audience else (),
+        regions=tuple(map(sys.intern, audience.regions)) if audience else (),
+        consent=str(audience.consent) if audience and audience.consent else None,
+    )
+
+
+def _moment(value: date | datetime, *, last: bool) -> tuple[int, bool]:
+    """Absolute minute of a schedule's date or moment (wall clock), and whether its time is open.
+
+    A date alone starts at its day's midnight (time open) or, as an ``end``,
+    lasts to the day's last minute.
+    """
+    if isinstance(value, datetime):
+        return value.toordinal() * DAY + value.hour * 60 + value.minute, False
+    return value.toordinal() * DAY + (DAY - 1 if last else 0), True
+
+
+def _window(window: SendWindow | None) -> tuple[int, int] | None:
+    return None if window is None else (window.start.minutes, window.end.minutes)
+
+
+def simulate(
+    senders: Sequence[Sender], persona: Persona, start: date, days: int, policy: PolicyView
+) -> Timeline:
+    """Every message ``persona`` receives from ``start`` for ``days`` days (see the module docstring)."""
+    first = start.toordinal() * DAY
+    last = first + days * DAY
+    occurrences: dict[str, list[tuple[int, int]]] = {}
+    for index, (event, minute) in enumerate(persona.journey):
+        occurrences.setdefault(event, []).append((first + minute, index))
+    channel_windows = {channel: _window(entry.send_window) for channel, entry in policy.channels.items()}
+    found: list[Message] = []
+    silent: dict[str, str] = {}
+    for sender in senders:
+        if not persona.reaches(sender):
+            continue
+        window = sender.window or channel_windows.get(sender.channel)
+        if sender.event is not None:
+            sends, cause = _triggered(sender, occurrences, window), f"{sender.event}"
+            if sender.delay:
+                cause = f"{sender.event} + {_words(sender.delay)}"
+        elif sender.start is not None:
+            lookback = sender.frequency[1] if sender.frequency is not None else 0
+            sends, cause = _scheduled(sender, occurrences, window, first - lookback, last), "schedule"
+        else:
+            sends, cause = [], ""
+        if sender.frequency is not None and len(sends) > 1:
+            sends = _capped(sends, *sender.frequency)
+        kept = [minute - first for minute in sends if first <= minute < last]
+        if not kept:
+            silent[sender.path] = _silence(sender, occurrences)
+            continue
+        for minute in kept:
+            found.append(Message(minute, sender.id, sender.path, sender.channel, sender.transactional, cause))
+    found.sort(key=lambda m: (m.minute, m.campaign, m.path, m.channel, m.cause))
+    return Timeline(persona, start, days, tuple(found), silent)
+
+
+def _triggered(
+    sender: Sender, occurrences: Mapping[str, list[tuple[int, int]]], window: tuple[int, int] | None
+) -> list[int]:
+    """Send moments of an event-triggered campaign: each occurrence, delayed, in the window, not stopped."""
+    fired = occurrences.get(sender.event or "")
+    if not fired:
+        return []
+    stops = [stop for name in sender.stop_when for stop in occurrences.get(name, ())]
+    sends = []
+    for moment, index in fired:
+        due = fit(moment + sender.delay, window)
+        if any((stop, order) > (moment, index) and stop <= due for stop, order in stops):
+            continue
+        sends.append(due)
+    sends.sort()
+    return sends
+
+
+def _scheduled(
+    sender: Sender,
+    occurrences: Mapping[str, list[tuple[int, int]]],
+    window: tuple[int, int] | None,
+    since: int,
+    until: int,
+) -> list[int]:
+    """Send moments of a scheduled campaign between ``since`` and ``until``, before any stop event."""
+    start = sender.start
+    assert start is not None
+    if sender.open_time:
+        start = start - start % DAY + place_open(window)
+    stop_at = min(
+        (moment for name in sender.stop_when for moment, _ in occurrences.get(name, ()) if moment >= start),
+        default=None,
+    )
+    end = sender.end if sender.end is not None else until
+    end = min(end, until - 1)
+    every = sender.every
+    if every is None:
+        moments = [start] if start <= end else []
+    else:
+        step = max(0, -(-(since - start) // every))
+        moments = list(range(start + step * every, end + 1, every))
+    sends = []
+    for moment in moments:
+        due = fit(moment, window)
+        if stop_at is not None and stop_at <= due:
+            break
+        sends.append(due)
+    return sends
+
+
+def place_open(window: tuple[int, int] | None) -> int:
+    """The minute of the day an open-time message is sent: ``ANCHOR``, or the nearest time ``window`` allows."""
+    if window is None or allowed(ANCHOR % DAY, window):
+        return ANCHOR
+    start, end = window
+    to_start = (start - ANCHOR) % DAY
+    from_end = (ANCHOR - end) % DAY
+    return start if to_start <= from_end else end
+
+
+def allowed(of_day: int, window: tuple[int, int]) -> bool:
+    """Whether a minute of the day is inside ``window`` (both ends included; may cross midnight)."""
+    start, end = window
+    if start <= end:
+        return start <= of_day <= end
+    return of_day >= start or of_day <= end
+
+
+def fit(moment: int, window: tuple[int, int] | None) -> int:
+    """``moment``, or the next opening of ``window`` when it falls outside."""
+    if window is None:
+        return moment
+    of_day = moment % DAY
+    if allowed(of_day, window):
+        return moment
+    return moment + (window[0] - of_day) % DAY
+
+
+def _capped(sends: list[int], most: int, per: int) -> list[int]:
+    """``sends`` without those over ``most`` in a rolling ``per`` minutes (skipped, as platforms do)."""
+    kept: list[int] = []
+    oldest = 0
+    for moment in sends:
+        while oldest < len(kept) and kept[oldest] <= moment - per:
+            oldest += 1
+        if len(kept) - oldest < most:
+            kept.append(moment)
+    return kept
+
+
+def _silence(sender: Sender, occurrences: Mapping[str, list[tuple[int, int]]]) -> str:
+    """Why a campaign that reaches the persona sends nothing in the simulated days."""
+    if sender.event is not None:
+        if sender.event not in occurrences:
+            return f"`{sender.event}` is not in the journey"
+        return "stopped by " + " or ".join(f"`{name}`" for name in sender.stop_when if name in occurrences)
+    if sender.start is None:
+        return "no trigger"
+    return "its schedule sends outside these days"
+
+
+def _words(minutes: int) -> str:
+    """A delay in plain words: ``1 day``, ``2 hours``, ``90 minutes``."""
+    for size, word in ((DAY, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{minutes} minutes"
