@@ -17,7 +17,15 @@ from campaign_lint.cli.baseline import baseline_app
 from campaign_lint.cli.checkoptions import DEBUG
 from campaign_lint.cli.guard import guarded
 from campaign_lint.cli.init import init as init_command
-from campaign_lint.cli.options import ConfigOption, check_options, check_signature
+from campaign_lint.cli.options import (
+    ConfigOption,
+    JobsOption,
+    NoCacheOption,
+    QuietOption,
+    TodayOption,
+    check_options,
+    check_signature,
+)
 from campaign_lint.core.errors import EXIT_UNTRUSTED, UsageError
 
 app = typer.Typer(
@@ -168,6 +176,29 @@ def explain(
         typer.echo(custom_text(entry), nl=False)
     else:
         typer.echo("\n".join(custom_markdown(entry)).rstrip() + "\n", nl=False)
+
+
+@app.command("report")
+def report(
+    html: Annotated[Path, typer.Option("--html", metavar="FILE", help="Write the HTML page to FILE.")],
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Campaign files or folders (default: the policy's campaigns).", show_default=False
+        ),
+    ] = None,
+    config: ConfigOption = None,
+    today: TodayOption = None,
+    jobs: JobsOption = 0,
+    no_cache: NoCacheOption = False,
+    quiet: QuietOption = False,
+) -> int:
+    """Write the portfolio as one HTML page: health, findings, what customers receive, the policy."""
+    from campaign_lint.cli.report import run_report
+
+    return run_report(
+        paths or [], html, config=config, today=today, jobs=jobs, no_cache=no_cache, quiet=quiet
+    )
 
 
 @app.command()

@@ -29,6 +29,9 @@ ConfigOption = Annotated[Path | None, typer_option("config")]
 SelectOption = Annotated[list[str] | None, typer_option("select")]
 IgnoreOption = Annotated[list[str] | None, typer_option("ignore")]
 TodayOption = Annotated[str | None, typer_option("today")]
+JobsOption = Annotated[int, typer_option("jobs")]
+NoCacheOption = Annotated[bool, typer_option("no_cache")]
+QuietOption = Annotated[bool, typer_option("quiet")]
 
 
 def _parameter(item: Field[Any]) -> inspect.Parameter:

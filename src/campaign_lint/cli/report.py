@@ -1,0 +1,74 @@
+"""``campaign-lint report --html FILE``: the portfolio as one self-contained HTML page.
+
+It lints the way ``check`` does (the same policy discovery, ``--config`` and
+``--today``, the same exit codes) and writes the page instead of a finding
+list: the portfolio's health, each campaign with its findings, what each
+persona receives (``simulate``'s calendars, when the policy has personas or
+built-in ones apply), the policy in short and the rules' explanations.
+
+Templating and charts (Jinja2, markdown-it-py, matplotlib) are the optional
+extra ``campaign-lint[report]``: a pre-commit hook environment does not carry
+them, and ``check`` never imports them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from campaign_lint.core.errors import UsageError
+
+# The extra's modules, by import name.
+EXTRA_MODULES = ("jinja2", "markdown_it", "matplotlib")
+
+
+def require_extra(command: str) -> None:
+    """A usage error saying how to install the ``report`` extra when one of its modules is missing."""
+    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise UsageError(
+            f"`{command}` draws the page with {', '.join(missing)}, which are not installed; "
+            "install the report extra: pip install 'campaign-lint[report]' "
+            "(or pipx inject campaign-lint jinja2 markdown-it-py matplotlib)"
+        )
+
+
+def run_report(
+    paths: list[Path],
+    html: Path,
+    *,
+    config: Path | None,
+    today: str | None,
+    jobs: int,
+    no_cache: bool,
+    quiet: bool,
+) -> int:
+    """Lint ``paths`` and write the report page to ``html``; the exit code of ``check``."""
+    require_extra("campaign-lint report")
+    from campaign_lint.cli.htmlreport import data, page
+    from campaign_lint.cli.showpolicy import show_policy
+    from campaign_lint.cli.values import parse_today, worker_count
+    from campaign_lint.cli.writing import write_parts
+    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.pool import paused_collector
+    from campaign_lint.lint.session import Session
+
+    # The policy is looked for from the first path, as `check` does (CheckOptions.start).
+    settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
+    session = Session(settings)
+    targets = session.targets(paths)
+    if targets.note and not quiet:
+        sys.stderr.write(targets.note + "\n")
+    with paused_collector():
+        linted = session.run(targets, jobs=worker_count(jobs), cache=not no_cache, lines=True)
+    report = linted.report()
+    content = data.build(settings, targets.files, report, show_policy(settings))
+    write_parts(html, [page.render(content)])
+    if not quiet:
+        counts = content.totals
+        sys.stderr.write(
+            f"Wrote {html}: {counts['campaigns']} campaigns, {counts['failing']} failing, "
+            f"{counts['warnings']} with warnings only, {counts['clean']} clean.\n"
+        )
+    return 1 if report.failed(settings.fail_on) else 0

@@ -1,0 +1,145 @@
+"""`campaign-lint report --html`: the page's content, escaping, determinism and bad input."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from campaign_lint.cli import report as report_command
+from campaign_lint.cli.entry import main
+from campaign_lint.core.errors import UsageError
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+POLICY = "version: 1\ncampaigns: ['campaigns/**/*.yaml']\n"
+GOOD = """version: 1
+id: {id}
+owner: crm@example.com
+type: transactional
+purpose: {purpose}
+customer_value: Tells the customer when the parcel arrives.
+channel: email
+audience: {{segment: buyers, consent: opt_in}}
+trigger: {{event: order.shipped}}
+content: {{unsubscribe: one_click}}
+success_metrics: [delivery_contacts_avoided]
+"""
+
+
+def _repo(tmp_path: Path, campaigns: dict[str, str]) -> Path:
+    (tmp_path / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")
+    folder = tmp_path / "campaigns"
+    folder.mkdir()
+    for name, text in campaigns.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _report(root: Path, *argv: str) -> tuple[int, str]:
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        code = main(["report", "--no-cache", "--quiet", "--html", "page.html", *argv])
+    finally:
+        os.chdir(old)
+    page = root / "page.html"
+    return code, page.read_text(encoding="utf-8") if page.exists() else ""
+
+
+def test_the_examples_page_shows_health_campaigns_policy_and_rules(tmp_path: Path) -> None:
+    code, page = _report(EXAMPLES, "--today", "2026-12-02")
+    try:
+        assert code == 1  # the examples fail the policy, as `check` says
+        assert 'data-testid="campaign-count">17<' in page
+        assert "Black Friday deal of the day" in page  # a campaign's own name
+        assert "Win the biggest share of Black Friday week spending" in page  # its purpose, as written
+        assert 'id="rule-TIM001"' in page
+        assert "How to fix:" in page
+        assert "Per channel, for one customer" in page
+        # Worst first: a failing campaign comes before every clean one.
+        assert page.index("badge failing") < page.index("badge clean")
+    finally:
+        (EXAMPLES / "page.html").unlink(missing_ok=True)
+
+
+def test_campaign_text_is_escaped_and_the_page_allows_no_request(tmp_path: Path) -> None:
+    hostile = '<script>alert(1)</script><img src="https://evil.example/x.png">'
+    root = _repo(tmp_path, {"a.yaml": GOOD.format(id="a", purpose=json.dumps(hostile))})
+    code, page = _report(root)
+    assert code == 0
+    assert "<script" not in page
+    assert "<img" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "default-src 'none'" in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+
+
+def test_the_same_input_gives_the_same_bytes(tmp_path: Path) -> None:
+    root = _repo(
+        tmp_path, {"a.yaml": GOOD.format(id="a", purpose="Say when it arrives."), "b.yaml": "id: [\n"}
+    )
+    first = _report(root, "--today", "2026-12-02")[1]
+    second = _report(root, "--today", "2026-12-02")[1]
+    assert first == second
+
+
+def test_a_file_that_is_not_yaml_is_a_failing_campaign_with_its_spec001_finding(tmp_path: Path) -> None:
+    root = _repo(
+        tmp_path, {"a.yaml": GOOD.format(id="a", purpose="Say when it arrives."), "broken.yaml": "id: [\n"}
+    )
+    code, page = _report(root)
+    assert code == 1
+    broken = page[page.index("campaigns/broken.yaml") - 400 :]
+    assert "badge failing" in broken[:600]
+    assert 'href="#rule-SPEC001"' in page
+
+
+def test_an_invalid_policy_is_exit_2_with_the_same_one_line_error_as_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _repo(tmp_path, {})
+    (root / "campaign-lint.yaml").write_text("version: 1\nfail_on: sometimes\n", encoding="utf-8")
+    code, page = _report(root)
+    report_error = capsys.readouterr().err
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        assert main(["check", "--no-cache"]) == 2
+    finally:
+        os.chdir(old)
+    assert code == 2
+    assert page == ""
+    assert report_error == capsys.readouterr().err
+    assert "fail_on" in report_error
+    assert "Traceback" not in report_error
+
+
+def test_a_missing_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *rest: None if name == "matplotlib" else real(name, *rest),
+    )
+    with pytest.raises(UsageError, match=r"pip install 'campaign-lint\[report\]'"):
+        report_command.require_extra("campaign-lint report")
+
+
+@pytest.mark.slow  # starts a Python
+def test_check_imports_none_of_the_report_libraries() -> None:
+    probe = (
+        "import json, sys\n"
+        "from campaign_lint.cli.entry import main\n"
+        "code = main(['check', '--no-cache', '--quiet', '--output', '/dev/null'])\n"
+        "print(json.dumps(sorted(m for m in ('jinja2', 'markdown_it', 'matplotlib') if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=EXAMPLES, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []
