@@ -87,7 +87,7 @@ def main() -> None:
         if engine.pipeline.custom is not None:
             clock.time("custom CEL rules", lambda: list(engine.pipeline.custom.check(data)))  # noqa: B023
         spans = document.top_level_spans(PORTFOLIO_FIELDS)
-        clock.time("portfolio record", lambda: portfolio_view("x", campaign, spans))  # noqa: B023
+        clock.time("portfolio record", lambda: portfolio_view("x", campaign, spans, settings.view))  # noqa: B023
     clock.spent["built-in campaign rules"] = sum(rules.spent.values())
     print(f"{len(files):,} campaign files, one process")
     for part, seconds in sorted(clock.spent.items(), key=lambda item: -item[1]):

@@ -8,6 +8,7 @@ from datetime import date
 from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Span
 from campaign_lint.policies.base import PORTFOLIO_FIELDS, CampaignRecord, portfolio_view
+from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign, Channel
 
 SCHEDULED = """\
@@ -36,7 +37,7 @@ channel: email
 def _record(text: str) -> CampaignRecord:
     document = yamlload.load(text)
     campaign = Campaign.model_validate(document.data)
-    return portfolio_view("c.yaml", campaign, document.top_level_spans(PORTFOLIO_FIELDS))
+    return portfolio_view("c.yaml", campaign, document.top_level_spans(PORTFOLIO_FIELDS), PolicyView())
 
 
 def test_record_keeps_what_portfolio_rules_read() -> None:
@@ -73,3 +74,23 @@ def test_span_falls_back_to_the_field_then_the_document() -> None:
 def test_record_pickles_to_an_equal_record() -> None:
     record = _record(SCHEDULED)
     assert pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)) == record
+
+
+def test_a_transactional_notice_that_offers_in_words_is_marketing() -> None:
+    notice = SCHEDULED.replace("content: {incentive: {kind: discount}}\n", "").replace(
+        "  schedule: {start: 2026-11-02T09:00:00, every: 7d}\n", "  event: order.shipped\n"
+    )
+    assert _record(notice).transactional
+    offering = notice.replace("Tell customers what is new.", "Your parcel, and 20% off your next order.")
+    assert not _record(offering).transactional
+
+
+def test_the_timeline_reads_the_same_service_notice_as_the_record() -> None:
+    notice = SCHEDULED.replace("content: {incentive: {kind: discount}}\n", "").replace(
+        "  schedule: {start: 2026-11-02T09:00:00, every: 7d}\n", "  event: order.shipped\n"
+    )
+    offering = notice.replace("Tell customers what is new.", "Your parcel, and 20% off your next order.")
+    for text, expected in ((notice, True), (offering, False)):
+        record = _record(text)
+        assert record.sender is not None
+        assert record.sender.transactional is record.transactional is expected

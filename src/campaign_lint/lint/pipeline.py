@@ -138,7 +138,9 @@ class FilePipeline:
                     findings.append(
                         _finding(custom_rule.id, severity, violation, source, document, campaign.id)
                     )
-        record = portfolio_view(source.display, campaign, document.top_level_spans(PORTFOLIO_FIELDS))
+        record = portfolio_view(
+            source.display, campaign, document.top_level_spans(PORTFOLIO_FIELDS), self.settings.view
+        )
         return FileOutcome(findings, record, self._lines(text, findings), comments, chosen.matched)
 
 

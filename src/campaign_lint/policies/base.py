@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from campaign_lint.core.findings import START, Finding, Severity, Span, Subject, Violation, YamlPath
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.suppressions import Suppression
+from campaign_lint.policies.intent import service_notice
 from campaign_lint.policies.timeline import Sender, sender_of
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
@@ -62,7 +63,7 @@ class CampaignRecord:
     path: str
     id: str
     channel: Channel
-    # Service messages without an offer (``Campaign.transactional``).
+    # A transactional service notice (``intent.service_notice``): outside the marketing caps.
     transactional: bool
     # Triggered by an event or scheduled to repeat (``Campaign.recurring``).
     recurring: bool
@@ -98,21 +99,26 @@ class CampaignRecord:
         return self.whole
 
 
-def portfolio_view(path: str, campaign: Campaign, spans: Mapping[YamlPath, Span]) -> CampaignRecord:
+def portfolio_view(
+    path: str, campaign: Campaign, spans: Mapping[YamlPath, Span], view: PolicyView
+) -> CampaignRecord:
     """The record of ``campaign`` (file ``path``) portfolio rules read.
 
     ``spans`` are the document's top-level spans
     (``Document.top_level_spans(PORTFOLIO_FIELDS)``); only those of
     ``PORTFOLIO_FIELDS`` and of the whole document are kept.
+    ``view`` is the policy the campaign is read under: whether it is a
+    service notice depends on the offer words of its vocabulary.
     """
     frequency = campaign.frequency
     trigger = campaign.trigger
     segment, exclude, regions = _audience(campaign.audience)
+    notice = service_notice(campaign, view)
     return CampaignRecord(
         path=path,
         id=campaign.id,
         channel=campaign.channel,
-        transactional=campaign.transactional,
+        transactional=notice,
         recurring=campaign.recurring,
         frequency=None if frequency is None else (frequency.max, frequency.per.seconds),
         event=None if trigger is None or trigger.event is None else sys.intern(trigger.event),
@@ -122,7 +128,7 @@ def portfolio_view(path: str, campaign: Campaign, spans: Mapping[YamlPath, Span]
         regions=regions,
         spans=tuple(spans.get((name,)) for name in PORTFOLIO_FIELDS),
         whole=spans.get((), START),
-        sender=sender_of(path, campaign),
+        sender=sender_of(path, campaign, transactional=notice),
     )
 
 

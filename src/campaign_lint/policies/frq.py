@@ -171,7 +171,9 @@ class FRQ003(PortfolioRule[NoOptions]):
     policy declares `disjoint`, a segment that the other campaign lists
     under `exclude`, and campaigns for different `regions`. With
     `total_cap` in the policy, all channels together are checked as well.
-    The finding lists every contributing campaign.
+    The finding lists every contributing campaign. `type: transactional`
+    service messages are not counted, as in FRQ002; one that makes an
+    offer ("20% off") or is sent on a calendar is marketing and counts.
 
     ## Why it matters
     A customer does not care which team sent the fifth email this week.
@@ -290,7 +292,8 @@ class FRQ004(PortfolioRule[FRQ004Options]):
     `max_per_day` (3) is reported once per group, listing every campaign.
     Like FRQ003, only campaigns one customer can be in at once add up:
     segments the policy declares `disjoint`, exclusions and regions keep
-    campaigns apart.
+    campaigns apart, and `type: transactional` service messages are not
+    counted unless they make an offer ("20% off") or are sent on a calendar.
 
     ## Why it matters
     Three texts about the same order in one day is already a lot; more is

@@ -176,8 +176,13 @@ class Timeline:
         return frozenset(message.path for message in self.messages)
 
 
-def sender_of(path: str, campaign: Campaign) -> Sender:
-    """The timeline's view of ``campaign`` (file ``path``): everything it needs, computed once."""
+def sender_of(path: str, campaign: Campaign, *, transactional: bool | None = None) -> Sender:
+    """The timeline's view of ``campaign`` (file ``path``): everything it needs, computed once.
+
+    ``transactional``: whether it is a service notice under the policy
+    (``intent.service_notice``, which reads the policy's offer words); by
+    default, ``Campaign.transactional``.
+    """
     trigger = campaign.trigger
     audience = campaign.audience
     frequency = campaign.frequency
@@ -199,7 +204,7 @@ def sender_of(path: str, campaign: Campaign) -> Sender:
         path=path,
         channel=campaign.channel,
         type=str(campaign.type),
-        transactional=campaign.transactional,
+        transactional=campaign.transactional if transactional is None else transactional,
         event=event,
         delay=delay,
         stop_when=tuple(map(sys.intern, trigger.stop_when)) if trigger is not None else (),
