@@ -202,6 +202,62 @@ def report(
 
 
 @app.command()
+def simulate(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Campaign files or folders, as for check (default: the policy's `campaigns`)."),
+    ] = None,
+    persona: Annotated[
+        list[str] | None,
+        typer.Option("--persona", "-p", help="A persona to show (repeatable; default: every persona)."),
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="First day shown (default: today).")
+    ] = None,
+    days: Annotated[int, typer.Option("--days", "-n", help="Number of days shown.")] = 30,
+    journey: Annotated[
+        str | None,
+        typer.Option(
+            "--journey",
+            metavar="EVENT@DAY,...",
+            help='A customer with this journey, like "order.placed@0d,order.delivered@9d": '
+            "in every segment, with every consent.",
+        ),
+    ] = None,
+    segment: Annotated[
+        list[str] | None,
+        typer.Option("--segment", help="Put the --journey customer in only these segments (repeatable)."),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
+    config: ConfigOption = None,
+    today: TodayOption = None,
+    jobs: JobsOption = 0,
+    no_cache: NoCacheOption = False,
+) -> int:
+    """Show what each customer (persona) receives, day by day; exit 1 when a cap or an assertion fails."""
+    from campaign_lint.cli.simulate import run_simulate
+
+    request = {
+        "start": start,
+        "days": days,
+        "names": tuple(persona or ()),
+        "journey": journey,
+        "segments": tuple(segment or ()),
+    }
+    return run_simulate(
+        paths or [],
+        request,
+        output_format=output_format,
+        output=output,
+        config=config,
+        today=today,
+        jobs=jobs,
+        no_cache=no_cache,
+    )
+
+
+@app.command()
 def schema(kind: Annotated[str, typer.Argument(help="campaign, policy or policy-test")]) -> None:
     """Print the JSON Schema of campaign, policy or policy test files (for editors and CI)."""
     from campaign_lint.schemas.export import KINDS, json_schema_text

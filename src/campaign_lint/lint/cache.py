@@ -180,6 +180,11 @@ class Cache:
             self.dirty = False
 
 
+def stored_records(stored: Sequence[bytes]) -> list[CampaignRecord]:
+    """The records of cache hits (``FileOutcome.record_blob``: bytes of the signed cache)."""
+    return [pickle.loads(blob) for blob in stored]
+
+
 @functools.cache
 def code_stamp() -> tuple[tuple[str, int, int], ...]:
     """Size and modification time of the tool's own files (modules and data).

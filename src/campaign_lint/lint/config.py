@@ -141,6 +141,10 @@ def load_settings(
     for index, rule_id in enumerate(policy.unsuppressible):
         if rule_id not in known:
             problems.append(_unknown_rule(layered.where(("unsuppressible", index)), rule_id, known))
+    if policy.personas:
+        from campaign_lint.lint.personacheck import persona_problems
+
+        problems += persona_problems(policy, layered)
     locked: dict[str, str] = {}
     if layered.locking and not problems:
         judged = _judge_locks(layered, policy, rules, overrides, known)

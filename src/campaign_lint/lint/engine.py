@@ -44,6 +44,10 @@ class Engine:
         self.settings = settings
         self.cache = cache
         self.collect_lines = True
+        # Set ``keep_records`` before a run to keep every valid campaign's record in ``records``
+        # (``simulate`` draws timelines from them; cached ones are unpickled only then).
+        self.keep_records = False
+        self.records: list[CampaignRecord] = []
         self.pipeline = FilePipeline(settings)
         self.portfolio_rules: list[tuple[PortfolioRule[Any], RuleContext[Any], Severity]] = [
             (
@@ -111,6 +115,12 @@ class Engine:
             used_overrides.update(outcome.overrides)
             if progress is not None:
                 progress()
+        if self.keep_records:
+            self.records = list(records)
+            if stored:
+                from campaign_lint.lint.cache import stored_records
+
+                self.records += stored_records(stored)
         if self.cache is None:
             findings.extend(self.portfolio(records))
         else:

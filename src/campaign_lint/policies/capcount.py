@@ -66,13 +66,17 @@ def caps_of(policy: PolicyView) -> list[tuple[str, Channel | None, Cap]]:
 
 
 def count_caps(timeline: Timeline, policy: PolicyView, lo: int = 0, hi: int | None = None) -> list[CapCount]:
-    """The worst window of each cap whose window starts in ``[lo, hi)`` (default: the whole timeline)."""
+    """The worst window of each cap within ``[lo, hi)`` (default: the whole timeline).
+
+    Windows start and end inside those minutes: a week of the agenda counts
+    only its own days.
+    """
     until = timeline.days * DAY if hi is None else hi
     marketing = [m for m in timeline.messages if not m.transactional]
     counts = []
     for label, channel, cap in caps_of(policy):
         chosen = marketing if channel is None else [m for m in marketing if m.channel == channel]
-        counts.append(worst(chosen, label, channel, cap, lo, until, timeline.days * DAY))
+        counts.append(worst(chosen, label, channel, cap, lo, until, until))
     return counts
 
 

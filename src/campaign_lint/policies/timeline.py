@@ -46,13 +46,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.policies.sendtimes import ANCHOR as ANCHOR
+from campaign_lint.policies.sendtimes import DAY as DAY
+from campaign_lint.policies.sendtimes import capped, fit, place_open
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign, Channel, Consent, SendWindow
 
-DAY = 1440
-# The time of day of a message whose day is set and time is open (a schedule
-# that names a date), and of a journey event given without a time.
-ANCHOR = 10 * 60
 # Consent bases that need the customer's own agreement; others reach everyone.
 AGREED = frozenset({Consent.OPT_IN, Consent.SOFT_OPT_IN, Consent.EXPRESS_WRITTEN})
 
@@ -176,6 +175,25 @@ class Timeline:
         return frozenset(message.path for message in self.messages)
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """One customer-side assertion of a persona, judged on its timeline.
+
+    The rules that own the assertion vocabulary make these; ``simulate``
+    shows them and fails the run on a failed one at or above ``fail_on``.
+    """
+
+    rule: str
+    # The assertion in words, as the marketer reads it.
+    assertion: str
+    passed: bool
+    # Why it failed, with the persona's day and message (empty when it passed).
+    message: str = ""
+    # The campaign responsible, and the minute of the timeline it concerns.
+    path: str | None = None
+    minute: int | None = None
+
+
 def sender_of(path: str, campaign: Campaign, *, transactional: bool | None = None) -> Sender:
     """The timeline's view of ``campaign`` (file ``path``): everything it needs, computed once.
 
@@ -262,10 +280,10 @@ def simulate(
         else:
             sends, cause = [], ""
         if sender.frequency is not None and len(sends) > 1:
-            sends = _capped(sends, *sender.frequency)
+            sends = capped(sends, *sender.frequency)
         kept = [minute - first for minute in sends if first <= minute < last]
         if not kept:
-            silent[sender.path] = _silence(sender, occurrences)
+            silent[sender.path] = _silence(sender, occurrences, first, last)
             continue
         for minute in kept:
             found.append(Message(minute, sender.id, sender.path, sender.channel, sender.transactional, cause))
@@ -324,55 +342,29 @@ def _scheduled(
     return sends
 
 
-def place_open(window: tuple[int, int] | None) -> int:
-    """The minute of the day an open-time message is sent: ``ANCHOR``, or the nearest time ``window`` allows."""
-    if window is None or allowed(ANCHOR % DAY, window):
-        return ANCHOR
-    start, end = window
-    to_start = (start - ANCHOR) % DAY
-    from_end = (ANCHOR - end) % DAY
-    return start if to_start <= from_end else end
-
-
-def allowed(of_day: int, window: tuple[int, int]) -> bool:
-    """Whether a minute of the day is inside ``window`` (both ends included; may cross midnight)."""
-    start, end = window
-    if start <= end:
-        return start <= of_day <= end
-    return of_day >= start or of_day <= end
-
-
-def fit(moment: int, window: tuple[int, int] | None) -> int:
-    """``moment``, or the next opening of ``window`` when it falls outside."""
-    if window is None:
-        return moment
-    of_day = moment % DAY
-    if allowed(of_day, window):
-        return moment
-    return moment + (window[0] - of_day) % DAY
-
-
-def _capped(sends: list[int], most: int, per: int) -> list[int]:
-    """``sends`` without those over ``most`` in a rolling ``per`` minutes (skipped, as platforms do)."""
-    kept: list[int] = []
-    oldest = 0
-    for moment in sends:
-        while oldest < len(kept) and kept[oldest] <= moment - per:
-            oldest += 1
-        if len(kept) - oldest < most:
-            kept.append(moment)
-    return kept
-
-
-def _silence(sender: Sender, occurrences: Mapping[str, list[tuple[int, int]]]) -> str:
-    """Why a campaign that reaches the persona sends nothing in the simulated days."""
+def _silence(sender: Sender, occurrences: Mapping[str, list[tuple[int, int]]], first: int, last: int) -> str:
+    """Why a campaign that reaches the persona sends nothing in the simulated days (``first``, ``last``: bounds)."""
     if sender.event is not None:
         if sender.event not in occurrences:
             return f"`{sender.event}` is not in the journey"
-        return "stopped by " + " or ".join(f"`{name}`" for name in sender.stop_when if name in occurrences)
+        stoppers = [name for name in sender.stop_when if name in occurrences]
+        if not stoppers:
+            return "it would send after these days"
+        return "stopped by " + " or ".join(f"`{name}`" for name in stoppers)
     if sender.start is None:
-        return "no trigger"
-    return "its schedule sends outside these days"
+        return "no trigger: shown where the customer looks (a page, the app), never sent"
+    if sender.start >= last:
+        return f"its schedule starts on {date.fromordinal(sender.start // DAY).isoformat()}"
+    if sender.every is None:
+        return f"it sends once, on {date.fromordinal(sender.start // DAY).isoformat()}"
+    if sender.end is not None and sender.end < first:
+        return f"its schedule ended on {date.fromordinal(sender.end // DAY).isoformat()}"
+    stoppers = [name for name in sender.stop_when if name in occurrences]
+    return (
+        "stopped by " + " or ".join(f"`{name}`" for name in stoppers)
+        if stoppers
+        else "it sends outside these days"
+    )
 
 
 def _words(minutes: int) -> str:

@@ -1,0 +1,176 @@
+"""``simulate``: what each persona receives from the run's campaigns, day by day (prints nothing).
+
+The campaigns are the files ``check`` lints (the same targets, the same
+cache): a warm run reads no YAML, it takes each campaign's timeline view from
+its cached record (``CampaignRecord.sender``). The personas are the policy's
+(or the built-in ones), narrowed by ``--persona``, plus an ad-hoc one for
+``--journey``. Each persona's timeline (``policies/timeline.py``) is counted
+against the caps (``policies/capcount.py``) over the whole period and week by
+week, and judged by the customer-side assertions when a judge is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from campaign_lint.core.errors import UsageError
+from campaign_lint.core.findings import Severity
+from campaign_lint.core.suggest import did_you_mean
+from campaign_lint.lint.session import Session
+from campaign_lint.policies.capcount import CapCount, count_caps
+from campaign_lint.policies.personas import adhoc_persona, parse_journey, personas
+from campaign_lint.policies.timeline import DAY, Persona, Sender, Timeline, Verdict, simulate
+
+# What judges a persona's timeline against its customer-side assertions.
+Judge = Callable[[Persona, Timeline], Sequence[Verdict]]
+# The rule whose severity decides whether a cap broken on a timeline fails the run.
+CAP_RULE = "FRQ003"
+MOST_DAYS = 3660
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What ``simulate`` was asked for."""
+
+    start: date
+    days: int
+    # ``--persona`` names (empty: every persona, unless a journey is given).
+    names: tuple[str, ...] = ()
+    # ``--journey`` text and the ``--segment``s that narrow its persona.
+    journey: str | None = None
+    segments: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaRun:
+    """One persona's timeline and what it means against the caps and assertions."""
+
+    persona: Persona
+    timeline: Timeline
+    # The worst window of each cap over every simulated day.
+    caps: tuple[CapCount, ...]
+    # Per week of the agenda (7 days from the first; the last may be shorter): the worst window inside it.
+    weeks: tuple[tuple[CapCount, ...], ...]
+    verdicts: tuple[Verdict, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unreceived:
+    """A valid campaign that no persona received, and why (for the first persona)."""
+
+    campaign: str
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Simulation:
+    """Everything ``simulate`` shows."""
+
+    start: date
+    days: int
+    runs: tuple[PersonaRun, ...]
+    unreceived: tuple[Unreceived, ...]
+    # Campaign files that are not valid campaigns (``check`` says why): not simulated.
+    invalid: int
+    failed: bool
+
+
+def run_simulation(
+    session: Session,
+    paths: Sequence[Path],
+    request: Request,
+    *,
+    jobs: int = 1,
+    cache: bool = True,
+    judge: Judge | None = None,
+) -> Simulation:
+    """Lint the targets of ``paths`` as ``check`` does, then draw each requested persona's timeline."""
+    if not 1 <= request.days <= MOST_DAYS:
+        raise UsageError(f"--days: {request.days} is not between 1 and {MOST_DAYS}")
+    chosen_targets = session.targets(paths)
+    engine = session.engine
+    engine.keep_records = True
+    session.run(chosen_targets, jobs=jobs, cache=cache, lines=False)
+    records = sorted(engine.records, key=lambda record: record.path)
+    engine.records = []
+    senders = [record.sender for record in records if record.sender is not None]
+    chosen = _personas(session, senders, request)
+    settings = session.settings
+    view = settings.view
+    runs = []
+    for persona in chosen:
+        timeline = simulate(senders, persona, request.start, request.days, view)
+        weeks = tuple(
+            tuple(count_caps(timeline, view, first * DAY, min(first + 7, request.days) * DAY))
+            for first in range(0, request.days, 7)
+        )
+        verdicts = tuple(judge(persona, timeline)) if judge is not None else ()
+        runs.append(PersonaRun(persona, timeline, tuple(count_caps(timeline, view)), weeks, verdicts))
+    failed = any(_fails(session, CAP_RULE) for run in runs for count in run.caps if count.over) or any(
+        _fails(session, verdict.rule) for run in runs for verdict in run.verdicts if not verdict.passed
+    )
+    return Simulation(
+        request.start,
+        request.days,
+        tuple(runs),
+        _unreceived(senders, runs),
+        len(chosen_targets.files) - len(records),
+        failed,
+    )
+
+
+def _fails(session: Session, rule_id: str) -> bool:
+    """Whether a problem of ``rule_id`` fails the run: the rule is on at or above ``fail_on``."""
+    setting = session.settings.rules.get(rule_id)
+    fail_on: Severity = session.settings.fail_on
+    return setting is not None and setting.severity.rank >= fail_on.rank
+
+
+def _personas(session: Session, senders: Sequence[Sender], request: Request) -> list[Persona]:
+    """The personas asked for: named ones, the ``--journey`` one, or every persona."""
+    view = session.settings.view
+    available = personas(view, senders)
+    by_name = {persona.name: persona for persona in available}
+    chosen = []
+    for name in dict.fromkeys(request.names):
+        if name not in by_name:
+            where = "the policy's `personas:`" if view.personas else "the built-in personas"
+            listed = ", ".join(f"`{known}`" for known in by_name)
+            tip = did_you_mean(name, by_name, f"; {where} are {listed}")
+            raise UsageError(f"--persona: `{name}` is not a persona{tip}")
+        chosen.append(by_name[name])
+    if request.segments and request.journey is None:
+        raise UsageError("--segment narrows the customer of --journey; give --journey too")
+    if request.journey is not None:
+        try:
+            steps = parse_journey(request.journey)
+        except ValueError as exc:
+            raise UsageError(f"--journey: {exc}") from None
+        catalogue = view.events
+        for event, _ in steps:
+            if catalogue and event not in catalogue:
+                tip = did_you_mean(event, catalogue, "; the policy's `events:` lists the events")
+                raise UsageError(f"--journey: `{event}` is not an event of the catalogue{tip}")
+        chosen.append(adhoc_persona(steps, view, senders, request.segments))
+    return chosen if chosen else available
+
+
+def _unreceived(senders: Sequence[Sender], runs: Sequence[PersonaRun]) -> tuple[Unreceived, ...]:
+    """Campaigns no persona received, each with the first persona's reason."""
+    received: set[str] = set()
+    for run in runs:
+        received |= run.timeline.received()
+    found = []
+    for sender in senders:
+        if sender.path in received:
+            continue
+        reason = next(
+            (run.timeline.silent[sender.path] for run in runs if sender.path in run.timeline.silent),
+            "its audience (segment, exclusions, region or consent) holds none of these customers",
+        )
+        found.append(Unreceived(sender.id, sender.path, reason))
+    return tuple(found)
