@@ -237,36 +237,53 @@ def junit(cli: Cli, *extra: str) -> JUnitXml:
     return JUnitXml.fromfile(str(target))
 
 
-def test_junit_failures_match_findings(repo: Cli) -> None:
+def junit_cases(xml: JUnitXml) -> list[tuple[str, str, Any]]:
+    """(classname, name, the case) of every test case, in order."""
+    return [
+        (case.classname, case.name, case) for suite in xml if isinstance(suite, TestSuite) for case in suite
+    ]
+
+
+def test_junit_cases_match_findings_and_only_failing_ones_fail(repo: Cli) -> None:
     expected = json_findings(repo)
     xml = junit(repo)
     suites = [suite for suite in xml if isinstance(suite, TestSuite)]
-    failures = [
-        (case.classname, case.name, result.type, result.message)
-        for suite in suites
-        for case in suite
-        for result in case.result
-        if isinstance(result, Failure)
-    ]
-    assert len(failures) == len(expected)
-    assert xml.failures == len(expected)
-    assert sum(suite.failures for suite in suites) == len(expected)
-    for (classname, name, rule, message), finding in zip(failures, expected, strict=True):
-        assert name == f"{finding['rule']} {finding['path']}:{finding['line']}:{finding['column']}"
+    named = {name: (classname, case) for classname, name, case in junit_cases(xml)}
+    # The examples' policy fails on errors: warnings and infos pass, with the finding as their output.
+    failing = [finding for finding in expected if finding["severity"] == "error"]
+    assert len(failing) < len(expected)
+    assert xml.failures == len(failing)
+    assert sum(suite.failures for suite in suites) == len(failing)
+    for finding in expected:
+        classname, case = named[f"{finding['rule']} {finding['path']}:{finding['line']}:{finding['column']}"]
         assert classname == finding["path"].removesuffix(".yaml")
-        assert rule == finding["rule"]
-        assert finding["message"] in message
-    # One suite per checked file (archive/ is excluded); clean files pass with one test case.
+        if finding["severity"] == "error":
+            (failure,) = case.result
+            assert isinstance(failure, Failure)
+            assert failure.type == finding["rule"]
+            assert finding["message"] in failure.message
+        else:
+            assert case.is_passed
+            assert finding["message"] in case.system_out
+            assert f"[{finding['severity']}]" in case.system_out
+    # One suite per checked file (archive/ is excluded), its path as name and file; clean files pass.
     checked = {path.relative_to(repo.root).as_posix() for path in (repo.root / "campaigns").glob("*.yaml")}
     assert [suite.name for suite in suites] == sorted(checked)
-    clean = [suite for suite in suites if suite.failures == 0]
+    assert all(suite._elem.get("file") == suite.name for suite in suites)
+    clean = [suite for suite in suites if suite.tests == 1 and next(iter(suite)).name == "no findings"]
     assert {suite.name for suite in clean} == checked - {finding["path"] for finding in expected}
     assert clean
     for suite in clean:
-        cases = list(suite)
-        assert len(cases) == 1
-        assert cases[0].is_passed
+        (case,) = list(suite)
+        assert case.is_passed
     assert xml.tests == len(expected) + len(clean)
+
+
+def test_junit_fails_warnings_when_the_run_fails_on_them(repo: Cli) -> None:
+    expected = json_findings(repo)
+    xml = junit(repo, "--fail-on", "warning")
+    failing = [finding for finding in expected if finding["severity"] in {"error", "warning"}]
+    assert xml.failures == len(failing)
 
 
 def test_junit_escapes_markup_and_replaces_what_xml_cannot_carry(tmp_path: Path) -> None:
@@ -275,7 +292,8 @@ def test_junit_escapes_markup_and_replaces_what_xml_cannot_carry(tmp_path: Path)
     message = "a <b>&amp; \"quoted\" 'x'\nsecond line \x01 end"
     finding = Finding("CUS001", Severity.WARNING, message, "campaigns/a&b <c>.yaml", Span(3, 4, 3, 9))
     target = tmp_path / "report.xml"
-    target.write_text(render(Report([finding], 1, 0.0, paths=(finding.path,))), encoding="utf-8")
+    report = Report([finding], 1, 0.0, paths=(finding.path,), fail_on=Severity.WARNING)
+    target.write_text(render(report), encoding="utf-8")
     xml = JUnitXml.fromfile(str(target))
     suites = [suite for suite in xml if isinstance(suite, TestSuite)]
     assert [suite.name for suite in suites] == [finding.path]
@@ -470,7 +488,8 @@ def test_several_formats_at_once(repo: Cli) -> None:
     assert_snapshot("check-format-several", run)
     assert run.stdout.startswith("campaigns/black-friday-avalanche.yaml:37:1: FRQ002 [error]")
     validate_sarif(json.loads((repo.root / "results.sarif").read_text(encoding="utf-8")))
-    assert JUnitXml.fromfile(str(repo.root / "junit.xml")).failures == len(json_findings(repo))
+    errors = [finding for finding in json_findings(repo) if finding["severity"] == "error"]
+    assert JUnitXml.fromfile(str(repo.root / "junit.xml")).failures == len(errors)
     alone = check(repo, "--format", "sarif")
     assert (repo.root / "results.sarif").read_text(encoding="utf-8") == alone.stdout
 

@@ -90,6 +90,7 @@ def run_check(options: CheckOptions) -> int:
         report = linted.report()
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)
+        report.fail_on = settings.fail_on
         deliver(report, wanted, quiet=options.quiet, show_suppressed=options.show_suppressed)
     return 1 if report.failed(settings.fail_on) else 0
 

@@ -12,17 +12,16 @@ as ``\x1b``, never written).
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from campaign_lint.core.display import is_plain, shown
+from campaign_lint.cli.reporters.junit import classname
+from campaign_lint.cli.reporters.junit import xml_text as _clean
+from campaign_lint.core.display import shown
 from campaign_lint.lint.policytests import Actual, CaseResult, SuiteResult
 from campaign_lint.schemas.policytest import Expectation
 
 FORMATS = ("text", "junit")
-# Characters XML 1.0 cannot hold; a campaign's text may contain them.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def _paint(text: str, code: str, color: bool) -> str:
@@ -76,11 +75,6 @@ def render_text(results: Sequence[SuiteResult], *, color: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def _clean(text: str) -> str:
-    """One line of text for a person, as XML 1.0 can carry it (``shown`` escapes what XML cannot hold)."""
-    return text if is_plain(text) else _NOT_XML.sub("\ufffd", shown(text))
-
-
 def _failure_message(case: CaseResult) -> str:
     parts = []
     if case.missing:
@@ -111,14 +105,14 @@ def render_junit(results: Sequence[SuiteResult]) -> str:
             errors="0",
             skipped="0",
             time=f"{sum(case.seconds for case in suite.cases):.3f}",
+            file=_clean(suite.path),
         )
         for case in suite.cases:
             testcase = ET.SubElement(
                 element,
                 "testcase",
-                classname=_clean(suite.path),
+                classname=classname(suite.path),
                 name=_clean(case.name),
-                file=_clean(suite.path),
                 time=f"{case.seconds:.3f}",
             )
             if not case.passed:

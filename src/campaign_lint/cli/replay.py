@@ -101,5 +101,6 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     if current is not record:
         records.store(key, current, results)  # files saved again unchanged: trust their new times
     report = narrow(results, targets.focus, time.perf_counter() - started)
+    report.fail_on = current.fail_on
     failed = report.failed(current.fail_on)
     return report, failed, targets.note, wanted

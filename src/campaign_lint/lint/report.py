@@ -23,6 +23,9 @@ class Report:
     baselined: int | None = None
     # Display paths of the files checked (reported on), in input order.
     paths: tuple[str, ...] = ()
+    # The lowest severity that fails the run (the settings' ``fail_on``): reporters
+    # such as junit show findings below it as passing, not failing.
+    fail_on: Severity = Severity.ERROR
 
     def count(self, severity: Severity) -> int:
         """Number of findings of one severity."""
@@ -31,6 +34,10 @@ class Report:
     def failed(self, fail_on: Severity) -> bool:
         """Whether any finding is at or above ``fail_on``."""
         return any(finding.severity.rank >= fail_on.rank for finding in self.findings)
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether ``finding`` alone fails the run (its severity is at or above ``fail_on``)."""
+        return finding.severity.rank >= self.fail_on.rank
 
 
 @dataclass(slots=True)

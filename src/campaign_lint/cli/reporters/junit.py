@@ -1,10 +1,19 @@
 r"""The ``junit`` format: JUnit XML for the test reports of GitLab, Jenkins and others.
 
-One ``<testsuite>`` per checked file (named by its path). Each finding is a
-``<testcase>`` with a ``<failure>`` (``RULE path:line:col``), so a CI page
-lists every problem on its own line; a file without findings has one passing
-test case, so clean campaigns show up as passed. Timing is left out: the
-same input gives the same bytes.
+One ``<testsuite>`` per checked file (named by its path, which is also its
+``file``). Each finding is a ``<testcase>`` named ``RULE path:line:col`` whose
+``classname`` is the file's path (see ``classname``), so a CI page lists every
+problem on its own line under its file. A finding that fails the run (at or
+above ``fail_on``) has a ``<failure>``; one below it (a warning under
+``fail_on: error``) passes, with its details in ``<system-out>``: the run
+does not fail on it, so the test report does not either. A file without
+findings has one passing test case, so clean campaigns show up as passed.
+Timing is left out: the same input gives the same bytes.
+
+The output is valid against Jenkins' JUnit schema (``junit-10.xsd`` of the
+xunit plugin, kept in tests/data): only attributes the schema allows, so no
+``file`` or ``line`` on test cases and no ``skipped`` count on
+``<testsuites>``.
 
 CI pages show these texts to people: every value and path is passed through
 ``core.display.shown`` (control characters shown as ``\x1b``, never
@@ -28,15 +37,21 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 CLEAN_CASE = "no findings"
 
 
-def _clean(text: str) -> str:
+def xml_text(text: str) -> str:
     """One line of text for a person, as XML 1.0 can carry it (plain text: as it is)."""
     return text if is_plain(text) else _NOT_XML.sub("\ufffd", shown(text))
 
 
-def _classname(path: str) -> str:
-    # Jenkins splits a classname at its last dot into package and class; without the
-    # extension the file's path stays one readable name.
-    return _clean(path.removesuffix(".yaml").removesuffix(".yml"))
+def classname(path: str) -> str:
+    """The ``classname`` of a file's test cases: its path without ``.yaml`` and with no dot.
+
+    Jenkins splits a classname at its last dot into package and class
+    (``campaigns/sale.yaml`` would show as class ``yaml``); GitLab shows it
+    as it is. Without the extension, and with any other dot written ``_``
+    (``policy-tests/engagement.test.yaml``: ``policy-tests/engagement_test``),
+    both show the file's path as one readable name.
+    """
+    return xml_text(path.removesuffix(".yaml").removesuffix(".yml").replace(".", "_"))
 
 
 def _where(finding: Finding) -> str:
@@ -51,22 +66,20 @@ def _details(finding: Finding) -> str:
         lines.append(f"related: {more}")
     if finding.hint:
         lines.append(f"hint: {finding.hint}")
-    return "\n".join(_clean(line) for line in lines)
+    return "\n".join(xml_text(line) for line in lines)
 
 
 def _case(suite: ET.Element, finding: Finding) -> ET.Element:
     return ET.SubElement(
         suite,
         "testcase",
-        classname=_classname(finding.path),
-        name=_clean(f"{finding.rule} {_where(finding)}"),
-        file=_clean(finding.path),
-        line=str(finding.span.line),
+        classname=classname(finding.path),
+        name=xml_text(f"{finding.rule} {_where(finding)}"),
     )
 
 
 def render(report: Report, *, color: bool = False, quiet: bool = False, show_suppressed: bool = False) -> str:
-    """The whole report as JUnit XML: a suite per file, a failing case per finding.
+    """The whole report as JUnit XML: a suite per file, a case per finding (failing at ``fail_on``).
 
     With ``show_suppressed``, suppressed findings are skipped cases whose message is the reason.
     """
@@ -77,36 +90,42 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
             silenced.setdefault(finding.path, []).append((finding, reason))
     paths = sorted(set(report.paths) | set(by_path) | set(silenced))
     root = ET.Element("testsuites", name="campaign-lint")
-    total = 0
+    total = failed = 0
     for path in paths:
         findings = by_path.get(path, [])
         skipped = silenced.get(path, [])
+        failing = sum(1 for finding in findings if report.fails(finding))
         tests = len(findings) + len(skipped) or 1
         total += tests
+        failed += failing
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=_clean(path),
+            name=xml_text(path),
             tests=str(tests),
-            failures=str(len(findings)),
+            failures=str(failing),
             errors="0",
             skipped=str(len(skipped)),
+            file=xml_text(path),
         )
         if not findings and not skipped:
-            ET.SubElement(suite, "testcase", classname=_classname(path), name=CLEAN_CASE, file=_clean(path))
+            ET.SubElement(suite, "testcase", classname=classname(path), name=CLEAN_CASE)
         for finding in findings:
-            failure = ET.SubElement(
-                _case(suite, finding),
-                "failure",
-                message=_clean(f"{finding.rule} [{finding.severity}] {finding.message}"),
-                type=_clean(finding.rule),
-            )
-            failure.text = _details(finding)
+            case = _case(suite, finding)
+            if report.fails(finding):
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=xml_text(f"{finding.rule} [{finding.severity}] {finding.message}"),
+                    type=xml_text(finding.rule),
+                )
+                failure.text = _details(finding)
+            else:  # below fail_on: the run passes, and so does the case; the finding is its output
+                ET.SubElement(case, "system-out").text = _details(finding)
         for finding, reason in skipped:
-            ET.SubElement(_case(suite, finding), "skipped", message=_clean(f"suppressed ({reason})"))
+            ET.SubElement(_case(suite, finding), "skipped", message=xml_text(f"suppressed ({reason})"))
     root.set("tests", str(total))
-    root.set("failures", str(len(report.findings)))
+    root.set("failures", str(failed))
     root.set("errors", "0")
-    root.set("skipped", str(sum(len(pairs) for pairs in silenced.values())))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
