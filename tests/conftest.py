@@ -16,5 +16,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     # `.git` stops the policy search here, so no policy file above tmp_path leaks in.
     (root / ".git").mkdir(parents=True)
     monkeypatch.chdir(root)
-    monkeypatch.delenv("NO_COLOR", raising=False)
+    # Colour follows the terminal alone unless a test says otherwise (cli/writing.wants_color).
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
     return Cli(root, capsys)

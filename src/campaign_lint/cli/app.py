@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,13 +24,15 @@ from campaign_lint.cli.options import (
     TodayOption,
     check_options,
     check_signature,
+    plain_metavars,
 )
 from campaign_lint.core.errors import EXIT_UNTRUSTED, UsageError
 
 app = typer.Typer(
     name="campaign-lint",
     help="Check marketing campaigns against your organisation's engagement policy.",
-    add_completion=False,
+    # --install-completion and --show-completion (bash, zsh, fish, PowerShell): typer's.
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -56,7 +57,7 @@ def _root(
     context: typer.Context,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit."),
     ] = False,
     debug: Annotated[bool, typer.Option(*DEBUG.names, help=DEBUG.help)] = False,
 ) -> None:
@@ -74,7 +75,14 @@ def check(**values: Any) -> int:
 
 # The parameters come from the one declaration of check's options (cli/checkoptions.py).
 check.__signature__ = check_signature()  # type: ignore[attr-defined]
-app.command()(check)
+# Examples at the end of `check --help` (rich help: `\b` keeps a paragraph's line breaks).
+CHECK_EXAMPLES = """\b
+Examples:
+  campaign-lint check                   # every campaign the policy names
+  campaign-lint check campaigns/x.yaml  # one file; portfolio rules see all
+  campaign-lint check --fail-on warning --select FRQ,CON
+  campaign-lint check -f sarif -o results.sarif -f text"""
+app.command(epilog=CHECK_EXAMPLES)(check)
 
 
 cache_app = typer.Typer(help="Manage the cache of per-file results.", no_args_is_help=True)
@@ -284,7 +292,7 @@ def policy_test(
 ) -> int:
     """Run policy tests (*.test.yaml: fixtures and expected findings); exit 1 when a case fails."""
     from campaign_lint.cli.policytest_output import FORMATS, render
-    from campaign_lint.cli.writing import write_output
+    from campaign_lint.cli.writing import wants_color, write_output
     from campaign_lint.lint.policytests import run_tests
 
     if output_format not in FORMATS:
@@ -292,7 +300,7 @@ def policy_test(
             f"--format: `{output_format}` is not a test format; use one of: {', '.join(FORMATS)}"
         )
     results = run_tests(directory or Path("."))
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = output is None and wants_color(sys.stdout)
     rendered = render(results, output_format, color=color)
     if output is None:
         sys.stdout.write(rendered)
@@ -314,6 +322,7 @@ def _usage_line(exc: TyperException) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code; never lets a traceback reach the user."""
     command = typer.main.get_command(app)
+    plain_metavars(command)
     args = sys.argv[1:] if argv is None else list(argv)
     invocation = Invocation()
 

@@ -74,7 +74,9 @@ class CheckOptions:
         metadata={"argument": "Campaign files or folders (default: the policy's `campaigns` globs)."},
     )
     # RUF009: option() is dataclasses.field() with the declaration as metadata, like every field here.
-    config: Path | None = option(None, "--config", "-c", help="Policy file to use.", replay="key")  # noqa: RUF009
+    config: Path | None = option(  # noqa: RUF009
+        None, "--config", "-c", metavar="FILE", help="Policy file to use.", replay="key"
+    )
     formats: tuple[str, ...] = option(
         (),
         "--format",
@@ -87,21 +89,39 @@ class CheckOptions:
         (), "--output", "-o", metavar="FILE", help="Write the report to this file (repeatable, see --format)."
     )
     fail_on: str | None = option(
-        None, "--fail-on", help="Lowest severity that fails: error, warning, info.", replay="key"
+        None,
+        "--fail-on",
+        metavar="SEVERITY",
+        help="Lowest severity that fails: error, warning, info.",
+        replay="key",
     )
     select: tuple[str, ...] = option(
-        (), "--select", help="Only these rule IDs or families (comma-separated).", replay="key"
+        (),
+        "--select",
+        metavar="RULES",
+        help="Only these rule IDs or families (comma-separated).",
+        replay="key",
     )
     ignore: tuple[str, ...] = option(
-        (), "--ignore", help="Skip these rule IDs or families (comma-separated).", replay="key"
+        (),
+        "--ignore",
+        metavar="RULES",
+        help="Skip these rule IDs or families (comma-separated).",
+        replay="key",
     )
     quiet: bool = option(False, "--quiet", "-q", help="Print findings only, no summary.")
     jobs: int = option(
-        0, "--jobs", "-j", minimum=0, help="Worker processes (0: one per available core; at most 4 per core)."
+        0,
+        "--jobs",
+        "-j",
+        metavar="N",
+        minimum=0,
+        help="Worker processes (0: one per available core; at most 4 per core).",
     )
     today: str | None = option(
         None,
         "--today",
+        metavar="DATE",
         help="Date used for exception expiry, YYYY-MM-DD (default: today).",
         replay="key",
     )

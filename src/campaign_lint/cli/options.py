@@ -10,6 +10,7 @@ this module.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from dataclasses import Field
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,7 +44,7 @@ def _parameter(item: Field[Any]) -> inspect.Parameter:
     else:
         annotation, default = item.type, item.default
     if "argument" in item.metadata:
-        info = typer.Argument(help=item.metadata["argument"])
+        info = typer.Argument(help=item.metadata["argument"], metavar="PATHS")
     else:
         info = typer_option(item.name)
     return inspect.Parameter(
@@ -66,3 +67,40 @@ def check_options(values: dict[str, Any]) -> CheckOptions:
 
 
 _TYPES = {item.name: item.type for item in fields()}
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def plain_metavars(command: Any, help_names: Sequence[str] = ("-h", "--help")) -> None:
+    """Make ``--help`` of ``command`` and its subcommands show plain metavars, never type names.
+
+    Typer writes the type of every parameter in the help (``<bool>``,
+    ``<list[Path]>``, ``<int range> [x>=0]``). As ruff and yamllint do, a
+    flag shows nothing after its name, an option its metavar (``FILE``,
+    ``FORMAT``, ``N``; declared with the option, else its name in capitals),
+    and an argument only its name. ``command`` is the click command typer
+    built (``typer.main.get_command``), ``help_names`` its help option's
+    names; only how the help shows the parameters changes.
+    """
+    context = command.context_class(command, help_option_names=list(help_names))
+    params = [*command.params, command.get_help_option(context)]
+    for param in params:
+        if param is None:
+            continue
+        if param.param_type_name == "argument":
+            shown = None
+        elif getattr(param, "is_flag", False) or getattr(param, "count", False):
+            shown = ""
+        else:
+            shown = param.metavar or param.name.upper()
+        # Instance attributes: typer's help asks the parameter for these two.
+        param.display_type_rich = _no_type if shown is None else (lambda ctx, text=shown: text)
+        param._get_number_range_help_str = _no_type_range
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub, help_names)
+
+
+def _no_type_range() -> None:
+    return None

@@ -14,6 +14,26 @@ if TYPE_CHECKING:
     from campaign_lint.lint.report import Report
 
 
+def wants_color(stream: TextIO) -> bool:
+    """Whether to colour what goes to ``stream`` (stdout or stderr; never a file).
+
+    As most command-line tools: ``NO_COLOR`` set and not empty turns colour
+    off (no-color.org); else ``FORCE_COLOR`` set and not empty turns it on,
+    even in a pipe or a CI log (force-color.org); else a terminal gets
+    colour unless ``TERM`` is ``dumb``.
+    """
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    if os.environ.get("FORCE_COLOR", ""):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except ValueError:  # closed
+        return False
+
+
 def deliver(
     report: Report, wanted: Sequence[tuple[str, Path | None]], *, quiet: bool, show_suppressed: bool
 ) -> None:
@@ -21,7 +41,7 @@ def deliver(
     from campaign_lint.cli.reporters import get_parts_reporter
 
     for output_format, output in wanted:
-        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        color = output is None and wants_color(sys.stdout)
         render = get_parts_reporter(output_format)
         parts = render(report, color=color, quiet=quiet, show_suppressed=show_suppressed)
         if output is None:
