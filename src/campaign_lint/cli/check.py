@@ -26,6 +26,7 @@ def run_check(options: CheckOptions) -> int:
     from campaign_lint.cli.reporters import SHOW_SOURCE_LINES, destinations
     from campaign_lint.cli.writing import deliver
     from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.locate import policy_for, run_start
     from campaign_lint.lint.pool import paused_collector
     from campaign_lint.lint.session import Session
 
@@ -33,8 +34,8 @@ def run_check(options: CheckOptions) -> int:
     started_ns = time.time_ns()
     wanted = destinations(options.formats, options.outputs)
     settings = load_settings(
-        options.config,
-        options.start(),
+        options.config if options.config is not None else policy_for(options.paths),
+        run_start(options.paths),
         select=options.select,
         ignore=options.ignore,
         fail_on=parse_severity(options.fail_on),

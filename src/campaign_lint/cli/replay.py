@@ -64,7 +64,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     from campaign_lint.cli.reporters import destinations
     from campaign_lint.core.findings import Severity
     from campaign_lint.lint import replay as records
-    from campaign_lint.lint.locate import find_policy, governed_root
+    from campaign_lint.lint.locate import governed_root, policy_for, run_start
     from campaign_lint.lint.report import narrow
     from campaign_lint.lint.targets import resolve
 
@@ -75,8 +75,8 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     if config is not None and not config.is_file():
         return None
     given = list(options.paths)
-    start = options.start()
-    policy = config if config is not None else find_policy(start)
+    start = run_start(given)
+    policy = config if config is not None else policy_for(given)
     key = options.replay_key()
     root = governed_root(policy, start)
     stored = records.load(root, key)

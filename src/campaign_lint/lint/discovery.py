@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +65,29 @@ class Scope:
             answer = self.answers[rel] = (excluded, include.match_file(name))
         return answer
 
+    def is_campaign(self, absolute: str) -> bool:
+        """Whether the file at ``absolute`` is a campaign: the one definition every way in applies.
+
+        A campaign is a ``.yaml``/``.yml`` file under the root that the
+        ``campaigns`` globs match and the ``exclude`` globs do not, relative to
+        the root (the policy file's folder; without a policy file, the folder
+        the run starts in, with the default globs ``campaigns/**/*.yaml`` and
+        ``.yml``). A policy file, or a file the policy loads, never is. The
+        walk, named files with ``--force-exclude`` (pre-commit),
+        ``--changed-since``, the git index and standard input all ask this.
+        """
+        if absolute in self.policy_files:
+            return False
+        name = absolute.rpartition(os.sep)[2]
+        if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
+            return False
+        inside = str(self.root) + os.sep
+        if not absolute.startswith(inside):
+            return False
+        rel = absolute[len(inside) :]
+        excluded, included = self.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))
+        return included and not excluded
+
 
 def _matchable(rel: str) -> str:
     """``rel`` as the pattern engine takes it: the bytes of a name that is not UTF-8 written as escapes.
@@ -92,6 +115,9 @@ class SourceFile:
     # The file, or a link on the way to it, resolves outside the repository:
     # it is never read, and linting it gives one SPEC001 finding (``OUTSIDE_MESSAGE``).
     outside: bool = False
+    # What stands in for the file on disk (an editor's buffer on standard input,
+    # the staged blob of the git index): linted instead of the disk's bytes.
+    content: bytes | None = None
 
     __reduce__ = by_fields  # sent to worker processes by the ten thousand
 
@@ -109,6 +135,8 @@ class SourceFile:
         FIFO or a device is ``Unreadable`` (an ``OSError``), not an empty or
         endless campaign.
         """
+        if self.content is not None:
+            return self.content
         descriptor = os.open(self.location, _OPEN_FLAGS)
         try:
             pieces = []
@@ -123,6 +151,30 @@ class SourceFile:
         finally:
             os.close(descriptor)
         return b"".join(pieces)  # one piece: that piece itself, not a copy
+
+
+@dataclass(frozen=True, slots=True)
+class Overlay:
+    """Contents that stand in for files on disk, by absolute path: what a run sees instead of the disk.
+
+    ``texts`` replaces files' bytes, or adds files that are not on disk (an
+    editor's unsaved buffer given on standard input, a staged file deleted
+    from the working tree). ``only``, when set, is every file that exists for
+    the run (the files of the git index): others on disk are not seen (an
+    untracked draft). Whether a file is a campaign is still decided by the
+    policy (``Scope.is_campaign``); the overlay only decides what it holds.
+    The language server keeps its open buffers here.
+    """
+
+    texts: Mapping[str, bytes] = field(default_factory=dict)
+    only: frozenset[str] | None = None
+
+    def sees(self, absolute: str) -> bool:
+        """Whether the file at ``absolute`` exists for the run."""
+        return self.only is None or absolute in self.only or absolute in self.texts
+
+
+NO_OVERLAY = Overlay()
 
 
 def display_path(path: Path | str) -> str:
@@ -143,30 +195,42 @@ def _specs(campaigns: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[GitIgn
 
 
 def discover(
-    paths: Sequence[Path], scope: Scope, *, force_exclude: bool = False, allow_empty: bool = False
+    paths: Sequence[Path],
+    scope: Scope,
+    *,
+    force_exclude: bool = False,
+    allow_empty: bool = False,
+    overlay: Overlay = NO_OVERLAY,
 ) -> list[SourceFile]:
     """The campaign files to lint, sorted, without duplicates.
 
-    With no paths, the policy's ``campaigns`` globs under the policy's folder.
-    A directory expands to the files under it that match those globs (or to
-    every ``.yaml``/``.yml`` file under it when no policy file is in use). Files
+    With no paths, the campaigns under the root (``Scope.is_campaign``). A
+    directory expands to the campaigns under it (or, with no policy file and
+    no ``force_exclude``, to every ``.yaml``/``.yml`` file under it). Files
     given by name are linted unless the policy excludes them; with
-    ``force_exclude`` (pre-commit, ``--changed-since``) they must also match
-    the ``campaigns`` globs, so other YAML files in a commit are left alone.
+    ``force_exclude`` (pre-commit, ``--changed-since``, standard input) they
+    must be campaigns too, so other YAML files in a commit are left alone.
     Finding nothing is an error, unless ``allow_empty``: a run that checked
     nothing must not look like a pass.
+
+    ``overlay`` says what the run sees instead of the disk (``Overlay``):
+    its texts are linted in place of the files (and added where no file is),
+    and with ``only`` set, files it does not list are not seen.
 
     Every file, however it was found, must resolve inside the repository
     (``core.files``): one that is, or sits behind, a symbolic link leading
     out of it is kept with ``outside`` set, so that it is reported (SPEC001)
     and never read. A walk checks only the links it meets (and the folder it
-    starts from); a file given by name is checked along its whole path.
+    starts from); a file given by name is checked along its whole path. Only
+    campaigns are looked at this way: a link out of the repository that is
+    no campaign (``build/x.yaml``) is left alone like any other file.
     """
     root = str(scope.root)
     cwd = os.getcwd()
-    use_globs = scope.policy_path is not None or not paths
+    use_globs = scope.policy_path is not None or not paths or force_exclude
     found: dict[str, SourceFile] = {}
     repository = repository_of(root)
+    texts = overlay.texts
     # Named files share a few folders: one realpath and one listing each, no
     # system call per file (a listing is no more than the walk of the
     # portfolio that a narrowed run makes anyway).
@@ -196,33 +260,37 @@ def discover(
         # replacement where the separator is already `/`.
         if absolute in policy_files:
             return  # a file the policy itself loads (an `extends` target) is never a campaign
-        included = False
+        if not explicit or force_exclude:
+            if use_globs:
+                if not scope.is_campaign(absolute):
+                    return
+            else:  # no policy file, a folder named: its YAML files
+                name = absolute.rpartition(os.sep)[2]
+                if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
+                    return
         if absolute.startswith(inside_root):
             rel = absolute[len(inside_root) :]
-            excluded, included = scope.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))
-            if excluded:
-                return
-        if not explicit or force_exclude:
-            name = absolute.rpartition(os.sep)[2]
-            if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
-                return
-            if use_globs and not included:
-                return
+            if scope.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))[0]:
+                return  # excluded, even when named
+        if not overlay.sees(absolute):
+            return
         shown = absolute[len(inside_cwd) :] if absolute.startswith(inside_cwd) else display_path(absolute)
         if os.sep != "/":
             shown = shown.replace(os.sep, "/")
         if shown not in found:
+            content = texts.get(absolute) if texts else None
             if explicit:
                 outside = escapes(absolute, boundary)
             else:  # a walk: a file that is not a link is where its folder is
                 outside = link and not within(os.path.realpath(absolute), boundary)
-            found[shown] = SourceFile(absolute, shown, outside)
+            found[shown] = SourceFile(absolute, shown, outside, content)
 
     for given in paths or [Path(root)]:
+        absolute = os.path.abspath(given)
         try:  # one system call a path: a commit or a ref can name thousands
             is_folder = stat.S_ISDIR(os.stat(given).st_mode)
         except OSError:  # missing, or a broken link or a loop (linted: a finding says why)
-            if os.path.lexists(given):
+            if os.path.lexists(given) or absolute in texts:
                 is_folder = False
             elif not force_exclude:
                 raise UsageError(f"{given}: no such file or directory") from None
@@ -235,7 +303,6 @@ def discover(
                 ) from None
             else:
                 continue  # deleted in the commit: nothing to lint
-        absolute = os.path.abspath(given)
         # Inside the repository by name: its files must stay in it. Named from
         # outside it (by the person running the check): the repository, or the
         # folder, it names.
@@ -250,6 +317,9 @@ def discover(
                 )
             for file, is_link in _walk(absolute):
                 consider(file, boundary, explicit=False, link=is_link)
+            for file in texts:  # what the overlay adds under the folder (a buffer not saved yet)
+                if within(file, absolute):
+                    consider(file, boundary, explicit=False)
         else:
             consider(absolute, boundary, explicit=True)
     if not found and not allow_empty:

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from campaign_lint.lint.discovery import Scope, SourceFile, discover
+from campaign_lint.lint.discovery import NO_OVERLAY, Overlay, Scope, SourceFile, discover
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,25 +25,36 @@ class Targets:
     note: str | None = None
 
 
-def resolve(given: list[Path], scope: Scope, *, force_exclude: bool, changed: list[Path] | None) -> Targets:
-    """The files of a run and its focus (see the module docstring)."""
+def resolve(
+    given: list[Path],
+    scope: Scope,
+    *,
+    force_exclude: bool,
+    changed: list[Path] | None,
+    overlay: Overlay = NO_OVERLAY,
+) -> Targets:
+    """The files of a run and its focus (see the module docstring); ``overlay`` as in ``discover``."""
     narrowed = changed if changed is not None else given
     if changed is None and not given:
-        return Targets(discover([], scope), None)
+        return Targets(discover([], scope, overlay=overlay), None)
     lenient = force_exclude or changed is not None
     if any(os.path.abspath(path) in scope.policy_files for path in narrowed):
         # The policy changed: every campaign may be judged differently now.
-        everything = discover([], scope, allow_empty=lenient)
+        everything = discover([], scope, allow_empty=lenient, overlay=overlay)
         return Targets(everything, None, None if everything else "No campaign files yet; nothing to check.")
-    if scope.policy_path is None and changed is None:
-        return Targets(discover(given, scope, force_exclude=force_exclude), None)
-    chosen = discover(narrowed, scope, force_exclude=lenient, allow_empty=lenient) if narrowed else []
+    if scope.policy_path is None and not lenient:
+        return Targets(discover(given, scope, overlay=overlay), None)
+    chosen = (
+        discover(narrowed, scope, force_exclude=lenient, allow_empty=lenient, overlay=overlay)
+        if narrowed
+        else []
+    )
     if not chosen:
         what = "changed campaign files" if changed is not None else "campaign files among the given paths"
         return Targets([], frozenset(), f"No {what}; nothing to check.")
     if scope.policy_path is None:
         return Targets(chosen, None)
-    portfolio = {source.display: source for source in discover([], scope, allow_empty=True)}
+    portfolio = {source.display: source for source in discover([], scope, allow_empty=True, overlay=overlay)}
     for source in chosen:
         portfolio.setdefault(source.display, source)
     files = [portfolio[key] for key in sorted(portfolio)]
