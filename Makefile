@@ -6,7 +6,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test quick lint typecheck unit bench generate clean
+TOOLS_STAMP := tools/node_modules/.installed
+
+.PHONY: demo test quick lint typecheck unit bench generate clean tools
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +31,19 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) tools
 	$(BIN)/python -m pytest -q
+
+## tools: the npm tools the external tests run as their real consumers (yaml-language-server), from
+## tools/package-lock.json into tools/node_modules; without npm the tests that need them say so
+tools: $(TOOLS_STAMP)
+
+$(TOOLS_STAMP): tools/package.json tools/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --prefix tools --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: the tests that run npm tools (tools/package.json) are skipped (they fail under CI=true)"; \
+	fi
 
 ## quick: the fast inner loop: the tests not marked slow or external (no lint, no types); `make test` runs them all
 quick: $(STAMP)
@@ -50,4 +63,4 @@ generate: $(STAMP)
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_commands.py -k test_rules_table
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus tools/node_modules

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from campaign_lint.cli.ruledocs import rules_markdown
-from campaign_lint.schemas.export import json_schema_text
+from campaign_lint.policies.catalogue import json_schema_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

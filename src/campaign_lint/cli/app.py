@@ -268,7 +268,8 @@ def simulate(
 @app.command()
 def schema(kind: Annotated[str, typer.Argument(help="campaign, policy or policy-test")]) -> None:
     """Print the JSON Schema of campaign, policy or policy test files (for editors and CI)."""
-    from campaign_lint.schemas.export import KINDS, json_schema_text
+    from campaign_lint.policies.catalogue import json_schema_text
+    from campaign_lint.schemas.export import KINDS
 
     if kind not in KINDS:
         raise UsageError(f"`{kind}` is not a schema; use `campaign`, `policy` or `policy-test`")

@@ -10,7 +10,7 @@ from pydantic import Field, StrictBool, StrictStr
 from campaign_lint.core.findings import Severity
 from campaign_lint.schemas.base import FileModel
 from campaign_lint.schemas.campaign import Channel, Consent, Count, Region, SendWindow, Text, Unsubscribe
-from campaign_lint.schemas.types import Duration, JourneyDay
+from campaign_lint.schemas.types import Duration, JourneyDay, PolicyRef, RuleOrFamily, RuleRef, catalogue
 
 Glob = Annotated[StrictStr, Field(min_length=1)]
 RuleSeverity = Severity | Literal["off"]
@@ -20,31 +20,40 @@ class Cap(FileModel):
     """At most ``max`` messages per ``per`` to one customer."""
 
     max: Count
+    """The most messages one customer may get in each period."""
     per: Duration
+    """The period the cap counts over, like 7d."""
 
 
 class ChannelPolicy(FileModel):
     """Organisation policy for one channel; unset keys keep the built-in default."""
 
     cap: Cap | None = None
+    """How many messages of this channel one customer may get, across all campaigns."""
     consent: list[Consent] | None = None
+    """The legal bases that allow marketing on this channel (a campaign's audience needs one of them)."""
     send_window: SendWindow | None = None
+    """Recipient-local hours in which this channel may send."""
     unsubscribe: Unsubscribe | None = None
+    """The least a message of this channel must offer to stop the messages."""
 
 
 class EventDef(FileModel):
     """A lifecycle event of the catalogue."""
 
     after: Text | None = None
+    """The event that comes before this one (gives the order of things, for TIM rules)."""
     fulfilment: StrictBool = False
-    # What has happened for the customer, in words ("the guest has checked out"); TIM001 says it.
+    """The customer has the product in hand: review requests wait for this event (TIM001)."""
     description: Text | None = None
+    """What has happened for the customer, in words ("the guest has checked out"); TIM001 says it."""
 
 
 class Segments(FileModel):
     """Facts about audience segments."""
 
     disjoint: list[Annotated[list[Text], Field(min_length=2)]] = []
+    """Groups of segments that share no customer, so their caps do not add up (FRQ003)."""
 
 
 class PersonaDef(FileModel):
@@ -78,104 +87,146 @@ class Metrics(FileModel):
     """Metric names added to the built-in vocabulary of the measurement rules (MET002, MET005)."""
 
     activity: list[Text] | None = None
+    """Metrics that count what the company did (sends, opens, clicks) rather than what it changed."""
     outcome: list[Text] | None = None
+    """Metrics that show what changed for the customer or the business (retention, revenue)."""
 
 
 class Vocabulary(FileModel):
     """Words added to the built-in vocabularies (docs/rules.md#vocabularies); each list adds, never replaces."""
 
-    # AUD001: segment names, or globs like `all_*_uk`, that mean everyone.
     everyone_segments: list[Text] = []
-    # TIM001: phrases that show a message asks for a review, a rating or a survey.
+    """Segment names, or globs like `all_*_uk`, that mean everyone (AUD001)."""
     feedback_asks: list[Text] = []
-    # CON001, CON002, TIM002, AUD002, MET003: phrases that show a message makes an offer.
+    """Phrases that show a message asks for a review, a rating or a survey (TIM001)."""
     offers: list[Text] = []
-    # VAL003: reasons for collecting data that say nothing.
+    """Phrases that show a message makes an offer (CON001, CON002, TIM002, AUD002, MET003)."""
     empty_reasons: list[Text] = []
-    # VAL002: customer value that is only the company's gain.
+    """Reasons for collecting data that say nothing (VAL003)."""
     company_side_value: list[Text] = []
-    # TRP004: losses and belittling words a decline label may use.
+    """Customer value that is only the company's gain (VAL002)."""
     decline_losses: list[Text] = []
+    """Losses a decline label may name, like "full price" (TRP004)."""
     decline_belittling: list[Text] = []
-    # TRP006: phrases that name a game; TRP007: phrases that frame a game as a loss.
+    """Belittling words a decline label may use, like "like paying" (TRP004)."""
     games: list[Text] = []
+    """Phrases that name a game (TRP006)."""
     loss_framed_games: list[Text] = []
+    """Phrases that frame a game as a loss ("your streak will be lost") (TRP007)."""
 
 
 RuleSetting = RuleSeverity | dict[StrictStr, Any]
-CustomRuleId = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2,6}[0-9]{3}$")]
+RuleSettings = Annotated[dict[StrictStr, RuleSetting], catalogue("RuleSettings")]
+CustomRuleId = Annotated[StrictStr, Field(pattern=r"^[A-Z]{2,6}[0-9]{3}$"), catalogue("CustomRuleId")]
 
 
 class Override(FileModel):
     """Rule settings for the campaign files matching ``files`` (gitignore-style globs)."""
 
     files: Annotated[list[Glob], Field(min_length=1)]
-    rules: dict[StrictStr, RuleSetting]
+    """The campaign files these settings apply to: gitignore-style globs, like `campaigns/transactional/**`."""
+    rules: RuleSettings
+    """Rule ID -> severity, `off`, or options, for these files only."""
 
 
 class CustomRule(FileModel):
     """An organisation rule written as CEL expressions."""
 
     id: CustomRuleId
+    """The rule's ID: 2 to 6 capital letters of your own and 3 digits, like ORG001."""
     severity: Severity = Severity.ERROR
+    """How serious a finding of this rule is."""
     description: Text
+    """What the rule checks, in a sentence (`campaign-lint rules` shows it)."""
     when: StrictStr | None = None
+    """A CEL expression: the rule checks only the campaigns for which it is true."""
     assert_: Annotated[StrictStr, Field(alias="assert", min_length=1)]
+    """A CEL expression that must be true for every campaign the rule checks, like `campaign.channel != "sms"`."""
     message: Text
+    """The finding's message when `assert` is false: what is wrong, for the marketer."""
     path: StrictStr | None = None
+    """The campaign field the finding points at, like `audience.consent`."""
     hint: Text | None = None
+    """How to fix it, shown after the message."""
 
 
 class Waiver(FileModel):
     """A reviewed, expiring exception to one rule for some campaigns."""
 
-    rule: StrictStr
+    rule: RuleRef
+    """The rule the exception is from."""
     campaigns: Annotated[list[Text], Field(min_length=1)]
+    """The campaigns it covers: IDs, or globs on the ID or the file path, like `bf-*`."""
     reason: Annotated[StrictStr, Field(min_length=10)]
+    """Why the exception is acceptable, in a sentence someone can review."""
     expires: date
+    """The last day the exception holds (YYYY-MM-DD); after it, the findings come back."""
     owner: Text | None = None
+    """Who answers for the exception."""
     ticket: Text | None = None
+    """Where it was decided: a ticket ID or link."""
 
 
 class Locks(FileModel):
     """What a policy that extends this one may not loosen (docs/policy.md#locks)."""
 
-    # Rule IDs or families: never `off`, severity only stricter, options kept, no exceptions or suppressions.
-    rules: list[Text] = []
-    # Channels: cap only tighter, consent and send window never wider, unsubscribe only to one_click.
+    rules: list[RuleOrFamily] = []
+    """Rule IDs or families: never `off`, severity only stricter, options kept, no exceptions or suppressions."""
     channels: list[Channel] = []
-    # Caps alone: a channel's, or `total_cap`.
+    """Channels: cap only tighter, consent and send window never wider, unsubscribe only to one_click."""
     caps: list[Channel | Literal["total_cap"]] = []
-    # The lowest severity that fails a run may not rise (the command line's --fail-on stays CI's).
+    """Caps alone: a channel's, or `total_cap`."""
     fail_on: StrictBool = False
+    """The lowest severity that fails a run may not rise (the command line's --fail-on stays CI's)."""
 
 
 class Business(FileModel):
     """Facts about the business that decide which engagement fits (TRP006)."""
 
     engagement_fit: Literal["convenience", "fun", "mixed"] | None = None
+    """What customers come for: `convenience` (games do not fit), `fun`, or `mixed` (TRP006)."""
 
 
 class Policy(FileModel):
     """One policy file, before profiles and defaults are applied."""
 
     version: Literal[1] = 1
-    extends: Text | list[Text] | None = None
+    """The version of the policy format: 1."""
+    extends: PolicyRef | list[PolicyRef] | None = None
+    """A profile (minimal, recommended, strict) or policy files this one builds on, applied in order."""
     campaigns: list[Glob] | None = None
+    """Which files are campaigns: gitignore-style globs (default `campaigns/**/*.yaml`)."""
     exclude: list[Glob] = []
+    """Files the `campaigns` globs match that are not campaigns (drafts, archives)."""
     fail_on: Severity | None = None
+    """The lowest severity that fails a run: error, warning or info."""
     channels: dict[Channel, ChannelPolicy] = {}
+    """Per channel: the cap across all campaigns, consent, send window and unsubscribe."""
     total_cap: Cap | None = None
+    """How many messages one customer may get on all channels together."""
     events: dict[Text, EventDef] = {}
+    """The lifecycle events campaigns may start or stop on; a campaign naming another is flagged."""
     segments: Segments = Segments()
+    """Facts about audience segments."""
     personas: dict[Text, PersonaDef] = {}
+    """Named customers whose messages `campaign-lint simulate` lays out day by day."""
     metrics: Metrics = Metrics()
+    """Metric names added to the built-in vocabulary of the measurement rules."""
     vocabulary: Vocabulary = Vocabulary()
-    rules: dict[StrictStr, RuleSetting] = {}
+    """Words added to the built-in vocabularies the rules read campaigns with."""
+    rules: RuleSettings = {}
+    """Rule ID -> severity (error, warning, info), `off`, or a mapping of the rule's options."""
     overrides: list[Override] = []
+    """Rule settings for some campaign files only."""
     custom_rules: list[CustomRule] = []
+    """Your organisation's own rules, written as CEL expressions."""
     schema_: Annotated[dict[StrictStr, Any] | None, Field(alias="schema")] = None
+    """A JSON Schema every campaign must also pass (for your `x-` fields); a failure is SPEC005."""
     exceptions: list[Waiver] = []
-    unsuppressible: list[StrictStr] = []
+    """Reviewed, expiring exceptions to one rule for some campaigns."""
+    unsuppressible: list[RuleRef] = []
+    """Rules a campaign file may not silence with a `# campaign-lint: disable=...` comment."""
     locked: Locks = Locks()
+    """What a policy that extends this one may not loosen."""
     business: Business = Business()
+    """Facts about the business that decide which engagement fits."""

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, StrictStr
 
 from campaign_lint.schemas.campaign import Count, Text
+from campaign_lint.schemas.types import RuleOrFamily, RuleRef
 
 
 class _Strict(BaseModel):
@@ -23,35 +24,41 @@ class _Strict(BaseModel):
 class Expectation(_Strict):
     """One finding a case must produce: its rule and, when given, where and what it says."""
 
-    rule: Text
-    # The fixture's name as written under `campaigns:`, or its base name.
+    rule: RuleRef
+    """The rule of the finding, like TIM001."""
     file: Text | None = None
+    """The fixture's name as written under `campaigns:`, or its base name."""
     line: Count | None = None
+    """The finding's line (from 1)."""
     column: Count | None = None
-    # A part of the finding's message.
+    """The finding's column (from 1)."""
     message: Text | None = None
+    """A part of the finding's message."""
 
 
 class Case(_Strict):
     """A named set of campaign fixtures, linted together, and the findings expected."""
 
     name: Text
-    # Overrides the file's `today` for this case (exception expiry).
+    """What the case shows, in words; each case has its own name."""
     today: date | None = None
-    # Inline fixtures: file name (under campaigns/) -> YAML text.
+    """The day the case runs on (YYYY-MM-DD), for exception expiry; overrides the file's `today`."""
     campaigns: dict[Text, StrictStr] = {}
-    # Referenced fixtures: paths relative to the test file.
+    """Inline fixtures: file name (under campaigns/) -> the campaign's YAML text."""
     files: list[Text] = []
-    # Rule IDs or families (TIM, FRQ002): only their findings are compared with `expect`.
-    select: list[Text] = []
-    # Required, so a clean case says `expect: []` on purpose.
+    """Fixture files: paths relative to the test file."""
+    select: list[RuleOrFamily] = []
+    """Rule IDs or families (TIM, FRQ002): only their findings are compared with `expect`."""
     expect: list[Expectation]
+    """The findings the case must produce, and no others; `expect: []` for a clean case."""
 
 
 class PolicyTestFile(_Strict):
     """A ``*.test.yaml`` file: the policy under test and its cases."""
 
-    # A path relative to the test file, or the policy itself as a mapping.
     policy: Text | dict[StrictStr, Any]
+    """The policy under test: a path relative to the test file, or the policy itself as a mapping."""
     today: date | None = None
+    """The day the cases run on (YYYY-MM-DD), so exception expiry gives the same result every day."""
     cases: list[Case]
+    """The cases: campaign fixtures and the findings each must produce."""

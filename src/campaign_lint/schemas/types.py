@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StrictStr, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -22,6 +22,24 @@ DURATION_PATTERN = r"^[1-9][0-9]{0,5}(mo|m|h|d|w)$"
 _TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
 _JOURNEY_RE = re.compile(r"([0-9]{1,4})d(?:\s+([0-9]{2}:[0-9]{2}))?")
 _PERCENT_RE = re.compile(r"([0-9]{1,3}(\.[0-9]+)?)%")
+
+
+# The key that marks a value whose JSON Schema comes from the rule catalogue
+# (``schemas/editor.py`` puts a ``$ref`` to a definition in its place).
+MARKER = "x-catalogue"
+
+
+def catalogue(name: str) -> WithJsonSchema:
+    """The JSON Schema of a value the catalogue lists: the definition ``name`` of ``schemas/editor.py``."""
+    return WithJsonSchema({MARKER: name})
+
+
+# A built-in rule ID or a custom rule's ID (custom rules are named in the policy).
+RuleRef = Annotated[StrictStr, catalogue("RuleRef")]
+# A rule ID or a family (TIM), built-in or custom.
+RuleOrFamily = Annotated[StrictStr, Field(min_length=1), catalogue("RuleOrFamily")]
+# An `extends` entry: a profile name, or the path of a policy file.
+PolicyRef = Annotated[StrictStr, Field(min_length=1), catalogue("PolicyRef")]
 
 
 class TextValue:
@@ -58,6 +76,8 @@ class Duration(TextValue):
         "type": "string",
         "pattern": DURATION_PATTERN,
         "description": "A duration: 30m, 12h, 7d, 2w, 12mo (a month is 30 days).",
+        "patternErrorMessage": "Not a duration: write a whole number and a unit, like 30m, 12h, 7d, 2w "
+        "or 12mo (m minutes, h hours, d days, w weeks, mo months of 30 days).",
     }
 
     amount: int
@@ -105,6 +125,7 @@ class ClockTime(TextValue):
         "type": "string",
         "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
         "description": 'Recipient-local time of day, "HH:MM".',
+        "patternErrorMessage": 'Not a time of day: write HH:MM on a 24-hour clock, in quotes, like "09:00".',
     }
 
     minutes: int
@@ -136,6 +157,8 @@ class JourneyDay(TextValue):
         "type": "string",
         "pattern": r"^[0-9]{1,4}d( ([01][0-9]|2[0-3]):[0-5][0-9])?$",
         "description": 'Day of the journey (0d: its first day), and optionally the local time: "9d 14:30".',
+        "patternErrorMessage": "Not a day of the journey: write the day and d, like 0d or 9d, "
+        'and a time if it matters, like "9d 14:30".',
     }
 
     day: int
@@ -174,6 +197,7 @@ class Percentage(TextValue):
         "type": "string",
         "pattern": r"^[0-9]{1,3}(\.[0-9]+)?%$",
         "description": "A share of the audience, like 10%.",
+        "patternErrorMessage": "Not a percentage: write a number from 0 to 100 followed by %, like 10%.",
     }
 
     value: float
