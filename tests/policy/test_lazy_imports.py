@@ -1,4 +1,4 @@
-"""Start-up: the CEL library and jsonschema are imported only when the policy needs them."""
+"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ pytestmark = pytest.mark.slow  # each test starts a Python
 
 CEL_MODULES = ("cel", "cel.cel", "celpy", "campaign_lint.policies.custom")
 SCHEMA_MODULES = ("jsonschema", "campaign_lint.policies.constraints")
+# Round-trip YAML, for writing files that keep comments: never for reading campaigns.
+RUAMEL_MODULES = ("ruamel.yaml", "campaign_lint.lint.draftfile")
 
 # Runs the CLI in-process, then reports which of the watched modules it imported.
 PROBE = """\
@@ -36,10 +38,11 @@ custom_rules:
 SCHEMA = "schema:\n  required: [x-cost-center]\n"
 
 
-def loaded(root: Path) -> tuple[int, set[str]]:
-    """Exit code of `check` in ``root`` and the watched modules it imported."""
-    probe = PROBE.format(watched=[*CEL_MODULES, *SCHEMA_MODULES])
-    argv = [sys.executable, "-c", probe, "check", "--no-cache", "--format", "json"]
+def loaded(root: Path, *command: str) -> tuple[int, set[str]]:
+    """Exit code of ``command`` (`check`) in ``root`` and the watched modules it imported."""
+    probe = PROBE.format(watched=[*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES])
+    command = command or ("check", "--no-cache", "--format", "json")
+    argv = [sys.executable, "-c", probe, *command]
     done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert done.stderr == "", done.stderr
     last = json.loads(done.stdout.strip().splitlines()[-1])
@@ -77,3 +80,10 @@ def test_schema_imports_jsonschema_but_not_cel(tree: Cli) -> None:
     assert code == 1  # SPEC005 fires
     assert set(SCHEMA_MODULES) <= modules
     assert not modules & set(CEL_MODULES)
+
+
+def test_only_new_imports_ruamel(tree: Cli) -> None:
+    code, modules = loaded(tree.root, "new", "--type", "feedback", "--id", "fresh")
+    assert code == 0
+    assert set(RUAMEL_MODULES) <= modules  # the watch sees it when it is there
+    assert loaded(tree.root) == (0, set())  # `check` of the new campaign too goes without it

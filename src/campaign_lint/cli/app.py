@@ -16,6 +16,7 @@ from campaign_lint.cli.baseline import baseline_app
 from campaign_lint.cli.checkoptions import DEBUG
 from campaign_lint.cli.guard import guarded
 from campaign_lint.cli.init import init as init_command
+from campaign_lint.cli.new import new as new_command
 from campaign_lint.cli.options import (
     ConfigOption,
     JobsOption,
@@ -89,6 +90,7 @@ cache_app = typer.Typer(help="Manage the cache of per-file results.", no_args_is
 app.add_typer(cache_app, name="cache")
 app.add_typer(baseline_app, name="baseline")
 app.command("init")(init_command)
+app.command("new")(new_command)
 
 
 @cache_app.command("clear")
