@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 TOOLS_STAMP := tools/node_modules/.installed
 
-.PHONY: demo test quick lint typecheck unit bench generate clean tools
+.PHONY: demo test quick lint typecheck unit bench generate clean tools pythons
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,7 @@ typecheck: $(STAMP)
 unit: $(STAMP) tools
 	$(BIN)/python -m pytest -q
 
-## tools: the npm tools the external tests run as their real consumers (yaml-language-server), from
+## tools: the npm tools the external tests run as their real consumers (yaml-language-server, Microsoft's SARIF validator sarif-multitool), from
 ## tools/package-lock.json into tools/node_modules; without npm the tests that need them say so
 tools: $(TOOLS_STAMP)
 
@@ -44,6 +44,19 @@ $(TOOLS_STAMP): tools/package.json tools/package-lock.json
 	else \
 	  echo "npm not found: the tests that run npm tools (tools/package.json) are skipped (they fail under CI=true)"; \
 	fi
+
+## pythons: the fast tests on each other supported Python that is installed (python3.12, python3.13 that run, on PATH or under pyenv), each in its own .venv-3.x; one not found is skipped with a message
+PYTHONS ?= 3.12 3.13
+pythons:
+	@for version in $(PYTHONS); do \
+	  python=""; \
+	  for candidate in $$(command -v python$$version) $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$version*/bin/python$$version 2>/dev/null); do \
+	    if [ -z "$$python" ] && "$$candidate" -c "" 2>/dev/null; then python=$$candidate; fi; \
+	  done; \
+	  if [ -z "$$python" ]; then echo "make pythons: Python $$version is not installed; skipped"; continue; fi; \
+	  echo "make pythons: Python $$version ($$python)"; \
+	  $(MAKE) --no-print-directory quick PYTHON=$$python VENV=.venv-$$version || exit 1; \
+	done
 
 ## quick: the fast inner loop: the tests not marked slow or external (no lint, no types); `make test` runs them all
 quick: $(STAMP)
@@ -63,4 +76,4 @@ generate: $(STAMP)
 	UPDATE_SNAPSHOTS=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/cli/test_commands.py -k test_rules_table
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus tools/node_modules
+	rm -rf $(VENV) .venv-3.* build dist .mypy_cache .ruff_cache .pytest_cache bench/corpus tools/node_modules

@@ -7,10 +7,11 @@ import os
 import sys
 from collections.abc import Callable
 
+from campaign_lint import ISSUES
 from campaign_lint.core.display import line_start
 from campaign_lint.core.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError
 
-BUG_URL = "https://github.com/campaign-lint/campaign-lint/issues"
+BUG_URL = ISSUES
 # Failures of the user's environment, not of campaign-lint: a full disk, a broken device.
 _ENVIRONMENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
 

@@ -7,12 +7,11 @@ from typing import Annotated
 
 import typer
 
-from campaign_lint import __version__
+from campaign_lint import REPOSITORY, __version__
 from campaign_lint.core.errors import UsageError
 
 POLICY_FILE = "campaign-lint.yaml"
 EXAMPLE_FILE = "campaigns/welcome.yaml"
-REPOSITORY = "https://github.com/campaign-lint/campaign-lint"
 # The JSON Schemas committed in this project's schemas/ folder, at the tag of the running version.
 SCHEMA_URL = f"https://raw.githubusercontent.com/campaign-lint/campaign-lint/v{__version__}/schemas"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Protocol, cast
 
+from campaign_lint import REPOSITORY
 from campaign_lint.core.errors import UsageError
 from campaign_lint.core.findings import Finding
 from campaign_lint.lint.report import Report
@@ -19,7 +20,6 @@ FORMATS = ("text", "json", "sarif", "junit", "github", "gitlab")
 # A run whose formats show none, and that leaves no replay record, does not
 # collect them (tests/cli/test_formats.py checks the others ignore them).
 SHOW_SOURCE_LINES = frozenset({"text"})
-REPOSITORY = "https://github.com/campaign-lint/campaign-lint"
 RULES_DOC = f"{REPOSITORY}/blob/main/docs/rules.md"
 # Related places the formats people read (text, github, junit) and SARIF (a
 # related location there is ~500 bytes: 4,000 findings of 50 made 100 MB)

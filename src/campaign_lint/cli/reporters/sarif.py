@@ -17,9 +17,9 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from campaign_lint import __version__
+from campaign_lint import REPOSITORY, __version__
 from campaign_lint.cli.explain import explain_text
-from campaign_lint.cli.reporters import REPOSITORY, RULES_DOC, SHOWN_RELATED, fingerprints, related_left_out
+from campaign_lint.cli.reporters import RULES_DOC, SHOWN_RELATED, fingerprints, related_left_out
 from campaign_lint.cli.ruledocs import doc_sections
 from campaign_lint.core.display import json_text
 from campaign_lint.core.findings import Finding, Severity
