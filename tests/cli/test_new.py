@@ -12,7 +12,7 @@ import yaml
 from campaign_lint.cli.init import SCHEMA_URL
 from campaign_lint.core import yamlload
 from campaign_lint.lint.config import load_settings
-from campaign_lint.lint.draft import Guide
+from campaign_lint.lint.draft import Guide, campaign_id
 from campaign_lint.policies.catalogue import json_schema_text
 from tests.cli.snapshots import Cli, Run
 
@@ -256,3 +256,27 @@ def test_a_campaign_the_policy_rejects_is_written_and_its_findings_shown(cli: Cl
     run = cli.run("new", "--type", "feedback", "--metrics", "open_rate", "--id", "opens")
     assert "MET002 [warning]" in run.stdout
     assert Path(cli.root / "campaigns" / "opens.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Review after delivery", "review-after-delivery"),
+        ("Café offers: 20% off!", "cafe-offers-20-off"),
+        ("  ", "new-campaign"),
+    ],
+)
+def test_the_default_id_is_made_of_the_name(name: str, expected: str) -> None:
+    assert campaign_id(name) == expected
+
+
+def test_no_input_asks_nothing_even_at_a_terminal(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    run = cli.run("new", "--no-input")
+    assert run.exit_code == 2
+    assert run.stderr.startswith(
+        "campaign-lint: error: --no-input was given, so `new` cannot ask; missing --type"
+    )
+    run = cli.run("new", "--no-input", "--type", "loyalty", "--name", "Points, monthly")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert written(cli, "campaigns/points-monthly.yaml")["name"] == "Points, monthly"

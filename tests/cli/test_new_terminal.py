@@ -51,13 +51,20 @@ def answer(child: pexpect.spawn[str], question: str, reply: str) -> str:
 
 
 def test_a_feedback_request_answered_at_the_terminal(cli_root: Path) -> None:
+    (cli_root / "campaigns").mkdir()
+    (cli_root / "campaigns" / "rate-your-kettle.yaml").write_text("# taken\n", encoding="utf-8")
     child = spawn(cli_root)
     shown = answer(child, "What kind of campaign is it?", "3")  # by its number
     assert "feedback       a review, rating or survey request" in shown
     shown = answer(child, "Which channel does it go out on?", "sms")
     assert "sms          text message (your cap: 2 per 7 days)" in shown
     answer(child, "What is the campaign called?", "Rate your kettle")
-    answer(child, "Its ID", "")  # the default made of the name
+    answer(child, "Its ID", "")  # the default made of the name: its file exists, so it is asked again
+    answer(
+        child,
+        "campaigns/rate-your-kettle.yaml already exists; `new` never writes over a file",
+        "kettle-rating",
+    )
     answer(child, "Who answers for it?", "crm@kettle.example")
     answer(child, "What does the company want from it?", "")
     answer(child, "What does the customer get out of it?", "You tell us what to fix; others choose better.")
@@ -82,12 +89,13 @@ def test_a_feedback_request_answered_at_the_terminal(cli_root: Path) -> None:
     answer(child, "sms messages may go out only between 09:00 and 19:00", "")  # asked again: the default
     answer(child, "What is the subject line or headline?", "")
     answer(child, "How will you know it helped?", "")
-    child.expect_exact("Wrote campaigns/rate-your-kettle.yaml. Checking it against your policy:")
+    child.expect_exact("Wrote campaigns/kettle-rating.yaml. Checking it against your policy:")
     child.expect_exact("All clear: no findings in 1 file")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    data = yamlload.load((cli_root / "campaigns" / "rate-your-kettle.yaml").read_text("utf-8")).data
+    data = yamlload.load((cli_root / "campaigns" / "kettle-rating.yaml").read_text("utf-8")).data
+    assert (cli_root / "campaigns" / "rate-your-kettle.yaml").read_text("utf-8") == "# taken\n"
     assert data["owner"] == "crm@kettle.example"
     assert data["trigger"]["event"] == "order.delivered"
     assert data["trigger"]["delay"] == "5d"

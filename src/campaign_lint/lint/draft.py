@@ -11,6 +11,7 @@ answers; ``lint/draftfile.py`` writes it as a commented campaign file.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -243,8 +244,9 @@ class Draft:
 
 
 def campaign_id(name: str) -> str:
-    """An ID made of a name's words: ``Review after delivery`` -> ``review-after-delivery``."""
-    return "-".join(_ID_WORDS.findall(name.lower()))[:64].strip("-") or "new-campaign"
+    """An ID made of a name's words: ``Café review, after delivery`` -> ``cafe-review-after-delivery``."""
+    plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode("ascii")
+    return "-".join(_ID_WORDS.findall(plain))[:64].strip("-") or "new-campaign"
 
 
 @dataclass(frozen=True, slots=True)
