@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,8 +14,9 @@ from campaign_lint.policies.personas import (
     left_out,
     parse_journey,
     personas,
+    refusal,
 )
-from campaign_lint.policies.timeline import DAY, Sender, sender_of
+from campaign_lint.policies.timeline import DAY, Persona, Sender, everyone_of, sender_of, simulate
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign, Channel, Consent
 from campaign_lint.schemas.policy import EventDef, PersonaDef, Segments
@@ -135,3 +137,37 @@ def test_adhoc_persona_is_every_segment_unless_narrowed() -> None:
 def test_a_journey_that_does_not_read_says_how_to_write_it(text: str) -> None:
     with pytest.raises(ValueError, match=r"order\.placed@0d|like 0d or 9d|not a time of day"):
         parse_journey(text)
+
+
+def test_a_segment_that_names_the_whole_list_reaches_every_persona() -> None:
+    everybody = campaign("everybody", audience={"segment": "everybody"}, trigger={"event": "order.placed"})
+    buyer = Persona("buyer", (("order.placed", 600),), segments=frozenset({"recent_buyers"}))
+    timeline = simulate([everybody], buyer, date(2026, 11, 2), 7, PolicyView())
+    assert [m.campaign for m in timeline.messages] == ["everybody"]
+    assert everyone_of([everybody], PolicyView()) == {"all", "everybody"}
+
+
+@pytest.mark.parametrize(
+    ("audience", "channel", "reason"),
+    [
+        ({"segment": "lapsed"}, "email", "sent to segment `lapsed`, which they are not in"),
+        ({"exclude": ["vip"]}, "email", "excludes `vip`, which they are in"),
+        ({"regions": ["DE", "AT"]}, "email", "sent only in DE, AT, not where they live"),
+        (
+            {"consent": "express_written"},
+            "sms",
+            "needs express_written consent for sms, which they have not given",
+        ),
+    ],
+)
+def test_why_a_campaign_leaves_a_persona_out(audience: dict[str, Any], channel: str, reason: str) -> None:
+    sender = campaign("c", channel=channel, audience=audience)
+    who = Persona(
+        "p",
+        (),
+        segments=frozenset({"vip"}),
+        region="GB",
+        consent={Channel.EMAIL: frozenset({Consent.OPT_IN})},
+    )
+    assert refusal(who, sender) == reason
+    assert refusal(who, campaign("d")) is None

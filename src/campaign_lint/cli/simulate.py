@@ -36,7 +36,6 @@ def run_simulate(
     from campaign_lint.cli.values import parse_today, worker_count
     from campaign_lint.cli.writing import to_stdout, write_output
     from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.session import Session
     from campaign_lint.lint.simulation import run_simulation
 
     if output_format not in FORMATS:
@@ -44,9 +43,8 @@ def run_simulate(
     start_text = request.pop("start")
     settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
     start = settings.today if start_text is None else _date(start_text)
-    session = Session(settings)
     simulation = run_simulation(
-        session, paths, Request(start=start, **request), jobs=worker_count(jobs), cache=not no_cache
+        settings, paths, Request(start=start, **request), jobs=worker_count(jobs), cache=not no_cache
     )
     rendered = render_json(simulation) if output_format == "json" else render_text(simulation)
     if output is None:
@@ -74,7 +72,7 @@ def render_json(simulation: Simulation) -> str:
         "days": simulation.days,
         "personas": personas,
         "not_received": [
-            {"campaign": item.campaign, "path": item.path, "reason": item.reason}
+            {"campaign": item.campaign, "path": item.path, "persona": item.persona, "reason": item.reason}
             for item in simulation.unreceived
         ],
         "invalid_files": simulation.invalid,
@@ -82,7 +80,7 @@ def render_json(simulation: Simulation) -> str:
     }
     if len(personas) == 1:
         data["messages"] = personas[0]["messages"]
-    return json_text(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+    return json_text(json.dumps(data, ensure_ascii=False)) + "\n"
 
 
 def _persona_json(run: PersonaRun) -> dict[str, Any]:
@@ -202,7 +200,7 @@ def _text_lines(simulation: Simulation) -> Iterator[str]:
         yield f"\nReceived by none of these customers ({len(simulation.unreceived)}):\n"
         width = max(len(shown(item.campaign)) for item in simulation.unreceived)
         for item in simulation.unreceived:
-            yield f"  {shown(item.campaign).ljust(width)}  {shown(item.reason)}  ({shown(item.path)})\n"
+            yield f"  {shown(item.campaign).ljust(width)}  {shown(item.persona)}: {shown(item.reason)}\n"
     if simulation.invalid:
         files = "file is" if simulation.invalid == 1 else "files are"
         yield f"\n{simulation.invalid} campaign {files} not valid and left out; `campaign-lint check` says why.\n"
@@ -218,7 +216,10 @@ def _persona_lines(run: PersonaRun) -> Iterator[str]:
     for week, counts in enumerate(run.weeks):
         first = week * 7
         end = min(first + 7, timeline.days) - 1
-        yield f"\n   Week {week + 1}: {_day(timeline.date_of(first * DAY))} to {_day(timeline.date_of(end * DAY))}\n"
+        days = _day(timeline.date_of(first * DAY))
+        if end > first:
+            days += f" to {_day(timeline.date_of(end * DAY))}"
+        yield f"\n   Week {week + 1}: {days}\n"
         rows = [
             (
                 m.minute,
@@ -300,9 +301,14 @@ def _caps_line(counts: Sequence[CapCount]) -> str:
     if not used:
         return "no marketing messages"
     return "; ".join(
-        f"{count.label} {count.count} of {count.cap.max} per {count.cap.per.words()}{' OVER' if count.over else ''}"
+        f"{count.label} {count.count} of {count.cap.max} per {_per(count)}{' OVER' if count.over else ''}"
         for count in used
     )
+
+
+def _per(count: CapCount) -> str:
+    """A cap's period in words: ``day``, ``7 days``."""
+    return count.cap.per.words().removeprefix("1 ")
 
 
 def _worst_lines(run: PersonaRun) -> Iterator[str]:
@@ -324,5 +330,5 @@ def _worst_lines(run: PersonaRun) -> Iterator[str]:
         parts = ", ".join(f"{shown(names[path])} {number}" for path, number in count.by_campaign())
         yield (
             f"     {count.label}: {count.count} messages from {span}; the cap is {count.cap.max} per "
-            f"{count.cap.per.words()} ({window}): {parts}\n"
+            f"{_per(count)} ({window}): {parts}\n"
         )

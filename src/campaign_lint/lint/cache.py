@@ -93,12 +93,16 @@ class Entry:
     # The outcome, pickled on its own: saving the cache after one file changed
     # writes the others' bytes as they are instead of pickling every outcome again.
     blob: bytes
+    # The campaign's record, pickled apart from the outcome (None: not a valid
+    # campaign): ``simulate`` reads records without unpickling findings.
+    record: bytes | None = None
 
     __reduce__ = by_fields
 
     def outcome(self) -> FileOutcome:
-        """The cached outcome."""
+        """The cached outcome (its record still pickled, in ``record_blob``)."""
         outcome: FileOutcome = pickle.loads(self.blob)  # signed with the cache: see the module docstring
+        outcome.record_blob = self.record
         return outcome
 
 
@@ -116,6 +120,11 @@ class Cache:
 
     def lookup(self, source: SourceFile) -> FileOutcome | None:
         """The cached outcome of ``source`` if the file is unchanged."""
+        entry = self.entry(source)
+        return None if entry is None else entry.outcome()
+
+    def entry(self, source: SourceFile) -> Entry | None:
+        """The entry of ``source`` if the file is unchanged."""
         entry = self.entries.get(source.display)
         if entry is None or source.outside:  # a link out of the repository now: never read
             return None
@@ -127,7 +136,7 @@ class Cache:
             # Same content: remember the new time, so the next run trusts the stat again.
             entry.mtime_ns, entry.cached_ns = mtime_ns, time.time_ns()
             self.dirty = True
-        return entry.outcome()
+        return entry
 
     def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:
         """Remember ``outcome`` for ``source`` (its file's ``stat`` taken before reading)."""
@@ -135,11 +144,15 @@ class Cache:
         if stat is None or content is None:
             self.entries.pop(source.display, None)
             return
+        record = outcome.record_blob
         if outcome.record is not None:
-            blob = pickle.dumps(outcome.record, protocol=pickle.HIGHEST_PROTOCOL)
-            outcome = replace(outcome, record=None, record_blob=blob)
+            record = pickle.dumps(outcome.record, protocol=pickle.HIGHEST_PROTOCOL)
+        if outcome.record is not None or outcome.record_blob is not None:
+            outcome = replace(outcome, record=None, record_blob=None)
         blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-        self.entries[source.display] = Entry(stat.st_size, stat.st_mtime_ns, time.time_ns(), content, blob)
+        self.entries[source.display] = Entry(
+            stat.st_size, stat.st_mtime_ns, time.time_ns(), content, blob, record
+        )
         self.dirty = True
 
     def portfolio(

@@ -19,10 +19,22 @@ from pathlib import Path
 from campaign_lint.core.errors import UsageError
 from campaign_lint.core.findings import Severity
 from campaign_lint.core.suggest import did_you_mean
-from campaign_lint.lint.session import Session
+from campaign_lint.lint.config import Settings
+from campaign_lint.lint.discovery import SourceFile
+from campaign_lint.lint.targets import Targets, resolve
+from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.policies.capcount import CapCount, count_caps
-from campaign_lint.policies.personas import adhoc_persona, parse_journey, personas
-from campaign_lint.policies.timeline import DAY, Persona, Sender, Timeline, Verdict, simulate
+from campaign_lint.policies.personas import adhoc_persona, parse_journey, personas, refusal
+from campaign_lint.policies.timeline import (
+    DAY,
+    Persona,
+    Sender,
+    Timeline,
+    Verdict,
+    everyone_of,
+    simulate,
+)
+from campaign_lint.policies.view import PolicyView
 
 # What judges a persona's timeline against its customer-side assertions.
 Judge = Callable[[Persona, Timeline], Sequence[Verdict]]
@@ -59,10 +71,11 @@ class PersonaRun:
 
 @dataclass(frozen=True, slots=True)
 class Unreceived:
-    """A valid campaign that no persona received, and why (for the first persona)."""
+    """A valid campaign that no persona received, and why for one of them (``persona``)."""
 
     campaign: str
     path: str
+    persona: str
     reason: str
 
 
@@ -80,7 +93,7 @@ class Simulation:
 
 
 def run_simulation(
-    session: Session,
+    settings: Settings,
     paths: Sequence[Path],
     request: Request,
     *,
@@ -91,18 +104,12 @@ def run_simulation(
     """Lint the targets of ``paths`` as ``check`` does, then draw each requested persona's timeline."""
     if not 1 <= request.days <= MOST_DAYS:
         raise UsageError(f"--days: {request.days} is not between 1 and {MOST_DAYS}")
-    chosen_targets = session.targets(paths)
-    engine = session.engine
-    engine.keep_records = True
-    session.run(chosen_targets, jobs=jobs, cache=cache, lines=False)
-    records = sorted(engine.records, key=lambda record: record.path)
-    engine.records = []
+    files = resolve(list(paths), settings.scope(), force_exclude=False, changed=None).files
+    records = sorted(_records(settings, files, jobs=jobs, cache=cache), key=lambda record: record.path)
     senders = [record.sender for record in records if record.sender is not None]
-    chosen = _personas(session, senders, request)
-    settings = session.settings
     view = settings.view
     runs = []
-    for persona in chosen:
+    for persona in _personas(view, senders, request):
         timeline = simulate(senders, persona, request.start, request.days, view)
         weeks = tuple(
             tuple(count_caps(timeline, view, first * DAY, min(first + 7, request.days) * DAY))
@@ -110,29 +117,60 @@ def run_simulation(
         )
         verdicts = tuple(judge(persona, timeline)) if judge is not None else ()
         runs.append(PersonaRun(persona, timeline, tuple(count_caps(timeline, view)), weeks, verdicts))
-    failed = any(_fails(session, CAP_RULE) for run in runs for count in run.caps if count.over) or any(
-        _fails(session, verdict.rule) for run in runs for verdict in run.verdicts if not verdict.passed
+    failed = any(_fails(settings, CAP_RULE) for run in runs for count in run.caps if count.over) or any(
+        _fails(settings, verdict.rule) for run in runs for verdict in run.verdicts if not verdict.passed
     )
     return Simulation(
         request.start,
         request.days,
         tuple(runs),
-        _unreceived(senders, runs),
-        len(chosen_targets.files) - len(records),
+        _unreceived(senders, runs, everyone_of(senders, view)),
+        len(files) - len(records),
         failed,
     )
 
 
-def _fails(session: Session, rule_id: str) -> bool:
+def _records(
+    settings: Settings, files: Sequence[SourceFile], *, jobs: int, cache: bool
+) -> list[CampaignRecord]:
+    """Every valid campaign's record: from the cache when every file is unchanged, else by linting.
+
+    A warm run thus neither builds the engine (which compiles the custom
+    rules) nor reads a campaign file; otherwise the files are linted as
+    ``check`` lints them, and the cache is brought up to date.
+    """
+    if cache and files:
+        from campaign_lint.lint.cache import open_cache, stored_records
+
+        opened = open_cache(settings)
+        blobs = []
+        for source in files:
+            entry = opened.entry(source)
+            if entry is None:
+                break
+            if entry.record is not None:
+                blobs.append(entry.record)
+        else:
+            opened.save()  # a file touched but unchanged: its new time is remembered
+            return stored_records(blobs)
+    from campaign_lint.lint.session import Session
+
+    session = Session(settings)
+    engine = session.engine
+    engine.keep_records = True
+    session.run(Targets(list(files), None), jobs=jobs, cache=cache, lines=False)
+    return engine.records
+
+
+def _fails(settings: Settings, rule_id: str) -> bool:
     """Whether a problem of ``rule_id`` fails the run: the rule is on at or above ``fail_on``."""
-    setting = session.settings.rules.get(rule_id)
-    fail_on: Severity = session.settings.fail_on
+    setting = settings.rules.get(rule_id)
+    fail_on: Severity = settings.fail_on
     return setting is not None and setting.severity.rank >= fail_on.rank
 
 
-def _personas(session: Session, senders: Sequence[Sender], request: Request) -> list[Persona]:
+def _personas(view: PolicyView, senders: Sequence[Sender], request: Request) -> list[Persona]:
     """The personas asked for: named ones, the ``--journey`` one, or every persona."""
-    view = session.settings.view
     available = personas(view, senders)
     by_name = {persona.name: persona for persona in available}
     chosen = []
@@ -159,18 +197,19 @@ def _personas(session: Session, senders: Sequence[Sender], request: Request) -> 
     return chosen if chosen else available
 
 
-def _unreceived(senders: Sequence[Sender], runs: Sequence[PersonaRun]) -> tuple[Unreceived, ...]:
-    """Campaigns no persona received, each with the first persona's reason."""
+def _unreceived(
+    senders: Sequence[Sender], runs: Sequence[PersonaRun], everyone: frozenset[str]
+) -> tuple[Unreceived, ...]:
+    """Campaigns no persona received, each with the reason of one persona."""
     received: set[str] = set()
     for run in runs:
         received |= run.timeline.received()
     found = []
     for sender in senders:
-        if sender.path in received:
+        if sender.path in received or not runs:
             continue
-        reason = next(
-            (run.timeline.silent[sender.path] for run in runs if sender.path in run.timeline.silent),
-            "its audience (segment, exclusions, region or consent) holds none of these customers",
-        )
-        found.append(Unreceived(sender.id, sender.path, reason))
+        # The persona closest to receiving it: one it reaches (it sends outside the days), else the first.
+        run = next((run for run in runs if sender.path in run.timeline.silent), runs[0])
+        reason = run.timeline.silent.get(sender.path) or refusal(run.persona, sender, everyone) or ""
+        found.append(Unreceived(sender.id, sender.path, run.persona.name, reason))
     return tuple(found)

@@ -18,11 +18,11 @@ every reminder is sent.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from campaign_lint.policies import defaults
 from campaign_lint.policies.events import declines
-from campaign_lint.policies.timeline import ANCHOR, DAY, Persona, Sender
+from campaign_lint.policies.timeline import ANCHOR, DAY, EVERYONE, Persona, Sender
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import EventDef, PersonaDef
 from campaign_lint.schemas.types import JourneyDay
@@ -172,18 +172,14 @@ def left_out(policy: PolicyView, senders: Sequence[Sender]) -> frozenset[str]:
 
 def busiest_place(senders: Sequence[Sender]) -> str | None:
     """The place the most campaigns reach (None: a place no campaign names; the first code among equals)."""
-    named = sorted({code for sender in senders for code in sender.regions})
-    if not named:
+    lists = Counter(sender.regions for sender in senders)
+    everywhere = lists.pop((), 0)
+    if not lists:
         return None
-    everywhere = sum(1 for sender in senders if not sender.regions)
     best, most = None, everywhere
-    for code in named:
+    for code in sorted({code for regions in lists for code in regions}):
         country = code.split("-")[0]
-        count = everywhere + sum(
-            1
-            for sender in senders
-            if sender.regions and (code in sender.regions or country in sender.regions)
-        )
+        count = everywhere + sum(n for regions, n in lists.items() if code in regions or country in regions)
         if count > most:
             best, most = code, count
     return best
@@ -202,3 +198,23 @@ def parse_journey(text: str) -> list[tuple[str, int]]:
             raise ValueError(f"`{part.strip()}`: {exc}") from None
         steps.append((event.strip(), day.day * DAY + (ANCHOR if day.minute is None else day.minute)))
     return steps
+
+
+def refusal(persona: Persona, sender: Sender, everyone: Collection[str] = EVERYONE) -> str | None:
+    """Why ``sender``'s audience leaves ``persona`` out, in words; None when it reaches them."""
+    if persona.reaches(sender, everyone):
+        return None
+    segment = sender.segment
+    if persona.segments is None:
+        return f"`{segment}` is a segment of a `disjoint` group they are not in"
+    if segment not in everyone and segment not in persona.segments:
+        return f"sent to segment `{segment}`, which they are not in"
+    excluded = sorted(persona.segments.intersection(sender.exclude))
+    if excluded:
+        return f"excludes `{excluded[0]}`, which they are in"
+    place = persona.region
+    if sender.regions and (
+        place is None or (place not in sender.regions and place.split("-")[0] not in sender.regions)
+    ):
+        return f"sent only in {', '.join(sender.regions)}, not where they live"
+    return f"needs {sender.consent} consent for {sender.channel}, which they have not given"

@@ -41,19 +41,23 @@ the plan sends, and ``policies/capcount.py`` counts it against the caps.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.policies.sendtimes import ANCHOR as ANCHOR
 from campaign_lint.policies.sendtimes import DAY as DAY
 from campaign_lint.policies.sendtimes import capped, fit, place_open
 from campaign_lint.policies.view import PolicyView
+from campaign_lint.policies.vocabulary import everyone_segments
 from campaign_lint.schemas.campaign import Campaign, Channel, Consent, SendWindow
 
 # Consent bases that need the customer's own agreement; others reach everyone.
 AGREED = frozenset({Consent.OPT_IN, Consent.SOFT_OPT_IN, Consent.EXPRESS_WRITTEN})
+# The segment that means everyone when nothing else is known; ``everyone_of`` adds the vocabulary's.
+EVERYONE = frozenset({"all"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +92,19 @@ class Sender:
     regions: tuple[str, ...]
     consent: str | None
 
-    __reduce__ = by_fields
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # As ``by_fields``, with the channel as its name: an enum member costs a
+        # call of the enum's class per record to unpickle, a dict lookup here.
+        values = by_fields(self)[1]
+        return _sender, (values[0], values[1], self.channel.value, *values[3:])
+
+
+_CHANNELS = {channel.value: channel for channel in Channel}
+
+
+def _sender(identifier: str, path: str, channel: str, *rest: Any) -> Sender:
+    """A pickled ``Sender`` back (see ``Sender.__reduce__``)."""
+    return Sender(identifier, path, _CHANNELS[channel], *rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,13 +128,13 @@ class Persona:
     description: str = ""
     builtin: bool = False
 
-    def reaches(self, sender: Sender) -> bool:
-        """Whether ``sender``'s audience holds this persona."""
+    def reaches(self, sender: Sender, everyone: Collection[str] = EVERYONE) -> bool:
+        """Whether ``sender``'s audience holds this persona (``everyone``: segment names for the whole list)."""
         segment = sender.segment
         if self.segments is None:
             if segment in self.not_in:
                 return False
-        elif (segment != "all" and segment not in self.segments) or (
+        elif (segment not in everyone and segment not in self.segments) or (
             sender.exclude and not self.segments.isdisjoint(sender.exclude)
         ):
             return False
@@ -266,8 +282,9 @@ def simulate(
     channel_windows = {channel: _window(entry.send_window) for channel, entry in policy.channels.items()}
     found: list[Message] = []
     silent: dict[str, str] = {}
+    everyone = everyone_of(senders, policy)
     for sender in senders:
-        if not persona.reaches(sender):
+        if not persona.reaches(sender, everyone):
             continue
         window = sender.window or channel_windows.get(sender.channel)
         if sender.event is not None:
@@ -289,6 +306,12 @@ def simulate(
             found.append(Message(minute, sender.id, sender.path, sender.channel, sender.transactional, cause))
     found.sort(key=lambda m: (m.minute, m.campaign, m.path, m.channel, m.cause))
     return Timeline(persona, start, days, tuple(found), silent)
+
+
+def everyone_of(senders: Sequence[Sender], policy: PolicyView) -> frozenset[str]:
+    """The segments of ``senders`` that name the whole list (``all``, ``everyone``, the policy's vocabulary)."""
+    names = everyone_segments(policy.vocabulary.everyone_segments)
+    return EVERYONE | {segment for segment in {s.segment for s in senders} if names.everyone(segment)}
 
 
 def _triggered(
