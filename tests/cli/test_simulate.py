@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -256,3 +257,18 @@ def test_persona_problems_are_positioned_policy_errors(cli: Cli, personas: str, 
     assert run.stderr.startswith("campaign-lint.yaml:")
     # check reads the same policy, and says the same
     assert cli.run("check").stderr == run.stderr
+
+
+def test_the_readme_shows_what_simulate_prints_on_the_examples(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = Path(__file__).resolve().parents[2]
+    command = "$ campaign-lint simulate --from 2026-11-20 --days 15\n"
+    shown = (root / "README.md").read_text(encoding="utf-8").split(command, 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(root / "examples")
+    run = cli.run("simulate", "--from", "2026-11-20", "--days", "15", "--no-cache")
+    assert run.exit_code == 1
+    assert run.stdout == shown
+    # the stories the README tells: a rating request before the parcel, an avalanche over the cap
+    assert "review-request-on-shipment  order.shipped + 1 day" in shown
+    assert "email: 7 messages from Mon 23 Nov to Sun 29 Nov; the cap is 3 per 7 days" in shown

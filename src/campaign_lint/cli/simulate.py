@@ -1,7 +1,7 @@
 """The ``simulate`` command: what each persona receives, as a week-by-week agenda or one JSON object.
 
 docs/output.md describes the JSON object (an HTML view builds on it);
-docs/simulate.md says how the timeline is drawn.
+docs/timeline.md says how the timeline is drawn.
 """
 
 from __future__ import annotations

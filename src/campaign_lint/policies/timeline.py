@@ -14,7 +14,7 @@ Times are whole minutes in the recipient's own time zone, counted from
 midnight of the first simulated day (``Message.minute``). Campaign times
 (schedules, send windows) are read as the recipient's local wall clock.
 
-What decides a message (docs/simulate.md has the same in words):
+What decides a message (docs/timeline.md has the same in words):
 
 * **Who**: the campaign's segment (``all``: everyone) must be one the persona
   is in, none of its ``exclude`` segments, its ``regions`` (empty:
