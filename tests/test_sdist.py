@@ -16,6 +16,7 @@ import sys
 import tarfile
 from pathlib import Path
 
+import pathspec
 import pytest
 
 from campaign_lint import __version__
@@ -98,13 +99,20 @@ def test_the_sdist_holds_what_its_tests_read(unpacked: Path) -> None:
         assert not (unpacked / name).exists(), name
 
 
-def test_the_sdist_holds_every_tracked_file(unpacked: Path) -> None:
-    if not (ROOT / ".git").exists():
-        pytest.skip("not a git checkout (an unpacked sdist): test_the_sdist_holds_what_its_tests_read checks")
-    tracked = run("git", "ls-files", "-z", cwd=ROOT).stdout.split("\0")
-    missing = [
-        name for name in tracked if name and (ROOT / name).is_file() and not (unpacked / name).exists()
-    ]
+def test_the_sdist_holds_every_file_git_would_track(unpacked: Path) -> None:
+    """Every file of this checkout that .gitignore does not ignore (works in an unpacked sdist too)."""
+    ignored = pathspec.GitIgnoreSpec.from_lines(
+        (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    )
+    expected = []
+    for folder, dirs, files in os.walk(ROOT):
+        here = Path(folder).relative_to(ROOT)
+        dirs[:] = [d for d in dirs if d != ".git" and not ignored.match_file(f"{(here / d).as_posix()}/")]
+        # `.git` is a file in a git worktree.
+        names = [(here / name).as_posix() for name in files if name != ".git"]
+        expected += [name for name in names if not ignored.match_file(name)]
+    assert "tests/data/junit-10.xsd" in expected
+    missing = sorted(name for name in expected if not (unpacked / name).is_file() and name != "PKG-INFO")
     assert missing == []
 
 
