@@ -26,7 +26,7 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,10 +40,10 @@ from campaign_lint.lint.signed import read_signed, say_once, secret_key
 if TYPE_CHECKING:
     # Types only: an unchanged run is answered from the replay record (which
     # imports this module) without loading the policy models, rules or parser.
-    from campaign_lint.core.findings import Finding
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
     from campaign_lint.lint.outcome import FileOutcome
+    from campaign_lint.lint.portfolio import State
     from campaign_lint.policies.base import CampaignRecord
 
 # A file modified this close to the moment it was cached may have changed again
@@ -114,8 +114,8 @@ class Cache:
     key: bytes
     secret: bytes | None
     entries: dict[str, Entry] = field(default_factory=dict)
-    # The portfolio rules' findings and the digest of the campaigns they saw.
-    portfolio_findings: tuple[bytes, list[Finding]] | None = None
+    # The portfolio rules' findings per group of campaigns, with the digest of each group (lint/portfolio.py).
+    portfolio_state: State | None = None
     dirty: bool = False
 
     def lookup(self, source: SourceFile) -> FileOutcome | None:
@@ -155,27 +155,6 @@ class Cache:
         )
         self.dirty = True
 
-    def portfolio(
-        self,
-        campaigns: list[tuple[str, bytes | None]],
-        records: list[CampaignRecord],
-        stored: list[bytes],
-        run: Callable[[Sequence[CampaignRecord]], list[Finding]],
-    ) -> list[Finding]:
-        """The portfolio rules' findings: cached while the same campaigns have the same content.
-
-        ``records`` are this run's freshly linted campaigns, ``stored`` the
-        pickled records of cache hits, unpickled only when the rules must run.
-        """
-        key = hashlib.sha256(repr(sorted(campaigns)).encode()).digest()
-        if self.portfolio_findings is not None and self.portfolio_findings[0] == key:
-            return list(self.portfolio_findings[1])
-        everything = [*records, *(pickle.loads(blob) for blob in stored)]
-        findings = run(everything)
-        self.portfolio_findings = (key, findings)
-        self.dirty = True
-        return list(findings)
-
     def forget_missing(self, seen: set[str]) -> None:
         """Forget entries of files that no longer exist (those not in this run's ``seen``)."""
         for display in [name for name in self.entries if name not in seen]:
@@ -187,9 +166,7 @@ class Cache:
         """Write the cache atomically; a failure to write only costs the next run time."""
         if not self.dirty or self.secret is None:
             return
-        if cachedir.store(
-            self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_findings)
-        ):
+        if cachedir.store(self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_state)):
             self.dirty = False
 
 
@@ -260,7 +237,8 @@ def open_cache(settings: Settings) -> Cache:
     signed = read_signed(path, key, secret)
     stored = signed.next() if signed is not None else None
     if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and isinstance(stored[1], dict):
-        cache.entries, cache.portfolio_findings = stored[1], stored[2]
+        cache.entries = stored[1]
+        cache.portfolio_state = stored[2] if isinstance(stored[2], dict) else None
     return cache
 
 

@@ -3,7 +3,8 @@
 It runs the per-file pipeline over the files (``lint/pipeline.py``, in a
 pool of workers when there are many: ``lint/pool.py``), taking unchanged
 files from the cache when there is one (``lint/cache.py``); then the
-portfolio rules over every valid campaign at once, and the controls
+portfolio rules over every valid campaign at once (checking again only the
+groups of campaigns an edit touched: ``lint/portfolio.py``), and the controls
 (``lint/controls.py``): suppressions, exceptions and the rules that judge
 them. Nothing here prints.
 """
@@ -14,16 +15,17 @@ import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity
+from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.core.suppressions import Suppression
-from campaign_lint.lint import pool
+from campaign_lint.lint import pool, portfolio
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.controls import apply_controls
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
+from campaign_lint.lint.portfolio import Member
 from campaign_lint.lint.report import Report, Results, narrow
-from campaign_lint.policies.base import CampaignRecord, PortfolioRule, PortfolioViolation, RuleContext
+from campaign_lint.policies.base import CampaignRecord, PortfolioRule, RuleContext
 from campaign_lint.policies.registry import RULES
 
 if TYPE_CHECKING:
@@ -94,20 +96,22 @@ class Engine:
         self, files: Sequence[SourceFile], jobs: int, progress: Callable[[], None] | None
     ) -> Results:
         findings: list[Finding] = []
-        records: list[CampaignRecord] = []
-        stored: list[bytes] = []
-        portfolio_key: list[tuple[str, bytes | None]] = []
+        members: list[Member] = []
         sources: dict[str, dict[int, str]] = {}
         comments: dict[str, list[Suppression]] = {}
         used_overrides: set[int] = set()
         for source, outcome in zip(files, self._outcomes(files, jobs), strict=True):
             findings.extend(outcome.findings)
-            if outcome.record is not None:
-                records.append(outcome.record)
-                portfolio_key.append((source.display, outcome.content))
-            elif outcome.record_blob is not None:
-                stored.append(outcome.record_blob)
-                portfolio_key.append((source.display, outcome.content))
+            if outcome.record is not None or outcome.record_blob is not None:
+                members.append(
+                    Member(
+                        source.display,
+                        outcome.record,
+                        outcome.record_blob,
+                        outcome.record_key,
+                        outcome.groups,
+                    )
+                )
             if outcome.lines:
                 sources[source.display] = outcome.lines
             if outcome.comments:
@@ -115,20 +119,20 @@ class Engine:
             used_overrides.update(outcome.overrides)
             if progress is not None:
                 progress()
+        cache = self.cache
+        found, state, changed = portfolio.check(
+            self.portfolio_rules, members, cache.portfolio_state if cache is not None else None
+        )
+        findings.extend(found)
         if self.keep_records:
-            self.records = list(records)
-            if stored:
-                from campaign_lint.lint.cache import stored_records
-
-                self.records += stored_records(stored)
-        if self.cache is None:
-            findings.extend(self.portfolio(records))
-        else:
-            findings.extend(self.cache.portfolio(portfolio_key, records, stored, self.portfolio))
-            del records, stored  # the portfolio rules were their last use: freed before saving
+            self.records = [member.load() for member in members]
+        del members  # the portfolio rules were their last use: freed before saving
+        if cache is not None:
+            cache.portfolio_state = state
+            cache.dirty = cache.dirty or changed
             # Saved before the controls: they mark comments as used.
-            self.cache.forget_missing({source.display for source in files})
-            self.cache.save()
+            cache.forget_missing({source.display for source in files})
+            cache.save()
         controlled = apply_controls(self.settings, findings, comments, used_overrides)
         return Results(
             controlled.kept, controlled.silenced, sources, tuple(source.display for source in files)
@@ -154,48 +158,12 @@ class Engine:
         for source, outcome in zip(files, known, strict=True):
             if outcome is None:
                 outcome = next(fresh)
+                if outcome.record is not None:
+                    outcome.groups = portfolio.groups_of(self.portfolio_rules, outcome.record)
                 cache.store(source, outcome, stats[source.display])
             yield outcome
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:
-        """Run the cross-campaign rules over every valid campaign."""
-        ordered = sorted(records, key=lambda record: record.path)
-        findings: list[Finding] = []
-        for rule, ctx, severity in self.portfolio_rules:
-            try:
-                for violation in rule.check(ordered, ctx):
-                    findings.append(_portfolio_finding(rule.id, severity, violation))
-            except Exception as exc:
-                exc.add_note(f"while checking the portfolio ({rule.id})")
-                raise
-        return findings
-
-
-def _portfolio_finding(rule_id: str, severity: Severity, violation: PortfolioViolation) -> Finding:
-    """The finding of ``violation``, with at most ``RELATED_KEPT`` related places (the rest counted)."""
-    at = violation.at
-    pointers = violation.related
-    omitted = violation.related_omitted
-    involved = violation.involved
-    if len(pointers) > RELATED_KEPT:  # FRQ003 and FRQ004 list every campaign they add up
-        involved = involved.union(p.record.path for p in pointers)
-        omitted += len(pointers) - RELATED_KEPT
-        pointers = pointers[:RELATED_KEPT]
-    related = tuple(
-        Related(p.record.path, p.record.span(p.path).line, p.record.span(p.path).column, p.message)
-        for p in pointers
-    )
-    return Finding(
-        rule_id,
-        severity,
-        violation.message,
-        at.record.path,
-        at.record.span(at.path),
-        at.record.id,
-        violation.hint,
-        related,
-        at.path,
-        omitted,
-        involved,
-        violation.subject,
-    )
+        """Run the cross-campaign rules over every valid campaign (nothing remembered)."""
+        members = [Member(record.path, record) for record in records]
+        return portfolio.check(self.portfolio_rules, members, None)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from campaign_lint.core.findings import Finding
@@ -22,7 +23,11 @@ class FileOutcome:
     overrides: tuple[int, ...] = ()
     # Digest of the bytes linted (the cache's key); None when the file could not be read.
     content: bytes | None = None
-    # From the cache: ``record`` pickled, unpickled only if the portfolio rules must run again.
+    # From the cache: ``record`` pickled, unpickled only if a portfolio rule must check it again.
     record_blob: bytes | None = None
+    # With the cache: the digest of the pickled record, and the portfolio groups it is in
+    # (``lint/portfolio.py``), so that an unchanged campaign's record is not unpickled.
+    record_key: bytes | None = None
+    groups: tuple[tuple[Hashable, ...], ...] | None = None
 
     __reduce__ = by_fields

@@ -10,6 +10,7 @@ portfolio rules read. Runs in the main process or in a worker
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -78,6 +79,11 @@ class FilePipeline:
         outcome = self._lint_bytes(source, raw)
         if self.digest is not None:
             outcome.content = self.digest(raw)
+            if outcome.record is not None:
+                # What portfolio groups are remembered by (lint/portfolio.py), made here in the worker.
+                outcome.record_key = self.digest(
+                    pickle.dumps(outcome.record.facts(), pickle.HIGHEST_PROTOCOL)
+                )
         return outcome
 
     def _lines(self, text: str, findings: list[Finding]) -> dict[int, str]:

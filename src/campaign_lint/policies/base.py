@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar, Generic, Literal, TypeVar
@@ -51,6 +51,10 @@ class RuleContext(Generic[OptionsT]):
 PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
 
 
+# The fields of ``CampaignRecord`` that only say where things are.
+_POSITIONS = frozenset({"spans", "whole"})
+
+
 @dataclass(frozen=True, slots=True)
 class CampaignRecord:
     """A validated campaign as portfolio rules see it: the few facts they read, and where.
@@ -84,6 +88,15 @@ class CampaignRecord:
     sender: Sender | None = None
 
     __reduce__ = by_fields
+
+    def facts(self) -> tuple[object, ...]:
+        """Every field but the positions (``spans``, ``whole``): what a portfolio rule may decide on.
+
+        The incremental portfolio (``lint/portfolio.py``) remembers groups by
+        these; an edit that only moves lines re-positions remembered findings.
+        A field added here that holds positions belongs in ``_POSITIONS``.
+        """
+        return tuple(getattr(self, name) for name in self.__slots__ if name not in _POSITIONS)
 
     @property
     def has_trigger(self) -> bool:
@@ -267,8 +280,27 @@ class CampaignRule(Rule, Generic[OptionsT]):
         raise NotImplementedError
 
 
+# The one group of a portfolio rule that does not split the portfolio (``PortfolioRule.groups``).
+WHOLE_PORTFOLIO = "*"
+
+
 class PortfolioRule(Rule, Generic[OptionsT]):
-    """A rule that looks at every campaign at once."""
+    """A rule that looks at every campaign at once.
+
+    So that an edit to one campaign does not recompute the whole portfolio,
+    a rule may split it into groups (``groups``): the campaigns that can
+    only ever be compared with each other (those with one id, those of one
+    channel). The engine runs ``check_group`` once per group, remembers each
+    group's findings with the records it saw, and after an edit checks again
+    only the groups whose records changed (``lint/portfolio.py``). The
+    contract, tested for every portfolio rule on generated portfolios: the
+    findings of ``check`` over every record are exactly those of
+    ``check_group`` over each group, in any order. A group key is a plain,
+    hashable and picklable value (a string, a tuple of strings, an enum).
+    A rule decides and words its findings from records' facts
+    (``CampaignRecord.facts``), never from their positions: an edit that only
+    moves lines re-positions remembered findings without checking again.
+    """
 
     kind = "portfolio"
 
@@ -277,6 +309,24 @@ class PortfolioRule(Rule, Generic[OptionsT]):
     ) -> Iterable[PortfolioViolation]:
         """Yield cross-campaign violations."""
         raise NotImplementedError
+
+    def groups(self, record: CampaignRecord, ctx: RuleContext[OptionsT]) -> Iterable[Hashable]:
+        """The keys of the groups ``record`` belongs to (none: the rule never looks at it).
+
+        The default is one group, the whole portfolio: the rule is checked
+        again whenever any campaign's record changes.
+        """
+        return (WHOLE_PORTFOLIO,)
+
+    def check_group(
+        self, key: Hashable, records: Sequence[CampaignRecord], ctx: RuleContext[OptionsT]
+    ) -> Iterable[PortfolioViolation]:
+        """Yield the violations of the group ``key`` (its ``records``, sorted by path).
+
+        The default checks the group's records as a portfolio of their own,
+        right for a rule whose ``check`` finds nothing across two groups.
+        """
+        return self.check(records, ctx)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from fractions import Fraction
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation, subject
 from campaign_lint.policies.base import (
+    WHOLE_PORTFOLIO,
     CampaignRecord,
     CampaignRule,
     NoOptions,
@@ -29,6 +30,7 @@ FAMILY = "FRQ"
 TITLE = "frequency and contact pressure"
 
 PRINCIPLE = "P3 Sane frequency, from the recipient's side"
+_TEXTS = (Channel.SMS, Channel.VOICE)
 
 
 class FRQ001(CampaignRule[NoOptions]):
@@ -220,6 +222,11 @@ class FRQ003(PortfolioRule[NoOptions]):
     profile = "recommended"
     principle = PRINCIPLE
 
+    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
+        """Marketing campaigns add up per channel; with ``total_cap``, all of them together."""
+        whole = ctx.policy.total_cap is not None
+        return () if record.transactional else (WHOLE_PORTFOLIO,) if whole else (str(record.channel),)
+
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
     ) -> Iterable[PortfolioViolation]:
@@ -356,12 +363,18 @@ class FRQ004(PortfolioRule[FRQ004Options]):
     principle = PRINCIPLE
     options = FRQ004Options
 
+    def groups(self, record: CampaignRecord, ctx: RuleContext[FRQ004Options]) -> Iterable[Hashable]:
+        """Texts and calls add up per trigger event, and scheduled ones among themselves."""
+        if record.channel not in _TEXTS or record.transactional or not record.has_trigger:
+            return ()
+        return (f"event:{record.event}",) if record.event is not None else ("schedules",)
+
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[FRQ004Options]
     ) -> Iterable[PortfolioViolation]:
         """Add up sms/voice campaigns per trigger event and per overlapping schedule."""
         options = ctx.options
-        texts = [r for r in records if r.channel in (Channel.SMS, Channel.VOICE) and not r.transactional]
+        texts = [r for r in records if r.channel in _TEXTS and not r.transactional]
         by_event: dict[str, list[CampaignRecord]] = defaultdict(list)
         for record in texts:
             if record.event is not None:

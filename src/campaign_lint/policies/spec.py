@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from itertools import islice
 
 from campaign_lint.core.findings import RELATED_KEPT, Severity, Span, Violation, YamlPath
@@ -150,6 +150,10 @@ class SPEC003(PortfolioRule[NoOptions]):
     severity = Severity.ERROR
     profile = "minimal"
     principle = "Trustworthy files"
+
+    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
+        """Campaigns are compared by id only."""
+        return (record.id,)
 
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]

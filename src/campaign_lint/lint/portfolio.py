@@ -1,0 +1,186 @@
+"""The portfolio rules, checked again only where an edit can change their findings.
+
+A portfolio rule splits the portfolio into groups of campaigns that are only
+ever compared with each other (``PortfolioRule.groups``: SPEC003 by id, FRQ003
+by channel, FRQ004 by trigger event). Each group's findings are remembered
+in the content cache with a digest of its members: their paths and the
+digests of their records' facts (``CampaignRecord.facts``: everything a rule
+may read but positions, so an edit no rule can see, such as a comment or a
+reworded purpose, changes nothing). On the next run only the groups whose
+digest moved are checked again, with their members' records unpickled; the
+others keep their findings, re-positioned in the campaigns linted again
+(lines above a field may have been added or removed). A new, deleted, renamed
+or edited campaign changes the digest of every group it is, or was, in, so
+the findings are those of a run without a cache (tested on generated
+portfolios, ``tests/test_incremental.py``).
+
+Findings come out in a fixed order that does not depend on what was
+remembered: rule by rule, then group by group in the order of each group's
+first campaign by path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity, YamlPath
+from campaign_lint.policies.base import CampaignRecord, PortfolioRule, PortfolioViolation, RuleContext
+
+# The enabled portfolio rules, in catalogue order, with their context and severity.
+Rules = Sequence[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]
+# A finding with the YAML paths of its related places (to re-position them after an edit).
+Found = tuple[Finding, tuple[YamlPath, ...]]
+# Per rule ID, per group key: the digest of the group's members and its findings.
+State = dict[str, dict[Hashable, tuple[bytes, list[Found]]]]
+# Per rule (in ``Rules`` order), the keys of the groups a record is in.
+Groups = tuple[tuple[Hashable, ...], ...]
+
+
+@dataclass(slots=True)
+class Member:
+    """One valid campaign of the portfolio: its record (or the record pickled), its digest, its groups."""
+
+    path: str
+    record: CampaignRecord | None
+    # ``record`` pickled (from the cache): unpickled only when a group it is in is checked again.
+    blob: bytes | None = None
+    # Digest of the record's facts (``FileOutcome.record_key``); None without a cache.
+    key: bytes | None = None
+    groups: Groups | None = None
+
+    def load(self) -> CampaignRecord:
+        """The campaign's record, unpickled on first use."""
+        if self.record is None:
+            assert self.blob is not None
+            self.record = pickle.loads(self.blob)  # from the signed cache (lint/cache.py)
+        return self.record
+
+
+def groups_of(rules: Rules, record: CampaignRecord) -> Groups:
+    """The groups ``record`` is in, for each rule."""
+    return tuple(tuple(rule.groups(record, ctx)) for rule, ctx, _ in rules)
+
+
+def check(
+    rules: Rules, members: Sequence[Member], previous: State | None
+) -> tuple[list[Finding], State, bool]:
+    """Every portfolio finding, the state to remember, and whether it differs from ``previous``.
+
+    Groups whose members (paths and record digests) are those ``previous``
+    remembered keep their findings, re-positioned in the campaigns linted
+    again (lines may have moved); the others are checked again.
+    """
+    ordered = sorted(members, key=lambda member: member.path)
+    for member in ordered:
+        if member.groups is None:
+            member.groups = groups_of(rules, member.load())
+    # Campaigns linted in this run: the only ones whose positions can differ from remembered findings'.
+    fresh = {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
+    # Each member's path and record digest, as the group digests take them.
+    tokens = {m.path: b"%s\0%s" % (m.path.encode("utf-8", "surrogatepass"), m.key) for m in ordered if m.key}
+    findings: list[Finding] = []
+    state: State = {}
+    changed = previous is None or previous.keys() != {rule.id for rule, _, _ in rules}
+    for index, (rule, ctx, severity) in enumerate(rules):
+        grouped: dict[Hashable, list[Member]] = {}
+        for member in ordered:
+            assert member.groups is not None
+            for key in member.groups[index]:
+                grouped.setdefault(key, []).append(member)
+        known = previous.get(rule.id, {}) if previous is not None else {}
+        remembered: dict[Hashable, tuple[bytes, list[Found]]] = {}
+        for key, group in grouped.items():
+            digest = _digest(group, tokens)
+            hit = known.get(key)
+            if digest is not None and hit is not None and hit[0] == digest:
+                found = _repositioned(hit[1], fresh)
+                changed = changed or found is not hit[1]
+            else:
+                found = _check_group(rule, ctx, severity, key, [member.load() for member in group])
+                changed = True
+            if digest is not None:
+                remembered[key] = (digest, found)
+            findings.extend(finding for finding, _ in found)
+        changed = changed or remembered.keys() != known.keys()
+        state[rule.id] = remembered
+    return findings, state, changed
+
+
+def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
+    """``found`` with its places in ``fresh`` campaigns read from their records (``found`` itself if none moved)."""
+    if not fresh:
+        return found
+    moved: list[Found] = []
+    for finding, paths in found:
+        at = fresh.get(finding.path)
+        span = at.span(finding.yaml_path) if at is not None else finding.span
+        related = tuple(
+            _place(fresh[place.path], path, place.message) if place.path in fresh else place
+            for place, path in zip(finding.related, paths, strict=True)
+        )
+        if span != finding.span or related != finding.related:
+            finding = replace(finding, span=span, related=related)
+        moved.append((finding, paths))
+    return found if all(new[0] is old[0] for new, old in zip(moved, found, strict=True)) else moved
+
+
+def _digest(group: Sequence[Member], tokens: Mapping[str, bytes]) -> bytes | None:
+    """Digest of a group's members (their ``tokens``, in path order); None when one has no record digest."""
+    if len(group) == 1:  # most groups of SPEC003 (one per id): the token is as good as its digest
+        return tokens.get(group[0].path)
+    try:
+        return hashlib.blake2b(b"".join([tokens[member.path] for member in group]), digest_size=16).digest()
+    except KeyError:
+        return None
+
+
+def _check_group(
+    rule: PortfolioRule[Any],
+    ctx: RuleContext[Any],
+    severity: Severity,
+    key: Hashable,
+    records: Sequence[CampaignRecord],
+) -> list[Found]:
+    """The findings of one group of one rule."""
+    try:
+        return [_finding(rule.id, severity, violation) for violation in rule.check_group(key, records, ctx)]
+    except Exception as exc:
+        exc.add_note(f"while checking the portfolio ({rule.id})")
+        raise
+
+
+def _place(record: CampaignRecord, path: YamlPath, message: str) -> Related:
+    """A related place: ``path`` in ``record``'s campaign."""
+    span = record.span(path)
+    return Related(record.path, span.line, span.column, message)
+
+
+def _finding(rule_id: str, severity: Severity, violation: PortfolioViolation) -> Found:
+    """The finding of ``violation`` (at most ``RELATED_KEPT`` related places, the rest counted), with their paths."""
+    at = violation.at
+    pointers = violation.related
+    omitted = violation.related_omitted
+    involved = violation.involved
+    if len(pointers) > RELATED_KEPT:  # FRQ003 and FRQ004 list every campaign they add up
+        involved = involved.union(p.record.path for p in pointers)
+        omitted += len(pointers) - RELATED_KEPT
+        pointers = pointers[:RELATED_KEPT]
+    finding = Finding(
+        rule_id,
+        severity,
+        violation.message,
+        at.record.path,
+        at.record.span(at.path),
+        at.record.id,
+        violation.hint,
+        tuple(_place(p.record, p.path, p.message) for p in pointers),
+        at.path,
+        omitted,
+        involved,
+        violation.subject,
+    )
+    return finding, tuple(p.path for p in pointers)
