@@ -25,6 +25,10 @@ from campaign_lint.policies.registry import FAMILY_NAMES, RULES_BY_ID
 _QUOTED = ("id", "name", "type", "channel", "purpose", "customer_value")
 # Findings shown per campaign before "and N more" (the rest stay in `check`'s output).
 FINDINGS_SHOWN = 25
+# Campaigns shown in full (purpose, customer value, each finding with its excerpt and
+# hint), worst first; the others are one row each with their findings' rule IDs and
+# lines. Keeps the page of a 10,000-campaign portfolio under 5 MB (docs/performance.md).
+DETAILED = 500
 CUSTOM = "Custom rules of the policy"
 
 
@@ -54,6 +58,10 @@ class CampaignEntry:
     infos: int = 0
     findings: list[ShownFinding] = field(default_factory=list)
     more: int = 0
+    # Shown in full (see DETAILED); otherwise one row with ``marks``.
+    detailed: bool = True
+    # (rule, line, severity) of each finding, for a campaign shown as one row.
+    marks: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +113,8 @@ def build(
     elsewhere = [_shown(finding, report) for path in sorted(by_path) for finding in by_path[path]]
     order = {"failing": 0, "warnings": 1, "clean": 2}
     campaigns.sort(key=lambda c: (order[c.status], -c.errors, -c.warnings, -c.infos, c.path))
+    for entry in campaigns[DETAILED:]:
+        _one_row(entry)
     totals = Counter(entry.status for entry in campaigns)
     rule_counts = Counter(finding.rule for finding in report.findings)
     return ReportData(
@@ -149,6 +159,13 @@ def _campaign(source: SourceFile, findings: list[Finding], report: Report, fail_
         findings=[_shown(finding, report) for finding in findings[:FINDINGS_SHOWN]],
         more=max(0, len(findings) - FINDINGS_SHOWN),
     )
+
+
+def _one_row(entry: CampaignEntry) -> None:
+    """Show ``entry`` as one row: its findings' rule IDs and lines instead of the findings."""
+    entry.detailed = False
+    entry.marks = [(finding.rule, finding.line, finding.severity) for finding in entry.findings]
+    entry.findings = []
 
 
 def _quoted_fields(source: SourceFile) -> dict[str, str]:
