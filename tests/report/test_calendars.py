@@ -8,14 +8,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaign_lint.cli.htmlreport.charts import Cap, calendar_svg, channel_colours, over_cap_days, per_day, rolling
+from campaign_lint.cli.htmlreport.charts import (
+    Cap,
+    calendar_svg,
+    channel_colours,
+    over_cap_days,
+    per_day,
+    rolling,
+)
 
 START = date(2026, 12, 1)
 
 
 def _message(day: int, channel: str = "email", *, transactional: bool = False) -> dict[str, object]:
-    return {"date": date.fromordinal(START.toordinal() + day).isoformat(), "time": "10:00",
-            "campaign": f"c{day}", "channel": channel, "transactional": transactional}
+    return {
+        "date": date.fromordinal(START.toordinal() + day).isoformat(),
+        "time": "10:00",
+        "campaign": f"c{day}",
+        "channel": channel,
+        "transactional": transactional,
+    }
 
 
 def test_messages_are_counted_per_channel_and_day_inside_the_range_only() -> None:

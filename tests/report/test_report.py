@@ -62,6 +62,9 @@ def test_the_examples_page_shows_health_campaigns_policy_and_rules(tmp_path: Pat
         assert 'id="rule-TIM001"' in page
         assert "How to fix:" in page
         assert "Per channel, for one customer" in page
+        # What customers receive: a calendar per built-in persona, drawn inline.
+        assert '<h3 id="persona-1" class="persona-name">typical</h3>' in page
+        assert page.count("<svg") == 2
         # Worst first: a failing campaign comes before every clean one.
         assert page.index("badge failing") < page.index("badge clean")
     finally:
@@ -143,3 +146,55 @@ def test_check_imports_none_of_the_report_libraries() -> None:
         [sys.executable, "-c", probe], cwd=EXAMPLES, capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == []
+
+
+def test_simulate_html_draws_the_calendars_of_the_json_object(tmp_path: Path) -> None:
+    old = Path.cwd()
+    os.chdir(EXAMPLES)
+    try:
+        html = tmp_path / "calendars.html"
+        assert (
+            main(["simulate", "--today", "2026-12-02", "--no-cache", "--format", "html", "-o", str(html)])
+            == 0
+        )
+        assert (
+            main(
+                [
+                    "simulate",
+                    "--today",
+                    "2026-12-02",
+                    "--no-cache",
+                    "--format",
+                    "json",
+                    "-o",
+                    str(tmp_path / "s.json"),
+                ]
+            )
+            == 0
+        )
+    finally:
+        os.chdir(old)
+    page = html.read_text(encoding="utf-8")
+    drawn = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    for persona in drawn["personas"]:
+        assert f'class="persona-name">{persona["name"]}<' in page
+        assert f"All {len(persona['messages'])} messages, day by day" in page
+    assert 'id="campaigns"' not in page  # the calendars alone
+    for item in drawn["not_received"]:
+        assert item["campaign"] in page
+
+
+def test_simulate_html_without_the_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *rest: None if name == "jinja2" else real(name, *rest)
+    )
+    old = Path.cwd()
+    os.chdir(EXAMPLES)
+    try:
+        assert main(["simulate", "--format", "html"]) == 2
+    finally:
+        os.chdir(old)
+    assert "campaign-lint[report]" in capsys.readouterr().err

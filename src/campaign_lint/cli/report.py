@@ -19,6 +19,8 @@ from pathlib import Path
 
 from campaign_lint.core.errors import UsageError
 
+# Days of the persona calendars, from --today (as `simulate`'s default).
+CALENDAR_DAYS = 30
 # The extra's modules, by import name.
 EXTRA_MODULES = ("jinja2", "markdown_it", "matplotlib")
 
@@ -46,24 +48,38 @@ def run_report(
 ) -> int:
     """Lint ``paths`` and write the report page to ``html``; the exit code of ``check``."""
     require_extra("campaign-lint report")
-    from campaign_lint.cli.htmlreport import data, page
+    from campaign_lint.cli.htmlreport import calendars, data, page
     from campaign_lint.cli.showpolicy import show_policy
+    from campaign_lint.cli.simulate import simulation_object
     from campaign_lint.cli.values import parse_today, worker_count
     from campaign_lint.cli.writing import write_parts
     from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.pool import paused_collector
     from campaign_lint.lint.session import Session
+    from campaign_lint.lint.simulation import Request, run_simulation
 
     # The policy is looked for from the first path, as `check` does (CheckOptions.start).
     settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
     session = Session(settings)
-    targets = session.targets(paths)
-    if targets.note and not quiet:
-        sys.stderr.write(targets.note + "\n")
     with paused_collector():
-        linted = session.run(targets, jobs=worker_count(jobs), cache=not no_cache, lines=True)
+        # One lint run: its findings, and the campaigns' timelines for the persona calendars.
+        simulation = run_simulation(
+            session,
+            paths,
+            Request(start=settings.today, days=CALENDAR_DAYS),
+            jobs=worker_count(jobs),
+            cache=not no_cache,
+            lines=True,
+        )
+    linted = simulation.linted
+    assert linted is not None  # run_simulation always lints
+    if linted.targets.note and not quiet:
+        sys.stderr.write(linted.targets.note + "\n")
     report = linted.report()
-    content = data.build(settings, targets.files, report, show_policy(settings))
+    content = data.build(settings, linted.targets.files, report, show_policy(settings))
+    drawn = simulation_object(simulation)
+    content.personas = calendars.persona_entries(drawn)
+    content.unreached = calendars.unreached(drawn)
     write_parts(html, [page.render(content)])
     if not quiet:
         counts = content.totals

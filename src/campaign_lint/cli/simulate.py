@@ -18,7 +18,7 @@ from campaign_lint.lint.simulation import PersonaRun, Request, Simulation
 from campaign_lint.policies.capcount import CapCount
 from campaign_lint.policies.timeline import DAY, Message, Persona, Timeline
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "html")
 
 
 def run_simulate(
@@ -39,14 +39,26 @@ def run_simulate(
     from campaign_lint.lint.simulation import run_simulation
 
     if output_format not in FORMATS:
-        raise UsageError(f"--format: `{output_format}` is not a simulate format; use text or json")
+        raise UsageError(f"--format: `{output_format}` is not a simulate format; use text, json or html")
+    if output_format == "html":
+        from campaign_lint.cli.report import require_extra
+
+        require_extra("campaign-lint simulate --format html")
     start_text = request.pop("start")
     settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
     start = settings.today if start_text is None else _date(start_text)
     simulation = run_simulation(
         settings, paths, Request(start=start, **request), jobs=worker_count(jobs), cache=not no_cache
     )
-    rendered = render_json(simulation) if output_format == "json" else render_text(simulation)
+    if output_format == "html":
+        from campaign_lint.cli.htmlreport import calendars, data, page
+
+        content = data.headed(settings, "What customers receive (campaign-lint simulate)")
+        content.personas = calendars.persona_entries(simulation_object(simulation))
+        content.unreached = calendars.unreached(simulation_object(simulation))
+        rendered = page.render(content, calendars_only=True)
+    else:
+        rendered = render_json(simulation) if output_format == "json" else render_text(simulation)
     if output is None:
         to_stdout([rendered])
     else:
@@ -65,7 +77,12 @@ def _date(text: str) -> date:
 
 
 def render_json(simulation: Simulation) -> str:
-    """The one JSON object of docs/output.md#simulate."""
+    """The one JSON object of docs/output.md#simulate, as text."""
+    return json_text(json.dumps(simulation_object(simulation), ensure_ascii=False)) + "\n"
+
+
+def simulation_object(simulation: Simulation) -> dict[str, Any]:
+    """The one JSON object of docs/output.md#simulate (the HTML calendars are drawn from it too)."""
     personas = [_persona_json(run) for run in simulation.runs]
     data: dict[str, Any] = {
         "from": simulation.start.isoformat(),
@@ -80,7 +97,7 @@ def render_json(simulation: Simulation) -> str:
     }
     if len(personas) == 1:
         data["messages"] = personas[0]["messages"]
-    return json_text(json.dumps(data, ensure_ascii=False)) + "\n"
+    return data
 
 
 def _persona_json(run: PersonaRun) -> dict[str, Any]:

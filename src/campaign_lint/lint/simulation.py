@@ -100,12 +100,19 @@ def run_simulation(
     jobs: int = 1,
     cache: bool = True,
     judge: Judge | None = None,
+    records: Sequence[CampaignRecord] | None = None,
 ) -> Simulation:
-    """Lint the targets of ``paths`` as ``check`` does, then draw each requested persona's timeline."""
+    """Lint the targets of ``paths`` as ``check`` does, then draw each requested persona's timeline.
+
+    ``records``: the campaigns' records of a lint run the caller already made
+    (``report`` lints for its findings and draws the calendars from the same run).
+    """
     if not 1 <= request.days <= MOST_DAYS:
         raise UsageError(f"--days: {request.days} is not between 1 and {MOST_DAYS}")
     files = resolve(list(paths), settings.scope(), force_exclude=False, changed=None).files
-    records = sorted(_records(settings, files, jobs=jobs, cache=cache), key=lambda record: record.path)
+    if records is None:
+        records = _records(settings, files, jobs=jobs, cache=cache)
+    records = sorted(records, key=lambda record: record.path)
     senders = [record.sender for record in records if record.sender is not None]
     view = settings.view
     runs = []

@@ -33,7 +33,9 @@ def persona_entries(simulation: Mapping[str, Any]) -> list[dict[str, Any]]:
             {
                 "name": persona["name"],
                 "start": start.isoformat(),
-                "journey": [f"{step['event']} on day {step['day']} ({step['date']})" for step in persona["journey"]],
+                "journey": [
+                    f"{step['event']} on day {step['day']} ({step['date']})" for step in persona["journey"]
+                ],
                 "svg": calendar_svg(persona["name"], messages, start, days, caps, colours),
                 "summary": _summary(persona["name"], messages, days, over),
                 "failures": [
@@ -41,10 +43,7 @@ def persona_entries(simulation: Mapping[str, Any]) -> list[dict[str, Any]]:
                     for verdict in persona.get("assertions", [])
                     if not verdict.get("passed")
                 ]
-                + [
-                    {"date": str(cap.get("start", ""))[:10], "message": _over_text(cap)}
-                    for cap in over
-                ],
+                + [{"date": str(cap.get("start", ""))[:10], "message": _over_text(cap)} for cap in over],
                 "messages": messages,
             }
         )

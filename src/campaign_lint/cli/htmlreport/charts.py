@@ -135,7 +135,8 @@ def calendar_svg(
         for cap in shown_caps:
             series = rolling(_series(daily, cap, days), cap.days)
             colour = colours.get(cap.channel, "#000000") if cap.channel else "#000000"
-            label = f"{cap.channel or 'all channels'}: in {cap.days} days (cap {cap.max})"
+            span = "1 day" if cap.days == 1 else f"{cap.days} days"
+            label = f"{cap.channel or 'all channels'}: in {span} (cap {cap.max})"
             windows.step(positions, series, where="mid", color=colour, label=label)
             windows.axhline(cap.max, color=colour, linestyle="--", linewidth=1)
             high = [index for index, value in enumerate(series) if value > cap.max]

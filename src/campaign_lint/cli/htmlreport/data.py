@@ -94,6 +94,28 @@ class ReportData:
     effective_policy: str
     elsewhere: list[ShownFinding]
     personas: list[dict[str, Any]] = field(default_factory=list)
+    # Campaigns no persona received, with why (``simulate``'s ``not_received``).
+    unreached: list[str] = field(default_factory=list)
+
+
+def headed(settings: Settings, title: str) -> ReportData:
+    """A page with its heading (the run's date, profile and policy) and nothing else yet."""
+    return ReportData(
+        title=title,
+        today=settings.today.isoformat(),
+        fail_on=str(settings.fail_on),
+        profile=settings.profile,
+        policy_files=list(settings.layered.files) if settings.layered else [],
+        campaigns=[],
+        totals={},
+        by_principle=[],
+        by_family=[],
+        rules=[],
+        channels=[],
+        custom_rules=[],
+        effective_policy="",
+        elsewhere=[],
+    )
 
 
 def build(
@@ -117,31 +139,26 @@ def build(
         _one_row(entry)
     totals = Counter(entry.status for entry in campaigns)
     rule_counts = Counter(finding.rule for finding in report.findings)
-    return ReportData(
-        title=title,
-        today=settings.today.isoformat(),
-        fail_on=str(settings.fail_on),
-        profile=settings.profile,
-        policy_files=list(settings.layered.files) if settings.layered else [],
-        campaigns=campaigns,
-        totals={
-            "campaigns": len(campaigns),
-            "failing": totals["failing"],
-            "warnings": totals["warnings"],
-            "clean": totals["clean"],
-            "findings": len(report.findings),
-        },
-        by_principle=_grouped(report.findings, _principle),
-        by_family=_grouped(report.findings, _family),
-        rules=[_rule(rule_id, count, settings) for rule_id, count in sorted(rule_counts.items())],
-        channels=_channels(settings),
-        custom_rules=[
-            {"id": rule.id, "severity": str(rule.severity), "description": rule.description or ""}
-            for rule in settings.custom_rules
-        ],
-        effective_policy=effective_policy,
-        elsewhere=elsewhere,
-    )
+    page = headed(settings, title)
+    page.campaigns = campaigns
+    page.totals = {
+        "campaigns": len(campaigns),
+        "failing": totals["failing"],
+        "warnings": totals["warnings"],
+        "clean": totals["clean"],
+        "findings": len(report.findings),
+    }
+    page.by_principle = _grouped(report.findings, _principle)
+    page.by_family = _grouped(report.findings, _family)
+    page.rules = [_rule(rule_id, count, settings) for rule_id, count in sorted(rule_counts.items())]
+    page.channels = _channels(settings)
+    page.custom_rules = [
+        {"id": rule.id, "severity": str(rule.severity), "description": rule.description or ""}
+        for rule in settings.custom_rules
+    ]
+    page.effective_policy = effective_policy
+    page.elsewhere = elsewhere
+    return page
 
 
 def _campaign(source: SourceFile, findings: list[Finding], report: Report, fail_rank: int) -> CampaignEntry:
