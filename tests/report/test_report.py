@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.cli import report as report_command
 from campaign_lint.cli.entry import main
+from campaign_lint.cli.htmlreport import require_extra
 from campaign_lint.core.errors import UsageError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -131,7 +131,7 @@ def test_a_missing_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch)
         lambda name, *rest: None if name == "matplotlib" else real(name, *rest),
     )
     with pytest.raises(UsageError, match=r"pip install 'campaign-lint\[report\]'"):
-        report_command.require_extra("campaign-lint report")
+        require_extra("campaign-lint report")
 
 
 @pytest.mark.slow  # starts a Python

@@ -13,27 +13,13 @@ them, and ``check`` never imports them.
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
-from campaign_lint.core.errors import UsageError
+from campaign_lint.cli.htmlreport import require_extra
 
 # Days of the persona calendars, from --today (as `simulate`'s default).
 CALENDAR_DAYS = 30
-# The extra's modules, by import name.
-EXTRA_MODULES = ("jinja2", "markdown_it", "matplotlib")
-
-
-def require_extra(command: str) -> None:
-    """A usage error saying how to install the ``report`` extra when one of its modules is missing."""
-    missing = [name for name in EXTRA_MODULES if importlib.util.find_spec(name) is None]
-    if missing:
-        raise UsageError(
-            f"`{command}` draws the page with {', '.join(missing)}, which are not installed; "
-            "install the report extra: pip install 'campaign-lint[report]' "
-            "(or pipx inject campaign-lint jinja2 markdown-it-py matplotlib)"
-        )
 
 
 def run_report(

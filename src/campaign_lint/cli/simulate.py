@@ -41,7 +41,7 @@ def run_simulate(
     if output_format not in FORMATS:
         raise UsageError(f"--format: `{output_format}` is not a simulate format; use text, json or html")
     if output_format == "html":
-        from campaign_lint.cli.report import require_extra
+        from campaign_lint.cli.htmlreport import require_extra
 
         require_extra("campaign-lint simulate --format html")
     start_text = request.pop("start")
