@@ -63,7 +63,7 @@ def test_the_examples_page_shows_health_campaigns_policy_and_rules(tmp_path: Pat
         assert "How to fix:" in page
         assert "Per channel, for one customer" in page
         # What customers receive: a calendar per built-in persona, drawn inline.
-        assert '<h3 id="persona-1" class="persona-name">typical</h3>' in page
+        assert '<h3 id="persona-1" class="persona-name">late-parcel</h3>' in page
         assert page.count("<svg") == 2
         # Worst first: a failing campaign comes before every clean one.
         assert page.index("badge failing") < page.index("badge clean")

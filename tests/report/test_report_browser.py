@@ -44,8 +44,8 @@ def test_the_report_renders_offline_without_errors_at_desktop_and_phone_width(tm
             page.wait_for_load_state("load")
             assert page.get_by_test_id("campaign-count").inner_text() == "17"
             assert page.locator("#health figure").count() == 2
-            # The built-in personas of the examples' catalogue, each with its calendar drawn.
-            assert page.locator(".persona-name").all_inner_texts() == ["typical", "late-delivery"]
+            # The personas of the examples' policy, each with its calendar drawn.
+            assert page.locator(".persona-name").all_inner_texts() == ["late-parcel", "newsletter-reader"]
             assert page.locator("#personas figure.chart svg").count() == 2
             assert page.locator("#personas figure.chart svg").first.bounding_box()["height"] > 100  # type: ignore[index]
             assert visit.errors == []
@@ -65,7 +65,7 @@ def test_the_simulate_calendars_render_offline_without_errors(tmp_path: Path) ->
         page = chromium.new_page(viewport={"width": 390, "height": 900})
         visit.watch(page)
         page.goto(page_file.as_uri())
-        assert page.locator(".persona-name").all_inner_texts() == ["typical", "late-delivery"]
+        assert page.locator(".persona-name").all_inner_texts() == ["late-parcel", "newsletter-reader"]
         assert page.locator("figure.chart svg").count() == 2
         assert visit.errors == []
         assert visit.requests == [page_file.as_uri()]

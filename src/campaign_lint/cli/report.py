@@ -47,22 +47,17 @@ def run_report(
     # The policy is looked for from the first path, as `check` does (CheckOptions.start).
     settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
     session = Session(settings)
+    targets = session.targets(paths)
+    if targets.note and not quiet:
+        sys.stderr.write(targets.note + "\n")
+    # One lint run: its findings, and its campaign records for the persona calendars.
+    session.engine.keep_records = True
     with paused_collector():
-        # One lint run: its findings, and the campaigns' timelines for the persona calendars.
-        simulation = run_simulation(
-            session,
-            paths,
-            Request(start=settings.today, days=CALENDAR_DAYS),
-            jobs=worker_count(jobs),
-            cache=not no_cache,
-            lines=True,
-        )
-    linted = simulation.linted
-    assert linted is not None  # run_simulation always lints
-    if linted.targets.note and not quiet:
-        sys.stderr.write(linted.targets.note + "\n")
+        linted = session.run(targets, jobs=worker_count(jobs), cache=not no_cache, lines=True)
+    request = Request(start=settings.today, days=CALENDAR_DAYS)
+    simulation = run_simulation(settings, paths, request, records=session.engine.records)
     report = linted.report()
-    content = data.build(settings, linted.targets.files, report, show_policy(settings))
+    content = data.build(settings, targets.files, report, show_policy(settings))
     drawn = simulation_object(simulation)
     content.personas = calendars.persona_entries(drawn)
     content.unreached = calendars.unreached(drawn)
