@@ -32,6 +32,8 @@ UNDERSTOOD = [
     ["check", "--changed-since=main", "--baseline=dir/b.json", "--output=a=b.txt"],
     ["check", "--format", "yaml", "--fail-on", "fatal", "--today", "tomorrow"],  # judged later, alike
     ["--debug", "check", "a.yaml"],
+    ["check", "-", "--stdin-filename", "campaigns/a.yaml", "--staged"],
+    ["check", "--stdin-filename=a.yaml", "-"],
 ]
 # What it leaves to typer: forms it does not read, values typer judges, other commands.
 LEFT_TO_TYPER = [
@@ -47,7 +49,6 @@ LEFT_TO_TYPER = [
     ["check", "--form", "json"],
     ["check", "--debug"],
     ["--debug", "--debug", "check"],
-    ["check", "-"],
     ["rules"],
     ["--version"],
     [],

@@ -183,3 +183,34 @@ def test_links_out_of_the_repository_block_only_as_campaigns(
     assert result.returncode != 0, output
     assert "campaigns/leak.yaml:1:1: SPEC001" in output
     assert "do-not-read" not in output
+
+
+def test_a_policy_commit_is_not_blocked_by_untracked_drafts(
+    hook_repo: tuple[Path, str, dict[str, str]],
+) -> None:
+    env = hook_repo[2]
+    work = make_consumer(
+        hook_repo, "drafts-repo", {"campaign-lint.yaml": POLICY, "campaigns/good.yaml": GOOD}
+    )
+    (work / "campaigns" / "draft.yaml").write_text(SHIPPED, encoding="utf-8")  # not added: not in the commit
+    (work / "campaign-lint.yaml").write_text(POLICY + "fail_on: error\n", encoding="utf-8")
+    result = commit(work, env, "campaign-lint.yaml")
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "draft.yaml" not in output
+    # Once the draft is staged, it is part of the commit and judged.
+    result = commit(work, env, "campaigns/draft.yaml")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "campaigns/draft.yaml:" in output
+
+
+def test_policy_test_hook_passes_without_test_files(hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    env = hook_repo[2]
+    files = {"campaign-lint.yaml": POLICY, "campaigns/good.yaml": GOOD}
+    work = make_consumer(hook_repo, "no-tests-repo", files, ("campaign-lint", "campaign-lint-test"))
+    result = _run(work, sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose", env=env)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "campaign-lint policy tests" in output
+    assert "No policy test files (*.test.yaml)" in output

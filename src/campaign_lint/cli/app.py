@@ -292,17 +292,28 @@ def policy_test(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the results to this file.")
     ] = None,
+    pass_without_tests: Annotated[
+        bool,
+        typer.Option(
+            "--pass-without-tests",
+            help="Pass, with a note, when there is no *.test.yaml file (the pre-commit hook).",
+        ),
+    ] = False,
 ) -> int:
     """Run policy tests (*.test.yaml: fixtures and expected findings); exit 1 when a case fails."""
     from campaign_lint.cli.policytest_output import FORMATS, render
     from campaign_lint.cli.writing import wants_color, write_output
-    from campaign_lint.lint.policytests import run_tests
+    from campaign_lint.lint.policytests import find_test_files, run_tests
 
     if output_format not in FORMATS:
         raise UsageError(
             f"--format: `{output_format}` is not a test format; use one of: {', '.join(FORMATS)}"
         )
-    results = run_tests(directory or Path("."))
+    target = directory or Path(".")
+    if pass_without_tests and not find_test_files(target, allow_empty=True):
+        sys.stderr.write(f"No policy test files (*.test.yaml) in {target}; nothing to test.\n")
+        return 0
+    results = run_tests(target)
     color = output is None and wants_color(sys.stdout)
     rendered = render(results, output_format, color=color)
     if output is None:

@@ -17,8 +17,10 @@ from campaign_lint.cli.values import parse_severity, parse_today, worker_count
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from campaign_lint.cli.checkoptions import CheckOptions
+    from campaign_lint.lint.discovery import Overlay, Scope
 
 
 def run_check(options: CheckOptions) -> int:
@@ -26,6 +28,7 @@ def run_check(options: CheckOptions) -> int:
     from campaign_lint.cli.reporters import SHOW_SOURCE_LINES, destinations
     from campaign_lint.cli.writing import deliver
     from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.discovery import NO_OVERLAY
     from campaign_lint.lint.locate import policy_for, run_start
     from campaign_lint.lint.pool import paused_collector
     from campaign_lint.lint.session import Session
@@ -33,9 +36,11 @@ def run_check(options: CheckOptions) -> int:
     # The clock replay.save compares modification times with (lint.replay, imported only with a cache).
     started_ns = time.time_ns()
     wanted = destinations(options.formats, options.outputs)
+    stdin = _read_stdin(options)
+    paths = options.run_paths()
     settings = load_settings(
-        options.config if options.config is not None else policy_for(options.paths),
-        run_start(options.paths),
+        options.config if options.config is not None else policy_for(paths),
+        run_start(paths),
         select=options.select,
         ignore=options.ignore,
         fail_on=parse_severity(options.fail_on),
@@ -59,7 +64,10 @@ def run_check(options: CheckOptions) -> int:
         from campaign_lint.lint.gitchanges import changed_files
 
         changed = changed_files(options.changed_since, settings.root)
-    targets = session.targets(options.paths, force_exclude=options.force_exclude, changed=changed)
+    session.overlay = _overlay(options, settings.root, session.scope, paths, stdin)
+    targets = session.targets(
+        paths, force_exclude=options.force_exclude or stdin is not None, changed=changed
+    )
     if targets.note and not options.quiet:
         sys.stderr.write(targets.note + "\n")
     # The whole run, reading the cache through writing the reports, with the
@@ -73,7 +81,7 @@ def run_check(options: CheckOptions) -> int:
             lines=any(name in SHOW_SOURCE_LINES for name, _ in wanted),
             progress=lambda files: _progress(files, quiet=options.quiet),
         )
-        if linted.cache is not None and changed is None:
+        if linted.cache is not None and changed is None and session.overlay is NO_OVERLAY:
             from campaign_lint.lint import replay
 
             # The next identical run is answered from this record (cli/replay.py).
@@ -94,6 +102,58 @@ def run_check(options: CheckOptions) -> int:
         report.fail_on = settings.fail_on
         deliver(report, wanted, quiet=options.quiet, show_suppressed=options.show_suppressed)
     return 1 if report.failed(settings.fail_on) else 0
+
+
+def _read_stdin(options: CheckOptions) -> bytes | None:
+    """The campaign on standard input for ``check - --stdin-filename PATH``; ``None`` when the path is not ``-``."""
+    from campaign_lint.cli.checkoptions import STDIN
+    from campaign_lint.core.errors import UsageError
+    from campaign_lint.lint.discovery import MAX_FILE_BYTES
+
+    if STDIN not in options.paths:
+        if options.stdin_filename is not None:
+            raise UsageError(
+                "--stdin-filename names the campaign read from standard input: give `-` as the path"
+            )
+        return None
+    if options.paths != (STDIN,):
+        raise UsageError("`-` (standard input) is the only path of a run; name other files in another run")
+    if options.stdin_filename is None:
+        raise UsageError(
+            "`-` reads a campaign from standard input: say which file it is with --stdin-filename PATH "
+            "(its path decides the policy and the overrides, and is the findings' path)"
+        )
+    if options.changed_since is not None:
+        raise UsageError("--changed-since and `-` (standard input) do not go together")
+    return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+
+
+def _overlay(
+    options: CheckOptions, root: Path, scope: Scope, paths: tuple[Path, ...], stdin: bytes | None
+) -> Overlay:
+    """What the run sees instead of the disk: the git index when staged, and the campaign on standard input.
+
+    ``--staged``, or running under pre-commit (which sets ``PRE_COMMIT=1``):
+    the portfolio as the git index holds it (``gitchanges.staged_overlay``),
+    so that untracked drafts do not block a commit that does not hold them.
+    Outside a git working tree, pre-commit's runs read the disk; ``--staged``
+    is an error there.
+    """
+    import os
+
+    from campaign_lint.core.errors import UsageError
+    from campaign_lint.lint import gitchanges
+    from campaign_lint.lint.discovery import NO_OVERLAY, Overlay
+
+    overlay = NO_OVERLAY
+    if options.staged or os.environ.get("PRE_COMMIT") == "1":
+        if gitchanges.in_work_tree(root):
+            overlay = gitchanges.staged_overlay(root, scope)
+        elif options.staged:
+            raise UsageError(f"--staged judges the git index, and {root} is not in a git working tree")
+    if stdin is not None:
+        overlay = Overlay({**overlay.texts, os.path.abspath(paths[0]): stdin}, overlay.only)
+    return overlay
 
 
 def _progress(files: int, *, quiet: bool) -> AbstractContextManager[Callable[[], None] | None]:

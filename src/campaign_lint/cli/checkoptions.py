@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
 
 T = TypeVar("T")
+# The path that stands for standard input (``check - --stdin-filename PATH``).
+STDIN = Path("-")
 
 # What an option means for the replay record (``lint/replay.py``): ``key``, it
 # changes the results and is part of the record's key; ``never``, a run with it
@@ -146,6 +148,21 @@ class CheckOptions:
         "--force-exclude",
         help="Skip named files that the policy's `campaigns`/`exclude` patterns leave out (pre-commit).",
     )
+    stdin_filename: Path | None = option(  # noqa: RUF009 - see config
+        None,
+        "--stdin-filename",
+        metavar="PATH",
+        help="With `-` as the path: the file the campaign on standard input is "
+        "(it decides the policy and the overrides, and is the findings' path; editors).",
+        replay="never",
+    )
+    staged: bool = option(
+        False,
+        "--staged",
+        help="Judge the campaigns as staged in the git index; untracked files are left out "
+        "(on by itself under pre-commit).",
+        replay="never",
+    )
     no_cache: bool = option(
         False, "--no-cache", help="Neither read nor write the cache (.campaign-lint-cache/).", replay="never"
     )
@@ -157,9 +174,11 @@ class CheckOptions:
         replay="never",
     )
 
-    def start(self) -> Path:
-        """Where the policy file is looked for: the first path, else the working folder."""
-        return self.paths[0] if self.paths else Path.cwd()
+    def run_paths(self) -> tuple[Path, ...]:
+        """The paths the run is about: ``--stdin-filename`` when the path is ``-`` (standard input)."""
+        if self.stdin_filename is not None and self.paths == (STDIN,):
+            return (self.stdin_filename,)
+        return self.paths
 
     def replayable(self) -> bool:
         """Whether a replay record can answer this command line (no option of ``replay="never"`` set)."""
@@ -227,7 +246,7 @@ def parse(argv: Sequence[str]) -> Command | None:
         if word == "--":
             paths.extend(Path(path) for path in words)
             break
-        if not word.startswith("-"):
+        if word == "-" or not word.startswith("-"):
             paths.append(Path(word))
             continue
         written, equals, text = word.partition("=") if word.startswith("--") else (word, "", "")

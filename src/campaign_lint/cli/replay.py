@@ -27,7 +27,7 @@ Answer = tuple["Report", bool, str | None, list[tuple[str, Path | None]]]
 def replay(options: CheckOptions, *, debug: bool = False) -> int | None:
     """The exit code of ``options`` answered from a replay record, or ``None`` to run it fully."""
     started = time.perf_counter()
-    if not options.replayable():
+    if not options.replayable() or _sees_other_than_disk(options):
         return None
     try:
         answer = _answer(options, started)
@@ -52,6 +52,15 @@ def replay(options: CheckOptions, *, debug: bool = False) -> int | None:
 
     # A file that cannot be written, a closed pipe: as the full command.
     return guarded(write, debug=debug)
+
+
+def _sees_other_than_disk(options: CheckOptions) -> bool:
+    """Whether the run reads standard input, or the git index (under pre-commit): records are of the disk."""
+    import os
+
+    from campaign_lint.cli.checkoptions import STDIN
+
+    return STDIN in options.paths or os.environ.get("PRE_COMMIT") == "1"
 
 
 def _today() -> str:

@@ -126,8 +126,8 @@ class Cache:
     def entry(self, source: SourceFile) -> Entry | None:
         """The entry of ``source`` if the file is unchanged."""
         entry = self.entries.get(source.display)
-        if entry is None or source.outside:  # a link out of the repository now: never read
-            return None
+        if entry is None or source.outside or source.content is not None:
+            return None  # a link out of the repository now (never read), or text in place of the file
         checked = check_file(source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content)
         if checked is None:
             return None
@@ -141,7 +141,7 @@ class Cache:
     def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:
         """Remember ``outcome`` for ``source`` (its file's ``stat`` taken before reading)."""
         content = outcome.content
-        if stat is None or content is None:
+        if stat is None or content is None or source.content is not None:  # not the file's own bytes
             self.entries.pop(source.display, None)
             return
         record = outcome.record_blob

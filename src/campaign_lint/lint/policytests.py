@@ -128,8 +128,11 @@ class _Suite:
 MAX_TEST_FILE = 4 * MIB
 
 
-def find_test_files(target: Path) -> list[Path]:
-    """The test files under ``target`` (or ``target`` itself when it is a file), sorted."""
+def find_test_files(target: Path, *, allow_empty: bool = False) -> list[Path]:
+    """The test files under ``target`` (or ``target`` itself when it is a file), sorted.
+
+    None found is a usage error (nothing was tested), unless ``allow_empty``.
+    """
     if not target.exists():
         raise UsageError(f"{target}: no such file or directory")
     if target.is_file():
@@ -138,7 +141,7 @@ def find_test_files(target: Path) -> list[Path]:
     for directory, dirnames, filenames in os.walk(target):
         dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS and not d.startswith(".")]
         found.extend(Path(directory, name) for name in filenames if name.endswith(TEST_SUFFIXES))
-    if not found:
+    if not found and not allow_empty:
         raise UsageError(
             f"no policy test files (*.test.yaml) found in {target}; nothing was tested "
             "(see docs/policy-tests.md for the format)"

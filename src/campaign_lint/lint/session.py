@@ -11,6 +11,14 @@ is reported. :meth:`Session.lint` does the last three at once, for callers
 that do nothing in between; ``check`` does (it shows the policy, reads a
 baseline, asks git, prints the targets' note and records the run for replay).
 
+A session may see files other than the disk's: its ``overlay``
+(``discovery.Overlay``, a mapping of path to text that stands in for the
+file, and optionally the only files that exist) serves standard input
+(``check - --stdin-filename``), the git index under pre-commit, and an
+editor's unsaved buffers. Whether a file is a campaign stays the policy's
+answer; the overlay only says what it holds. Overlaid files are never taken
+from, nor written to, the cache.
+
 It lives in ``lint/``, printing nothing and reading no command line, so
 that policy tests can use it.
 """
@@ -25,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from campaign_lint.lint.config import Settings
+from campaign_lint.lint.discovery import NO_OVERLAY, Overlay
 from campaign_lint.lint.engine import Engine
 from campaign_lint.lint.report import Report, Results, narrow
 from campaign_lint.lint.targets import Targets, resolve
@@ -55,8 +64,12 @@ class Linted:
 class Session:
     """The settings of a run and their engine; then the run's targets and results (module docstring)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, overlay: Overlay = NO_OVERLAY) -> None:
         self.settings = settings
+        # What the run sees instead of the disk (``discovery.Overlay``): text on
+        # standard input, the git index, an editor's open buffers. May be
+        # replaced between runs; targets resolved afterwards see the new one.
+        self.overlay = overlay
         self.engine = Engine(settings)
         # One scope for the whole session: it remembers the patterns' answers
         # (``Scope.answers``), which the replay record keeps.
@@ -66,7 +79,9 @@ class Session:
         self, paths: Sequence[Path], *, force_exclude: bool = False, changed: list[Path] | None = None
     ) -> Targets:
         """The files linted for ``paths`` and what is reported on (``lint/targets.resolve``)."""
-        return resolve(list(paths), self.scope, force_exclude=force_exclude, changed=changed)
+        return resolve(
+            list(paths), self.scope, force_exclude=force_exclude, changed=changed, overlay=self.overlay
+        )
 
     def run(
         self,
