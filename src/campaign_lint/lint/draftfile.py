@@ -24,7 +24,9 @@ _WRAP = 72
 
 # Said above each top-level key: what the field is for, in plain words.
 _ABOVE = {
+    "version": "The campaign file format's version.",
     "id": "Lowercase words joined by dashes; unique among your campaigns.",
+    "name": "What people call it.",
     "owner": "Who answers for this campaign: your team's address.",
     "type": "promotional | lifecycle | feedback | loyalty | reengagement | onboarding |\n"
     "acquisition | transactional",
