@@ -120,6 +120,9 @@ def test_rule_and_profile_enums_come_from_the_registry() -> None:
     assert defs["RuleRef"]["anyOf"][0]["enum"] == list(RULES_BY_ID)
     assert defs["PolicyRef"]["anyOf"][0]["enum"] == list(profiles())
     assert list(defs["RuleSettings"]["properties"]) == list(RULES_BY_ID)
+    for rule_id, rule in RULES_BY_ID.items():
+        options = defs["RuleSettings"]["properties"][rule_id]["anyOf"][1]["properties"]
+        assert list(options) == ["severity", *rule.options.model_fields], rule_id
     assert _schema("policy-test")["$defs"]["RuleRef"] == defs["RuleRef"]
 
 
@@ -156,6 +159,18 @@ def _policy_errors(text: str) -> list[str]:
         ("locked: {rules: [TIM099]}\n", True),
         ("rules: {TIM001: warnin}\n", True),
         ("rules: {TIM001: {severity: warning, min_delay: 3d}}\n", False),
+        ("rules: {TIM001: {min_delya: 3d}}\n", True),
+        ("rules: {TIM001: {min_delay: 3days}}\n", True),
+        ("rules: {MET002: {severity: info}}\n", False),
+        ("rules: {MET002: {threshold: 1}}\n", True),
+        (
+            "rules: {ORG001: {severity: info}}\ncustom_rules: [{id: ORG001, description: d, assert: 'true', message: m}]\n",
+            False,
+        ),
+        (
+            "rules: {ORG001: {limit: 1}}\ncustom_rules: [{id: ORG001, description: d, assert: 'true', message: m}]\n",
+            True,
+        ),
     ],
 )
 def test_policy_schema_knows_the_rules_and_profiles(text: str, rejected: bool) -> None:
@@ -267,14 +282,18 @@ def test_editor_flags_unknown_rules_and_profiles_in_the_policy(server: Client) -
         _lines(POLICY, "XYZ999"): "Not a rule of campaign-lint (`campaign-lint rules` lists them). A custom "
         "rule's ID works only in a policy that defines it under `custom_rules`, or extends a policy file "
         "that does.",
+        _lines(POLICY, "3days"): "Not a duration: write a whole number and a unit, like 30m, 12h, 7d, 2w or "
+        "12mo (m minutes, h hours, d days, w weeks, mo months of 30 days).",
     }
+    hover = server.hover(uri, _lines(POLICY, "TIM001"), 3)
+    assert hover.startswith(f"#### TIM001\n\n{RULES_BY_ID['TIM001'].doc().summary}")
     misspelt = POLICY.replace("recommended", "recomended")
     uri = server.open(ROOT / "examples" / "editor-profile.yaml", misspelt)
-    messages = list(_by_line(server.diagnostics(uri)).values())
-    assert messages == [
+    found = _by_line(server.diagnostics(uri))
+    assert found[_lines(misspelt, "recomended")] == (
         "Not a profile or a policy file: write minimal, recommended or strict, or the path of a policy "
         "file ending in .yaml, like ../company/campaign-lint.yaml."
-    ]
+    )
 
 
 def _example_files() -> list[Path]:

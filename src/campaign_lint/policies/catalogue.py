@@ -8,14 +8,15 @@ of rule IDs stay in step with the registry (``tests/test_generated.py``).
 
 from __future__ import annotations
 
+from campaign_lint.policies.base import NoOptions
 from campaign_lint.policies.profiles import profiles
 from campaign_lint.policies.registry import FAMILY_NAMES, RULES
 from campaign_lint.schemas import export
-from campaign_lint.schemas.editor import Catalogue
+from campaign_lint.schemas.editor import Catalogue, EditorJsonSchema
 
 
 def catalogue() -> Catalogue:
-    """The built-in rules (with a one-line description each), their families and the profiles."""
+    """The built-in rules (with a one-line description each), their families, the profiles, the rules' options."""
     return Catalogue(
         rules={
             rule.id: f"{rule.doc().summary} ({rule.name}; {rule.severity}, {rule.profile} profile)"
@@ -23,6 +24,11 @@ def catalogue() -> Catalogue:
         },
         families=dict(FAMILY_NAMES),
         profiles={name: profile.description for name, profile in profiles().items()},
+        options={
+            rule.id: rule.options.model_json_schema(schema_generator=EditorJsonSchema)["properties"]
+            for rule in RULES
+            if rule.options is not NoOptions
+        },
     )
 
 

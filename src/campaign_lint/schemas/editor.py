@@ -49,6 +49,7 @@ class Catalogue:
     rules: Mapping[str, str]  # rule ID -> its title, in catalogue order
     families: Mapping[str, str]  # family prefix -> what it is about
     profiles: Mapping[str, str]  # profile name -> what it is for
+    options: Mapping[str, Mapping[str, Any]]  # rule ID -> the JSON Schema `properties` of its options
 
 
 class EditorJsonSchema(GenerateJsonSchema):
@@ -142,7 +143,7 @@ def finish(schema: dict[str, Any], catalogue: Catalogue) -> dict[str, Any]:
     for name in sorted(used):
         defs[name] = built[name]
     if "RuleSettings" in used:
-        defs["RuleSetting"] = built["RuleSetting"]
+        defs["RuleSeverity"] = built["RuleSeverity"]
     if "RuleRef" in used and "custom_rules" in result.get("properties", {}):
         # A policy file that defines no custom rules and extends no policy file can
         # name only built-in rules: `XYZ999: warning` is a typo there, not a rule.
@@ -195,7 +196,6 @@ def definitions(catalogue: Catalogue) -> dict[str, Any]:
         "description": "A custom rule's ID (2 to 6 capital letters of your own, then 3 digits).",
         "patternErrorMessage": rule_message,
     }
-    severities = ["error", "warning", "info", "off"]
     return {
         "RuleRef": {
             "description": "A rule: a built-in rule ID, or the ID of a custom rule of the policy.",
@@ -232,38 +232,63 @@ def definitions(catalogue: Catalogue) -> dict[str, Any]:
             ),
         },
         "PolicyRef": policy_ref(catalogue),
-        "RuleSettings": {
-            "type": "object",
-            "description": "Rule ID -> its severity (error, warning, info), `off`, or a mapping of options.",
-            "properties": {
-                rule_id: {"$ref": "#/$defs/RuleSetting", "title": rule_id, "description": title}
-                for rule_id, title in catalogue.rules.items()
-            },
-            "propertyNames": {"$ref": "#/$defs/RuleRef"},
-            "additionalProperties": {"$ref": "#/$defs/RuleSetting"},
-        },
-        "RuleSetting": {
-            "description": "A severity, `off`, or the rule's options (with `severity:` if it changes too).",
+        **rule_settings(catalogue),
+    }
+
+
+def rule_settings(catalogue: Catalogue) -> dict[str, Any]:
+    """``rules:``: each built-in rule with its severity or its own options; custom rules with a severity."""
+    severities = ["error", "warning", "info", "off"]
+    severity = {"$ref": "#/$defs/RuleSeverity"}
+
+    # The branches carry no description: a hover shows the first it finds, and that
+    # should be the rule's summary, not "a severity".
+    def setting(options: Mapping[str, Any]) -> dict[str, Any]:
+        return {
             "anyOf": [
-                {
-                    "type": "string",
-                    "enum": severities,
-                    "enumDescriptions": [
-                        "Fails the run (by default).",
-                        "Reported; fails the run with `fail_on: warning`.",
-                        "Reported as advice; fails only with `fail_on: info`.",
-                        "The rule does not run.",
-                    ],
-                    "errorMessage": "Write error, warning, info or off, or a mapping of the rule's options.",
-                },
+                severity,
                 {
                     "type": "object",
-                    "properties": {"severity": {"enum": severities, "description": "The rule's severity."}},
+                    "properties": {
+                        "severity": {**severity, "description": "The rule's severity."},
+                        **options,
+                    },
+                    "additionalProperties": False,
                     "defaultSnippets": [
                         {"label": "severity", "body": {"severity": "${1|error,warning,info,off|}"}}
                     ],
                 },
+            ]
+        }
+
+    return {
+        "RuleSettings": {
+            "type": "object",
+            "description": "Rule ID -> its severity (error, warning, info), `off`, or a mapping of options.",
+            "properties": {
+                rule_id: {
+                    "title": rule_id,
+                    "description": title,
+                    **setting(catalogue.options.get(rule_id, {})),
+                }
+                for rule_id, title in catalogue.rules.items()
+            },
+            "propertyNames": {"$ref": "#/$defs/RuleRef"},
+            "additionalProperties": {
+                "description": "A custom rule's severity, or `off`.",
+                **setting({}),
+            },
+        },
+        "RuleSeverity": {
+            "type": "string",
+            "enum": severities,
+            "enumDescriptions": [
+                "Fails the run (by default).",
+                "Reported; fails the run with `fail_on: warning`.",
+                "Reported as advice; fails the run only with `fail_on: info`.",
+                "The rule does not run.",
             ],
+            "errorMessage": "Write error, warning, info or off, or a mapping of the rule's options.",
         },
     }
 
