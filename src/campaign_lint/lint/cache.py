@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from campaign_lint.lint.outcome import FileOutcome
     from campaign_lint.lint.portfolio import State
     from campaign_lint.policies.base import CampaignRecord
+    from campaign_lint.policies.timeline import Sender
 
 # A file modified this close to the moment it was cached may have changed again
 # within the file system's timestamp resolution: check its content ("racy git").
@@ -96,6 +97,9 @@ class Entry:
     # The campaign's record, pickled apart from the outcome (None: not a valid
     # campaign): ``simulate`` reads records without unpickling findings.
     record: bytes | None = None
+    # The record's contact-timeline view (``CampaignRecord.sender``), pickled on its own too: a
+    # warm ``simulate`` reads only these.
+    sender: bytes | None = None
 
     __reduce__ = by_fields
 
@@ -145,13 +149,16 @@ class Cache:
             self.entries.pop(source.display, None)
             return
         record = outcome.record_blob
+        sender = None
         if outcome.record is not None:
             record = pickle.dumps(outcome.record, protocol=pickle.HIGHEST_PROTOCOL)
+            if outcome.record.sender is not None:
+                sender = pickle.dumps(outcome.record.sender, protocol=pickle.HIGHEST_PROTOCOL)
         if outcome.record is not None or outcome.record_blob is not None:
             outcome = replace(outcome, record=None, record_blob=None)
         blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         self.entries[source.display] = Entry(
-            stat.st_size, stat.st_mtime_ns, time.time_ns(), content, blob, record
+            stat.st_size, stat.st_mtime_ns, time.time_ns(), content, blob, record, sender
         )
         self.dirty = True
 
@@ -172,6 +179,11 @@ class Cache:
 
 def stored_records(stored: Sequence[bytes]) -> list[CampaignRecord]:
     """The records of cache hits (``FileOutcome.record_blob``: bytes of the signed cache)."""
+    return [pickle.loads(blob) for blob in stored]
+
+
+def stored_senders(stored: Sequence[bytes]) -> list[Sender]:
+    """The timeline views of cache hits (``Entry.sender``: bytes of the signed cache)."""
     return [pickle.loads(blob) for blob in stored]
 
 

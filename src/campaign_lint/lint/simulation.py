@@ -111,9 +111,10 @@ def run_simulation(
         raise UsageError(f"--days: {request.days} is not between 1 and {MOST_DAYS}")
     files = resolve(list(paths), settings.scope(), force_exclude=False, changed=None).files
     if records is None:
-        records = _records(settings, files, jobs=jobs, cache=cache)
-    records = sorted(records, key=lambda record: record.path)
-    senders = [record.sender for record in records if record.sender is not None]
+        senders, valid = _senders(settings, files, jobs=jobs, cache=cache)
+    else:
+        senders = sorted((r.sender for r in records if r.sender is not None), key=lambda sender: sender.path)
+        valid = len(records)
     view = settings.view
     runs = []
     for persona in _personas(view, senders, request):
@@ -132,41 +133,47 @@ def run_simulation(
         request.days,
         tuple(runs),
         _unreceived(senders, runs, everyone_of(senders, view)),
-        len(files) - len(records),
+        len(files) - valid,
         failed,
     )
 
 
-def _records(
+def _senders(
     settings: Settings, files: Sequence[SourceFile], *, jobs: int, cache: bool
-) -> list[CampaignRecord]:
-    """Every valid campaign's record: from the cache when every file is unchanged, else by linting.
+) -> tuple[list[Sender], int]:
+    """Every valid campaign's timeline view, by path, and how many valid campaigns there are.
 
-    A warm run thus neither builds the engine (which compiles the custom
-    rules) nor reads a campaign file; otherwise the files are linted as
-    ``check`` lints them, and the cache is brought up to date.
+    From the cache when every file is unchanged, else by linting the files
+    as ``check`` does (which brings the cache up to date). A warm run thus
+    neither builds the engine (which compiles the custom rules) nor reads a
+    campaign file, and unpickles only the senders.
     """
     if cache and files:
-        from campaign_lint.lint.cache import open_cache, stored_records
+        from campaign_lint.lint.cache import open_cache, stored_senders
 
         opened = open_cache(settings)
         blobs = []
+        valid = 0
         for source in files:
             entry = opened.entry(source)
             if entry is None:
                 break
             if entry.record is not None:
-                blobs.append(entry.record)
+                valid += 1
+                if entry.sender is not None:
+                    blobs.append(entry.sender)
         else:
             opened.save()  # a file touched but unchanged: its new time is remembered
-            return stored_records(blobs)
+            return sorted(stored_senders(blobs), key=lambda sender: sender.path), valid
     from campaign_lint.lint.session import Session
 
     session = Session(settings)
     engine = session.engine
     engine.keep_records = True
     session.run(Targets(list(files), None), jobs=jobs, cache=cache, lines=False)
-    return engine.records
+    records = engine.records
+    senders = [record.sender for record in records if record.sender is not None]
+    return sorted(senders, key=lambda sender: sender.path), len(records)
 
 
 def _fails(settings: Settings, rule_id: str) -> bool:
