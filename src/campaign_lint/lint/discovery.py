@@ -76,12 +76,13 @@ class Scope:
         walk, named files with ``--force-exclude`` (pre-commit),
         ``--changed-since``, the git index and standard input all ask this.
         """
-        if absolute in self.policy_files:
-            return False
+        return self.campaign_under(absolute, os.path.join(self.root, ""))
+
+    def campaign_under(self, absolute: str, inside: str) -> bool:
+        """``is_campaign``, given the root as the start of the paths inside it (``/repo/``): a walk's loop."""
         name = absolute.rpartition(os.sep)[2]
-        if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
+        if name in POLICY_NAMES or not name.endswith(_SUFFIXES) or absolute in self.policy_files:
             return False
-        inside = str(self.root) + os.sep
         if not absolute.startswith(inside):
             return False
         rel = absolute[len(inside) :]
@@ -258,20 +259,20 @@ def discover(
     def consider(absolute: str, boundary: str, *, explicit: bool, link: bool = False) -> None:
         # Called for every file of the tree: one pattern lookup, no separator
         # replacement where the separator is already `/`.
-        if absolute in policy_files:
-            return  # a file the policy itself loads (an `extends` target) is never a campaign
-        if not explicit or force_exclude:
-            if use_globs:
-                if not scope.is_campaign(absolute):
-                    return
-            else:  # no policy file, a folder named: its YAML files
+        if use_globs and (not explicit or force_exclude):
+            if not scope.campaign_under(absolute, inside_root):
+                return
+        else:
+            if absolute in policy_files:
+                return  # a file the policy itself loads (an `extends` target) is never a campaign
+            if not explicit:  # no policy file, a folder named: its YAML files
                 name = absolute.rpartition(os.sep)[2]
                 if name in POLICY_NAMES or not name.endswith(_SUFFIXES):
                     return
-        if absolute.startswith(inside_root):
-            rel = absolute[len(inside_root) :]
-            if scope.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))[0]:
-                return  # excluded, even when named
+            if absolute.startswith(inside_root):
+                rel = absolute[len(inside_root) :]
+                if scope.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))[0]:
+                    return  # excluded, even when named
         if not overlay.sees(absolute):
             return
         shown = absolute[len(inside_cwd) :] if absolute.startswith(inside_cwd) else display_path(absolute)
