@@ -29,6 +29,7 @@ UNDERSTOOD = [
     ["check", "--config=./p.yaml", "--today=2026-01-01", "--fail-on=error"],
     ["check", "-q", "--quiet", "--show-suppressed", "--force-exclude", "--no-cache", "--show-policy"],
     ["check", "--changed-since", "HEAD~1", "--baseline", "b.json"],
+    ["check", "--fix", "--unsafe-fixes", "--diff"],
     ["check", "--changed-since=main", "--baseline=dir/b.json", "--output=a=b.txt"],
     ["check", "--format", "yaml", "--fail-on", "fatal", "--today", "tomorrow"],  # judged later, alike
     ["--debug", "check", "a.yaml"],

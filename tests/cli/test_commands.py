@@ -21,7 +21,7 @@ def test_version(cli: Cli) -> None:
 def test_rules_table(cli: Cli) -> None:
     run = cli.run("rules")
     assert run.exit_code == 0
-    assert run.stdout.splitlines()[0].split() == ["ID", "NAME", "SEVERITY", "FAMILY", "PROFILE"]
+    assert run.stdout.splitlines()[0].split() == ["ID", "NAME", "SEVERITY", "FAMILY", "PROFILE", "FIX"]
     assert len(run.stdout.splitlines()) == len(RULES) + 1
     assert_snapshot("rules-table", run)
 

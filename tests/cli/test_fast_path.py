@@ -129,7 +129,7 @@ def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
         "import json, sys\n"
         "from campaign_lint.cli.entry import main\n"
         "code = main(['check', '--no-cache', '--format', 'json', '--output', 'out.json'])\n"
-        "print(json.dumps([code, 'typer' in sys.modules]))\n"
+        "print(json.dumps([code, 'typer' in sys.modules, 'ruamel.yaml' in sys.modules]))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -139,7 +139,7 @@ def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
         env=os.environ,
         check=True,
     )
-    assert json.loads(result.stdout) == [1, False]
+    assert json.loads(result.stdout) == [1, False, False]
 
 
 @pytest.mark.slow  # starts a Python

@@ -1,4 +1,4 @@
-"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new`."""
+"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new` and to fix."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ CEL_MODULES = ("cel", "cel.cel", "celpy", "campaign_lint.policies.custom")
 SCHEMA_MODULES = ("jsonschema", "campaign_lint.policies.constraints")
 # Round-trip YAML, for writing files that keep comments: never for reading campaigns.
 RUAMEL_MODULES = ("ruamel.yaml", "campaign_lint.lint.draftfile")
+# What fixing imports: only when `check --fix` or `--diff` has something to fix.
+FIX_MODULES = ("ruamel.yaml", "campaign_lint.lint.fixing", "campaign_lint.core.yamledit")
 
 # Runs the CLI in-process, then reports which of the watched modules it imported.
 PROBE = """\
@@ -38,10 +40,13 @@ custom_rules:
 SCHEMA = "schema:\n  required: [x-cost-center]\n"
 
 
+CHECK = ("check", "--no-cache", "--format", "json")
+
+
 def loaded(root: Path, *command: str) -> tuple[int, set[str]]:
     """Exit code of ``command`` (`check`) in ``root`` and the watched modules it imported."""
-    probe = PROBE.format(watched=[*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES])
-    command = command or ("check", "--no-cache", "--format", "json")
+    probe = PROBE.format(watched=sorted({*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES, *FIX_MODULES}))
+    command = command or CHECK
     argv = [sys.executable, "-c", probe, *command]
     done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=120, check=False)
     assert done.stderr == "", done.stderr
@@ -87,3 +92,14 @@ def test_only_new_imports_ruamel(tree: Cli) -> None:
     assert code == 0
     assert set(RUAMEL_MODULES) <= modules  # the watch sees it when it is there
     assert loaded(tree.root) == (0, set())  # `check` of the new campaign too goes without it
+
+
+def test_only_fixing_imports_ruamel(tree: Cli) -> None:
+    tree.write({"campaigns/review.yaml": feedback("review").replace("channel: email", "channel: Email")})
+    code, modules = loaded(tree.root, *CHECK, "--diff", "--quiet")
+    assert code == 1  # there is something to fix
+    assert set(FIX_MODULES) <= modules
+    tree.write({"campaigns/review.yaml": feedback("review")})
+    code, modules = loaded(tree.root, *CHECK, "--fix", "--quiet")
+    assert code == 0
+    assert "ruamel.yaml" not in modules  # nothing to fix: no comments to keep

@@ -118,7 +118,7 @@ def list_rules(
     ] = "table",
     config: ConfigOption = None,
 ) -> None:
-    """List every rule: ID, name, severity, family, profile; then the policy's custom rules."""
+    """List every rule: ID, name, severity, family, profile, fix (safe, unsafe or none); then the policy's custom rules."""
     from campaign_lint.cli.explain import custom_rules
     from campaign_lint.core.display import shown
     from campaign_lint.policies.registry import RULES
@@ -130,8 +130,11 @@ def list_rules(
 
         typer.echo(rules_markdown(custom), nl=False)
         return
-    rows = [("ID", "NAME", "SEVERITY", "FAMILY", "PROFILE")]
-    rows += [(rule.id, rule.name, str(rule.severity), rule.family(), rule.profile) for rule in RULES]
+    rows = [("ID", "NAME", "SEVERITY", "FAMILY", "PROFILE", "FIX")]
+    rows += [
+        (rule.id, rule.name, str(rule.severity), rule.family(), rule.profile, str(rule.fixable or "-"))
+        for rule in RULES
+    ]
     _table(rows)
     if custom:
         typer.echo("\nCustom rules of the policy:")

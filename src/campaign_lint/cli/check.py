@@ -70,6 +70,12 @@ def run_check(options: CheckOptions) -> int:
     )
     if targets.note and not options.quiet:
         sys.stderr.write(targets.note + "\n")
+    if options.fix or options.diff or options.unsafe_fixes:
+        from campaign_lint.cli.fixes import run_fixes
+
+        code = run_fixes(options, settings, targets)
+        if code is not None:
+            return code
     # The whole run, reading the cache through writing the reports, with the
     # cyclic collector paused (see paused_collector).
     with paused_collector():

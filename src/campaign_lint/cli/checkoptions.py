@@ -174,6 +174,27 @@ class CheckOptions:
         replay="never",
     )
 
+    fix: bool = option(
+        False,
+        "--fix",
+        help="Apply safe fixes to the files (spelling only: `7days` to `7d`, `Email` to `email`); "
+        "report what is left.",
+        replay="never",
+    )
+    unsafe_fixes: bool = option(
+        False,
+        "--unsafe-fixes",
+        help="With --fix or --diff: also apply fixes that change what a campaign does "
+        "(a later trigger, a lower cap, `unsubscribe: one_click`).",
+        replay="never",
+    )
+    diff: bool = option(
+        False,
+        "--diff",
+        help="Print what --fix would change as a unified diff and change nothing; exit 1 when there is something to fix.",
+        replay="never",
+    )
+
     def run_paths(self) -> tuple[Path, ...]:
         """The paths the run is about: ``--stdin-filename`` when the path is ``-`` (standard input)."""
         if self.stdin_filename is not None and self.paths == (STDIN,):

@@ -92,6 +92,7 @@ def explain_text(rule: type[Rule]) -> str:
         if title == "Options":
             continue
         lines += [f"{title}:", *(f"  {line}" if line else "" for line in terminal(body)), ""]
+    lines += ["Fix:", f"  {fix_words(rule)}", ""]
     rows = option_rows(rule.options)
     if rows:
         lines.append("Options (set them under `rules:` in the policy file):")
@@ -101,6 +102,15 @@ def explain_text(rule: type[Rule]) -> str:
                 lines.append(f"      {description}")
         lines.append("")
     return "\n".join(lines)
+
+
+def fix_words(rule: type[Rule]) -> str:
+    """Whether ``check --fix`` can fix the rule's findings, how safely, and what the fix does."""
+    if rule.fixable is None:
+        return "none: fix it by hand, as the hint says."
+    flag = "--fix" if rule.fixable == "safe" else "--fix --unsafe-fixes"
+    what = "changes only how it is written" if rule.fixable == "safe" else "changes what the campaign does"
+    return f"{rule.fixable} ({flag}; it {what}): it {rule.fix_doc}."
 
 
 def custom_rules(config: Path | None) -> list[CustomEntry]:

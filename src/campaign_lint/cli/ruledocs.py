@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from campaign_lint.cli.explain import CustomEntry, custom_parts, option_rows
+from campaign_lint.cli.explain import CustomEntry, custom_parts, fix_words, option_rows
 from campaign_lint.core.display import shown
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.base import Rule
@@ -19,16 +19,18 @@ def rules_markdown(custom: list[CustomEntry] | None = None) -> str:
         "",
         "Every rule, what it checks, why it matters to the customer, and how to fix it.",
         "Examples that start without `version:` show only the fields that matter.",
+        "The Fix column says whether `check --fix` fixes a rule's findings: `safe` fixes change only",
+        "how something is written; `unsafe` ones change what the campaign does and need `--unsafe-fixes`.",
         "`campaign-lint explain ID` prints the same text in a terminal.",
         "",
-        "| ID | Name | Severity | Profile | Summary |",
-        "|---|---|---|---|---|",
+        "| ID | Name | Severity | Profile | Fix | Summary |",
+        "|---|---|---|---|---|---|",
     ]
     for rule in RULES:
         anchor = rule.id.lower()
         out.append(
             f"| [{rule.id}](#{anchor}) | {rule.name} | {rule.severity} | "
-            f"{rule.profile} | {rule.doc().summary} |"
+            f"{rule.profile} | {rule.fixable or '-'} | {rule.doc().summary} |"
         )
     out += [
         "",
@@ -113,6 +115,7 @@ def doc_sections(rule: type[Rule]) -> list[str]:
     for title, body in rule.doc().sections.items():
         if title != "Options":
             out += [f"#### {title}", "", body, ""]
+    out += ["#### Fix", "", fix_words(rule), ""]
     rows = option_rows(rule.options)
     if rows:
         out += ["#### Options", "", "| option | default | meaning |", "|---|---|---|"]

@@ -6,9 +6,10 @@ import enum
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from campaign_lint.core.fixes import Remedy
+from campaign_lint.core.fixes import YamlPath as YamlPath
 from campaign_lint.core.pickling import by_fields
 
-YamlPath = tuple[str | int, ...]
 # What a finding is about, when not the place it is reported at: named parts,
 # in name order (``(("channel", "email"), ("window", "7d"))``). Build it with
 # ``subject()``.
@@ -92,6 +93,8 @@ class Violation:
     path: YamlPath = ()
     hint: str | None = None
     key: bool = False
+    # What would fix it (``core/fixes.py``), when the rule knows.
+    fix: Remedy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,8 @@ class Finding:
     involved: frozenset[str] = frozenset()
     # What a portfolio finding is about (see ``subject``); empty: the campaign (or file) and YAML path.
     subject: Subject = ()
+    # What would fix it (``core/fixes.py``), when its rule knows: ``check --fix`` and SARIF read it.
+    fix: Remedy | None = None
 
     __reduce__ = by_fields
 

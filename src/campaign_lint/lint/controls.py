@@ -60,6 +60,21 @@ def apply_controls(
     return result
 
 
+def unsilenced(
+    settings: Settings, findings: Iterable[Finding], comments: Sequence[Suppression]
+) -> list[Finding]:
+    """The findings of one file that neither its comments nor the policy's exceptions silence (``check --fix``)."""
+    if not comments and not settings.exceptions:
+        return list(findings)
+    unsuppressible = settings.unsuppressible | frozenset(settings.locked)
+    found = list(findings)
+    paths = {finding.path for finding in found}
+    inline = _silence_inline(found, dict.fromkeys(paths, comments), unsuppressible, [])
+    result = Controlled()
+    _waive(inline, settings.exceptions, settings.today, result)
+    return result.kept
+
+
 def run_rules(settings: Settings) -> list[tuple[RunRule[Any], RuleContext[Any], Severity]]:
     """The enabled run rules, in catalogue order, ready to judge."""
     rules = settings.rules

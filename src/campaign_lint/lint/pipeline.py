@@ -86,6 +86,10 @@ class FilePipeline:
                 )
         return outcome
 
+    def lint_bytes(self, source: SourceFile, raw: bytes) -> FileOutcome:
+        """Lint ``raw`` as the content of ``source`` (``check --fix`` lints a file's text before writing it)."""
+        return self._lint_bytes(source, raw)
+
     def _lines(self, text: str, findings: list[Finding]) -> dict[int, str]:
         return lines_of(text, findings) if self.collect_lines else {}
 
@@ -186,4 +190,5 @@ def _finding(
         campaign_id,
         violation.hint,
         yaml_path=violation.path,
+        fix=violation.fix,
     )

@@ -21,6 +21,7 @@ from typing import ClassVar, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from campaign_lint.core.findings import START, Finding, Severity, Span, Subject, Violation, YamlPath
+from campaign_lint.core.fixes import Safety
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.suppressions import Suppression
 from campaign_lint.policies.intent import service_notice
@@ -236,6 +237,10 @@ class Rule:
     # brings back the finding it waived).
     doc_companions: ClassVar[frozenset[str]] = frozenset()
     kind: ClassVar[Literal["file", "campaign", "portfolio", "policy"]]
+    # Whether the rule's findings can carry a fix (``core/fixes.py``), safe or
+    # unsafe, and what it does in plain words (``explain``, ``rules``, docs/rules.md).
+    fixable: ClassVar[Safety | None] = None
+    fix_doc: ClassVar[str] = ""
 
     @classmethod
     def family(cls) -> str:

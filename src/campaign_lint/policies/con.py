@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.core.fixes import Safety, add_key, set_value, unsafe
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.intent import marketing_reason, service_notice
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Consent, Unsubscribe
@@ -133,6 +134,8 @@ class CON002(CampaignRule[NoOptions]):
     severity = Severity.ERROR
     profile = "minimal"
     principle = PRINCIPLE
+    fixable = Safety.UNSAFE
+    fix_doc = "sets or adds `unsubscribe:` under `content:` with the opt-out the channel requires"
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag an opt-out weaker than the channel requires."""
@@ -143,17 +146,25 @@ class CON002(CampaignRule[NoOptions]):
         actual = campaign.content.unsubscribe if campaign.content else None
         if actual is required or (required is Unsubscribe.LINK and actual is Unsubscribe.ONE_CLICK):
             return
+        title = f"set `unsubscribe: {required}`"
         if actual is None:
+            add = (
+                add_key(("content",), "unsubscribe", str(required))
+                if campaign.content
+                else add_key((), "content", {"unsubscribe": str(required)})
+            )
             yield Violation(
                 f"marketing {campaign.channel} must offer an opt-out (`unsubscribe: {required}`)",
                 ("content",) if campaign.content else ("channel",),
                 hint=f"add `unsubscribe: {required}` under `content:`",
+                fix=unsafe(title, add),
             )
         else:
             yield Violation(
                 f"`unsubscribe: {actual}` is not enough for marketing {campaign.channel}; use `{required}`",
                 ("content", "unsubscribe"),
                 hint=f"set `unsubscribe: {required}`",
+                fix=unsafe(title, set_value(("content", "unsubscribe"), str(required))),
             )
 
 

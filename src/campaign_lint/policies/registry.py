@@ -3,7 +3,7 @@
 A family module of this package declares ``FAMILY`` (the ID prefix) and
 ``TITLE``, and defines its rule classes; a family that outgrows one module
 spans several, each declaring the same ``FAMILY`` (TRP: ``trp.py`` and
-``loyalty.py``). Every class of a family module with an ``id`` is
+``loyalty.py``; TIM: ``tim.py`` and ``reminders.py``). Every class of a family module with an ``id`` is
 registered, ordered by family (the order of ``FAMILY_MODULES``) and then by
 number; ``tests/test_registry.py`` fails when a rule class is defined
 anywhere else, or its ID does not match its family.
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from campaign_lint.policies import aud, con, frq, loyalty, met, pol, spec, tim, trp, val
+from campaign_lint.policies import aud, con, frq, loyalty, met, pol, reminders, spec, tim, trp, val
 from campaign_lint.policies.base import Rule
 
-FAMILY_MODULES: tuple[ModuleType, ...] = (spec, val, tim, frq, con, trp, loyalty, aud, met, pol)
+FAMILY_MODULES: tuple[ModuleType, ...] = (spec, val, tim, reminders, frq, con, trp, loyalty, aud, met, pol)
 
 
 def _rules_of(module: ModuleType) -> list[type[Rule]]:

@@ -7,6 +7,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from itertools import islice
 
 from campaign_lint.core.findings import RELATED_KEPT, Severity, Span, Violation, YamlPath
+from campaign_lint.core.fixes import Safety
 from campaign_lint.core.suggest import did_you_mean
 from campaign_lint.policies.base import (
     CampaignRecord,
@@ -114,6 +115,12 @@ class SPEC002(FileRule):
     severity = Severity.ERROR
     profile = "minimal"
     principle = "Trustworthy files"
+    fixable = Safety.SAFE
+    fix_doc = (
+        "rewrites what is only misspelt: durations (`7days`, `1 week`, `7 d` as `7d`), allowed words "
+        "with one close match (`Email`, `e-mail` as `email`), times YAML reads as numbers "
+        '(`0900` as `"09:00"`), and field names with one close match (`frequncy` as `frequency`)'
+    )
 
 
 class SPEC003(PortfolioRule[NoOptions]):

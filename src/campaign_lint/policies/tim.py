@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation
+from campaign_lint.core.fixes import Change, Remedy, Safety, add_key, set_value, unsafe
 from campaign_lint.policies.base import CampaignRule, NoOptions, RuleContext
 from campaign_lint.policies.defaults import INTERRUPTIVE
-from campaign_lint.policies.events import at_or_after, fulfilment_words, stop_examples
+from campaign_lint.policies.events import at_or_after, fulfilment_words
 from campaign_lint.policies.intent import (
     Reading,
     ask_kind,
     feedback_request,
     marketing_reason,
-    service_notice,
 )
-from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Placement
+from campaign_lint.schemas.campaign import Campaign, CampaignType, Trigger
 from campaign_lint.schemas.types import Duration
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -101,6 +101,11 @@ class TIM001(CampaignRule[TIM001Options]):
     profile = "minimal"
     principle = "P2 Right moment"
     options = TIM001Options
+    fixable = Safety.UNSAFE
+    fix_doc = (
+        "moves the trigger to the fulfilment event (when the policy has exactly one) "
+        "and sets `delay` to `min_delay`"
+    )
 
     def check(self, campaign: Campaign, ctx: RuleContext[TIM001Options]) -> Iterable[Violation]:
         """Flag feedback requests triggered before fulfilment or too soon after it."""
@@ -121,10 +126,15 @@ class TIM001(CampaignRule[TIM001Options]):
             correct = "; if it asks for no review, rating or survey, say so in `content.asks_for`"
         if early:
             moment, target = fulfilment_words(ctx.policy)
+            fulfilment = sorted(ctx.policy.fulfilment_events())
+            fix = None
+            if len(fulfilment) == 1:
+                fix = _later(trigger, options.min_delay, set_value(("trigger", "event"), fulfilment[0]))
             yield Violation(
                 f"{what} starts at `{trigger.event}`, before {moment}",
                 ("trigger", "event"),
                 hint=f"trigger it on {target} with a delay of at least {options.min_delay}{correct}",
+                fix=fix,
             )
             return
         if delay is None or delay.seconds < options.min_delay.seconds:
@@ -134,7 +144,23 @@ class TIM001(CampaignRule[TIM001Options]):
                 f"customers need at least {options.min_delay.words()} before they can judge what they got",
                 ("trigger", "delay") if delay is not None else ("trigger", "event"),
                 hint=f"set `delay: {options.min_delay}` or longer (marketplaces wait 5 to 30 days){correct}",
+                fix=_later(trigger, options.min_delay),
             )
+
+
+def _later(trigger: Trigger, min_delay: Duration, *changes: Change) -> Remedy:
+    """TIM001's fix: ``changes`` (a later event), and a ``delay`` of at least ``min_delay``."""
+    delay = (
+        set_value(("trigger", "delay"), str(min_delay))
+        if "delay" in trigger.model_fields_set
+        else add_key(("trigger",), "delay", str(min_delay))
+    )
+    keep = trigger.delay is not None and trigger.delay.seconds >= min_delay.seconds
+    event = next((str(change.value) for change in changes), None)
+    title = f"trigger on `{event}`" if event else f"set `delay: {min_delay}`"
+    if event and not keep:
+        title += f" with `delay: {min_delay}`"
+    return unsafe(title, *changes, *(() if keep else (delay,)))
 
 
 def _request(asks: Reading) -> str:
@@ -206,6 +232,11 @@ class TIM002(CampaignRule[NoOptions]):
     severity = Severity.ERROR
     profile = "minimal"
     principle = "P4 Customers define the engagement"
+    fixable = Safety.UNSAFE
+    fix_doc = (
+        "clamps `send_window` to the channel's allowed hours, or adds the allowed hours "
+        "when the window is missing and the policy gives them"
+    )
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a missing send window, or one outside the channel's allowed hours."""
@@ -225,6 +256,10 @@ class TIM002(CampaignRule[NoOptions]):
                     f"(allowed: {allowed.start}-{allowed.end} recipient-local time){why}",
                     ("channel",),
                     hint=f'add `send_window: {{start: "{allowed.start}", end: "{allowed.end}"}}`',
+                    fix=unsafe(
+                        f"add `send_window` {allowed.start}-{allowed.end}",
+                        add_key((), "send_window", {"start": str(allowed.start), "end": str(allowed.end)}),
+                    ),
                 )
             elif campaign.channel in INTERRUPTIVE:  # even when the policy removed the hours
                 yield Violation(
@@ -244,19 +279,28 @@ class TIM002(CampaignRule[NoOptions]):
                 hint=f"use a window inside {hours}",
             )
             return
+        # Clamped to the allowed hours, unless nothing of the window would be left.
+        clamps = max(window.start, allowed.start) < min(window.end, allowed.end)
         if window.start < allowed.start:
             yield Violation(
                 f"sending from {window.start} is too early for {campaign.channel}; "
                 f"allowed from {allowed.start}{why}",
                 ("send_window", "start"),
                 hint=f'set `start: "{allowed.start}"` or later',
+                fix=_clamp("start", str(allowed.start)) if clamps else None,
             )
         if window.end > allowed.end:
             yield Violation(
                 f"sending until {window.end} is too late for {campaign.channel}; allowed until {allowed.end}{why}",
                 ("send_window", "end"),
                 hint=f'set `end: "{allowed.end}"` or earlier',
+                fix=_clamp("end", str(allowed.end)) if clamps else None,
             )
+
+
+def _clamp(end: str, time: str) -> Remedy:
+    """TIM002's fix: one end of the send window moved to the allowed hour."""
+    return unsafe(f'set `{end}: "{time}"`', set_value(("send_window", end), time))
 
 
 def _marketing_words(reason: Reading) -> str:
@@ -264,126 +308,3 @@ def _marketing_words(reason: Reading) -> str:
     if reason.path[:2] == ("trigger", "schedule"):
         return f"a transactional message sent on a calendar is marketing: {reason.why}"
     return f"a transactional message that makes an offer is marketing: {reason.why}"
-
-
-_PURCHASE_FLOW = frozenset({Placement.CHECKOUT, Placement.CART})
-
-
-class TIM003(CampaignRule[NoOptions]):
-    """A promotion interrupts the checkout or the cart.
-
-    ## What it checks
-    Marketing campaigns on `in_app` or `web` placed in `checkout` or `cart`.
-    `type: transactional` exempts a service message (a delivery-date note):
-    it helps the customer finish the purchase they chose; one whose name,
-    purpose or subject makes an offer ("20% off"), or that is sent on a
-    calendar, is a promotion standing in the way, like any other.
-
-    ## Why it matters
-    A customer in the checkout has decided; a pop-up for another offer
-    only stands between them and the purchase. Customers who want a fast,
-    convenient purchase are hurt by anything that distracts from it, and
-    abandoned carts are the result.
-
-    ## Bad
-    ```yaml
-    channel: web
-    placement: checkout
-    ```
-
-    ## Use instead
-    ```yaml
-    channel: web
-    placement: post_purchase
-    ```
-    """
-
-    id = "TIM003"
-    name = "interrupts-purchase"
-    severity = Severity.ERROR
-    profile = "recommended"
-    principle = "P6 Engagement must fit the business and the moment"
-
-    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag marketing placed inside the purchase flow."""
-        if campaign.channel not in (Channel.IN_APP, Channel.WEB) or service_notice(campaign, ctx.policy):
-            return
-        if campaign.placement in _PURCHASE_FLOW:
-            yield Violation(
-                f"a {campaign.type} message in the {campaign.placement} interrupts the purchase",
-                ("placement",),
-                hint="show it after the purchase (`placement: post_purchase`) or on the home or account page",
-            )
-
-
-class TIM004(CampaignRule[NoOptions]):
-    """A reminder keeps going after the customer has acted or said no.
-
-    ## What it checks
-    Campaigns that send more than once to a customer (`frequency.max`
-    above 1, or a schedule with `every`) need `trigger.stop_when`: the
-    events that end it for that customer (they bought, they declined, they
-    reviewed). `type: transactional` exempts a service message (a
-    payment or delivery update), which ends with the transaction it
-    reports; one that makes an offer ("20% off") or is sent on a calendar
-    is a marketing reminder, and the Digital Services Act rule below applies
-    to it. The hint
-    suggests events of the policy's event catalogue whose names say the
-    customer acted or said no (`order.placed`, `unsubscribed` when the
-    policy has no catalogue), never the trigger or an event before it.
-
-    ## Why it matters
-    Being reminded to review a product you already reviewed, or to finish
-    a purchase you already made, tells customers nobody is listening. The
-    EU Digital Services Act forbids repeating a request after the user has
-    already made a choice.
-
-    ## Bad
-    ```yaml
-    trigger:
-      event: cart.abandoned
-      delay: 2h
-    frequency: {max: 2, per: 7d}
-    ```
-
-    ## Use instead
-    ```yaml
-    trigger:
-      event: cart.abandoned
-      delay: 2h
-      stop_when: [order.placed, cart.emptied]
-    frequency: {max: 2, per: 7d}
-    ```
-    """
-
-    id = "TIM004"
-    name = "reminder-without-stop"
-    severity = Severity.WARNING
-    profile = "recommended"
-    principle = "P4 Customers define the engagement"
-
-    def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
-        """Flag repeating campaigns without ``stop_when``."""
-        trigger = campaign.trigger
-        if (trigger is not None and trigger.stop_when) or service_notice(campaign, ctx.policy):
-            return
-        repeats = campaign.frequency is not None and campaign.frequency.max > 1
-        scheduled = (
-            trigger is not None and trigger.schedule is not None and trigger.schedule.every is not None
-        )
-        if not (repeats or scheduled):
-            return
-        examples = stop_examples(ctx.policy.events, trigger.event if trigger is not None else None)
-        if trigger is None:
-            yield Violation(
-                "this campaign repeats but has no trigger, so nothing can stop it for a customer "
-                "who acted or declined",
-                ("frequency", "max"),
-                hint=f"add a `trigger:` with `stop_when:` listing the events that end it{examples}",
-            )
-            return
-        yield Violation(
-            "this campaign repeats but never stops for a customer who acted or declined",
-            ("trigger",),
-            hint=f"add `stop_when:` under `trigger:` with the events that end it{examples}",
-        )

@@ -16,7 +16,9 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from campaign_lint.core.findings import Violation, YamlPath
+from campaign_lint.core.fixes import Remedy, rename_key, safe, set_value
 from campaign_lint.core.suggest import did_you_mean
+from campaign_lint.schemas import spelling
 
 _TYPE_WORDS = {
     "string_type": "must be text",
@@ -115,7 +117,7 @@ def _describe(
         if not fields:
             return Violation(f"`{path[-1]}` is not allowed here: there are no {noun} fields", path, key=True)
         hint = f"known fields: {', '.join(fields)}; prefix your own fields with `x-`"
-        return Violation(message, path, hint=hint, key=True)
+        return Violation(message, path, hint=hint, key=True, fix=_rename(path, fields, data))
     if tuple(error["loc"])[-1:] == ("[key]",):
         choices = _key_choices(model, path[:-1])
         where = _name(path[:-1])
@@ -126,7 +128,12 @@ def _describe(
     if kind in ("enum", "literal_error"):
         choices = _choices(model, path)
         message = f"`{_show(value)}` is not a valid `{name}`{did_you_mean(str(value), choices)}"
-        return Violation(message, path, hint=f"use one of: {', '.join(choices)}")
+        return Violation(
+            message,
+            path,
+            hint=f"use one of: {', '.join(choices)}",
+            fix=_respell(path, spelling.choice(value, choices)),
+        )
     if kind == "string_pattern_mismatch":
         field = next((str(p) for p in reversed(path) if isinstance(p, str)), "")
         advice = _PATTERN_WORDS.get(field, "check the format")
@@ -136,8 +143,33 @@ def _describe(
         return Violation(f"`{name}` {words} (found `{_show(value)}`)", path)
     message = error["msg"].removeprefix("Value error, ")
     if kind in ("duration", "clock_time", "percentage"):
-        return Violation(f"`{name}`: {message}", path)
+        fix = None
+        if kind == "duration":
+            fix = _respell(path, spelling.duration(value))
+        elif kind == "clock_time":
+            fix = _respell(path, spelling.clock_time(value))
+        return Violation(f"`{name}`: {message}", path, fix=fix)
     return Violation(f"`{name}`: {message}" if name else message, path)
+
+
+def _respell(path: YamlPath, written: str | None) -> Remedy | None:
+    """The safe fix that writes the value at ``path`` as ``written``."""
+    if written is None:
+        return None
+    shown = f'"{written}"' if ":" in written else written
+    return safe(f"write `{shown}`", set_value(path, written))
+
+
+def _rename(path: YamlPath, fields: list[str], data: Any) -> Remedy | None:
+    """The safe fix that renames a misspelt key to the one field it is close to, unless that field is there too."""
+    key = path[-1]
+    guess = spelling.choice(key, fields) if isinstance(key, str) else None
+    parent = data
+    for part in path[:-1]:
+        parent = parent[part]
+    if guess is None or not isinstance(parent, dict) or guess in parent:
+        return None
+    return safe(f"rename `{key}` to `{guess}`", rename_key(path, guess))
 
 
 def _name(path: YamlPath) -> str:

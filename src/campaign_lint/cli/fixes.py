@@ -1,0 +1,67 @@
+"""``check --fix``, ``--unsafe-fixes`` and ``--diff``: what the command line does with ``lint/fixing.py``.
+
+``--fix`` writes the fixed files, says on stderr what it fixed, and the
+check goes on to report what is left. ``--diff`` prints the unified diff of
+what ``--fix`` would change on stdout, writes nothing, and exits 1 when
+there is something to fix (for CI).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from campaign_lint.core.display import shown
+from campaign_lint.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from campaign_lint.cli.checkoptions import CheckOptions
+    from campaign_lint.lint.config import Settings
+    from campaign_lint.lint.fixing import FileFix
+    from campaign_lint.lint.targets import Targets
+
+
+def run_fixes(options: CheckOptions, settings: Settings, targets: Targets) -> int | None:
+    """Fix the targets (``--fix``) or show the diff (``--diff``: its exit code); ``None`` to go on checking."""
+    if options.unsafe_fixes and not (options.fix or options.diff):
+        raise UsageError("--unsafe-fixes goes with --fix (apply them) or --diff (show them)")
+    if options.fix and options.diff:
+        raise UsageError("--fix and --diff do opposite things: --diff writes nothing; use one of them")
+    from campaign_lint.lint import fixing
+
+    focus = targets.focus
+    files = [source for source in targets.files if focus is None or source.display in focus]
+    results = fixing.fix_files(settings, files, unsafe=options.unsafe_fixes)
+    if options.diff:
+        sys.stdout.write(fixing.unified_diff(results))
+        if not options.quiet:
+            sys.stderr.write(summary(results, would=True))
+        return 1 if any(result.changed for result in results) else 0
+    fixing.write(results)
+    if not options.quiet and any(result.applied or result.notes or result.unsafe_left for result in results):
+        sys.stderr.write(summary(results, would=False))
+    return None
+
+
+def summary(results: list[FileFix], *, would: bool) -> str:
+    """What was fixed (or would be) per file, the notes, and how many unsafe fixes are left."""
+    lines = []
+    fixed = files = unsafe = 0
+    for result in results:
+        name = shown(result.source.display)
+        if result.applied:
+            files += 1
+            fixed += len(result.applied)
+            for rule, title in result.applied:
+                lines.append(f"{name}: {'would fix' if would else 'fixed'} {rule}: {shown(title)}")
+        lines.extend(f"{name}: {shown(note)}" for note in result.notes)
+        unsafe += result.unsafe_left
+    verb = "Would fix" if would else "Fixed"
+    plural = "" if fixed == 1 else "s"
+    lines.append(f"{verb} {fixed} finding{plural} in {files} file{'' if files == 1 else 's'}.")
+    if unsafe:
+        lines.append(
+            f"{unsafe} more fix{'' if unsafe == 1 else 'es'} change what a campaign does: "
+            "review them with --diff --unsafe-fixes, apply them with --fix --unsafe-fixes."
+        )
+    return "\n".join(lines) + "\n"
