@@ -214,3 +214,23 @@ def test_policy_test_hook_passes_without_test_files(hook_repo: tuple[Path, str, 
     assert result.returncode == 0, output
     assert "campaign-lint policy tests" in output
     assert "No policy test files (*.test.yaml)" in output
+
+
+def test_fixing_hook_fixes_fails_once_then_passes(hook_repo: tuple[Path, str, dict[str, str]]) -> None:
+    """campaign-lint-fix: the commit stops when the hook fixed a file; with the fix added, it goes through."""
+    env = hook_repo[2]
+    work = make_consumer(
+        hook_repo,
+        "fixing-repo",
+        {"campaign-lint.yaml": POLICY, "campaigns/.keep": ""},
+        hook_ids=("campaign-lint-fix",),
+    )
+    campaign = work / "campaigns" / "review.yaml"
+    campaign.write_text(GOOD.replace("channel: email", "channel: Email"))
+    result = commit(work, env, "campaigns/review.yaml")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output  # pre-commit fails a hook that changed files
+    assert "files were modified by this hook" in output
+    assert campaign.read_text() == GOOD
+    again = commit(work, env, "campaigns/review.yaml")
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -56,12 +56,13 @@ def summary(results: list[FileFix], *, would: bool) -> str:
                 lines.append(f"{name}: {'would fix' if would else 'fixed'} {rule}: {shown(title)}")
         lines.extend(f"{name}: {shown(note)}" for note in result.notes)
         unsafe += result.unsafe_left
-    verb = "Would fix" if would else "Fixed"
-    plural = "" if fixed == 1 else "s"
-    lines.append(f"{verb} {fixed} finding{plural} in {files} file{'' if files == 1 else 's'}.")
+    if fixed:
+        verb = "Would fix" if would else "Fixed"
+        plural = "" if fixed == 1 else "s"
+        lines.append(f"{verb} {fixed} finding{plural} in {files} file{'' if files == 1 else 's'}.")
     if unsafe:
         lines.append(
             f"{unsafe} more fix{'' if unsafe == 1 else 'es'} change what a campaign does: "
             "review them with --diff --unsafe-fixes, apply them with --fix --unsafe-fixes."
         )
-    return "\n".join(lines) + "\n"
+    return "".join(f"{line}\n" for line in lines)

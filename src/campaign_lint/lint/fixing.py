@@ -12,8 +12,8 @@ with ``--unsafe-fixes``) and not silenced, turn the fix into text edits
 
 Otherwise the fix is not applied and is not tried again. A file whose YAML
 cannot be read, that uses tags, or whose fix would change an anchored part
-is left alone with a note. Nothing here prints; :func:`write` replaces each
-changed file atomically.
+or that is reached through a symbolic link is left alone with a note.
+Nothing here prints; :func:`write` replaces each changed file atomically.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Finding, YamlPath
-from campaign_lint.core.fixes import Safety, apply_edits
+from campaign_lint.core.fixes import Fix, Remedy, Safety, apply_edits
 from campaign_lint.core.yamledit import Fragile, plan
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.controls import unsilenced
@@ -48,6 +48,8 @@ class FileFix:
     before: str
     after: str
     applied: list[tuple[str, str]] = field(default_factory=list)
+    # The remedies applied, in order (what each changed, in YAML terms).
+    remedies: list[Remedy] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     # Fixable findings left: unsafe ones not asked for (``--unsafe-fixes``).
     unsafe_left: int = 0
@@ -65,6 +67,11 @@ def fix_files(settings: Settings, files: list[SourceFile], *, unsafe: bool) -> l
     results = []
     for source in files:
         if source.outside:
+            continue
+        if os.path.realpath(source.location) != os.path.abspath(source.location):
+            # Nothing is written through a symbolic link (SECURITY.md).
+            note = "left alone: the file is reached through a symbolic link; fix the file it points to"
+            results.append(FileFix(source, "", "", notes=[note]))
             continue
         try:
             raw = source.read()
@@ -137,6 +144,7 @@ class Fixer:
                 text, found = after, later
                 self.tried = set()
                 result.applied.append((finding.rule, fix.title))
+                result.remedies.append(finding.fix)
                 break
             else:
                 break
@@ -254,7 +262,7 @@ def write(results: list[FileFix]) -> None:
     for result in results:
         if not result.changed:
             continue
-        path = Path(os.path.realpath(result.source.location))  # a link stays a link
+        path = Path(result.source.location)  # never a link: fix_files leaves those alone
         mode = path.stat().st_mode & 0o7777
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
@@ -265,3 +273,35 @@ def write(results: list[FileFix]) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+
+
+def text_fixes(findings: list[Finding]) -> dict[int, tuple[str, Fix]]:
+    """Each fixable finding's fix as text edits of its file as it is now, by position in ``findings``.
+
+    For reports (SARIF ``fixes``): the text is returned too, to turn offsets
+    into lines and columns. A file that cannot be read or loaded any more, or
+    a fix that would touch an anchored part, gives nothing.
+    """
+    texts: dict[str, tuple[str, yamlload.Document, Fragile] | None] = {}
+    found: dict[int, tuple[str, Fix]] = {}
+    for number, finding in enumerate(findings):
+        if finding.fix is None:
+            continue
+        if finding.path not in texts:
+            texts[finding.path] = _loaded(finding.path)
+        loaded = texts[finding.path]
+        if loaded is None:
+            continue
+        text, document, fragile = loaded
+        fix = plan(text, document, finding.fix)
+        if fix is not None and not fragile.tags and fragile.allows(fix.edits):
+            found[number] = (text, fix)
+    return found
+
+
+def _loaded(path: str) -> tuple[str, yamlload.Document, Fragile] | None:
+    try:
+        text = yamlload.decode(Path(path).read_bytes())
+        return text, yamlload.load(text), Fragile(text)
+    except (OSError, yamlload.YamlProblem):
+        return None

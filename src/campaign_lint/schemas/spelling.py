@@ -99,6 +99,8 @@ def choice(value: Any, choices: Sequence[str]) -> str | None:
     if same:
         return None
     squashed = {_squash(option): option for option in choices}
+    if sum(1 for option in squashed if wanted in option) > 1:
+        return None  # `mail`: `email` or `direct_mail`?
     close = difflib.get_close_matches(wanted, list(squashed), n=2, cutoff=_CUTOFF)
     return squashed[close[0]] if len(close) == 1 else None
 

@@ -7,7 +7,9 @@ working directory), carries the portfolio's other places as related locations
 (at most ``SHOWN_RELATED``; the rest counted in the message and in
 ``properties.relatedOmitted``) and a partial fingerprint that survives moved lines and
 changes to other campaigns. Suppressed findings
-(``--show-suppressed``) are results with a ``suppressions`` entry.
+(``--show-suppressed``) are results with a ``suppressions`` entry. A finding
+with a fix (``check --fix``) carries it as SARIF ``fixes``: the text edits as
+replacements of its file, described with their safety.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from campaign_lint.cli.reporters import RULES_DOC, SHOWN_RELATED, fingerprints, 
 from campaign_lint.cli.ruledocs import doc_sections
 from campaign_lint.core.display import json_text
 from campaign_lint.core.findings import Finding, Severity
+from campaign_lint.core.fixes import Fix, position
 from campaign_lint.lint.report import Report
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.registry import RULES_BY_ID
@@ -90,6 +93,22 @@ def _message(finding: Finding, left_out: int) -> str:
     return text
 
 
+def _fix(path: str, text: str, fix: Fix) -> dict[str, Any]:
+    """A SARIF fix: the edits as replacements (an insertion is an empty deleted region)."""
+    replacements = []
+    for edit in fix.edits:
+        line, column = position(text, edit.start)
+        end_line, end_column = position(text, edit.end)
+        region = {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column}
+        replacements.append({"deletedRegion": region, "insertedContent": {"text": edit.text}})
+    flag = "--fix" if fix.safety == "safe" else "--fix --unsafe-fixes"
+    return {
+        "description": {"text": f"{fix.title} ({fix.safety} fix: campaign-lint check {flag})"},
+        "artifactChanges": [{"artifactLocation": artifact_location(path), "replacements": replacements}],
+        "properties": {"safety": str(fix.safety)},
+    }
+
+
 def _result(finding: Finding, index: int, fingerprint: str, reason: str | None) -> dict[str, Any]:
     span = finding.span
     left_out = related_left_out(finding, SHOWN_RELATED)
@@ -142,6 +161,11 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, show_sup
         _result(finding, index[finding.rule], fingerprint, reason)
         for (finding, reason), fingerprint in zip(shown, prints, strict=True)
     ]
+    if any(finding.fix is not None for finding, _ in shown):
+        from campaign_lint.lint.fixing import text_fixes
+
+        for number, (text, fix) in text_fixes([finding for finding, _ in shown]).items():
+            results[number]["fixes"] = [_fix(shown[number][0].path, text, fix)]
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
