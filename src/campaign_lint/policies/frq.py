@@ -9,7 +9,8 @@ from fractions import Fraction
 from pydantic import BaseModel, ConfigDict, Field
 
 from campaign_lint.core.findings import Severity, Violation, subject
-from campaign_lint.core.fixes import Safety, set_value, unsafe
+from campaign_lint.core.fixes import Safety
+from campaign_lint.policies import rates
 from campaign_lint.policies.base import (
     WHOLE_PORTFOLIO,
     CampaignRecord,
@@ -136,9 +137,7 @@ class FRQ002(CampaignRule[NoOptions]):
     profile = "minimal"
     principle = PRINCIPLE
     fixable = Safety.UNSAFE
-    fix_doc = (
-        "lowers `frequency.max` to what the channel cap allows over `frequency.per`, when that is at least 1"
-    )
+    fix_doc = "lowers `frequency.max` to what the channel cap allows over `frequency.per` (if at least 1)"
 
     def check(self, campaign: Campaign, ctx: RuleContext[NoOptions]) -> Iterable[Violation]:
         """Flag a campaign cap above the channel cap, compared as rates."""
@@ -153,17 +152,12 @@ class FRQ002(CampaignRule[NoOptions]):
             return
         count = messages_in(campaign, cap.per)
         if count is not None and count > cap.max:
-            # The most messages per `frequency.per` the channel cap allows, rounded down.
-            lowered = cap.max * frequency.per.seconds // cap.per.seconds
-            fix = None
-            if 1 <= lowered < frequency.max:
-                fix = unsafe(f"lower `frequency.max` to {lowered}", set_value(("frequency", "max"), lowered))
             yield Violation(
                 f"this campaign alone can send one customer {show(count)} {campaign.channel} "
                 f"messages per {cap.per.words()}; the {campaign.channel} cap is {cap.max}",
                 ("frequency",),
                 hint=f"lower `frequency` to at most {cap_words(cap)}",
-                fix=fix,
+                fix=rates.lowered_cap(frequency.max, frequency.per, cap),
             )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from fractions import Fraction
 
+from campaign_lint.core.fixes import Remedy, set_value, unsafe
 from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.policy import Cap
@@ -64,6 +65,14 @@ def show(number: Fraction) -> str:
         if not text.endswith("."):
             return text
     return f"{float(number):g}"
+
+
+def lowered_cap(most: int, per: Duration, cap: Cap) -> Remedy | None:
+    """FRQ002's fix: ``frequency.max`` lowered to the most messages per ``per`` that ``cap`` allows, if at least 1."""
+    lowered = cap.max * per.seconds // cap.per.seconds
+    if 1 <= lowered < most:
+        return unsafe(f"lower `frequency.max` to {lowered}", set_value(("frequency", "max"), lowered))
+    return None
 
 
 def cap_words(cap: Cap) -> str:
