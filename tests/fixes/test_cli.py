@@ -174,3 +174,34 @@ def test_a_pre_commit_hook_fixes() -> None:
     assert "--fix" in entry
     assert "--force-exclude" in entry
     assert entry[-1] == "--"
+
+
+def test_standard_input_is_diffed_not_rewritten(repo: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(TWO.encode("utf-8"))))
+    run = repo.run("check", "--no-cache", "--diff", "-", "--stdin-filename", FILE)
+    assert run.exit_code == 1
+    assert "+channel: email  # the inbox\n" in run.stdout
+    refused = repo.run("check", "--no-cache", "--fix", "-", "--stdin-filename", FILE)
+    assert refused.exit_code == 2
+    assert "use --diff" in refused.stderr
+
+
+def test_staged_fix_leaves_a_file_that_differs_from_the_index(repo: Cli) -> None:
+    import subprocess
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=repo.root, check=True, capture_output=True)
+
+    (repo.root / ".git").rmdir()
+    git("init", "-q")
+    git("add", FILE)
+    edited = TWO.replace("name:", "# edited, not staged\nname:")
+    (repo.root / FILE).write_text(edited, encoding="utf-8")
+    run = repo.run("check", "--no-cache", "--staged", "--fix")
+    assert "left alone: the file on disk is not the staged one" in run.stderr
+    assert (repo.root / FILE).read_text(encoding="utf-8") == edited
+    git("add", FILE)
+    repo.run("check", "--no-cache", "--staged", "--fix")
+    assert "channel: email  # the inbox" in (repo.root / FILE).read_text(encoding="utf-8")

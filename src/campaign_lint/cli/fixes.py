@@ -27,11 +27,13 @@ def run_fixes(options: CheckOptions, settings: Settings, targets: Targets) -> in
         raise UsageError("--unsafe-fixes goes with --fix (apply them) or --diff (show them)")
     if options.fix and options.diff:
         raise UsageError("--fix and --diff do opposite things: --diff writes nothing; use one of them")
+    if options.fix and options.stdin_filename is not None:
+        raise UsageError("--fix rewrites files, not standard input; use --diff to see the fixes of `-`")
     from campaign_lint.lint import fixing
 
     focus = targets.focus
     files = [source for source in targets.files if focus is None or source.display in focus]
-    results = fixing.fix_files(settings, files, unsafe=options.unsafe_fixes)
+    results = fixing.fix_files(settings, files, unsafe=options.unsafe_fixes, writing=options.fix)
     if options.diff:
         sys.stdout.write(fixing.unified_diff(results))
         if not options.quiet:

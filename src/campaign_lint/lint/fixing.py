@@ -60,8 +60,15 @@ class FileFix:
         return self.after != self.before
 
 
-def fix_files(settings: Settings, files: list[SourceFile], *, unsafe: bool) -> list[FileFix]:
-    """Fix each file's text in memory (nothing is written; see :func:`write`)."""
+def fix_files(
+    settings: Settings, files: list[SourceFile], *, unsafe: bool, writing: bool = False
+) -> list[FileFix]:
+    """Fix each file's text in memory (nothing is written; see :func:`write`).
+
+    ``writing``: the fixed texts will be written to disk, so a file whose run
+    content is not the disk's (the staged blob of the git index) is fixed only
+    when the disk holds the same bytes.
+    """
     pipeline = FilePipeline(settings)
     pipeline.collect_lines = False
     results = []
@@ -77,8 +84,19 @@ def fix_files(settings: Settings, files: list[SourceFile], *, unsafe: bool) -> l
             raw = source.read()
         except OSError:
             continue  # check reports it
+        if writing and source.content is not None and _on_disk(source.location) != source.content:
+            note = "left alone: the file on disk is not the staged one; `git add` it first, or fix it without --staged"
+            results.append(FileFix(source, "", "", notes=[note]))
+            continue
         results.append(Fixer(settings, pipeline, source, unsafe=unsafe).run(raw))
     return results
+
+
+def _on_disk(location: str) -> bytes | None:
+    try:
+        return Path(location).read_bytes()
+    except OSError:
+        return None
 
 
 class Fixer:
