@@ -38,3 +38,32 @@ def lint_tree(
     config = root / "campaign-lint.yaml" if policy is not None else None
     settings = load_settings(config, root, select=select or (), today=today or date(2026, 11, 22))
     return Session(settings).lint([root / "campaigns"])
+
+
+def loaded_by_check(cwd: Path, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a `check` in ``cwd`` imports (run in a Python of its own: mark the test slow)."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "from campaign_lint.cli.entry import main\n"
+        "main(['check', '--no-cache', '--quiet', '--output', '/dev/null'])\n"
+        f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True, check=True
+    )
+    loaded: list[str] = json.loads(result.stdout)
+    return loaded
+
+
+def pretend_missing(monkeypatch: Any, module: str) -> None:
+    """Make ``importlib.util.find_spec`` say that ``module`` is not installed (an optional extra left out)."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *rest: None if name == module else real(name, *rest)
+    )

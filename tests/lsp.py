@@ -13,6 +13,7 @@ import json
 import queue
 import subprocess
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -157,16 +158,51 @@ class Client:
 
     def diagnostics(self, uri: str) -> list[dict[str, Any]]:
         """The diagnostics the server publishes for ``uri`` after it was opened."""
+        params = self.message("textDocument/publishDiagnostics", lambda given: given.get("uri") == uri)
+        return list(params.get("diagnostics", []))
+
+    def diagnostics_until(
+        self, uri: str, wanted: Callable[[list[dict[str, Any]]], bool]
+    ) -> list[dict[str, Any]]:
+        """The first diagnostics published for ``uri`` that ``wanted`` accepts (a server may publish in steps)."""
+        while True:
+            published = self.diagnostics(uri)
+            if wanted(published):
+                return published
+
+    def message(
+        self, method: str, wanted: Callable[[dict[str, Any]], bool] = lambda params: True
+    ) -> dict[str, Any]:
+        """The params of the next notification ``method`` (that ``wanted`` accepts), skipping others."""
         while True:
             try:
                 message = self.notifications.get(timeout=TIMEOUT)
             except queue.Empty:
-                raise LspError(f"no diagnostics for {uri} in {TIMEOUT:.0f}s{self._errors()}") from None
+                raise LspError(f"no {method} in {TIMEOUT:.0f}s{self._errors()}") from None
             if message.get("method") == "$/exited":
                 raise LspError(f"the server exited{self._errors()}")
-            params = message.get("params") or {}
-            if message.get("method") == "textDocument/publishDiagnostics" and params.get("uri") == uri:
-                return list(params.get("diagnostics", []))
+            params = dict(message.get("params") or {})
+            if message.get("method") == method and wanted(params):
+                return params
+
+    def change(self, uri: str, text: str, version: int) -> None:
+        """Replace the whole buffer of ``uri`` (as an editor with full sync does)."""
+        self.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]},
+        )
+
+    def code_actions(self, uri: str, diagnostics: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The code actions offered for ``diagnostics`` (at the first one's range)."""
+        result = self.request(
+            "textDocument/codeAction",
+            {
+                "textDocument": {"uri": uri},
+                "range": diagnostics[0]["range"],
+                "context": {"diagnostics": diagnostics},
+            },
+        )
+        return list(result or [])
 
     def completion(self, uri: str, line: int, character: int) -> list[dict[str, Any]]:
         """The completion items at a position (0-based, as LSP counts)."""

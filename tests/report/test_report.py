@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ import pytest
 from campaign_lint.cli.entry import main
 from campaign_lint.cli.htmlreport import require_extra
 from campaign_lint.core.errors import UsageError
+from tests.helpers import loaded_by_check, pretend_missing
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 POLICY = "version: 1\ncampaigns: ['campaigns/**/*.yaml']\n"
@@ -124,28 +122,14 @@ def test_an_invalid_policy_is_exit_2_with_the_same_one_line_error_as_check(
 
 
 def test_a_missing_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *rest: None if name == "matplotlib" else real(name, *rest),
-    )
+    pretend_missing(monkeypatch, "matplotlib")
     with pytest.raises(UsageError, match=r"pip install 'campaign-lint\[report\]'"):
         require_extra("campaign-lint report")
 
 
 @pytest.mark.slow  # starts a Python
 def test_check_imports_none_of_the_report_libraries() -> None:
-    probe = (
-        "import json, sys\n"
-        "from campaign_lint.cli.entry import main\n"
-        "code = main(['check', '--no-cache', '--quiet', '--output', '/dev/null'])\n"
-        "print(json.dumps(sorted(m for m in ('jinja2', 'markdown_it', 'matplotlib') if m in sys.modules)))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=EXAMPLES, capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == []
+    assert loaded_by_check(EXAMPLES, ("jinja2", "markdown_it", "matplotlib")) == []
 
 
 def test_simulate_html_draws_the_calendars_of_the_json_object(tmp_path: Path) -> None:
@@ -187,10 +171,7 @@ def test_simulate_html_draws_the_calendars_of_the_json_object(tmp_path: Path) ->
 def test_simulate_html_without_the_extra_says_how_to_install_it(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *rest: None if name == "jinja2" else real(name, *rest)
-    )
+    pretend_missing(monkeypatch, "jinja2")
     old = Path.cwd()
     os.chdir(EXAMPLES)
     try:

@@ -270,6 +270,17 @@ def simulate(
     )
 
 
+@app.command("server")
+def language_server() -> int:
+    """Run the language server over stdio, for editors (see docs/editors.md)."""
+    from campaign_lint.cli.lsp import require_extra
+
+    require_extra()
+    from campaign_lint.cli.lsp.server import run
+
+    return run()
+
+
 @app.command()
 def schema(kind: Annotated[str, typer.Argument(help="campaign, policy or policy-test")]) -> None:
     """Print the JSON Schema of campaign, policy or policy test files (for editors and CI)."""

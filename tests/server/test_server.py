@@ -1,0 +1,147 @@
+"""`campaign-lint server`, driven as an editor drives it: an LSP client over stdio."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.lsp import Client
+
+pytestmark = pytest.mark.slow  # starts the server in a Python of its own
+
+POLICY = "version: 1\ncampaigns: ['campaigns/**/*.yaml']\n"
+REVIEW = """version: 1
+id: review-request
+owner: crm@example.com
+type: feedback
+purpose: Learn what buyers think of the kettle.
+customer_value: Tell us what went wrong and a person follows up within a day.
+channel: email
+audience: {{segment: recent_buyers, consent: opt_in}}
+trigger:
+  event: {event}
+  delay: 3d
+  stop_when: [review.submitted]
+frequency: {{max: 1, per: 30d}}
+send_window: {{start: "09:00", end: "20:00"}}
+content: {{unsubscribe: one_click}}
+success_metrics: [reviews_written]
+"""
+BAD = REVIEW.format(event="order.shipped")
+GOOD = REVIEW.format(event="order.delivered")
+EVENT_LINE = 9  # 0-based line of `  event: ...`
+
+
+def _rules(diagnostics: list[dict[str, Any]]) -> set[str]:
+    return {str(d.get("code")) for d in diagnostics}
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()  # the repository root: policies are looked for up to here
+    (tmp_path / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "review.yaml").write_text(BAD, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def client(repo: Path) -> Iterator[Client]:
+    running = Client([sys.executable, "-m", "campaign_lint", "server"], repo)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_a_premature_review_request_is_found_fixed_and_suppressed_as_an_editor_sees_it(
+    client: Client, repo: Path
+) -> None:
+    uri = client.open(repo / "campaigns" / "review.yaml", BAD)
+    found = client.diagnostics_until(uri, lambda published: "TIM001" in _rules(published))
+    tim001 = next(d for d in found if d["code"] == "TIM001")
+    assert tim001["range"]["start"] == {"line": EVENT_LINE, "character": 9}
+    assert tim001["range"]["end"] == {"line": EVENT_LINE, "character": 22}
+    assert tim001["severity"] == 1
+    assert tim001["source"] == "campaign-lint"
+    assert tim001["codeDescription"]["href"].endswith("docs/rules.md#tim001")
+    assert "How to fix:" in tim001["message"]
+
+    # The editor asks what it can do about it.
+    actions = client.code_actions(uri, [tim001])
+    titles = [action["title"] for action in actions]
+    assert "Disable TIM001 for this line (write the reason)" in titles
+    assert "Explain TIM001" in titles
+    disable = next(a for a in actions if a["title"].startswith("Disable"))
+    (edit,) = disable["edit"]["changes"][uri]
+    assert edit["newText"] == "  # campaign-lint: disable=TIM001 -- why this is acceptable"
+    assert edit["range"]["start"] == {"line": EVENT_LINE, "character": len("  event: order.shipped")}
+
+    # The marketer fixes the trigger: the diagnostic goes, without saving.
+    client.change(uri, GOOD, 2)
+    client.diagnostics_until(uri, lambda published: "TIM001" not in _rules(published))
+    assert (repo / "campaigns" / "review.yaml").read_text(encoding="utf-8") == BAD  # nothing written
+
+
+def test_hover_on_a_suppressed_rule_id_explains_the_rule(client: Client, repo: Path) -> None:
+    text = BAD.replace(
+        "  event: order.shipped", "  event: order.shipped  # campaign-lint: disable=TIM001 -- pilot"
+    )
+    uri = client.open(repo / "campaigns" / "review.yaml", text)
+    client.diagnostics_until(uri, lambda published: "TIM001" not in _rules(published))
+    column = text.splitlines()[EVENT_LINE].index("TIM001") + 2
+    explanation = client.hover(uri, EVENT_LINE, column)
+    assert "TIM001" in explanation
+    assert "delivered" in explanation
+
+
+def test_portfolio_rules_see_an_unsaved_buffer(client: Client, repo: Path) -> None:
+    # A second campaign, not saved yet, reuses the id of the one on disk: SPEC003 on both.
+    uri = client.open(repo / "campaigns" / "copy.yaml", GOOD)
+    found = client.diagnostics_until(uri, lambda published: "SPEC003" in _rules(published))
+    spec003 = next(d for d in found if d["code"] == "SPEC003")
+    assert (
+        spec003["relatedInformation"][0]["location"]["uri"] == (repo / "campaigns" / "review.yaml").as_uri()
+    )
+    assert not (repo / "campaigns" / "copy.yaml").exists()
+
+
+def test_diagnostics_follow_the_policy_and_a_broken_policy_is_one_clear_diagnostic(
+    client: Client, repo: Path
+) -> None:
+    uri = client.open(repo / "campaigns" / "review.yaml", BAD)
+    client.diagnostics_until(uri, lambda published: "TIM001" in _rules(published))
+    policy = repo / "campaign-lint.yaml"
+
+    policy.write_text(POLICY + "rules:\n  TIM001: off\n", encoding="utf-8")
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": policy.as_uri(), "type": 2}]})
+    client.diagnostics_until(uri, lambda published: "TIM001" not in _rules(published))
+
+    policy.write_text(POLICY + "fail_on: sometimes\n", encoding="utf-8")
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": policy.as_uri(), "type": 2}]})
+    # One diagnostic on the policy file, then one window message (published in that order).
+    broken = client.diagnostics(policy.as_uri())
+    assert len(broken) == 1
+    assert broken[0]["range"]["start"]["line"] == 2
+    assert "fail_on" in broken[0]["message"]
+    shown = client.message("window/showMessage")
+    assert shown["type"] == 1
+    assert "does not load" in shown["message"]
+    assert "fail_on" in shown["message"]
+
+    policy.write_text(POLICY, encoding="utf-8")
+    client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": policy.as_uri(), "type": 2}]})
+    client.diagnostics_until(uri, lambda published: "TIM001" in _rules(published))
+
+
+def test_the_server_shuts_down_cleanly(repo: Path) -> None:
+    running = Client([sys.executable, "-m", "campaign_lint", "server"], repo)
+    running.start()
+    running.request("shutdown", {})
+    running.notify("exit", {})
+    assert running.process.wait(timeout=30) == 0
