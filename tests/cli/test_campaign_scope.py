@@ -208,3 +208,16 @@ def test_is_campaign_is_the_one_answer_of_walk_and_named_files(cli: Cli) -> None
         for source in discover([Path(p) for p in every], scope, force_exclude=True, allow_empty=True)
     }
     assert walked == named == campaigns
+
+
+def test_every_command_finds_the_policy_of_its_paths_whatever_their_order(cli: Cli) -> None:
+    from campaign_lint.lint.session import settings_for
+
+    cli.write({"marketing/campaign-lint.yaml": POLICY, "marketing/campaigns/good.yaml": GOOD, **OTHER_YAML})
+    paths = [Path(".gitlab-ci.yml"), Path("marketing/campaigns/good.yaml")]
+    settings = settings_for(paths)
+    assert settings.policy_path == cli.root / "marketing" / "campaign-lint.yaml"
+    assert settings_for(list(reversed(paths))).policy_path == settings.policy_path
+    # baseline create lints the way check does: the same policy, the same campaigns.
+    run = cli.run("baseline", "create", "base.json", ".gitlab-ci.yml", "marketing/campaigns/good.yaml")
+    assert run.exit_code == 0, run.stdout + run.stderr

@@ -34,11 +34,9 @@ def _lint(
     paths: list[Path], config: Path | None, select: list[str], ignore: list[str], today: str | None
 ) -> tuple[Settings, Report]:
     """Lint the way ``check`` does, and return the settings and the report."""
-    from campaign_lint.lint.config import load_settings
-    from campaign_lint.lint.session import Session
+    from campaign_lint.lint.session import Session, settings_for
 
-    start = paths[0] if paths else Path.cwd()
-    settings = load_settings(config, start, select=select, ignore=ignore, today=parse_today(today))
+    settings = settings_for(paths, config, select=select, ignore=ignore, today=parse_today(today))
     return settings, Session(settings).lint(paths, jobs=available_cores())
 
 

@@ -27,20 +27,18 @@ def run_check(options: CheckOptions) -> int:
     """Lint campaign files; exit 1 when a finding is at or above ``fail_on``."""
     from campaign_lint.cli.reporters import SHOW_SOURCE_LINES, destinations
     from campaign_lint.cli.writing import deliver
-    from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.discovery import NO_OVERLAY
-    from campaign_lint.lint.locate import policy_for, run_start
     from campaign_lint.lint.pool import paused_collector
-    from campaign_lint.lint.session import Session
+    from campaign_lint.lint.session import Session, settings_for
 
     # The clock replay.save compares modification times with (lint.replay, imported only with a cache).
     started_ns = time.time_ns()
     wanted = destinations(options.formats, options.outputs)
     stdin = _read_stdin(options)
     paths = options.run_paths()
-    settings = load_settings(
-        options.config if options.config is not None else policy_for(paths),
-        run_start(paths),
+    settings = settings_for(
+        paths,
+        options.config,
         select=options.select,
         ignore=options.ignore,
         fail_on=parse_severity(options.fail_on),

@@ -39,13 +39,12 @@ def run_report(
     from campaign_lint.cli.simulate import simulation_object
     from campaign_lint.cli.values import parse_today, worker_count
     from campaign_lint.cli.writing import write_parts
-    from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.pool import paused_collector
-    from campaign_lint.lint.session import Session
+    from campaign_lint.lint.session import Session, settings_for
     from campaign_lint.lint.simulation import Request, run_simulation
 
-    # The policy is looked for from the first path, as `check` does (CheckOptions.start).
-    settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
+    # The policy of the paths, as `check` finds it.
+    settings = settings_for(paths, config, today=parse_today(today))
     session = Session(settings)
     targets = session.targets(paths)
     if targets.note and not quiet:

@@ -35,7 +35,7 @@ def run_simulate(
     """Simulate, write the agenda or the JSON object; exit 1 when a cap or an assertion fails the run."""
     from campaign_lint.cli.values import parse_today, worker_count
     from campaign_lint.cli.writing import to_stdout, write_output
-    from campaign_lint.lint.config import load_settings
+    from campaign_lint.lint.session import settings_for
     from campaign_lint.lint.simulation import run_simulation
 
     if output_format not in FORMATS:
@@ -45,7 +45,7 @@ def run_simulate(
 
         require_extra("campaign-lint simulate --format html")
     start_text = request.pop("start")
-    settings = load_settings(config, paths[0] if paths else Path.cwd(), today=parse_today(today))
+    settings = settings_for(paths, config, today=parse_today(today))
     start = settings.today if start_text is None else _date(start_text)
     simulation = run_simulation(
         settings, paths, Request(start=start, **request), jobs=worker_count(jobs), cache=not no_cache

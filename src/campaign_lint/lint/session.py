@@ -26,15 +26,18 @@ that policy tests can use it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from campaign_lint.lint.config import Settings
+from campaign_lint.core.findings import Severity
+from campaign_lint.lint.config import Settings, load_settings
 from campaign_lint.lint.discovery import NO_OVERLAY, Overlay
 from campaign_lint.lint.engine import Engine
+from campaign_lint.lint.locate import policy_for, run_start
 from campaign_lint.lint.report import Report, Results, narrow
 from campaign_lint.lint.targets import Targets, resolve
 
@@ -44,6 +47,25 @@ if TYPE_CHECKING:
 # Given the number of files, what to enter around the run: it gives the function
 # to call once per file linted, or None (no progress shown).
 Progress = Callable[[int], AbstractContextManager[Callable[[], None] | None]]
+
+
+def settings_for(
+    paths: Sequence[Path],
+    config: Path | None = None,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    fail_on: Severity | None = None,
+    today: date | None = None,
+) -> Settings:
+    """The settings of a run over ``paths``: ``config``, else the policy those paths are under.
+
+    Every command that lints named paths (check, baseline, report, simulate)
+    finds its policy this way (``locate.policy_for``, ``locate.run_start``), so
+    they agree on which files are campaigns whatever the order of the paths.
+    """
+    policy = config if config is not None else policy_for(paths)
+    return load_settings(policy, run_start(paths), select=select, ignore=ignore, fail_on=fail_on, today=today)
 
 
 @dataclass(frozen=True, slots=True)
