@@ -158,6 +158,7 @@ def test_adhoc_journey_is_every_segment_unless_narrowed(repo: Cli) -> None:
         repo.run("simulate", "--journey", "customer.inactive@0d", "--from", "2026-12-01", "-f", "json").stdout
     )
     assert [m["campaign"] for m in wide["messages"]] == ["sms-winback"]
+    assert [p["name"] for p in wide["personas"]] == ["ad-hoc"]
     narrow = repo.run(
         "simulate",
         "--journey",

@@ -319,3 +319,20 @@ def test_every_message_is_inside_its_send_window(window: tuple[str, str]) -> Non
     for message in run([sender], days=3).messages:
         of_day = message.minute % DAY
         assert (start <= of_day <= end) if start <= end else (of_day >= start or of_day <= end)
+
+
+def test_why_a_scheduled_campaign_sends_nothing_in_the_days() -> None:
+    senders = [
+        campaign("monthly", trigger={"schedule": {"start": "2026-10-05", "every": "30d"}}),
+        campaign("later", trigger={"schedule": {"start": "2026-12-01"}}),
+        campaign("past", trigger={"schedule": {"start": "2026-10-01"}}),
+        campaign("ended", trigger={"schedule": {"start": "2026-10-01", "end": "2026-10-10", "every": "1d"}}),
+        campaign("shown", channel="web"),
+    ]
+    assert run(senders, days=2).silent == {
+        "campaigns/monthly.yaml": "its next message is on 2026-11-04",
+        "campaigns/later.yaml": "its schedule starts on 2026-12-01",
+        "campaigns/past.yaml": "it sends once, on 2026-10-01",
+        "campaigns/ended.yaml": "its schedule ended on 2026-10-10",
+        "campaigns/shown.yaml": "no trigger: shown where the customer looks (a page, the app), never sent",
+    }

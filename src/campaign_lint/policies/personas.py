@@ -81,7 +81,7 @@ def adhoc_persona(
     """The customer of ``simulate --journey``: the worst case, or only ``segments`` when given."""
     chosen = frozenset(segments) or None
     return Persona(
-        name="journey",
+        name="ad-hoc",
         journey=ordered(journey),
         segments=chosen,
         not_in=left_out(policy, senders) if chosen is None else frozenset(),

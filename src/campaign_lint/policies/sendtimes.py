@@ -50,3 +50,12 @@ def capped(sends: list[int], most: int, per: int) -> list[int]:
         if len(kept) - oldest < most:
             kept.append(moment)
     return kept
+
+
+def minutes_words(minutes: int) -> str:
+    """A delay in plain words: ``1 day``, ``2 hours``, ``90 minutes``."""
+    for size, word in ((DAY, "day"), (60, "hour"), (1, "minute")):
+        if minutes % size == 0:
+            count = minutes // size
+            return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{minutes} minutes"

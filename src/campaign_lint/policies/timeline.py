@@ -49,7 +49,7 @@ from typing import Any
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.policies.sendtimes import ANCHOR as ANCHOR
 from campaign_lint.policies.sendtimes import DAY as DAY
-from campaign_lint.policies.sendtimes import capped, fit, place_open
+from campaign_lint.policies.sendtimes import capped, fit, minutes_words, place_open
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.policies.vocabulary import everyone_segments
 from campaign_lint.schemas.campaign import Campaign, Channel, Consent, SendWindow
@@ -290,7 +290,7 @@ def simulate(
         if sender.event is not None:
             sends, cause = _triggered(sender, occurrences, window), f"{sender.event}"
             if sender.delay:
-                cause = f"{sender.event} + {_words(sender.delay)}"
+                cause = f"{sender.event} + {minutes_words(sender.delay)}"
         elif sender.start is not None:
             lookback = sender.frequency[1] if sender.frequency is not None else 0
             sends, cause = _scheduled(sender, occurrences, window, first - lookback, last), "schedule"
@@ -383,17 +383,9 @@ def _silence(sender: Sender, occurrences: Mapping[str, list[tuple[int, int]]], f
     if sender.end is not None and sender.end < first:
         return f"its schedule ended on {date.fromordinal(sender.end // DAY).isoformat()}"
     stoppers = [name for name in sender.stop_when if name in occurrences]
-    return (
-        "stopped by " + " or ".join(f"`{name}`" for name in stoppers)
-        if stoppers
-        else "it sends outside these days"
-    )
-
-
-def _words(minutes: int) -> str:
-    """A delay in plain words: ``1 day``, ``2 hours``, ``90 minutes``."""
-    for size, word in ((DAY, "day"), (60, "hour"), (1, "minute")):
-        if minutes % size == 0:
-            count = minutes // size
-            return f"{count} {word}{'' if count == 1 else 's'}"
-    return f"{minutes} minutes"
+    if stoppers:
+        return "stopped by " + " or ".join(f"`{name}`" for name in stoppers)
+    following = sender.start + -(-(last - sender.start) // sender.every) * sender.every
+    if sender.end is None or following <= sender.end:
+        return f"its next message is on {date.fromordinal(following // DAY).isoformat()}"
+    return "it sends outside these days"
