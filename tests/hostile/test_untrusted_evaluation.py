@@ -606,7 +606,10 @@ def test_ctrl_c_stops_a_running_cel_evaluation(tmp_path: Path) -> None:
     import signal
     import time
 
-    root = make_repo(tmp_path, SLOW_POLICY, _slow_campaigns(2))
+    # Twelve campaigns that each run into the 1 s watchdog: the run lasts several
+    # seconds after the first worker is busy, so the interrupt always comes first,
+    # however loaded the machine (with two, a busy machine could finish the run).
+    root = make_repo(tmp_path, SLOW_POLICY, _slow_campaigns(12))
     env = {**os.environ, "NO_COLOR": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "campaign_lint", "check", "--no-cache", TODAY],
