@@ -279,3 +279,11 @@ def test_no_input_asks_nothing_even_at_a_terminal(cli: Cli, monkeypatch: pytest.
     run = cli.run("new", "--no-input", "--type", "loyalty", "--name", "Points, monthly")
     assert run.exit_code == 0, run.stdout + run.stderr
     assert written(cli, "campaigns/points-monthly.yaml")["name"] == "Points, monthly"
+
+
+def test_acquisition_where_the_policy_accepts_only_soft_opt_in(cli: Cli) -> None:
+    cli.write({"campaign-lint.yaml": "version: 1\nchannels:\n  email: {consent: [soft_opt_in]}\n"})
+    run = cli.run("new", "--type", "acquisition", "--channel", "email", "--id", "reach")
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert written(cli, "campaigns/reach.yaml")["audience"]["consent"] == "soft_opt_in"
+    assert "CON003 [warning]" in run.stdout  # the linter says why it is a stretch

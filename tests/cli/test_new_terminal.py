@@ -59,7 +59,9 @@ def test_a_feedback_request_answered_at_the_terminal(cli_root: Path) -> None:
     shown = answer(child, "Which channel does it go out on?", "sms")
     assert "sms          text message (your cap: 2 per 7 days)" in shown
     answer(child, "What is the campaign called?", "Rate your kettle")
-    answer(child, "Its ID", "")  # the default made of the name: its file exists, so it is asked again
+    answer(
+        child, "What is its ID?", ""
+    )  # the default made of the name: its file exists, so it is asked again
     answer(
         child,
         "campaigns/rate-your-kettle.yaml already exists; `new` never writes over a file",

@@ -73,7 +73,7 @@ def interview(ask: Asker, guide: Guide, output: Path | None, *, today: date) -> 
 
     ident, path = ask.ask(
         "id",
-        "Its ID, also the file's name: lowercase words joined by dashes?",
+        "What is its ID? It is also the file's name: lowercase words joined by dashes.",
         campaign_id(name),
         where,
     )
@@ -102,9 +102,11 @@ def interview(ask: Asker, guide: Guide, output: Path | None, *, today: date) -> 
         read.names,
     )
     if kind is not CampaignType.TRANSACTIONAL:
+        accepted = guide.consents(channel)
+        # Soft opt-in covers existing customers only (CON003): not offered to reach new ones, if there is another.
         allowed = [
-            c for c in guide.consents(channel) if kind is not CampaignType.ACQUISITION or c != "soft_opt_in"
-        ]
+            c for c in accepted if kind is not CampaignType.ACQUISITION or c != "soft_opt_in"
+        ] or accepted
         draft.consent = ask.ask(
             "consent",
             f"What consent did they give for {channel}? (your policy accepts these)",
