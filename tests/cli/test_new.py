@@ -287,3 +287,14 @@ def test_acquisition_where_the_policy_accepts_only_soft_opt_in(cli: Cli) -> None
     assert run.exit_code == 0, run.stdout + run.stderr
     assert written(cli, "campaigns/reach.yaml")["audience"]["consent"] == "soft_opt_in"
     assert "CON003 [warning]" in run.stdout  # the linter says why it is a stretch
+
+
+def test_a_default_id_whose_file_exists_is_a_usage_error(cli: Cli) -> None:
+    cli.write({"campaigns/review-after-delivery.yaml": "# mine\n"})
+    run = cli.run("new", "--type", "feedback")
+    assert (run.exit_code, run.stdout) == (2, "")
+    assert run.stderr == (
+        "campaign-lint: error: --id not given, and its default `review-after-delivery` will not do: "
+        "campaigns/review-after-delivery.yaml already exists; `new` never writes over a file: "
+        "choose another ID or --output\n"
+    )

@@ -55,7 +55,12 @@ class Asker:
         if not self.interactive:
             if default is None:
                 raise UsageError(f"{flag} is needed: {question.rstrip('?').lower()}")
-            return parse(default)
+            try:
+                return parse(default)
+            except ValueError as exc:  # a default the situation refuses: a file of that name exists
+                raise UsageError(
+                    f"{flag} not given, and its default `{default}` will not do: {exc}"
+                ) from None
         typer.echo("")
         typer.echo(question)
         width = max((len(value) for value, _ in choices), default=0)
