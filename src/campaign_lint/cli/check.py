@@ -71,7 +71,7 @@ def run_check(options: CheckOptions) -> int:
     if options.fix or options.diff or options.unsafe_fixes:
         from campaign_lint.cli.fixes import run_fixes
 
-        code = run_fixes(options, settings, targets)
+        code = run_fixes(options, session, targets)
         if code is not None:
             return code
     # The whole run, reading the cache through writing the reports, with the

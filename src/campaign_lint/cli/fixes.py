@@ -16,24 +16,32 @@ from campaign_lint.core.errors import UsageError
 
 if TYPE_CHECKING:
     from campaign_lint.cli.checkoptions import CheckOptions
-    from campaign_lint.lint.config import Settings
     from campaign_lint.lint.fixing import FileFix
+    from campaign_lint.lint.session import Session
     from campaign_lint.lint.targets import Targets
 
 
-def run_fixes(options: CheckOptions, settings: Settings, targets: Targets) -> int | None:
-    """Fix the targets (``--fix``) or show the diff (``--diff``: its exit code); ``None`` to go on checking."""
+def run_fixes(options: CheckOptions, session: Session, targets: Targets) -> int | None:
+    """Fix the targets (``--fix``) or show the diff (``--diff``: its exit code); ``None`` to go on checking.
+
+    A first run (with the cache and the worker pool, like ``check``) finds the
+    files with a fix to apply, or that cannot be read as YAML (they get a
+    note); only those are fixed, one at a time.
+    """
     if options.unsafe_fixes and not (options.fix or options.diff):
         raise UsageError("--unsafe-fixes goes with --fix (apply them) or --diff (show them)")
     if options.fix and options.diff:
         raise UsageError("--fix and --diff do opposite things: --diff writes nothing; use one of them")
     if options.fix and options.stdin_filename is not None:
         raise UsageError("--fix rewrites files, not standard input; use --diff to see the fixes of `-`")
+    from campaign_lint.cli.values import worker_count
     from campaign_lint.lint import fixing
 
-    focus = targets.focus
-    files = [source for source in targets.files if focus is None or source.display in focus]
-    results = fixing.fix_files(settings, files, unsafe=options.unsafe_fixes, writing=options.fix)
+    linted = session.run(targets, jobs=worker_count(options.jobs), cache=not options.no_cache, lines=False)
+    # The report is narrowed to the focus and leaves out what comments and exceptions silence.
+    wanted = {f.path for f in linted.report().findings if f.fix is not None or f.rule == "SPEC001"}
+    files = [source for source in targets.files if source.display in wanted]
+    results = fixing.fix_files(session.settings, files, unsafe=options.unsafe_fixes, writing=options.fix)
     if options.diff:
         sys.stdout.write(fixing.unified_diff(results))
         if not options.quiet:
