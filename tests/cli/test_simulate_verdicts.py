@@ -1,0 +1,76 @@
+"""simulate shows the verdicts of a judge (customer-side assertions) and fails the run on a failed one."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from campaign_lint.cli.simulate import render_json, render_text
+from campaign_lint.lint.config import load_settings
+from campaign_lint.lint.simulation import Request, run_simulation
+from campaign_lint.policies.timeline import Persona, Timeline, Verdict
+from tests.cli import campaigns
+from tests.cli.snapshots import Cli
+
+POLICY = """\
+version: 1
+personas:
+  late-parcel:
+    journey: {order.placed: 0d, order.shipped: 1d, order.delivered: 9d}
+"""
+
+
+def _judge(persona: Persona, timeline: Timeline) -> Sequence[Verdict]:
+    """A stand-in judge: nothing in the first 20 days (the review after delivery breaks it on day 14)."""
+    early = [m for m in timeline.messages if m.day < 20]
+    first = early[0] if early else None
+    return [
+        Verdict(
+            "TIM001",
+            "nothing in the first 20 days",
+            first is None,
+            "" if first is None else "a message came",
+            first.path if first else None,
+            first.minute if first else None,
+        ),
+        Verdict("TIM001", "at most 9 messages", True),
+    ]
+
+
+def test_a_failed_verdict_is_shown_and_fails_the_run(cli: Cli) -> None:
+    cli.write({"campaign-lint.yaml": POLICY, "campaigns/review-after-delivery.yaml": campaigns.GOOD})
+    settings = load_settings(None, Path.cwd())
+    request = Request(start=date(2026, 11, 20), days=30)
+    judged = run_simulation(settings, [], request, judge=_judge)
+    assert judged.failed
+    text = render_text(judged)
+    assert "assertions: 1 of 2 hold" in text
+    assert "TIM001  nothing in the first 20 days: a message came" in text
+    (persona,) = json.loads(render_json(judged))["personas"]
+    assert persona["assertions"][0] == {
+        "rule": "TIM001",
+        "assertion": "nothing in the first 20 days",
+        "passed": False,
+        "message": "a message came",
+        "path": "campaigns/review-after-delivery.yaml",
+        "date": "2026-12-04",
+        "time": "10:00",
+    }
+    assert persona["assertions"][1]["passed"] is True
+    # without a judge, the same timeline passes: one email is within every cap
+    assert not run_simulation(settings, [], request).failed
+
+
+def test_a_failed_verdict_of_a_rule_that_is_off_does_not_fail_the_run(cli: Cli) -> None:
+    cli.write(
+        {
+            "campaign-lint.yaml": POLICY + "rules: {TIM001: off}\n",
+            "campaigns/review-after-delivery.yaml": campaigns.GOOD,
+        }
+    )
+    settings = load_settings(None, Path.cwd())
+    judged = run_simulation(settings, [], Request(start=date(2026, 11, 20), days=30), judge=_judge)
+    assert not judged.failed
+    assert "assertions: 1 of 2 hold" in render_text(judged)
