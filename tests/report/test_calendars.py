@@ -69,3 +69,16 @@ def test_a_persona_name_is_escaped_in_the_svg(name: str) -> None:
     svg = calendar_svg(name, [_message(0)], START, 7, [], channel_colours(["email"]))
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg or "&amp;c" in svg
+
+
+def test_a_long_list_of_campaigns_no_persona_received_is_named_in_part_and_counted() -> None:
+    from campaign_lint.cli.htmlreport.calendars import UNREACHED_SHOWN, unreached
+
+    items = [
+        {"campaign": f"c{index}", "path": f"c{index}.yaml", "reason": "never sent"} for index in range(120)
+    ]
+    shown = unreached({"not_received": items})
+    assert len(shown) == UNREACHED_SHOWN + 1
+    assert shown[0] == "c0 (never sent)"
+    assert shown[-1].startswith(f"and {120 - UNREACHED_SHOWN:,} more")
+    assert unreached({"not_received": items[:3]}) == ["c0 (never sent)", "c1 (never sent)", "c2 (never sent)"]

@@ -50,9 +50,21 @@ def persona_entries(simulation: Mapping[str, Any]) -> list[dict[str, Any]]:
     return entries
 
 
+# Campaigns no persona received that the page names; the count says how many more
+# (`simulate --format json` lists them all). A large portfolio has thousands.
+UNREACHED_SHOWN = 50
+
+
 def unreached(simulation: Mapping[str, Any]) -> list[str]:
-    """The campaigns no persona received, with why."""
-    return [f"{item['campaign']} ({item['reason']})" for item in simulation.get("not_received", [])]
+    """The campaigns no persona received, with why: the first ``UNREACHED_SHOWN``, then how many more."""
+    items = [f"{item['campaign']} ({item['reason']})" for item in simulation.get("not_received", [])]
+    if len(items) <= UNREACHED_SHOWN:
+        return items
+    more = len(items) - UNREACHED_SHOWN
+    return [
+        *items[:UNREACHED_SHOWN],
+        f"and {more:,} more (`campaign-lint simulate --format json` lists them all)",
+    ]
 
 
 def _cap(cap: Mapping[str, Any]) -> Cap:
