@@ -174,7 +174,7 @@ def load_settings(
         rules=rules,
         view=PolicyView(
             channels=defaults.merged_channels(policy.channels),
-            total_cap=policy.total_cap,
+            total_cap=policy.total_cap or profile.total_cap,
             events=policy.events,
             segments=policy.segments,
             personas=policy.personas,

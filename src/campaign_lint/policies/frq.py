@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Hashable, Iterable, Sequence
-from fractions import Fraction
+from collections.abc import Iterable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -12,7 +10,6 @@ from campaign_lint.core.findings import Severity, Violation, subject
 from campaign_lint.core.fixes import Safety
 from campaign_lint.policies import rates
 from campaign_lint.policies.base import (
-    WHOLE_PORTFOLIO,
     CampaignRecord,
     CampaignRule,
     NoOptions,
@@ -21,11 +18,22 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
+from campaign_lint.policies.capcount import caps_of
 from campaign_lint.policies.intent import service_notice
-from campaign_lint.policies.overlap import reachable
-from campaign_lint.policies.rates import burst, cap_words, messages_in, scaled_rates, schedule_groups, show
+from campaign_lint.policies.pressure import (
+    Limits,
+    cap_path,
+    only,
+    plans_for,
+    pressure_finding,
+    share,
+    within,
+    worst,
+)
+from campaign_lint.policies.rates import cap_words, messages_in, show
 from campaign_lint.schemas.campaign import Campaign, Channel
-from campaign_lint.schemas.policy import Cap, Segments
+from campaign_lint.schemas.policy import Cap
+from campaign_lint.schemas.types import Duration
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
 FAMILY = "FRQ"
@@ -161,63 +169,75 @@ class FRQ002(CampaignRule[NoOptions]):
             )
 
 
-def _cap_path(record: CampaignRecord) -> tuple[str, ...]:
-    """Where a campaign's contribution is set: its cap, else its trigger."""
-    if record.frequency is not None:
-        return ("frequency",)
-    return ("trigger",) if record.has_trigger else ("id",)
-
-
 class FRQ003(PortfolioRule[NoOptions]):
-    """All campaigns together can send one customer more than the channel cap.
+    """Together, campaigns send one customer more messages in a week than the channel cap.
 
     ## What it checks
-    For each channel with a cap, the worst case for one customer: the caps
-    of every campaign whose audiences can overlap, added up over the cap's
-    window. Audiences that cannot overlap do not add up: segments your
-    policy declares `disjoint`, a segment that the other campaign lists
-    under `exclude`, and campaigns for different `regions`. With
-    `total_cap` in the policy, all channels together are checked as well.
-    The finding lists every contributing campaign. `type: transactional`
-    service messages are not counted, as in FRQ002; one that makes an
-    offer ("20% off") or is sent on a calendar is marketing and counts.
+    For each channel with a cap (and for `total_cap`, every channel
+    together), the messages a customer really receives in the worst window:
+    the contact timeline of each persona (your policy's `personas:`, or the
+    built-in `typical` and `late-delivery` customers) with the customer's
+    journey placed on the busiest days of the schedules. Campaigns whose
+    schedules never meet never add up; campaigns whose audiences cannot
+    overlap (segments your policy declares `disjoint`, exclusions, regions,
+    consent) do not either. A cap of whole days counts calendar days in the
+    customer's time zone. The finding sits on the campaign that sends most
+    in that window; the others are listed with their counts.
+
+    One cause is reported once: a campaign counts at most the cap, since
+    what one campaign alone sends beyond it is FRQ002's finding (and an
+    approved FRQ002 exception waives all of it), and towards `total_cap`
+    each channel counts at most its own cap. `type: transactional` service
+    messages are not counted; one that makes an offer ("20% off") or is
+    sent on a calendar is marketing and counts.
+
+    The `recommended` profile sets `total_cap` to 7 messages per 7 days when
+    the policy has none: one marketing message a day on average, whatever
+    the channel. That is the rate of the most generous built-in channel cap
+    (push, 1 a day), so no channel within its own cap breaks it alone, while
+    email, texts and push each at their built-in caps (3 + 2 + 7 = 12 a
+    week) do.
 
     ## Why it matters
     A customer does not care which team sent the fifth email this week.
     Each campaign can respect its own cap while together they bury the
-    customer: three "reasonable" campaigns at 2 emails a week are 6 emails
-    a week for someone in all three audiences.
+    customer: four one-off announcements are harmless months apart and an
+    avalanche in the same week.
 
     ## Bad
     ```yaml
-    id: weekly-picks
-    trigger:
-      schedule: {start: 2026-11-02, every: 7d}
-      stop_when: [unsubscribed]
-    frequency: {max: 2, per: 7d}
+    id: autumn-range
+    trigger: {schedule: {start: 2026-10-05}}
     ```
     ```yaml
-    id: new-arrivals
-    trigger:
-      schedule: {start: 2026-11-02, every: 7d}
-      stop_when: [unsubscribed]
-    frequency: {max: 2, per: 7d}
+    id: winter-range
+    trigger: {schedule: {start: 2026-10-06}}
+    ```
+    ```yaml
+    id: spring-range
+    trigger: {schedule: {start: 2026-10-07}}
+    ```
+    ```yaml
+    id: summer-range
+    trigger: {schedule: {start: 2026-10-08}}
     ```
 
     ## Use instead
     ```yaml
-    id: weekly-picks
-    trigger:
-      schedule: {start: 2026-11-02, every: 7d}
-      stop_when: [unsubscribed]
-    frequency: {max: 2, per: 7d}
+    id: autumn-range
+    trigger: {schedule: {start: 2026-10-05}}
     ```
     ```yaml
-    id: new-arrivals
-    trigger:
-      schedule: {start: 2026-11-02, every: 14d}
-      stop_when: [unsubscribed]
-    frequency: {max: 1, per: 7d}
+    id: winter-range
+    trigger: {schedule: {start: 2026-12-07}}
+    ```
+    ```yaml
+    id: spring-range
+    trigger: {schedule: {start: 2027-03-08}}
+    ```
+    ```yaml
+    id: summer-range
+    trigger: {schedule: {start: 2027-05-10}}
     ```
     """
 
@@ -227,61 +247,25 @@ class FRQ003(PortfolioRule[NoOptions]):
     profile = "recommended"
     principle = PRINCIPLE
 
-    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
-        """Marketing campaigns add up per channel; with ``total_cap``, all of them together."""
-        whole = ctx.policy.total_cap is not None
-        return () if record.transactional else (WHOLE_PORTFOLIO,) if whole else (str(record.channel),)
-
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
     ) -> Iterable[PortfolioViolation]:
-        """Add up the caps per channel (and in total) and compare."""
-        marketing = [r for r in records if not r.transactional]
-        by_channel: dict[Channel, list[CampaignRecord]] = defaultdict(list)
-        for record in marketing:
-            by_channel[record.channel].append(record)
-        for channel in sorted(by_channel):
-            policy = ctx.policy.channels.get(channel)
-            if policy is None or policy.cap is None:
-                continue
-            found = self._over(
-                by_channel[channel], policy.cap, ctx.policy.segments, str(channel), str(channel)
-            )
-            if found is not None:
-                yield found
-        total = ctx.policy.total_cap
-        if total is not None:
-            found = self._over(marketing, total, ctx.policy.segments, "all channels together", "all")
-            if found is not None:
-                yield found
-
-    @staticmethod
-    def _over(
-        records: Sequence[CampaignRecord], cap: Cap, segments: Segments, label: str, channel: str
-    ) -> PortfolioViolation | None:
-        rates, scale = scaled_rates(records, cap.per)
-        counted = reachable(rates, segments)
-        total = Fraction(sum(count for _, count in counted), scale)
-        if len(counted) < 2 or total <= cap.max:
-            return None
-        first = counted[0][0]
-        return PortfolioViolation(
-            Pointer(first, _cap_path(first)),
-            f"{label}: {len(counted)} campaigns can send one customer up to {show(total)} "
-            f"messages per {cap.per.words()}; the cap is {cap.max}",
-            hint="lower some campaigns' `frequency`, exclude segments that already get another "
-            "campaign, or declare segments that never overlap under `segments: disjoint:` in the policy",
-            related=tuple(
-                Pointer(
-                    record,
-                    _cap_path(record),
-                    f"`{record.id}`: up to {show(Fraction(count, scale))} per {cap.per.words()}",
+        """Count each persona's worst window against each cap; report the worst persona per cap."""
+        caps = caps_of(ctx.policy)
+        marketing = [r for r in records if not r.transactional and r.sender is not None]
+        if not caps or len(marketing) < 2:
+            return
+        horizon = max(cap.per.seconds for _, _, cap in caps) // 86400 + 1
+        plans = plans_for(records, marketing, ctx.policy, horizon)
+        by_path = {record.path: record for record in marketing}
+        for label, channel, cap in caps:
+            limits = Limits(cap, None if channel is None else str(channel), within(ctx.policy, cap))
+            found = [window for window in (worst(p, limits) for p in plans) if window is not None]
+            window = max(found, key=lambda w: w.count, default=None)
+            if window is not None and window.count > cap.max:
+                yield pressure_finding(
+                    label, "all" if channel is None else str(channel), cap, window, by_path
                 )
-                for record, count in counted
-            ),
-            # The finding is about the channel's cap, whichever campaign it is shown on.
-            subject=subject(channel=channel, window=cap.per),
-        )
 
 
 class FRQ004Options(BaseModel):
@@ -295,20 +279,24 @@ class FRQ004Options(BaseModel):
 
 
 class FRQ004(PortfolioRule[FRQ004Options]):
-    """Texts or calls on one subject can reach a customer more than 3 times a day.
+    """Texts or calls on one subject reach a customer more than 3 times in 24 hours.
 
     ## What it checks
-    sms and voice campaigns that start from the same `trigger.event`, or
-    whose schedules overlap, added up: how many messages one customer can
-    get within 24 hours, counting each campaign's cap in full. More than
-    `max_per_day` (3) is reported once per group, listing every campaign.
-    Like FRQ003, only campaigns one customer can be in at once add up:
-    segments the policy declares `disjoint`, exclusions and regions keep
-    campaigns apart, and `type: transactional` service messages are not
-    counted unless they make an offer ("20% off") or are sent on a calendar.
+    The sms and voice messages each persona receives (your policy's
+    `personas:`, or the built-in customers), counted in any 24 hours: those
+    of campaigns that start from the same `trigger.event`, and those of the
+    scheduled campaigns. More than `max_per_day` (3) is reported once per
+    event (or once for the schedules), on the campaign that sends most,
+    listing the others. Only campaigns that reach the same customer add up
+    (segments the policy declares `disjoint`, exclusions, regions, consent),
+    a `stop_when` event of the journey stops the rest, and `type:
+    transactional` service messages are not counted unless they make an
+    offer ("20% off") or are sent on a calendar. A campaign counts at most
+    `max_per_day` messages: what one campaign sends beyond its channel's cap
+    is FRQ002's finding.
 
     ## Why it matters
-    Three texts about the same order in one day is already a lot; more is
+    Three texts about the same basket in one day is already a lot; more is
     harassment. Florida and Maryland limit telephone solicitation to 3
     messages on the same subject per 24 hours (FTSA).
 
@@ -316,6 +304,8 @@ class FRQ004(PortfolioRule[FRQ004Options]):
     ```yaml
     # campaign-lint.yaml
     channels: {sms: {cap: {max: 6, per: 7d}}}
+    personas:
+      hesitant: {journey: {cart.abandoned: ["0d 09:00", "0d 12:00"]}}
     ```
     ```yaml
     id: cart-text
@@ -340,6 +330,8 @@ class FRQ004(PortfolioRule[FRQ004Options]):
     ```yaml
     # campaign-lint.yaml
     channels: {sms: {cap: {max: 6, per: 7d}}}
+    personas:
+      hesitant: {journey: {cart.abandoned: ["0d 09:00", "0d 12:00"]}}
     ```
     ```yaml
     id: cart-text
@@ -368,46 +360,39 @@ class FRQ004(PortfolioRule[FRQ004Options]):
     principle = PRINCIPLE
     options = FRQ004Options
 
-    def groups(self, record: CampaignRecord, ctx: RuleContext[FRQ004Options]) -> Iterable[Hashable]:
-        """Texts and calls add up per trigger event, and scheduled ones among themselves."""
-        if record.channel not in _TEXTS or record.transactional or not record.has_trigger:
-            return ()
-        return (f"event:{record.event}",) if record.event is not None else ("schedules",)
-
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[FRQ004Options]
     ) -> Iterable[PortfolioViolation]:
-        """Add up sms/voice campaigns per trigger event and per overlapping schedule."""
-        options = ctx.options
-        texts = [r for r in records if r.channel in _TEXTS and not r.transactional]
-        by_event: dict[str, list[CampaignRecord]] = defaultdict(list)
-        for record in texts:
-            if record.event is not None:
-                by_event[record.event].append(record)
-        groups: list[tuple[str, str | None, list[CampaignRecord]]] = [
-            (f"`{event}`", event, by_event[event]) for event in sorted(by_event)
+        """Count each persona's texts and calls per trigger event, and of the schedules, in any 24 hours."""
+        texts = [r for r in records if r.channel in _TEXTS and not r.transactional and r.sender is not None]
+        if not texts:
+            return
+        most = ctx.options.max_per_day
+        limits = Limits(Cap(max=most, per=Duration(24, "h")), None, {}, rolling=True)
+        plans = plans_for(records, texts, ctx.policy, 1)
+        by_path = {record.path: record for record in texts}
+        events = sorted({r.event for r in texts if r.event is not None})
+        groups: list[tuple[str, str | None, set[str]]] = [
+            (f"`{event}`", event, {r.path for r in texts if r.event == event}) for event in events
         ]
-        groups += [("overlapping schedules", None, group) for group in schedule_groups(texts)]
-        for about, event, candidates in groups:
-            # Only campaigns one customer can be in at once add up (regions, exclusions, disjoint segments).
-            counted = reachable([(r, burst(r)) for r in candidates], ctx.policy.segments)
-            total = sum(count for _, count in counted)
-            if total <= options.max_per_day:
+        groups.append(("their schedules", None, {r.path for r in texts if r.schedule is not None}))
+        for about, event, paths in groups:
+            found = [w for w in (worst(only(p, paths), limits) for p in plans) if w is not None]
+            window = max(found, key=lambda w: w.count, default=None)
+            if window is None or window.count <= most:
                 continue
+            ranked = window.ranked()
+            top = by_path[ranked[0][0]]
             yield PortfolioViolation(
-                Pointer(counted[0][0], ("trigger",)),
-                f"{len(counted)} text/voice campaign{'s' if len(counted) != 1 else ''} on {about} can reach "
-                f"one customer {total} times in 24 hours; at most {options.max_per_day} are allowed",
-                hint="merge them into one message, or cap each so the total stays within the limit",
+                Pointer(top, ("trigger",)),
+                f"{len(ranked)} text/voice campaigns on {about} send the `{window.persona.name}` customer "
+                f"{window.count} messages within {window.when}; at most {most} are allowed in 24 hours",
+                hint="merge them into one message, or space them more than 24 hours apart",
                 related=tuple(
-                    Pointer(
-                        r,
-                        ("frequency",) if r.frequency is not None else ("trigger",),
-                        f"`{r.id}`: up to {count} in 24 hours",
-                    )
-                    for r, count in counted
+                    Pointer(by_path[path], cap_path(by_path[path]), share(by_path[path].id, n, n))
+                    for path, n, _ in ranked[1:]
                 ),
-                # About texts and calls on one trigger event (or overlapping schedules) in a day.
+                # About texts and calls on one trigger event (or the schedules) in a day.
                 subject=subject(
                     channel="sms+voice", window="24h", event=event, schedules=None if event else "overlapping"
                 ),

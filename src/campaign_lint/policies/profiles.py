@@ -9,6 +9,7 @@ from functools import cache
 from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Severity
 from campaign_lint.policies.registry import RULES
+from campaign_lint.schemas.policy import Cap
 
 DEFAULT_PROFILE = "recommended"
 
@@ -21,6 +22,8 @@ class Profile:
     description: str
     rules: tuple[str, ...]
     fail_on: Severity
+    # All channels together when the policy sets no ``total_cap`` (FRQ003); None: no such cap.
+    total_cap: Cap | None = None
 
 
 @cache
@@ -36,5 +39,7 @@ def profiles() -> dict[str, Profile]:
         own = [rule.id for rule in RULES if rule.profile == name]
         rules = (*(parent.rules if parent else ()), *own)
         fail_on = Severity(str(entry.get("fail_on") or (parent.fail_on if parent else "error")))
-        result[name] = Profile(name, str(entry.get("description", "")), rules, fail_on)
+        cap = entry.get("total_cap")
+        total_cap = Cap.model_validate(cap) if cap else (parent.total_cap if parent else None)
+        result[name] = Profile(name, str(entry.get("description", "")), rules, fail_on, total_cap)
     return result

@@ -1,0 +1,381 @@
+"""What one customer really receives against a cap, in the worst case: the timeline behind FRQ003 and FRQ004.
+
+For each persona (the policy's, or the built-in ones) the contact timeline
+(``policies/timeline.py``) is drawn twice: the scheduled campaigns on their
+calendar dates, and the event-triggered ones from the day the persona's
+journey starts. A customer's journey can start on any day, so the worst case
+places it where it adds most: the busiest window of the journey on the
+busiest window of the schedules, with every ``stop_when`` of a schedule that
+the journey then triggers honoured. Three placements are judged and the
+worst counts: the schedules alone (the journey far away), the journey alone,
+and the two together.
+
+Windows are those of ``policies/capcount.py``: a cap whose ``per`` is whole
+days counts calendar days in the recipient's time zone, any other rolls by
+the minute. Counts are whole messages.
+
+One cause is reported once: each campaign counts at most the cap (what one
+campaign sends beyond it is FRQ002's finding), and towards ``total_cap`` each
+channel counts at most its own cap (more is that channel's own finding).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from campaign_lint.core.findings import subject
+from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
+from campaign_lint.policies.personas import personas
+from campaign_lint.policies.rates import cap_words
+from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, place_open, simulate
+from campaign_lint.policies.view import PolicyView
+from campaign_lint.schemas.policy import Cap
+
+# How far past the last scheduled send a repeating schedule without an end is drawn, at least.
+MIN_HORIZON_DAYS = 28
+# The longest a journey's messages are followed after its last event.
+MAX_FOLLOW_DAYS = 400
+
+# (minute, campaign path, campaign id, channel): one message, as counted here.
+Sent = tuple[int, str, str, str]
+# ``_window``'s placement for the journey alone.
+JOURNEY = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One persona's messages, split so that the journey can be placed on any day."""
+
+    persona: Persona
+    # Day 0 of ``scheduled`` (the first scheduled send); None when nothing is scheduled.
+    origin: date | None
+    # Scheduled messages, minutes from ``origin``, as if the journey never happened (nothing stopped).
+    scheduled: tuple[Sent, ...]
+    # Event-triggered messages, minutes from midnight of the journey's day 0.
+    triggered: tuple[Sent, ...]
+    # Scheduled campaigns with ``stop_when``: path -> (first send minute from ``origin``, stop events).
+    stops: Mapping[str, tuple[int, tuple[str, ...]]]
+
+
+def only(plan: Plan, paths: Container[str]) -> Plan:
+    """``plan`` with the messages of the campaigns at ``paths`` alone."""
+    return dataclasses.replace(
+        plan,
+        scheduled=tuple(m for m in plan.scheduled if m[1] in paths),
+        triggered=tuple(m for m in plan.triggered if m[1] in paths),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The worst window of one cap for one persona."""
+
+    persona: Persona
+    count: int
+    # Per campaign path: (messages in the window, messages counted: at most the cap).
+    campaigns: Mapping[str, tuple[int, int]]
+    # The window in words: ``7 calendar days, 2026-11-02 to 2026-11-08``.
+    when: str
+
+    def ranked(self) -> list[tuple[str, int, int]]:
+        """(path, counted, sent) of each campaign in the window, the one contributing most first."""
+        return sorted(
+            ((path, counted, sent) for path, (sent, counted) in self.campaigns.items()),
+            key=lambda item: (-item[1], -item[2], item[0]),
+        )
+
+
+def plans_for(
+    records: Sequence[CampaignRecord], chosen: Sequence[CampaignRecord], policy: PolicyView, horizon_days: int
+) -> list[Plan]:
+    """The plan of the ``chosen`` campaigns for each persona (the policy's, or those built from ``records``)."""
+    senders = [r.sender for r in records if r.sender is not None]
+    wanted = [r.sender for r in chosen if r.sender is not None]
+    return [plan(wanted, persona, policy, horizon_days) for persona in personas(policy, senders)]
+
+
+def plan(senders: Sequence[Sender], persona: Persona, policy: PolicyView, horizon_days: int) -> Plan:
+    """Draw ``persona``'s scheduled and triggered messages (``horizon_days``: the longest window judged)."""
+    # ``simulate`` keeps only the campaigns that reach the persona.
+    scheduled = [s for s in senders if s.event is None and s.start is not None]
+    triggered = [s for s in senders if s.event is not None]
+    origin = None
+    on_calendar: tuple[Sent, ...] = ()
+    stops: dict[str, tuple[int, tuple[str, ...]]] = {}
+    if scheduled:
+        first = min(s.start for s in scheduled if s.start is not None) // DAY
+        last = max(_last_day(s) for s in scheduled)
+        days = last - first + 1 + max(horizon_days, MIN_HORIZON_DAYS)
+        origin = date.fromordinal(first)
+        quiet = dataclasses.replace(persona, journey=())
+        on_calendar = _sent(simulate(scheduled, quiet, origin, days, policy).messages)
+        windows = {channel: entry.send_window for channel, entry in policy.channels.items()}
+        for s in scheduled:
+            if s.stop_when and s.start is not None:
+                start = s.start
+                if s.open_time:
+                    channel_window = windows.get(s.channel)
+                    window = s.window or (
+                        None
+                        if channel_window is None
+                        else (channel_window.start.minutes, channel_window.end.minutes)
+                    )
+                    start = start - start % DAY + place_open(window)
+                stops[s.path] = (start - first * DAY, s.stop_when)
+    journey: tuple[Sent, ...] = ()
+    if triggered and persona.journey:
+        follow = max(s.delay for s in triggered) // DAY + horizon_days + 2
+        days = persona.journey[-1][1] // DAY + 1 + min(follow, MAX_FOLLOW_DAYS)
+        journey = _sent(simulate(triggered, persona, origin or date(2000, 1, 3), days, policy).messages)
+    return Plan(persona, origin, on_calendar, journey, stops)
+
+
+def _last_day(sender: Sender) -> int:
+    """The day of a schedule's last send: its end, else its start plus one period."""
+    assert sender.start is not None
+    if sender.end is not None:
+        return sender.end // DAY
+    return (sender.start + (sender.every or 0)) // DAY
+
+
+def _sent(messages: Iterable[Message]) -> tuple[Sent, ...]:
+    return tuple((m.minute, m.path, m.campaign, str(m.channel)) for m in messages if not m.transactional)
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one cap counts: which messages, at most how many per campaign and per channel."""
+
+    cap: Cap
+    # The channel the cap is for; None: every channel (``total_cap``).
+    channel: str | None
+    # Per channel: the most its own cap lets through in this cap's window (``within``).
+    channel_max: Mapping[str, int]
+    # Windows start at any message (FTSA's 24 hours), even for a ``per`` of whole days.
+    rolling: bool = False
+
+    @property
+    def calendar(self) -> bool:
+        """Whether windows are calendar days in the recipient's time zone (``per`` of whole days)."""
+        return not self.rolling and self.per % DAY == 0
+
+    @property
+    def per(self) -> int:
+        """The cap's window in minutes."""
+        return max(1, self.cap.per.seconds // 60)
+
+    def counts(self, message: Sent) -> bool:
+        """Whether ``message`` is one this cap counts (its channel's, or any for ``total_cap``)."""
+        return self.channel is None or message[3] == self.channel
+
+    def campaign_max(self, channel: str) -> int:
+        """The most one campaign of ``channel`` counts: the cap, and its channel's cap."""
+        return min(self.cap.max, self.channel_max.get(channel, self.cap.max))
+
+
+def within(policy: PolicyView, cap: Cap) -> dict[str, int]:
+    """Per channel with a cap, the most its cap lets through in a window of ``cap.per``.
+
+    A cap of 1 per day lets 7 through in 7 days; a cap of 10 per 30 days
+    lets all 10 through in one week.
+    """
+    window = cap.per.seconds
+    return {
+        str(channel): entry.cap.max * max(1, -(-window // entry.cap.per.seconds))
+        for channel, entry in policy.channels.items()
+        if entry.cap is not None
+    }
+
+
+def worst(plan: Plan, limits: Limits) -> Window | None:
+    """The worst window of ``limits`` for the persona of ``plan``: None when it sends nothing counted."""
+    scheduled = [m for m in plan.scheduled if limits.counts(m)]
+    triggered = [m for m in plan.triggered if limits.counts(m)]
+    found: list[Window] = []
+    best_scheduled = _slide(scheduled, limits)
+    if best_scheduled is not None:
+        found.append(_window(plan, limits, scheduled, best_scheduled, None))
+    best_triggered = _slide(triggered, limits)
+    if best_triggered is not None:
+        found.append(_window(plan, limits, triggered, best_triggered, JOURNEY))
+    if best_scheduled is not None and best_triggered is not None:
+        shift = (best_scheduled[1] // DAY - best_triggered[1] // DAY) * DAY
+        together = _placed(plan, scheduled, triggered, shift)
+        best = _slide(together, limits)
+        if best is not None:
+            found.append(_window(plan, limits, together, best, shift))
+    if not found:
+        return None
+    return max(found, key=lambda window: window.count)  # the first of equals: schedules, journey, both
+
+
+def _placed(plan: Plan, scheduled: list[Sent], triggered: list[Sent], shift: int) -> list[Sent]:
+    """The schedules with the journey's day 0 at minute ``shift`` of ``origin``, stops honoured."""
+    moments: dict[str, list[int]] = {}
+    for event, minute in plan.persona.journey:
+        moments.setdefault(event, []).append(minute + shift)
+    kept = []
+    for message in scheduled:
+        stop = plan.stops.get(message[1])
+        if stop is not None:
+            start, events = stop
+            stop_at = min((m for e in events for m in moments.get(e, ()) if m >= start), default=None)
+            if stop_at is not None and stop_at <= message[0]:
+                continue
+        kept.append(message)
+    kept.extend((minute + shift, path, campaign, channel) for minute, path, campaign, channel in triggered)
+    kept.sort()
+    return kept
+
+
+def _slide(messages: Sequence[Sent], limits: Limits) -> tuple[int, int] | None:
+    """(count, window start) of the window holding the most counted messages; None without messages.
+
+    Calendar windows start at each midnight, rolling ones at each message;
+    the first of equal windows wins. Each campaign counts at most
+    ``campaign_max``, each channel at most its cap (``total_cap`` only).
+    """
+    if not messages:
+        return None
+    per = limits.per
+    # The worst window can always start on the day of (or at) one of its messages.
+    starts = sorted({m[0] - m[0] % DAY for m in messages}) if limits.calendar else [m[0] for m in messages]
+    most = {channel: limits.campaign_max(channel) for channel in {m[3] for m in messages}}
+    ceilings = {} if limits.channel is not None else dict(limits.channel_max)
+    sent: dict[str, int] = {}
+    by_channel: dict[str, int] = dict.fromkeys(most, 0)
+    total = 0
+    best = (0, starts[0])
+    left = right = 0
+    size = len(messages)
+    for start in starts:
+        while left < size and messages[left][0] < start:
+            if left < right:
+                _, path, _, channel = messages[left]
+                sent[path] -= 1
+                if sent[path] < most[channel]:
+                    ceiling = ceilings.get(channel)
+                    by_channel[channel] -= 1
+                    if ceiling is None or by_channel[channel] < ceiling:
+                        total -= 1
+            left += 1
+        right = max(right, left)
+        end = start + per
+        while right < size and messages[right][0] < end:
+            _, path, _, channel = messages[right]
+            already = sent.get(path, 0)
+            sent[path] = already + 1
+            if already < most[channel]:
+                ceiling = ceilings.get(channel)
+                if ceiling is None or by_channel[channel] < ceiling:
+                    total += 1
+                by_channel[channel] += 1
+            right += 1
+        if total > best[0]:
+            best = (total, start)
+    return best if best[0] else None
+
+
+def _window(
+    plan: Plan, limits: Limits, messages: Sequence[Sent], best: tuple[int, int], placed: int | None
+) -> Window:
+    """The window starting at ``best[1]`` in words, with each campaign's part.
+
+    ``placed``: None for the schedules alone (minutes from ``plan.origin``),
+    ``JOURNEY`` for the journey alone (minutes from its day 0), else the
+    minute of ``plan.origin`` the journey's day 0 was placed on.
+    """
+    count, start = best
+    end = start + limits.per
+    inside = Counter(m[1] for m in messages if start <= m[0] < end)
+    channel_of = {m[1]: m[3] for m in messages}
+    campaigns = {path: (n, min(n, limits.campaign_max(channel_of[path]))) for path, n in inside.items()}
+    if limits.calendar:
+        days = limits.per // DAY
+        span = f"{days} calendar day{'s' if days != 1 else ''}"
+    else:
+        span = f"{_duration(limits.per)} from {_clock(start)}"
+    if placed == JOURNEY or plan.origin is None:
+        first, last = start // DAY, (end - 1) // DAY
+        days_of = f"day {first}" if first == last or not limits.calendar else f"days {first} to {last}"
+        when = f"{days_of} of the journey"
+    else:
+        first_day = plan.origin + timedelta(days=start // DAY)
+        last_day = plan.origin + timedelta(days=(end - 1) // DAY)
+        when = (
+            f"{first_day}" if first_day == last_day or not limits.calendar else f"{first_day} to {last_day}"
+        )
+        if placed is not None and plan.persona.journey:
+            event, minute = plan.persona.journey[0]
+            when += f", `{event}` on {plan.origin + timedelta(days=(minute + placed) // DAY)}"
+    return Window(plan.persona, count, campaigns, f"{span} ({when})")
+
+
+def _clock(minute: int) -> str:
+    of_day = minute % DAY
+    return f"{of_day // 60:02d}:{of_day % 60:02d}"
+
+
+def _duration(minutes: int) -> str:
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def cuts(window: Window, cap: Cap) -> list[tuple[str, int]]:
+    """Which campaigns to cut, and by how many messages, to bring ``window`` within ``cap``: the largest first."""
+    over = window.count - cap.max
+    chosen = []
+    for path, counted, _ in window.ranked():
+        if over <= 0:
+            break
+        cut = min(counted, over)
+        chosen.append((path, cut))
+        over -= cut
+    return chosen
+
+
+def cap_path(record: CampaignRecord) -> tuple[str, ...]:
+    """Where a campaign's contribution is set: its cap, else its trigger."""
+    if record.frequency is not None:
+        return ("frequency",)
+    return ("trigger",) if record.has_trigger else ("id",)
+
+
+def pressure_finding(
+    label: str, channel: str, cap: Cap, window: Window, by_path: dict[str, CampaignRecord]
+) -> PortfolioViolation:
+    """FRQ003's finding of ``window`` for the cap ``label``: on the campaign sending most, the others related."""
+    ranked = window.ranked()
+    top = by_path[ranked[0][0]]
+    cut = cuts(window, cap)
+    named = " and ".join(f"`{by_path[path].id}` by {n}" for path, n in cut)
+    many = "s" if sum(n for _, n in cut) != 1 else ""
+    sent = sum(n for _, _, n in ranked)
+    counted = "" if sent == window.count else f", {window.count} counting each campaign at most at the cap"
+    return PortfolioViolation(
+        Pointer(top, cap_path(top)),
+        f"{label}: the `{window.persona.name}` customer receives {sent} marketing messages in {window.when} "
+        f"from {len(ranked)} campaigns{counted}, {ranked[0][2]} of them from this one; the cap is {cap_words(cap)}",
+        hint=f"cut {named} message{many} in that window: lower `frequency`, space the schedules apart, "
+        "or keep audiences that never overlap apart (`segments: disjoint:` in the policy)",
+        related=tuple(
+            Pointer(by_path[path], cap_path(by_path[path]), share(by_path[path].id, counted, sent))
+            for path, counted, sent in ranked[1:]
+        ),
+        # The finding is about the channel's cap, whichever campaign it is shown on.
+        subject=subject(channel=channel, window=cap.per),
+    )
+
+
+def share(campaign: str, counted: int, sent: int) -> str:
+    """What one campaign sends in the window, for its related location."""
+    text = f"`{campaign}`: {sent} message{'s' if sent != 1 else ''} in that window"
+    if counted < sent:
+        text += f", {counted} counted (what one campaign sends over the cap is FRQ002's finding)"
+    return text

@@ -1,0 +1,118 @@
+"""FRQ003's and FRQ004's counting (policies/pressure.py): the worst window of a persona against a cap."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from campaign_lint.policies.pressure import Limits, Plan, plan, within, worst
+from campaign_lint.policies.timeline import DAY, Persona, Sender, sender_of
+from campaign_lint.policies.view import PolicyView
+from campaign_lint.schemas.campaign import Campaign
+from campaign_lint.schemas.policy import Cap
+from campaign_lint.schemas.types import Duration
+
+POLICY = PolicyView()
+WEEK = Cap(max=3, per=Duration(7, "d"))
+EMAIL = Limits(WEEK, "email", {"email": 3})
+
+
+def campaign(id: str, **fields: Any) -> Sender:
+    data: dict[str, Any] = {"id": id, "owner": "crm@example.com", "type": "lifecycle", "purpose": "Help."}
+    data["channel"] = "email"
+    data.update(fields)
+    return sender_of(f"campaigns/{id}.yaml", Campaign.model_validate(data))
+
+
+def one_off(id: str, day: str) -> Sender:
+    return campaign(id, trigger={"schedule": {"start": day}})
+
+
+def on(id: str, event: str, delay: str = "1h") -> Sender:
+    return campaign(id, trigger={"event": event, "delay": delay}, frequency={"max": 1, "per": "7d"})
+
+
+BUYER = Persona("buyer", (("order.placed", 9 * 60), ("order.shipped", DAY + 9 * 60)))
+
+
+def drawn(senders: list[Sender], who: Persona = BUYER) -> Plan:
+    return plan(senders, who, POLICY, 7)
+
+
+def test_one_offs_in_one_week_add_up_and_months_apart_do_not() -> None:
+    week = [one_off(f"c{i}", f"2026-10-0{5 + i}") for i in range(4)]
+    found = worst(drawn(week), EMAIL)
+    assert found is not None
+    assert found.count == 4
+    assert found.when == "7 calendar days (2026-10-05 to 2026-10-11)"
+    apart = [one_off(f"c{i}", day) for i, day in enumerate(("2026-10-05", "2026-12-07", "2027-03-08"))]
+    found = worst(drawn(apart), EMAIL)
+    assert found is not None
+    assert found.count == 1
+
+
+def test_the_journey_is_placed_on_the_busiest_days_of_the_schedules() -> None:
+    senders = [one_off("a", "2026-11-02"), one_off("b", "2026-11-03"), on("thanks", "order.placed")]
+    found = worst(drawn(senders), EMAIL)
+    assert found is not None
+    assert found.count == 3
+    assert found.when == "7 calendar days (2026-11-02 to 2026-11-08, `order.placed` on 2026-11-02)"
+
+
+def test_a_schedule_the_journey_stops_is_not_counted_after_the_stop() -> None:
+    stopped = campaign(
+        "deals", trigger={"schedule": {"start": "2026-11-02", "every": "1d"}, "stop_when": ["order.placed"]}
+    )
+    found = worst(drawn([stopped, on("thanks", "order.placed")]), EMAIL)
+    assert found is not None
+    # Alone the schedule sends 7 a week (3 counted at the cap); with the order on its first day, it stops.
+    assert found.campaigns["campaigns/deals.yaml"] == (7, 3)
+
+
+def test_one_campaign_counts_at_most_the_cap() -> None:
+    daily = campaign("daily", trigger={"schedule": {"start": "2026-11-02", "every": "1d"}})
+    found = worst(drawn([daily]), EMAIL)
+    assert found is not None
+    assert (found.count, found.campaigns["campaigns/daily.yaml"]) == (3, (7, 3))
+
+
+def test_towards_the_total_a_channel_counts_at_most_what_its_cap_lets_through() -> None:
+    total = Cap(max=7, per=Duration(7, "d"))
+    caps = within(POLICY, total)
+    assert (caps["email"], caps["sms"], caps["push"]) == (3, 2, 7)
+    emails = [one_off(f"e{i}", f"2026-11-0{2 + i}") for i in range(5)]
+    texts = [
+        campaign(f"s{i}", channel="sms", trigger={"schedule": {"start": f"2026-11-0{2 + i}"}})
+        for i in range(3)
+    ]
+    found = worst(drawn(emails + texts), Limits(total, None, caps))
+    assert found is not None
+    assert found.count == 3 + 2
+
+
+def test_a_rolling_window_starts_at_a_message() -> None:
+    moments = ("2026-11-02T09:00", "2026-11-02T21:00", "2026-11-03T08:00", "2026-11-03T10:00")
+    texts = [campaign(f"t{i}", trigger={"schedule": {"start": moment}}) for i, moment in enumerate(moments)]
+    day = Limits(Cap(max=3, per=Duration(24, "h")), None, {}, rolling=True)
+    found = worst(drawn(texts), day)
+    assert found is not None
+    # From 09:00 the first three; from 21:00 the last three: the first of equals wins.
+    assert found.count == 3
+    assert found.when == "24 hours from 09:00 (2026-11-02)"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.booleans()), min_size=1, max_size=8), st.integers(0, 40))
+def test_adding_a_campaign_never_lowers_the_worst_count(days: list[tuple[int, bool]], extra: int) -> None:
+    def sender(index: int, day: int, triggered: bool) -> Sender:
+        if triggered:
+            return on(f"c{index}", "order.placed", f"{day + 1}d")
+        return one_off(f"c{index}", f"2026-11-{1 + day % 28:02d}")
+
+    senders = [sender(i, day, triggered) for i, (day, triggered) in enumerate(days)]
+    before = worst(drawn(senders), EMAIL)
+    after = worst(drawn([*senders, sender(len(senders), extra, False)]), EMAIL)
+    assert after is not None
+    assert after.count >= (before.count if before is not None else 0)
