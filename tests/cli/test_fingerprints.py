@@ -90,8 +90,10 @@ def test_a_portfolio_finding_that_moves_to_another_campaign_keeps_its_fingerprin
     # FRQ003 is shown on the campaign that sends most in the worst week: a
     # daily campaign that nothing stops sends more, and takes the finding.
     text = (repo.root / BLACK_FRIDAY).read_text(encoding="utf-8")
-    daily = text.replace("id: black-friday-avalanche", "id: daily-tips").replace(
-        "  stop_when: [order.placed]\n", ""
+    daily = (
+        text.replace("id: black-friday-avalanche", "id: daily-tips")
+        .replace("  stop_when: [order.placed]\n", "")
+        .replace("    end: 2026-11-30\n", "    end: 2026-12-31\n")
     )
     (repo.root / "campaigns/daily-tips.yaml").write_text(daily, encoding="utf-8")
     after = by_rule_and_campaign(sarif_results(repo))

@@ -24,7 +24,7 @@ from campaign_lint.core.findings import START, Finding, Severity, Span, Subject,
 from campaign_lint.core.fixes import Safety
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.suppressions import Suppression
-from campaign_lint.policies.intent import service_notice
+from campaign_lint.policies.intent import feedback_request, service_notice
 from campaign_lint.policies.timeline import Sender, sender_of
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
@@ -142,8 +142,15 @@ def portfolio_view(
         regions=regions,
         spans=tuple(spans.get((name,)) for name in PORTFOLIO_FIELDS),
         whole=spans.get((), START),
-        sender=sender_of(path, campaign, transactional=notice),
+        sender=sender_of(path, campaign, transactional=notice, feedback=_feedback(campaign, view)),
     )
+
+
+def _feedback(campaign: Campaign, view: PolicyView) -> bool | None:
+    """Whether the campaign asks for feedback, read only when a persona expects none before an event."""
+    if not any(e.never == "feedback" for persona in view.personas.values() for e in persona.expects):
+        return None
+    return feedback_request(campaign, view) is not None
 
 
 def _audience(audience: Audience | None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:

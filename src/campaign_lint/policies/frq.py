@@ -170,7 +170,7 @@ class FRQ002(CampaignRule[NoOptions]):
 
 
 class FRQ003(PortfolioRule[NoOptions]):
-    """Together, campaigns send one customer more messages in a week than the channel cap.
+    """Together, campaigns send one customer more messages than the channel cap allows.
 
     ## What it checks
     For each channel with a cap (and for `total_cap`, every channel

@@ -31,7 +31,8 @@ from campaign_lint.core.findings import subject
 from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
 from campaign_lint.policies.personas import personas
 from campaign_lint.policies.rates import cap_words
-from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, place_open, simulate
+from campaign_lint.policies.sendtimes import place_open
+from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, simulate
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import Cap
 
@@ -340,6 +341,13 @@ def cuts(window: Window, cap: Cap) -> list[tuple[str, int]]:
     return chosen
 
 
+def _cut(campaign: str, counted: int, sent: int, cut: int) -> str:
+    """One cut for the hint; a campaign counted at the cap is cut from what it really sends (by 4, to 2)."""
+    if counted == sent:
+        return f"`{campaign}` by {cut}"
+    return f"`{campaign}` by {sent - counted + cut} (to {counted - cut})"
+
+
 def cap_path(record: CampaignRecord) -> tuple[str, ...]:
     """Where a campaign's contribution is set: its cap, else its trigger."""
     if record.frequency is not None:
@@ -354,8 +362,9 @@ def pressure_finding(
     ranked = window.ranked()
     top = by_path[ranked[0][0]]
     cut = cuts(window, cap)
-    named = " and ".join(f"`{by_path[path].id}` by {n}" for path, n in cut)
-    many = "s" if sum(n for _, n in cut) != 1 else ""
+    parts = {path: (counted, sent) for path, counted, sent in ranked}
+    named = " and ".join(_cut(by_path[path].id, *parts[path], n) for path, n in cut)
+    many = "s" if len(cut) > 1 or cut[0][1] != 1 or parts[cut[0][0]][0] != parts[cut[0][0]][1] else ""
     sent = sum(n for _, _, n in ranked)
     counted = "" if sent == window.count else f", {window.count} counting each campaign at most at the cap"
     return PortfolioViolation(

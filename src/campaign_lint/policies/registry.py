@@ -13,10 +13,38 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from campaign_lint.policies import aud, con, frq, loyalty, met, pol, reminders, spec, tim, trp, val
+from campaign_lint.policies import (
+    aud,
+    con,
+    frq,
+    hours,
+    inbox,
+    loyalty,
+    met,
+    pol,
+    reminders,
+    spec,
+    tim,
+    trp,
+    val,
+)
 from campaign_lint.policies.base import Rule
 
-FAMILY_MODULES: tuple[ModuleType, ...] = (spec, val, tim, reminders, frq, con, trp, loyalty, aud, met, pol)
+FAMILY_MODULES: tuple[ModuleType, ...] = (
+    spec,
+    val,
+    tim,
+    reminders,
+    hours,
+    frq,
+    inbox,
+    con,
+    trp,
+    loyalty,
+    aud,
+    met,
+    pol,
+)
 
 
 def _rules_of(module: ModuleType) -> list[type[Rule]]:

@@ -52,7 +52,7 @@ from campaign_lint.policies.sendtimes import DAY as DAY
 from campaign_lint.policies.sendtimes import capped, fit, minutes_words, place_open
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.policies.vocabulary import everyone_segments
-from campaign_lint.schemas.campaign import Campaign, Channel, Consent, SendWindow
+from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Consent, SendWindow
 
 # Consent bases that need the customer's own agreement; others reach everyone.
 AGREED = frozenset({Consent.OPT_IN, Consent.SOFT_OPT_IN, Consent.EXPRESS_WRITTEN})
@@ -91,6 +91,8 @@ class Sender:
     exclude: tuple[str, ...]
     regions: tuple[str, ...]
     consent: str | None
+    # Asks for a review, a rating or a survey (``intent.feedback_request``; persona expectations read it).
+    feedback: bool = False
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # As ``by_fields``, with the channel as its name: an enum member costs a
@@ -210,12 +212,16 @@ class Verdict:
     minute: int | None = None
 
 
-def sender_of(path: str, campaign: Campaign, *, transactional: bool | None = None) -> Sender:
+def sender_of(
+    path: str, campaign: Campaign, *, transactional: bool | None = None, feedback: bool | None = None
+) -> Sender:
     """The timeline's view of ``campaign`` (file ``path``): everything it needs, computed once.
 
     ``transactional``: whether it is a service notice under the policy
     (``intent.service_notice``, which reads the policy's offer words); by
-    default, ``Campaign.transactional``.
+    default, ``Campaign.transactional``. ``feedback``: whether it asks for a
+    review, a rating or a survey (``intent.feedback_request``); by default,
+    ``type: feedback``.
     """
     trigger = campaign.trigger
     audience = campaign.audience
@@ -252,6 +258,7 @@ def sender_of(path: str, campaign: Campaign, *, transactional: bool | None = Non
         exclude=tuple(map(sys.intern, audience.exclude)) if audience else (),
         regions=tuple(map(sys.intern, audience.regions)) if audience else (),
         consent=str(audience.consent) if audience and audience.consent else None,
+        feedback=campaign.type is CampaignType.FEEDBACK if feedback is None else feedback,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictStr
+from pydantic import Field, StrictBool, StrictStr, model_validator
 
 from campaign_lint.core.findings import Severity
 from campaign_lint.schemas.base import FileModel
@@ -56,6 +56,58 @@ class Segments(FileModel):
     """Groups of segments that share no customer, so their caps do not add up (FRQ003)."""
 
 
+class PersonaExpectation(FileModel):
+    """What one customer must never experience, from the customer's side (docs/policy.md#expects).
+
+    Exactly one of ``at_most``, ``never``, ``quiet`` or ``min_gap``; ``channels``
+    narrows any of them to messages on those channels.
+    """
+
+    at_most: Count | None = Field(
+        default=None, description="At most this many messages `within` a period (FRQ005)."
+    )
+    within: Duration | None = Field(default=None, description="The period of `at_most`, like 7d.")
+    after: Text | None = Field(
+        default=None,
+        description="With `at_most`: count the first `within` after this journey event, not any period.",
+    )
+    never: Literal["feedback", "marketing", "message"] | None = Field(
+        default=None,
+        description="Never a feedback request, a marketing message or any message `before` an event (TIM005).",
+    )
+    before: Text | None = Field(default=None, description="The journey event `never` waits for.")
+    quiet: SendWindow | None = Field(
+        default=None,
+        description='Nothing between `start` and `end`, local time, like {start: "21:00", end: "08:00"} (TIM005).',
+    )
+    min_gap: Duration | None = Field(
+        default=None, description="At least this long between two messages, like 16h (FRQ005)."
+    )
+    channels: list[Channel] | None = Field(
+        default=None, description="Only messages on these channels count; absent: every channel."
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PersonaExpectation:
+        kinds = [name for name in ("at_most", "never", "quiet", "min_gap") if getattr(self, name) is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "an expectation says exactly one of `at_most`, `never`, `quiet` or `min_gap`"
+                + (f" (this one says {', '.join(f'`{k}`' for k in kinds)})" if kinds else "")
+            )
+        if (self.at_most is None) != (self.within is None):
+            raise ValueError("`at_most` needs `within`, the period it counts (like `within: 7d`)")
+        if self.after is not None and self.at_most is None:
+            raise ValueError(
+                "`after` goes with `at_most`: at most N messages `within` a period after an event"
+            )
+        if (self.never is None) != (self.before is None):
+            raise ValueError(
+                "`never` needs `before`, the journey event it waits for (like `before: order.delivered`)"
+            )
+        return self
+
+
 class PersonaDef(FileModel):
     """A named customer whose messages `simulate` lays out day by day (docs/policy.md#personas).
 
@@ -80,6 +132,11 @@ class PersonaDef(FileModel):
         default={},
         description="Lifecycle events and the day each happens (0d: the first day), "
         'like {order.placed: 0d, order.delivered: "9d 14:30"}; a list for an event that happens again.',
+    )
+    expects: list[PersonaExpectation] = Field(
+        default=[],
+        description="What this customer must never experience: at most N messages within a period, "
+        "never a feedback request before an event, quiet hours, a minimum gap (FRQ005, TIM005).",
     )
 
 

@@ -89,6 +89,11 @@ SNIPPETS: dict[str, dict[str, Any]] = {
     "Segments": _snippet(
         "disjoint segments", "Segments that share no customer.", {"disjoint": [["${1:uk}", "${2:us}"]]}
     ),
+    "PersonaExpectation": _snippet(
+        "persona expectation",
+        "What the customer must never experience: at most N messages within a period.",
+        {"at_most": "${1:4}", "within": "${2:7d}", "after": "${3:order.placed}"},
+    ),
     "PersonaDef": _snippet(
         "persona",
         "A customer to simulate: segments, consent and journey.",

@@ -1,0 +1,215 @@
+"""What a persona must never experience (``personas: NAME: expects:``), judged on its contact timeline.
+
+Pure: the expectations of one persona and the messages it receives in, the
+broken ones out, each on the campaign responsible, with the persona's day
+and time. FRQ005 reports the counts and gaps, TIM005 the order and the
+hours (``policies/inbox.py``, ``policies/hours.py``).
+
+Every message counts, transactional ones too: the customer receives them.
+The timeline starts on the journey's day 0; when campaigns are scheduled,
+day 0 is placed on the first of the busiest 7 days of the schedules (the
+worst case for the customer), and the message gives the date as well.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from itertools import pairwise
+
+from campaign_lint.policies.base import CampaignRecord
+from campaign_lint.policies.personas import from_policy
+from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, Timeline, simulate
+from campaign_lint.policies.view import PolicyView
+from campaign_lint.schemas.policy import PersonaExpectation
+
+# Days followed after the journey's last event.
+FOLLOW_DAYS = 31
+# Where day 0 goes when nothing is scheduled (a Monday; no date is shown then).
+NO_DATE = date(2001, 1, 1)
+# The kinds each rule reports.
+COUNTS = ("at_most", "min_gap")
+TIMING = ("never", "quiet")
+
+
+def broken(
+    records: Sequence[CampaignRecord], policy: PolicyView, kinds: Sequence[str]
+) -> list[tuple[Broken, CampaignRecord]]:
+    """The broken expectations of ``kinds`` of every persona of the policy, with the record responsible."""
+    wanted = {
+        name: entry for name, entry in policy.personas.items() if any(kind(e) in kinds for e in entry.expects)
+    }
+    if not wanted:
+        return []
+    senders = [r.sender for r in records if r.sender is not None]
+    by_path = {r.path: r for r in records}
+    feedback = frozenset(s.path for s in senders if s.feedback)
+    out = []
+    for name, entry in wanted.items():
+        persona = from_policy(name, entry, policy, senders)
+        timeline, dated = timeline_for(senders, persona, policy)
+        for found in judge(entry.expects, timeline, dated, feedback):
+            if found.kind in kinds:
+                out.append((found, by_path[found.path]))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Broken:
+    """An expectation the timeline breaks, and the campaign responsible."""
+
+    persona: str
+    index: int  # of the expectation in the persona's ``expects``
+    kind: str  # ``at_most``, ``min_gap``, ``never`` or ``quiet``
+    path: str  # the campaign responsible
+    message: str
+
+
+def kind(expectation: PersonaExpectation) -> str:
+    """Which of the four kinds ``expectation`` is."""
+    return next(
+        name for name in ("at_most", "never", "quiet", "min_gap") if getattr(expectation, name) is not None
+    )
+
+
+def timeline_for(senders: Sequence[Sender], persona: Persona, policy: PolicyView) -> tuple[Timeline, bool]:
+    """The persona's timeline from its journey's day 0, and whether that day is a real date (schedules)."""
+    scheduled = [s for s in senders if s.event is None and s.start is not None]
+    start, dated = NO_DATE, False
+    if scheduled:
+        first = min(s.start for s in scheduled if s.start is not None) // DAY
+        last = max((s.end if s.end is not None else s.start) for s in scheduled if s.start is not None) // DAY
+        quiet = dataclasses.replace(persona, journey=())
+        days = last - first + 8
+        seen = simulate(scheduled, quiet, date.fromordinal(first), days, policy).messages
+        if seen:
+            per_day = Counter(m.day for m in seen)
+            busiest = max(range(days), key=lambda d: (sum(per_day[d + k] for k in range(7)), -d))
+            start, dated = date.fromordinal(first + busiest), True
+    span = (persona.journey[-1][1] // DAY if persona.journey else 0) + FOLLOW_DAYS
+    return simulate(senders, persona, start, span, policy), dated
+
+
+def judge(
+    expects: Sequence[PersonaExpectation], timeline: Timeline, dated: bool, feedback: frozenset[str]
+) -> list[Broken]:
+    """Every broken expectation of ``expects`` on ``timeline`` (``feedback``: paths of feedback requests)."""
+    name = timeline.persona.name
+    events: dict[str, int] = {}
+    for event, minute in timeline.persona.journey:
+        events.setdefault(event, minute)
+
+    def when(message: Message) -> str:
+        day = f"day {message.day}"
+        if dated:
+            day += f" ({timeline.date_of(message.minute)})"
+        return f"{day} at {message.time}"
+
+    found: list[Broken] = []
+    for index, expectation in enumerate(expects):
+        chosen = [
+            m for m in timeline.messages if expectation.channels is None or m.channel in expectation.channels
+        ]
+        what = kind(expectation)
+        for message, text in _broken(expectation, what, chosen, events, feedback, when):
+            found.append(Broken(name, index, what, message.path, f"the `{name}` customer {text}"))
+    return found
+
+
+def _broken(
+    expectation: PersonaExpectation,
+    what: str,
+    messages: list[Message],
+    events: dict[str, int],
+    feedback: frozenset[str],
+    when: Callable[[Message], str],
+) -> list[tuple[Message, str]]:
+    """(message, what happens to the customer) for each campaign that breaks ``expectation``, first only."""
+    out: list[tuple[Message, str]] = []
+    seen: set[str] = set()
+
+    def once(message: Message, text: str) -> None:
+        if message.path not in seen:
+            seen.add(message.path)
+            out.append((message, text))
+
+    if what == "at_most":
+        assert expectation.at_most is not None
+        assert expectation.within is not None
+        most, per = expectation.at_most, max(1, expectation.within.seconds // 60)
+        words = expectation.within.words()
+        if expectation.after is not None:
+            start = events.get(expectation.after)
+            if start is None:
+                return out
+            inside = [m for m in messages if start <= m.minute < start + per]
+            if len(inside) > most:
+                over = inside[most]
+                once(
+                    over,
+                    f"gets message {most + 1} within {words} after `{expectation.after}`: "
+                    f"`{over.campaign}` on {when(over)}; at most {most} are expected",
+                )
+            return out
+        left = 0
+        for right, message in enumerate(messages):
+            while messages[left].minute <= message.minute - per:
+                left += 1
+            if right - left + 1 > most:
+                once(
+                    message,
+                    f"gets message {right - left + 1} within {words}: `{message.campaign}` on {when(message)}; at most {most} are expected",
+                )
+        return out
+    if what == "min_gap":
+        assert expectation.min_gap is not None
+        gap = expectation.min_gap.seconds // 60
+        for before, message in pairwise(messages):
+            if message.minute - before.minute < gap:
+                once(
+                    message,
+                    f"gets `{message.campaign}` on {when(message)}, {_minutes(message.minute - before.minute)} after "
+                    f"`{before.campaign}`; at least {expectation.min_gap.words()} apart are expected",
+                )
+        return out
+    if what == "never":
+        assert expectation.before is not None
+        until = events.get(expectation.before)
+        for message in messages:
+            counted = (
+                message.path in feedback
+                if expectation.never == "feedback"
+                else not message.transactional or expectation.never == "message"
+            )
+            if (until is None or message.minute < until) and counted:
+                moment = "never happens" if until is None else f"happens on day {until // DAY}"
+                label = {"feedback": "a feedback request", "marketing": "a marketing message"}.get(
+                    str(expectation.never), "a message"
+                )
+                once(
+                    message,
+                    f"gets {label} before `{expectation.before}` ({moment}): `{message.campaign}` on {when(message)}",
+                )
+        return out
+    quiet = expectation.quiet
+    assert quiet is not None
+    start, end = quiet.start.minutes, quiet.end.minutes
+    for message in messages:
+        of_day = message.minute % DAY
+        if start <= of_day < end if start <= end else (of_day >= start or of_day < end):
+            once(
+                message,
+                f"gets `{message.campaign}` on {when(message)}, inside the quiet hours {quiet.start}-{quiet.end}",
+            )
+    return out
+
+
+def _minutes(minutes: int) -> str:
+    """``3 hours``, ``90 minutes``, ``0 minutes``."""
+    if minutes and minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"

@@ -1,0 +1,95 @@
+"""TIM: what a persona of the policy must never receive too early or at night (TIM005)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from campaign_lint.core.findings import Severity, subject
+from campaign_lint.policies.base import (
+    CampaignRecord,
+    NoOptions,
+    Pointer,
+    PortfolioRule,
+    PortfolioViolation,
+    RuleContext,
+)
+from campaign_lint.policies.expect import TIMING, broken
+
+# The family: its ID prefix and what it is about (the registry and the docs read these).
+FAMILY = "TIM"
+TITLE = "timing"
+
+
+class TIM005(PortfolioRule[NoOptions]):
+    """A persona of the policy receives a message before it should, or in its quiet hours.
+
+    ## What it checks
+    The `expects:` of each persona in the policy about when things may
+    happen, on the persona's contact timeline: `{never: feedback, before:
+    order.delivered}` (no review, rating or survey request before the
+    parcel arrives; `never: marketing` or `never: message` for any marketing or
+    any message) and `{quiet: {start: "21:00", end: "08:00"}}` (nothing at
+    night, local time). `channels:` narrows either to some channels. Every
+    message counts, transactional ones too. The finding sits on each
+    campaign that breaks the expectation, and says on which day of the
+    journey, at what time.
+
+    ## Why it matters
+    A "how do you like it?" before the kettle has arrived tells the customer
+    nobody checked; a text at 22:30 wakes them. A persona's journey shows
+    what the calendar of a late parcel or a night owl really looks like,
+    which no single campaign file can.
+
+    ## Bad
+    ```yaml
+    # campaign-lint.yaml
+    personas:
+      night-owl:
+        journey: {order.placed: 0d}
+        expects:
+          - {quiet: {start: "21:00", end: "08:00"}}
+    ```
+    ```yaml
+    trigger: {event: order.placed, delay: 12h}
+    frequency: {max: 1, per: 7d}
+    ```
+
+    ## Use instead
+    ```yaml
+    # campaign-lint.yaml
+    personas:
+      night-owl:
+        journey: {order.placed: 0d}
+        expects:
+          - {quiet: {start: "21:00", end: "08:00"}}
+    ```
+    ```yaml
+    trigger: {event: order.placed, delay: 12h}
+    frequency: {max: 1, per: 7d}
+    send_window: {start: "09:00", end: "20:00"}
+    ```
+    """
+
+    id = "TIM005"
+    name = "persona-expects-later"
+    severity = Severity.ERROR
+    profile = "minimal"
+    principle = "P2 Right moment"
+
+    def check(
+        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
+    ) -> Iterable[PortfolioViolation]:
+        """Judge the timing expectations of each persona on its timeline."""
+        for found, record in broken(records, ctx.policy, TIMING):
+            hint = (
+                "move it to its quiet hours' end with `send_window`"
+                if found.kind == "quiet"
+                else "start it from the event the customer waits for (`trigger.event`), or stop it before"
+            )
+            yield PortfolioViolation(
+                Pointer(record, ("trigger",)),
+                found.message,
+                hint=f"{hint}, or change `personas.{found.persona}.expects[{found.index}]` in the policy "
+                "if the customer expects otherwise",
+                subject=subject(persona=found.persona, expects=found.index, campaign=record.id),
+            )
