@@ -35,6 +35,11 @@ COUNTS = ("at_most", "min_gap")
 TIMING = ("never", "quiet")
 
 
+def expecting(policy: PolicyView, kinds: Sequence[str]) -> bool:
+    """Whether some persona of the policy has an expectation of one of ``kinds``."""
+    return any(kind(e) in kinds for entry in policy.personas.values() for e in entry.expects)
+
+
 def broken(
     records: Sequence[CampaignRecord], policy: PolicyView, kinds: Sequence[str]
 ) -> list[tuple[Broken, CampaignRecord]]:

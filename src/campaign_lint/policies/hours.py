@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 from campaign_lint.core.findings import Severity, subject
 from campaign_lint.policies.base import (
+    WHOLE_PORTFOLIO,
     CampaignRecord,
     NoOptions,
     Pointer,
@@ -13,7 +14,7 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
-from campaign_lint.policies.expect import TIMING, broken
+from campaign_lint.policies.expect import TIMING, broken, expecting
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
 FAMILY = "TIM"
@@ -75,6 +76,10 @@ class TIM005(PortfolioRule[NoOptions]):
     severity = Severity.ERROR
     profile = "minimal"
     principle = "P2 Right moment"
+
+    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
+        """One group, the whole portfolio, when a persona has such expectations; else none."""
+        return (WHOLE_PORTFOLIO,) if expecting(ctx.policy, TIMING) else ()
 
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 
 from campaign_lint.core.findings import Severity, subject
 from campaign_lint.policies.base import (
+    WHOLE_PORTFOLIO,
     CampaignRecord,
     NoOptions,
     Pointer,
@@ -13,7 +14,7 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
-from campaign_lint.policies.expect import COUNTS, broken
+from campaign_lint.policies.expect import COUNTS, broken, expecting
 from campaign_lint.policies.pressure import cap_path
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -88,6 +89,10 @@ class FRQ005(PortfolioRule[NoOptions]):
     severity = Severity.ERROR
     profile = "minimal"
     principle = "P3 Sane frequency, from the recipient's side"
+
+    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
+        """One group, the whole portfolio, when a persona has such expectations; else none."""
+        return (WHOLE_PORTFOLIO,) if expecting(ctx.policy, COUNTS) else ()
 
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
