@@ -1,8 +1,9 @@
 """The portfolio rules, checked again only where an edit can change their findings.
 
 A portfolio rule splits the portfolio into groups of campaigns that are only
-ever compared with each other (``PortfolioRule.groups``: SPEC003 by id, FRQ003
-by channel, FRQ004 by trigger event). Each group's findings are remembered
+ever compared with each other (``PortfolioRule.groups``: SPEC003 by id; FRQ003
+and FRQ004 count every persona's timeline, whose built-in personas are drawn
+from every campaign, so they are one group). Each group's findings are remembered
 in the content cache with a digest of its members: their paths and the
 digests of their records' facts (``CampaignRecord.facts``: everything a rule
 may read but positions, so an edit no rule can see, such as a comment or a
