@@ -94,7 +94,10 @@ def test_stdin_for_a_file_that_is_no_campaign_checks_nothing(
     _stdin(monkeypatch, "stages: [test]\n")
     run = cli.run("check", "-", "--stdin-filename", ".gitlab-ci.yml")
     assert run.exit_code == 0
-    assert "nothing to check" in run.stderr
+    assert run.stderr == (
+        ".gitlab-ci.yml is not a campaign file (the `campaigns` patterns campaigns/**/*.yaml do not match it); "
+        "nothing to check.\n"
+    )
 
 
 @pytest.mark.parametrize(

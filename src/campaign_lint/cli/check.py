@@ -66,8 +66,12 @@ def run_check(options: CheckOptions) -> int:
     targets = session.targets(
         paths, force_exclude=options.force_exclude or stdin is not None, changed=changed
     )
-    if targets.note and not options.quiet:
-        sys.stderr.write(targets.note + "\n")
+    note = targets.note
+    if stdin is not None and not targets.files:
+        globs = ", ".join(session.scope.campaigns)
+        note = f"{paths[0].as_posix()} is not a campaign file (the `campaigns` patterns {globs} do not match it); nothing to check."
+    if note and not options.quiet:
+        sys.stderr.write(note + "\n")
     if options.fix or options.diff or options.unsafe_fixes:
         from campaign_lint.cli.fixes import run_fixes
 
