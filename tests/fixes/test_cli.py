@@ -205,3 +205,17 @@ def test_staged_fix_leaves_a_file_that_differs_from_the_index(repo: Cli) -> None
     git("add", FILE)
     repo.run("check", "--no-cache", "--staged", "--fix")
     assert "channel: email  # the inbox" in (repo.root / FILE).read_text(encoding="utf-8")
+
+
+def test_sarif_of_standard_input_carries_no_fixes_made_for_the_disk(
+    repo: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The buffer on standard input is not the file on disk: edits computed from the disk would be wrong."""
+    import io
+
+    moved = "# a new first line\n" + TWO
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(moved.encode("utf-8"))))
+    run = repo.run("check", "--no-cache", "--format", "sarif", "-", "--stdin-filename", FILE)
+    (result,) = json.loads(run.stdout)["runs"][0]["results"]
+    assert result["ruleId"] == "SPEC002"
+    assert "fixes" not in result

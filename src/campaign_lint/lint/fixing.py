@@ -297,8 +297,10 @@ def text_fixes(findings: list[Finding]) -> dict[int, tuple[str, Fix]]:
     """Each fixable finding's fix as text edits of its file as it is now, by position in ``findings``.
 
     For reports (SARIF ``fixes``): the text is returned too, to turn offsets
-    into lines and columns. A file that cannot be read or loaded any more, or
-    a fix that would touch an anchored part, gives nothing.
+    into lines and columns. A file that cannot be read or loaded any more, a
+    finding that is not where the file on disk has its path (what was linted
+    was another text: standard input, the git index), or a fix that would
+    touch an anchored part, gives nothing.
     """
     texts: dict[str, tuple[str, yamlload.Document, Fragile] | None] = {}
     found: dict[int, tuple[str, Fix]] = {}
@@ -311,6 +313,8 @@ def text_fixes(findings: list[Finding]) -> dict[int, tuple[str, Fix]]:
         if loaded is None:
             continue
         text, document, fragile = loaded
+        if finding.span not in (document.span(finding.yaml_path), document.span(finding.yaml_path, key=True)):
+            continue  # the file on disk is not the text that was linted (standard input, the git index)
         fix = plan(text, document, finding.fix)
         if fix is not None and not fragile.tags and fragile.allows(fix.edits):
             found[number] = (text, fix)
