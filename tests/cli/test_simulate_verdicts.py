@@ -74,3 +74,30 @@ def test_a_failed_verdict_of_a_rule_that_is_off_does_not_fail_the_run(cli: Cli) 
     judged = run_simulation(settings, [], Request(start=date(2026, 11, 20), days=30), judge=_judge)
     assert not judged.failed
     assert "assertions: 1 of 2 hold" in render_text(judged)
+
+
+EXPECTING = POLICY + (
+    "    expects:\n"
+    "      - {at_most: 3, within: 7d, after: order.placed}\n"
+    '      - {quiet: {start: "21:00", end: "08:00"}}\n'
+)
+
+
+def test_the_policys_expectations_judge_the_timeline_without_a_judge_given(cli: Cli) -> None:
+    cli.write({"campaign-lint.yaml": EXPECTING, "campaigns/review-after-delivery.yaml": campaigns.GOOD})
+    settings = load_settings(None, Path.cwd())
+    judged = run_simulation(settings, [], Request(start=date(2026, 11, 20), days=30))
+    (run,) = judged.runs
+    assert [(v.rule, v.assertion, v.passed) for v in run.verdicts] == [
+        ("FRQ005", "at most 3 messages within 7 days after `order.placed`", True),
+        ("TIM005", "nothing between 21:00 and 08:00", True),
+    ]
+    assert not judged.failed
+    # the review at 10:00 breaks a quiet period from 08:00 to 12:00
+    cli.write({"campaign-lint.yaml": EXPECTING.replace('"21:00", end: "08:00"', '"08:00", end: "12:00"')})
+    judged = run_simulation(load_settings(None, Path.cwd()), [], Request(start=date(2026, 11, 20), days=30))
+    (run,) = judged.runs
+    failed = [v for v in run.verdicts if not v.passed]
+    assert [(v.rule, v.path) for v in failed] == [("TIM005", "campaigns/review-after-delivery.yaml")]
+    assert "inside the quiet hours 08:00-12:00" in failed[0].message
+    assert judged.failed

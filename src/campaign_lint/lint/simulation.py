@@ -24,6 +24,7 @@ from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.targets import Targets, resolve
 from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.policies.capcount import CapCount, count_caps
+from campaign_lint.policies.expect import verdicts_judge
 from campaign_lint.policies.personas import adhoc_persona, parse_journey, personas, refusal
 from campaign_lint.policies.timeline import (
     DAY,
@@ -116,6 +117,8 @@ def run_simulation(
         senders = sorted((r.sender for r in records if r.sender is not None), key=lambda sender: sender.path)
         valid = len(records)
     view = settings.view
+    if judge is None:  # the policy's persona expectations (FRQ005, TIM005)
+        judge = verdicts_judge(view, senders)
     runs = []
     for persona in _personas(view, senders, request):
         timeline = simulate(senders, persona, request.start, request.days, view)

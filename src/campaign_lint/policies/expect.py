@@ -22,7 +22,7 @@ from itertools import pairwise
 
 from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.policies.personas import from_policy
-from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, Timeline, simulate
+from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, Timeline, Verdict, simulate
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import PersonaExpectation
 
@@ -71,6 +71,7 @@ class Broken:
     kind: str  # ``at_most``, ``min_gap``, ``never`` or ``quiet``
     path: str  # the campaign responsible
     message: str
+    minute: int = 0  # of the timeline, of the message that breaks it
 
 
 def kind(expectation: PersonaExpectation) -> str:
@@ -120,7 +121,9 @@ def judge(
         ]
         what = kind(expectation)
         for message, text in _broken(expectation, what, chosen, events, feedback, when):
-            found.append(Broken(name, index, what, message.path, f"the `{name}` customer {text}"))
+            found.append(
+                Broken(name, index, what, message.path, f"the `{name}` customer {text}", message.minute)
+            )
     return found
 
 
@@ -218,3 +221,52 @@ def _minutes(minutes: int) -> str:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def words(expectation: PersonaExpectation) -> str:
+    """The expectation as the marketer wrote it, in words: ``at most 4 messages within 7 days after `order.placed```."""
+    what = kind(expectation)
+    if what == "at_most":
+        assert expectation.within is not None
+        text = f"at most {expectation.at_most} messages within {expectation.within.words()}"
+        if expectation.after is not None:
+            text += f" after `{expectation.after}`"
+    elif what == "min_gap":
+        assert expectation.min_gap is not None
+        text = f"at least {expectation.min_gap.words()} between two messages"
+    elif what == "never":
+        label = {"feedback": "feedback request", "marketing": "marketing message"}.get(
+            str(expectation.never), "message"
+        )
+        text = f"no {label} before `{expectation.before}`"
+    else:
+        assert expectation.quiet is not None
+        text = f"nothing between {expectation.quiet.start} and {expectation.quiet.end}"
+    if expectation.channels:
+        text += f" ({', '.join(map(str, expectation.channels))})"
+    return text
+
+
+def verdicts_judge(
+    policy: PolicyView, senders: Sequence[Sender]
+) -> Callable[[Persona, Timeline], list[Verdict]] | None:
+    """``simulate``'s judge of the policy's persona expectations (None when no persona has any)."""
+    if not any(entry.expects for entry in policy.personas.values()):
+        return None
+    feedback = frozenset(s.path for s in senders if s.feedback)
+
+    def judged(persona: Persona, timeline: Timeline) -> list[Verdict]:
+        entry = policy.personas.get(persona.name)
+        if entry is None or persona.builtin:
+            return []
+        broken_ = judge(entry.expects, timeline, True, feedback)
+        out = []
+        for index, expectation in enumerate(entry.expects):
+            rule = "FRQ005" if kind(expectation) in COUNTS else "TIM005"
+            mine = [b for b in broken_ if b.index == index]
+            if not mine:
+                out.append(Verdict(rule, words(expectation), True))
+            out += [Verdict(rule, words(expectation), False, b.message, b.path, b.minute) for b in mine]
+        return out
+
+    return judged
