@@ -250,7 +250,9 @@ def open_cache(settings: Settings) -> Cache:
     stored = signed.next() if signed is not None else None
     if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and isinstance(stored[1], dict):
         cache.entries = stored[1]
-        cache.portfolio_state = stored[2] if isinstance(stored[2], dict) else None
+        portfolio = stored[2]
+        valid = isinstance(portfolio, tuple) and len(portfolio) == 2 and isinstance(portfolio[1], dict)
+        cache.portfolio_state = portfolio if valid else None
     return cache
 
 

@@ -35,8 +35,10 @@ from campaign_lint.policies.base import CampaignRecord, PortfolioRule, Portfolio
 Rules = Sequence[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]
 # A finding with the YAML paths of its related places (to re-position them after an edit).
 Found = tuple[Finding, tuple[YamlPath, ...]]
-# Per rule ID, per group key: the digest of the group's members and its findings.
-State = dict[str, dict[Hashable, tuple[bytes, list[Found]]]]
+# Per group key: the digest of the group's members and its findings.
+Remembered = dict[Hashable, tuple[bytes, list[Found]]]
+# The digest of every member (None: one has no record digest), and each rule's groups by rule ID.
+State = tuple[bytes | None, dict[str, Remembered]]
 # Per rule (in ``Rules`` order), the keys of the groups a record is in.
 Groups = tuple[tuple[Hashable, ...], ...]
 
@@ -73,7 +75,8 @@ def check(
 
     Groups whose members (paths and record digests) are those ``previous``
     remembered keep their findings, re-positioned in the campaigns linted
-    again (lines may have moved); the others are checked again.
+    again (lines may have moved); the others are checked again. When no
+    member changed at all (an edit no rule reads), nothing is even grouped.
     """
     ordered = sorted(members, key=lambda member: member.path)
     for member in ordered:
@@ -83,17 +86,26 @@ def check(
     fresh = {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
     # Each member's path and record digest, as the group digests take them.
     tokens = {m.path: b"%s\0%s" % (m.path.encode("utf-8", "surrogatepass"), m.key) for m in ordered if m.key}
+    everything = _digest(ordered, tokens) if ordered else None
+    ids = [rule.id for rule, _, _ in rules]
+    if (
+        previous is not None
+        and everything is not None
+        and previous[0] == everything
+        and list(previous[1]) == ids
+    ):
+        return _unchanged(previous, fresh)
     findings: list[Finding] = []
-    state: State = {}
-    changed = previous is None or previous.keys() != {rule.id for rule, _, _ in rules}
+    state: dict[str, Remembered] = {}
+    changed = previous is None or list(previous[1]) != ids
     for index, (rule, ctx, severity) in enumerate(rules):
         grouped: dict[Hashable, list[Member]] = {}
         for member in ordered:
             assert member.groups is not None
             for key in member.groups[index]:
                 grouped.setdefault(key, []).append(member)
-        known = previous.get(rule.id, {}) if previous is not None else {}
-        remembered: dict[Hashable, tuple[bytes, list[Found]]] = {}
+        known = previous[1].get(rule.id, {}) if previous is not None else {}
+        remembered: Remembered = {}
         for key, group in grouped.items():
             digest = _digest(group, tokens)
             hit = known.get(key)
@@ -108,7 +120,23 @@ def check(
             findings.extend(finding for finding, _ in found)
         changed = changed or remembered.keys() != known.keys()
         state[rule.id] = remembered
-    return findings, state, changed
+    return findings, (everything, state), changed
+
+
+def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[list[Finding], State, bool]:
+    """``check`` when every member is as ``previous`` remembered: its findings, re-positioned."""
+    state: dict[str, Remembered] = {}
+    findings: list[Finding] = []
+    changed = False
+    for rule_id, remembered in previous[1].items():
+        kept: Remembered = {}
+        for key, (digest, found) in remembered.items():
+            moved = _repositioned(found, fresh)
+            changed = changed or moved is not found
+            kept[key] = (digest, moved)
+            findings.extend(finding for finding, _ in moved)
+        state[rule_id] = kept
+    return findings, (previous[0], state), changed
 
 
 def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
