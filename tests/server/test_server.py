@@ -145,3 +145,79 @@ def test_the_server_shuts_down_cleanly(repo: Path) -> None:
     running.request("shutdown", {})
     running.notify("exit", {})
     assert running.process.wait(timeout=30) == 0
+
+
+def _apply(text: str, edits: list[dict[str, Any]]) -> str:
+    """``text`` with LSP text edits applied (positions in UTF-16 units, as an editor counts)."""
+    lines = text.split("\n")
+
+    def offset(position: dict[str, int]) -> int:
+        before = sum(len(line) + 1 for line in lines[: position["line"]])
+        units = lines[position["line"]].encode("utf-16-le")[: 2 * position["character"]]
+        return before + len(units.decode("utf-16-le"))
+
+    spans = sorted(
+        ((offset(e["range"]["start"]), offset(e["range"]["end"]), e["newText"]) for e in edits), reverse=True
+    )
+    for start, end, new in spans:
+        text = text[:start] + new + text[end:]
+    return text
+
+
+def test_a_safe_fix_is_the_preferred_quick_fix_and_applying_it_clears_the_diagnostic(
+    client: Client, repo: Path
+) -> None:
+    # An emoji before the mistake: the edit's columns are UTF-16 units, as LSP counts.
+    text = (
+        GOOD.replace("channel: email", "channel: Email")
+        .replace("purpose: Learn", "purpose: 🫖 Learn")
+        .replace("  delay: 3d", "  delay: 3days")
+    )
+    uri = client.open(repo / "campaigns" / "review.yaml", text)
+    found = client.diagnostics_until(uri, lambda published: "SPEC002" in _rules(published))
+    channel = next(d for d in found if d["code"] == "SPEC002" and "channel" in d["message"])
+
+    actions = client.code_actions(uri, [channel])
+    fix = next(a for a in actions if a.get("kind") == "quickfix" and a.get("isPreferred"))
+    assert fix["title"] == "write `email`"
+    (edit,) = fix["edit"]["changes"][uri]
+    fixed = _apply(text, [edit])
+    assert fixed == text.replace("channel: Email", "channel: email")
+
+    client.change(uri, fixed, 2)
+    after = client.diagnostics_until(
+        uri, lambda published: not any("channel" in d["message"] for d in published)
+    )
+    assert {d["code"] for d in after} == {"SPEC002"}  # the duration is still there
+
+    # "Fix all" fixes the rest, as `check --fix` would; nothing is written to disk.
+    everything = client.request(
+        "textDocument/codeAction",
+        {
+            "textDocument": {"uri": uri},
+            "range": after[0]["range"],
+            "context": {"diagnostics": [], "only": ["source.fixAll"]},
+        },
+    )
+    (fix_all,) = everything
+    assert fix_all["title"] == "Fix all safe problems in this file"
+    assert _apply(fixed, fix_all["edit"]["changes"][uri]) == GOOD.replace(
+        "purpose: Learn", "purpose: 🫖 Learn"
+    )
+    assert (repo / "campaigns" / "review.yaml").read_text(encoding="utf-8") == BAD
+
+
+def test_an_unsafe_fix_is_offered_marked_and_not_preferred(client: Client, repo: Path) -> None:
+    uri = client.open(repo / "campaigns" / "review.yaml", BAD)
+    found = client.diagnostics_until(uri, lambda published: "TIM001" in _rules(published))
+    tim001 = next(d for d in found if d["code"] == "TIM001")
+    actions = client.code_actions(uri, [tim001])
+    (fix,) = [
+        a for a in actions if a.get("kind") == "quickfix" and "edit" in a and "Disable" not in a["title"]
+    ]
+    assert fix["title"].endswith("(unsafe: changes what the campaign does)")
+    assert not fix.get("isPreferred")
+    fixed = _apply(BAD, fix["edit"]["changes"][uri])
+    assert "event: order.delivered" in fixed
+    client.change(uri, fixed, 2)
+    client.diagnostics_until(uri, lambda published: "TIM001" not in _rules(published))

@@ -27,9 +27,10 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from campaign_lint import __version__
-from campaign_lint.cli.lsp import convert
+from campaign_lint.cli.lsp import actions, convert
 from campaign_lint.cli.lsp.workspace import PolicyProblem, Workspace
 from campaign_lint.core.findings import Finding
+from campaign_lint.core.fixes import Safety
 from campaign_lint.lint.locate import POLICY_NAMES
 
 # Seconds after the last change before linting (editors send one change per keystroke).
@@ -45,6 +46,8 @@ class State:
     generation: int = 0
     # The diagnostics last published per URI (code actions and hovers read them).
     published: dict[str, list[lsp.Diagnostic]] = field(default_factory=dict)
+    # The findings behind them, in the same order (code actions read their fixes).
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
     # The policy problems last shown, so that a broken policy is reported once.
     shown_problem: PolicyProblem | None = None
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "campaign-lint"))
@@ -117,6 +120,7 @@ async def did_close(ls: CampaignServer, params: lsp.DidCloseTextDocumentParams) 
     if path is not None:
         ls.state.workspace.close(path)
     ls.state.published.pop(uri, None)
+    ls.state.findings.pop(uri, None)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     await _lint_all(ls, None)
 
@@ -167,6 +171,7 @@ def _publish(ls: CampaignServer, uri: str, findings: Sequence[Finding]) -> None:
     root = ls.state.workspace.root
     diagnostics = [convert.diagnostic(finding, lines, root) for finding in findings]
     ls.state.published[uri] = diagnostics
+    ls.state.findings[uri] = list(findings)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
 
@@ -193,6 +198,7 @@ def _policy_broken(ls: CampaignServer, problem: PolicyProblem) -> None:
     for file, diagnostics in by_file.items():
         uri = Path(file).as_uri()
         state.published[uri] = diagnostics
+        state.findings.pop(uri, None)
         ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
     ls.window_show_message(
         lsp.ShowMessageParams(
@@ -228,19 +234,62 @@ def _parts(text: str, fallback: str) -> tuple[str, int, int, str]:
 
 @server.feature(
     lsp.TEXT_DOCUMENT_CODE_ACTION,
-    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]),
+    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, lsp.CodeActionKind.SourceFixAll]),
 )
 def code_action(ls: CampaignServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-    """For each campaign-lint diagnostic: its fixes, "disable for this line", "explain"."""
+    """For each campaign-lint diagnostic: its fix, "disable for this line", "explain"; then "fix all"."""
     uri = params.text_document.uri
-    lines = _lines(ls, uri)
-    actions: list[lsp.CodeAction] = []
-    for diagnostic in params.context.diagnostics:
-        if diagnostic.source != convert.SOURCE or diagnostic.code is None:
-            continue
-        actions.append(convert.suppress_action(uri, diagnostic, lines))
-        actions.append(convert.explain_action(diagnostic))
-    return actions
+    text = ls.workspace.get_text_document(uri).source
+    lines = text.splitlines()
+    only = params.context.only
+    offered: list[lsp.CodeAction] = []
+    if _wanted(only, lsp.CodeActionKind.QuickFix):
+        planner = actions.Planner(text)
+        for diagnostic in params.context.diagnostics:
+            if diagnostic.source != convert.SOURCE or diagnostic.code is None:
+                continue
+            finding = _finding_of(ls, uri, diagnostic)
+            fix = planner.fix(finding) if finding is not None else None
+            if fix is not None:
+                offered.append(actions.quick_fix(uri, text, fix, diagnostic))
+            offered.append(convert.suppress_action(uri, diagnostic, lines))
+            offered.append(convert.explain_action(diagnostic))
+    if _wanted(only, lsp.CodeActionKind.SourceFixAll):
+        everything = _fix_all(ls, uri, text)
+        if everything is not None:
+            offered.append(everything)
+    return offered
+
+
+def _wanted(only: Sequence[str] | None, kind: str) -> bool:
+    """Whether the editor asks for actions of ``kind`` (``only`` names kinds or their parents, ``source``)."""
+    return only is None or any(kind == asked or kind.startswith(f"{asked}.") for asked in only)
+
+
+def _finding_of(ls: CampaignServer, uri: str, diagnostic: lsp.Diagnostic) -> Finding | None:
+    """The finding last published as ``diagnostic`` (the editor sends back what it was given)."""
+    published = ls.state.published.get(uri, [])
+    found = ls.state.findings.get(uri, [])
+    for shown, finding in zip(published, found, strict=False):
+        if (shown.code, shown.range, shown.message) == (
+            diagnostic.code,
+            diagnostic.range,
+            diagnostic.message,
+        ):
+            return finding
+    return None
+
+
+def _fix_all(ls: CampaignServer, uri: str, text: str) -> lsp.CodeAction | None:
+    """The action "Fix all safe problems in this file", when a finding last published for it has a safe fix."""
+    found = ls.state.findings.get(uri, [])
+    path = _path(uri)
+    if path is None or not any(f.fix is not None and f.fix.safety is Safety.SAFE for f in found):
+        return None
+    session = ls.state.workspace.session(path)
+    if isinstance(session, PolicyProblem):
+        return None
+    return actions.fix_all(uri, path, text, session.settings)
 
 
 @server.command(convert.EXPLAIN)

@@ -27,7 +27,7 @@ from campaign_lint.lint.discovery import Overlay, SourceFile, discover, display_
 from campaign_lint.lint.locate import find_policy
 from campaign_lint.lint.session import Session
 from campaign_lint.lint.targets import Targets
-from campaign_lint.policies.base import CampaignRule
+from campaign_lint.policies.base import CampaignRule, FileRule
 from campaign_lint.policies.registry import RULES_BY_ID
 
 
@@ -133,9 +133,9 @@ class Workspace:
 
 
 def _per_file(rule_id: str) -> bool:
-    """Whether a rule judges one file alone (built-in campaign rules and custom CEL rules)."""
+    """Whether a rule judges one file alone (the file's format, built-in campaign rules, custom CEL rules)."""
     rule = RULES_BY_ID.get(rule_id)
-    return rule is None or issubclass(rule, CampaignRule)
+    return rule is None or issubclass(rule, CampaignRule | FileRule)
 
 
 def _policy_files(settings: Settings) -> list[str]:
