@@ -74,6 +74,23 @@ def test_the_simulate_calendars_render_offline_without_errors(tmp_path: Path) ->
         page.close()
 
 
+def test_the_page_prints_with_every_section_open(tmp_path: Path) -> None:
+    page_file = _examples_report(tmp_path)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    with browser() as chromium:
+        page = chromium.new_page()
+        page.goto(page_file.as_uri())
+        closed = page.locator("details.campaign:not([open]) dl.says").first
+        explanation = page.locator("details.rule-doc .doc").first
+        assert not closed.is_visible()  # on screen, a closed section is closed
+        page.emulate_media(media="print")
+        assert closed.is_visible()
+        assert explanation.is_visible()
+        assert page.locator("nav").is_hidden()
+        page.pdf(path=str(OUTPUT / "report.pdf"))
+        page.close()
+
+
 def test_every_control_is_reachable_with_tab(tmp_path: Path) -> None:
     page_file = _examples_report(tmp_path)
     # Every visible link and disclosure (a closed section's inner links are reached once it is opened).
