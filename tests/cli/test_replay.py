@@ -145,7 +145,7 @@ def test_any_change_runs_the_linter_again(
     elif change == "edit the policy":
         (root / "campaign-lint.yaml").write_text(POLICY + "fail_on: warning\n", "utf-8")
     elif change == "another day":
-        monkeypatch.setattr(replay_cli, "_today", lambda: "2099-01-01")
+        monkeypatch.setattr(replay_cli, "today_text", lambda: "2099-01-01")
     elif change == "another option":
         argv = (*argv, "--ignore", "TIM001")
     else:

@@ -31,7 +31,7 @@ def run_check(options: CheckOptions) -> int:
     from campaign_lint.lint.pool import paused_collector
     from campaign_lint.lint.session import Session, settings_for
 
-    # The clock replay.save compares modification times with (lint.replay, imported only with a cache).
+    # The clock replay.stamped compares modification times with (lint.replay, imported only with a cache).
     started_ns = time.time_ns()
     wanted = destinations(options.formats, options.outputs)
     stdin = _read_stdin(options)
@@ -93,17 +93,17 @@ def run_check(options: CheckOptions) -> int:
             from campaign_lint.lint import replay
 
             # The next identical run is answered from this record (cli/replay.py).
-            replay.save(
-                options.replay_key(),
+            record = replay.stamped(
                 session.scope,
                 settings.today.isoformat(),
                 settings.fail_on,
                 settings.layered.files if settings.layered is not None else [],
                 targets.files,
                 linted.cache,
-                linted.results,
                 started_ns,
             )
+            if record is not None:
+                replay.store(options.replay_key(), record, linted.results, linted.cache.secret)
         report = linted.report()
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)

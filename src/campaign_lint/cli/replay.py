@@ -63,7 +63,7 @@ def _sees_other_than_disk(options: CheckOptions) -> bool:
     return STDIN in options.paths or os.environ.get("PRE_COMMIT") == "1"
 
 
-def _today() -> str:
+def today_text() -> str:
     """Today as ``YYYY-MM-DD`` (``date.today()``, without importing datetime)."""
     return time.strftime("%Y-%m-%d")
 
@@ -94,7 +94,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     record = stored.record
     # An explicit --today is part of the key; otherwise the record must be of today
     # (what ``date.today()`` gives, without importing datetime).
-    if options.today is None and record.today != _today():
+    if options.today is None and record.today != today_text():
         return None
     if record.scope.root != root:
         return None

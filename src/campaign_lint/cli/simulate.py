@@ -7,11 +7,13 @@ docs/timeline.md says how the timeline is drawn.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from campaign_lint.cli import simreplay
 from campaign_lint.core.display import json_text, shown
 from campaign_lint.core.errors import UsageError
 from campaign_lint.lint.simulation import PersonaRun, Request, Simulation
@@ -34,7 +36,6 @@ def run_simulate(
 ) -> int:
     """Simulate, write the agenda or the JSON object; exit 1 when a cap or an assertion fails the run."""
     from campaign_lint.cli.values import parse_today, worker_count
-    from campaign_lint.cli.writing import to_stdout, write_output
     from campaign_lint.lint.session import settings_for
     from campaign_lint.lint.simulation import run_simulation
 
@@ -44,6 +45,17 @@ def run_simulate(
         from campaign_lint.cli.htmlreport import require_extra
 
         require_extra("campaign-lint simulate --format html")
+    # An unchanged run is answered from its replay record (cli/simreplay.py); the page is always drawn.
+    key = (
+        None
+        if no_cache or output_format == "html"
+        else simreplay.key(paths, request, output_format, config, today)
+    )
+    answer = None if key is None else simreplay.answer(key, paths, config, today)
+    if answer is not None:
+        _write(answer[0], output)
+        return answer[1]
+    started_ns = time.time_ns()
     start_text = request.pop("start")
     settings = settings_for(paths, config, today=parse_today(today))
     start = settings.today if start_text is None else _date(start_text)
@@ -59,11 +71,20 @@ def run_simulate(
         rendered = page.render(content, calendars_only=True)
     else:
         rendered = render_json(simulation) if output_format == "json" else render_text(simulation)
+    _write(rendered, output)
+    code = 1 if simulation.failed else 0
+    if key is not None:
+        simreplay.keep(key, settings, paths, rendered, code, started_ns)
+    return code
+
+
+def _write(rendered: str, output: Path | None) -> None:
+    from campaign_lint.cli.writing import to_stdout, write_output
+
     if output is None:
         to_stdout([rendered])
     else:
         write_output(output, rendered)
-    return 1 if simulation.failed else 0
 
 
 def _date(text: str) -> date:

@@ -133,6 +133,10 @@ class Stored:
     record: Record
     signed: Signed
 
+    def next(self) -> object:
+        """The next value stored after the record (see :func:`store_answer`)."""
+        return self.signed.next()
+
     def results(self) -> Results | None:
         """The recorded results (``None`` if they cannot be read); see ``_pieces``."""
         header = self.signed.next()
@@ -167,18 +171,16 @@ def load(root: Path, key: bytes) -> Stored | None:
     return Stored(record, signed) if isinstance(record, Record) else None
 
 
-def save(
-    key: bytes,
+def stamped(
     scope: Scope,
     today: str,
     fail_on: Severity,
     policy_files: Sequence[str],
     files: Sequence[SourceFile],
     cache: Cache,
-    results: Results,
     started_ns: int,
-) -> bool:
-    """Record ``results`` of a run that started at ``started_ns`` (``time.time_ns()``); whether it was written.
+) -> Record | None:
+    """What a run that started at ``started_ns`` depended on, or ``None`` when it cannot be told safely.
 
     Campaign files are stamped from the cache, which took their size and time
     before reading them. Policy files were read during the run: one modified
@@ -186,7 +188,7 @@ def save(
     nothing is recorded (the next run records).
     """
     if cache.secret is None:
-        return False
+        return None
     policy = []
     for name in policy_files:
         where = os.path.abspath(name)
@@ -195,27 +197,31 @@ def save(
             with open(where, "rb") as handle:
                 content = digest(handle.read())
         except OSError:
-            return False
+            return None
         if info.st_mtime_ns >= started_ns - RACY_NS:
-            return False
+            return None
         policy.append((where, info.st_size, info.st_mtime_ns, started_ns, content))
     stamps = []
     for source in files:
         entry = cache.entries.get(source.display)
         if entry is None:
-            return False
+            return None
         stamps.append((source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content))
     names = tuple((source.location, source.display) for source in files)
-    record = Record(today, scope, fail_on, tuple(policy), names, tuple(stamps))
-    return store(key, record, results, cache.secret)
+    return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps))
 
 
 def store(key: bytes, record: Record, results: Results, secret: bytes | None = None) -> bool:
     """Write ``record`` and its ``results`` under ``key`` (signed with ``secret``, default the user's key)."""
+    return store_answer(key, record, _pieces(results), secret)
+
+
+def store_answer(key: bytes, record: Record, answer: Sequence[object], secret: bytes | None = None) -> bool:
+    """Write ``record`` and, after it, the values of ``answer`` (``simulate`` keeps its output and exit code)."""
     secret = secret or secret_key(record.scope.root)
     if secret is None:
         return False
-    return cachedir.store(location(record.scope.root, key), key, secret, (key, record), *_pieces(results))
+    return cachedir.store(location(record.scope.root, key), key, secret, (key, record), *answer)
 
 
 # Findings (and source lines) per pickled piece of a record's results.

@@ -1,0 +1,140 @@
+"""An unchanged ``simulate`` is answered from its replay record, byte for byte as the simulation would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from campaign_lint.cli import entry
+from campaign_lint.cli import replay as replay_cli
+from campaign_lint.lint import simulation
+from tests.cli import campaigns
+from tests.cli.snapshots import Cli, Run
+from tests.cli.test_replay import age
+from tests.cli.test_simulate import DAILY, POLICY, RECEIPT
+
+ARGV = ("simulate", "--from", "2026-11-20", "--days", "14")
+
+
+class Simulations:
+    """Runs the console script's ``main`` in-process and tells whether it simulated or replayed."""
+
+    def __init__(self, cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        self.cli = cli
+        self.capsys = capsys
+        self.simulated = 0
+        real = simulation.run_simulation
+
+        def counting(*args: object, **kwargs: object) -> simulation.Simulation:
+            self.simulated += 1
+            return real(*args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(simulation, "run_simulation", counting)
+
+    def run(self, *argv: str) -> tuple[Run, bool]:
+        """The run, and whether it was replayed (nothing simulated)."""
+        before = self.simulated
+        self.capsys.readouterr()
+        code = entry.main(list(argv))
+        out, err = self.capsys.readouterr()
+        return Run(tuple(argv), code, out, err, self.cli.root), self.simulated == before
+
+
+@pytest.fixture
+def sims(
+    cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Simulations:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    cli.write(
+        {
+            "campaign-lint.yaml": POLICY,
+            "campaigns/review-after-delivery.yaml": campaigns.GOOD,
+            "campaigns/deal-of-the-day.yaml": DAILY,
+            "campaigns/order-receipt.yaml": RECEIPT,
+        }
+    )
+    age(cli.root)
+    return Simulations(cli, capsys, monkeypatch)
+
+
+def answer(run: Run) -> tuple[int, str, str]:
+    return run.exit_code, run.stdout, run.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        (),
+        ("--persona", "late-parcel", "-f", "json"),
+        ("--journey", "order.placed@0d,order.delivered@3d", "--segment", "newsletter"),
+        ("--today", "2026-11-01", "-c", "campaign-lint.yaml", "campaigns"),
+    ],
+)
+def test_an_unchanged_run_is_replayed_byte_for_byte(sims: Simulations, options: tuple[str, ...]) -> None:
+    first, replayed = sims.run(*ARGV, *options)
+    assert not replayed
+    second, replayed = sims.run(*ARGV, *options)
+    assert replayed
+    assert answer(second) == answer(first)
+    fresh, replayed = sims.run(*ARGV, "--no-cache", *options)
+    assert not replayed
+    assert answer(fresh) == answer(first)
+
+
+def test_the_recorded_answer_is_written_to_the_output_file(sims: Simulations) -> None:
+    sims.run(*ARGV, "-o", "agenda.txt")
+    (sims.cli.root / "agenda.txt").unlink()
+    run, replayed = sims.run(*ARGV, "-o", "agenda.txt")
+    assert replayed
+    assert run.stdout == ""
+    expected, _ = sims.run(*ARGV, "--no-cache")
+    assert (sims.cli.root / "agenda.txt").read_text(encoding="utf-8") == expected.stdout
+
+
+def test_other_options_are_not_answered_by_the_record(sims: Simulations) -> None:
+    sims.run(*ARGV)
+    for other in (
+        ("--days", "15"),
+        ("--persona", "prompt-parcel"),
+        ("-f", "json"),
+        ("--today", "2026-11-02"),
+    ):
+        _, replayed = sims.run(*ARGV, *other)
+        assert not replayed, other
+
+
+def test_a_record_of_another_day_is_not_replayed(sims: Simulations, monkeypatch: pytest.MonkeyPatch) -> None:
+    sims.run("simulate", "--days", "7")  # --from is today: tomorrow's answer starts a day later
+    monkeypatch.setattr(replay_cli, "today_text", lambda: "2099-01-01")
+    _, replayed = sims.run("simulate", "--days", "7")
+    assert not replayed
+
+
+@pytest.mark.parametrize(
+    ("name", "change"),
+    [
+        ("campaigns/deal-of-the-day.yaml", lambda text: text.replace("every: 1d", "every: 2d")),
+        (
+            "campaign-lint.yaml",
+            lambda text: text.replace('order.delivered: "9d 14:30"', "order.delivered: 3d"),
+        ),
+        ("campaigns/new.yaml", lambda _: DAILY.replace("deal-of-the-day", "deal-again")),
+        ("campaigns/order-receipt.yaml", None),
+    ],
+)
+def test_a_changed_campaign_or_policy_gives_a_fresh_answer(
+    sims: Simulations, name: str, change: object
+) -> None:
+    before, _ = sims.run(*ARGV, "-f", "json")
+    path = sims.cli.root / name
+    if change is None:
+        path.unlink()
+    else:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(change(old), encoding="utf-8")  # type: ignore[operator]
+    after, replayed = sims.run(*ARGV, "-f", "json")
+    assert not replayed
+    assert after.stdout != before.stdout
+    fresh, _ = sims.run(*ARGV, "-f", "json", "--no-cache")
+    assert answer(after) == answer(fresh)
