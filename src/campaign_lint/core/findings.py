@@ -62,7 +62,7 @@ START = Span(1, 1, 1, 1)
 
 
 # The most related places a finding keeps (the json and gitlab reports list
-# them all, the others the first ten: cli/reporters SHOWN_RELATED); the rest
+# them all, the text report the first five, the others the first ten: cli/reporters); the rest
 # are counted in ``Finding.related_omitted``. 4,000 copies of one campaign id
 # made 4,000 findings of 3,999 related places each, 1.56 GB of text; with the
 # cap, output and memory grow linearly with the findings.

@@ -26,6 +26,8 @@ RULES_DOC = f"{REPOSITORY}/blob/main/docs/rules.md"
 # show per finding; json and gitlab list every one a finding keeps
 # (RELATED_KEPT, 50). Each says how many more there are.
 SHOWN_RELATED = 10
+# The terminal shows a handful: a finding there is read, not processed.
+SHOWN_RELATED_TEXT = 5
 
 
 class Reporter(Protocol):

@@ -7,7 +7,7 @@ a path that begins a line through ``line_start`` (no workflow command).
 
 from __future__ import annotations
 
-from campaign_lint.cli.reporters import SHOWN_RELATED, more_related
+from campaign_lint.cli.reporters import SHOWN_RELATED_TEXT, more_related
 from campaign_lint.core.display import is_plain, line_start, shown
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.report import Report
@@ -87,11 +87,11 @@ def render_finding(finding: Finding, lines: dict[int, str] | None, *, color: boo
         caret = " " * offset + "^" * width
         out.append(f"  {' ' * len(gutter)} | {_paint(caret, code, color) if color else caret}")
     if finding.related:
-        for related in finding.related[:SHOWN_RELATED]:
+        for related in finding.related[:SHOWN_RELATED_TEXT]:
             out.append(
                 f"  related: {shown(related.path)}:{related.line}:{related.column}: {shown(related.message)}"
             )
-        more = more_related(finding, SHOWN_RELATED)
+        more = more_related(finding, SHOWN_RELATED_TEXT)
         if more:
             out.append(f"  related: {more}")
     if hint:
