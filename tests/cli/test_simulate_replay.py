@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.cli import entry
+from campaign_lint.cli import app, entry, simreplay
 from campaign_lint.cli import replay as replay_cli
 from campaign_lint.lint import simulation
 from tests.cli import campaigns
@@ -138,3 +138,47 @@ def test_a_changed_campaign_or_policy_gives_a_fresh_answer(
     assert after.stdout != before.stdout
     fresh, _ = sims.run(*ARGV, "-f", "json", "--no-cache")
     assert answer(after) == answer(fresh)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ARGV,
+        (*ARGV, "-p", "late-parcel", "--format=json", "--jobs", "1"),
+        ("simulate", "--today", "2026-11-01", "-c", "campaign-lint.yaml", "--", "campaigns"),
+        ("--debug", "simulate", "-n", "7", "--journey", "order.placed@0d", "--segment", "newsletter"),
+    ],
+)
+def test_a_recorded_command_line_is_answered_without_typer(
+    sims: Simulations, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+) -> None:
+    first, _ = sims.run(*argv)
+
+    def typer_main(args: list[str]) -> int:
+        raise AssertionError(f"typer read {args}")
+
+    monkeypatch.setattr(app, "main", typer_main)
+    second, replayed = sims.run(*argv)
+    assert replayed
+    assert answer(second) == answer(first)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("simulate", "-n14"),
+        ("simulate", "--days", "-1"),
+        ("simulate", "--days", "1", "--days", "14"),
+        ("simulate", "--days", "1_4"),
+        ("simulate", "--no-cache"),
+        ("simulate", "--help"),
+        ("simulate", "-"),
+        ("simulate", "--format", "html"),
+        ("check",),
+    ],
+)
+def test_other_command_lines_are_left_to_typer(sims: Simulations, argv: tuple[str, ...]) -> None:
+    for recorded in (("simulate",), ("simulate", "--days", "14"), ("simulate", "--days", "1")):
+        sims.run(*recorded)
+    assert simreplay.replay_command_line(("simulate", "--days", "14")) is not None  # recorded: answered
+    assert simreplay.replay_command_line(argv) is None

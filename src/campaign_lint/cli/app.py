@@ -27,6 +27,7 @@ from campaign_lint.cli.options import (
     check_signature,
     plain_metavars,
 )
+from campaign_lint.cli.simreplay import DEFAULT_DAYS
 from campaign_lint.core.errors import EXIT_UNTRUSTED, UsageError
 
 app = typer.Typer(
@@ -227,7 +228,7 @@ def simulate(
     start: Annotated[
         str | None, typer.Option("--from", metavar="YYYY-MM-DD", help="First day shown (default: today).")
     ] = None,
-    days: Annotated[int, typer.Option("--days", "-n", help="Number of days shown.")] = 30,
+    days: Annotated[int, typer.Option("--days", "-n", help="Number of days shown.")] = DEFAULT_DAYS,
     journey: Annotated[
         str | None,
         typer.Option(

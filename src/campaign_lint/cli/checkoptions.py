@@ -19,7 +19,7 @@ annotations``): :func:`parse` reads the fields' types as objects.
 
 import dataclasses
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple, TypeVar
@@ -261,6 +261,24 @@ def parse(argv: Sequence[str]) -> Command | None:
     debug = first in DEBUG.names
     if (next(words, None) if debug else first) != "check":
         return None
+    read = read_words(words, _BY_NAME, lambda name: declared(name).minimum)
+    if read is None:
+        return None
+    paths, values = read
+    return Command(CheckOptions(paths=tuple(paths), **values), debug)
+
+
+def read_words(
+    words: Iterator[str],
+    options: Mapping[str, tuple[str, type, bool]],
+    minimum: Callable[[str], int | None] = lambda _: None,
+) -> tuple[list[Path], dict[str, Any]] | None:
+    """The paths and option values of a command line's ``words`` after the command; ``None`` when typer must read it.
+
+    ``options``: every written name (``--days``, ``-n``) to its field, the type
+    of one value and whether it is repeatable (a tuple of values); a ``bool``
+    is a flag. ``minimum``: the least number a field takes, by field.
+    """
     values: dict[str, Any] = {}
     paths: list[Path] = []
     for word in words:
@@ -271,7 +289,7 @@ def parse(argv: Sequence[str]) -> Command | None:
             paths.append(Path(word))
             continue
         written, equals, text = word.partition("=") if word.startswith("--") else (word, "", "")
-        known = _BY_NAME.get(written)
+        known = options.get(written)
         if known is None:
             return None
         name, kind, repeatable = known
@@ -282,7 +300,7 @@ def parse(argv: Sequence[str]) -> Command | None:
             continue
         if not equals:
             text = next(words, "")
-        value = _value(kind, text, declared(name).minimum)
+        value = _value(kind, text, minimum(name))
         if value is None:
             return None
         if repeatable:
@@ -294,7 +312,7 @@ def parse(argv: Sequence[str]) -> Command | None:
     for name, value in values.items():
         if isinstance(value, list):
             values[name] = tuple(value)
-    return Command(CheckOptions(paths=tuple(paths), **values), debug)
+    return paths, values
 
 
 def _value(kind: type, text: str, minimum: int | None) -> object | None:

@@ -1,7 +1,8 @@
 """The console script: common ``check`` command lines run without loading typer, the rest through it.
 
 An unchanged ``check`` is answered from its replay record; another common
-``check`` runs directly (``cli/check.py``); anything else goes to the full
+``check`` runs directly (``cli/check.py``); an unchanged common ``simulate``
+is answered from its record too (``cli/simreplay.py``); anything else goes to the full
 command line (``cli/app.py``, typer). Importing typer costs more than
 answering an unchanged run, so this module imports nothing heavy itself.
 The console script's import shortcuts (``cli/startup.py``) are installed
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         from campaign_lint.cli.guard import guarded
 
         return guarded(lambda: run_check(command.options), debug=command.debug)
+    from campaign_lint.cli.simreplay import replay_command_line
+
+    code = replay_command_line(args)
+    if code is not None:
+        return code  # an unchanged simulate, from its replay record
     from campaign_lint.cli.app import main as full
 
     return full(args)

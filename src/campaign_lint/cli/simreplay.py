@@ -9,7 +9,10 @@ key made of its own options (``--persona``, ``--from``, ``--days``,
 all of that holds, the next run writes the same output again and costs a
 ``stat`` call per file; anything else, and anything unexpected, runs the
 simulation (``cli/simulate.py``), which leaves a new record. ``--no-cache``
-and the HTML page are never replayed.
+and the HTML page are never replayed. The console script (``cli/entry.py``)
+reads a common ``simulate`` command line without typer
+(:func:`replay_command_line`) and answers it here when it can: importing
+typer costs more than the rest of an unchanged run.
 """
 
 from __future__ import annotations
@@ -76,6 +79,16 @@ def _answer(key: bytes, given: list[Path], config: Path | None, today: str | Non
     return rendered, int(code)
 
 
+def write(rendered: str, output: Path | None) -> None:
+    """Write the output to ``output``, or to stdout when ``None``."""
+    from campaign_lint.cli.writing import to_stdout, write_output
+
+    if output is None:
+        to_stdout([rendered])
+    else:
+        write_output(output, rendered)
+
+
 def keep(
     key: bytes, settings: Settings, paths: Sequence[Path], rendered: str, code: int, started_ns: int
 ) -> None:
@@ -112,3 +125,77 @@ def _keep(
         if info.st_size != size or info.st_mtime_ns != mtime_ns or mtime_ns >= started_ns - RACY_NS:
             return
     records.store_answer(key, record, [rendered, code], cache.secret)
+
+
+# ---------------------------------------------------------------- the command line without typer
+
+# simulate's options as ``cli/app.py`` declares them: written name -> (field, type of a value, repeatable).
+# Only a record is answered this way, never a simulation: a command line read here
+# makes the key typer's reading of it would make (tests/cli/test_simulate_replay.py).
+_OPTIONS: dict[str, tuple[str, type, bool]] = {
+    "--persona": ("names", str, True),
+    "-p": ("names", str, True),
+    "--from": ("start", str, False),
+    "--days": ("days", int, False),
+    "-n": ("days", int, False),
+    "--journey": ("journey", str, False),
+    "--segment": ("segments", str, True),
+    "--format": ("format", str, False),
+    "-f": ("format", str, False),
+    "--output": ("output", Path, False),
+    "-o": ("output", Path, False),
+    "--config": ("config", Path, False),
+    "-c": ("config", Path, False),
+    "--today": ("today", str, False),
+    "--jobs": ("jobs", int, False),
+    "-j": ("jobs", int, False),
+}
+# ``--days`` when not given (``cli/app.py`` declares it with this default).
+DEFAULT_DAYS = 30
+
+
+def replay_command_line(argv: Sequence[str]) -> int | None:
+    """The exit code of an unchanged ``[--debug] simulate ...`` answered from its record; ``None``: typer reads it."""
+    parsed = _parse(argv)
+    if parsed is None:
+        return None
+    debug, paths, values = parsed
+    output_format = values.pop("format", "text")
+    if output_format not in ("text", "json"):
+        return None
+    request = {
+        "start": values.get("start"),
+        "days": values.get("days", DEFAULT_DAYS),
+        "names": tuple(values.get("names", ())),
+        "journey": values.get("journey"),
+        "segments": tuple(values.get("segments", ())),
+    }
+    config, today = values.get("config"), values.get("today")
+    found = answer(key(paths, request, output_format, config, today), paths, config, today)
+    if found is None:
+        return None
+    from campaign_lint.cli.guard import guarded
+
+    rendered, code = found
+
+    def run() -> int:
+        write(rendered, values.get("output"))
+        return code
+
+    return guarded(run, debug=debug)
+
+
+def _parse(argv: Sequence[str]) -> tuple[bool, list[Path], dict[str, Any]] | None:
+    """Debug, paths and options of a common ``simulate`` command line; ``None`` for anything else."""
+    words = iter(argv)
+    first = next(words, None)
+    debug = first == "--debug"
+    if (next(words, None) if debug else first) != "simulate":
+        return None
+    from campaign_lint.cli.checkoptions import read_words
+
+    read = read_words(words, _OPTIONS)
+    if read is None:
+        return None
+    paths, values = read
+    return debug, paths, values

@@ -53,7 +53,7 @@ def run_simulate(
     )
     answer = None if key is None else simreplay.answer(key, paths, config, today)
     if answer is not None:
-        _write(answer[0], output)
+        simreplay.write(answer[0], output)
         return answer[1]
     started_ns = time.time_ns()
     start_text = request.pop("start")
@@ -71,20 +71,11 @@ def run_simulate(
         rendered = page.render(content, calendars_only=True)
     else:
         rendered = render_json(simulation) if output_format == "json" else render_text(simulation)
-    _write(rendered, output)
+    simreplay.write(rendered, output)
     code = 1 if simulation.failed else 0
     if key is not None:
         simreplay.keep(key, settings, paths, rendered, code, started_ns)
     return code
-
-
-def _write(rendered: str, output: Path | None) -> None:
-    from campaign_lint.cli.writing import to_stdout, write_output
-
-    if output is None:
-        to_stdout([rendered])
-    else:
-        write_output(output, rendered)
 
 
 def _date(text: str) -> date:
