@@ -221,3 +221,25 @@ def test_an_unsafe_fix_is_offered_marked_and_not_preferred(client: Client, repo:
     assert "event: order.delivered" in fixed
     client.change(uri, fixed, 2)
     client.diagnostics_until(uri, lambda published: "TIM001" not in _rules(published))
+
+
+def test_a_policy_with_custom_rules_lints_in_forked_workers_without_hanging(repo: Path) -> None:
+    # Custom rules run in forked worker processes; the server's own threads must not hold
+    # the standard streams' locks in them (a forked child closes stdin and flushes stdout).
+    policy = POLICY + (
+        "custom_rules:\n"
+        "  - id: ORG001\n"
+        "    description: Every campaign names its cost centre.\n"
+        "    assert: \"'x-cost-center' in campaign\"\n"
+        '    message: "campaign {id} has no x-cost-center"\n'
+    )
+    (repo / "campaign-lint.yaml").write_text(policy, encoding="utf-8")
+    running = Client([sys.executable, "-m", "campaign_lint", "server"], repo)
+    running.start()
+    try:
+        uri = running.open(repo / "campaigns" / "review.yaml", GOOD)
+        running.diagnostics_until(uri, lambda published: "ORG001" in _rules(published))
+        running.change(uri, GOOD + "x-cost-center: CC-1\n", 2)
+        running.diagnostics_until(uri, lambda published: "ORG001" not in _rules(published))
+    finally:
+        running.stop()

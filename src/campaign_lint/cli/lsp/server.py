@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -341,6 +342,18 @@ def _contains(span: lsp.Range, position: lsp.Position) -> bool:
 
 
 def run() -> int:
-    """Serve over stdio until the editor exits."""
-    server.start_io()
+    """Serve over stdio until the editor exits.
+
+    The protocol runs on copies of the standard streams, and ``sys.stdin`` and
+    ``sys.stdout`` become the null device and standard error: a policy with
+    custom rules lints in forked worker processes (``lint/watchdog.py``),
+    and a forked child closes ``sys.stdin`` and flushes ``sys.stdout``, whose
+    locks the server's reader and writer threads may hold at the fork (the
+    child then waits forever). A stray print cannot corrupt the protocol either.
+    """
+    stdin = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    stdout = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - replaces the process's standard input
+    sys.stdout = sys.stderr
+    server.start_io(stdin, stdout)
     return 0
