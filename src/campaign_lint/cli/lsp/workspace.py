@@ -114,9 +114,12 @@ class Workspace:
     def lint(
         self, paths: Iterable[str], buffers: Mapping[str, bytes]
     ) -> Mapping[str, list[Finding]] | PolicyProblem:
-        """Every finding of the portfolios of ``paths`` with ``buffers`` in place of the disk, by absolute path."""
+        """The findings on ``paths`` of their portfolios with ``buffers`` in place of the disk, by absolute path."""
         found: dict[str, list[Finding]] = {}
         done: set[str | None] = set()
+        paths = list(paths)
+        # Findings name files by display path: only those of ``paths`` are kept (no path made absolute per finding).
+        wanted = {display_path(path): os.path.abspath(path) for path in paths}
         for path in paths:
             policy = self.policy_of(path)
             if policy in done:
@@ -128,7 +131,9 @@ class Workspace:
             files = discover([], session.scope, allow_empty=True, overlay=Overlay(texts=buffers))
             linted = session.run(Targets(files, None), cache=True, lines=False)
             for finding in linted.report().findings:
-                found.setdefault(os.path.abspath(finding.path), []).append(finding)
+                absolute = wanted.get(finding.path)
+                if absolute is not None:
+                    found.setdefault(absolute, []).append(finding)
         return found
 
 
