@@ -366,7 +366,11 @@ def pressure_finding(
     named = " and ".join(_cut(by_path[path].id, *parts[path], n) for path, n in cut)
     many = "s" if len(cut) > 1 or cut[0][1] != 1 or parts[cut[0][0]][0] != parts[cut[0][0]][1] else ""
     sent = sum(n for _, _, n in ranked)
-    counted = "" if sent == window.count else f", {window.count} counting each campaign at most at the cap"
+    counted = (
+        ""
+        if sent == window.count
+        else f", {window.count} when each campaign counts only up to the cap (FRQ002 reports the rest)"
+    )
     return PortfolioViolation(
         Pointer(top, cap_path(top)),
         f"{label}: the `{window.persona.name}` customer receives {sent} marketing messages in {window.when} "
