@@ -12,22 +12,23 @@ through ``RuleContext``: a frozen ``PolicyView`` and its own typed options.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.core.findings import START, Finding, Severity, Span, Subject, Violation, YamlPath
+from campaign_lint.core.findings import Finding, Severity, Span, Subject, Violation, YamlPath
 from campaign_lint.core.fixes import Safety
-from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.suppressions import Suppression
-from campaign_lint.policies.intent import feedback_request, service_notice
-from campaign_lint.policies.timeline import Sender, sender_of
+
+# What portfolio rules see of each campaign (policies/record.py), re-exported for the rules.
+from campaign_lint.policies.record import PORTFOLIO_FIELDS as PORTFOLIO_FIELDS
+from campaign_lint.policies.record import CampaignRecord as CampaignRecord
+from campaign_lint.policies.record import portfolio_view as portfolio_view
 from campaign_lint.policies.view import PolicyView
-from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
+from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.policy import Waiver
 
 
@@ -46,137 +47,6 @@ class RuleContext(Generic[OptionsT]):
 
     policy: PolicyView
     options: OptionsT
-
-
-# The top-level fields portfolio rules point at (findings and related locations).
-PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
-
-
-# The fields of ``CampaignRecord`` that only say where things are.
-_POSITIONS = frozenset({"spans", "whole"})
-
-
-@dataclass(frozen=True, slots=True)
-class CampaignRecord:
-    """A validated campaign as portfolio rules see it: the few facts they read, and where.
-
-    Portfolio rules hold every campaign of the repository in memory at once,
-    and each record crosses from a worker process; plain values (no pydantic
-    models, no dicts) keep 10,000 campaigns small and quick to pickle.
-    """
-
-    path: str
-    id: str
-    channel: Channel
-    # A transactional service notice (``intent.service_notice``): outside the marketing caps.
-    transactional: bool
-    # Triggered by an event or scheduled to repeat (``Campaign.recurring``).
-    recurring: bool
-    # ``frequency`` as (max, per in seconds); None without a cap.
-    frequency: tuple[int, int] | None
-    # ``trigger.event``.
-    event: str | None
-    # ``trigger.schedule`` as its first and last day (``date.max``: no end).
-    schedule: tuple[date, date] | None
-    # ``audience``: segment (``all`` when none), exclusions, regions (empty: everywhere).
-    segment: str
-    exclude: tuple[str, ...]
-    regions: tuple[str, ...]
-    # Spans of PORTFOLIO_FIELDS in order (None: field absent), and of the whole document.
-    spans: tuple[Span | None, ...]
-    whole: Span
-    # What the contact timeline reads (``policies/timeline.py``); None only in hand-built records.
-    sender: Sender | None = None
-
-    __reduce__ = by_fields
-
-    def facts(self) -> tuple[object, ...]:
-        """Every field but the positions (``spans``, ``whole``): what a portfolio rule may decide on.
-
-        The incremental portfolio (``lint/portfolio.py``) remembers groups by
-        these; an edit that only moves lines re-positions remembered findings.
-        A field added here that holds positions belongs in ``_POSITIONS``.
-        """
-        return tuple(getattr(self, name) for name in self.__slots__ if name not in _POSITIONS)
-
-    @property
-    def has_trigger(self) -> bool:
-        """Whether the campaign has a ``trigger`` (it has exactly one of event or schedule)."""
-        return self.event is not None or self.schedule is not None
-
-    def span(self, path: YamlPath) -> Span:
-        """Position of ``path`` or of its nearest recorded parent."""
-        if path and path[0] in PORTFOLIO_FIELDS:
-            found = self.spans[PORTFOLIO_FIELDS.index(path[0])]
-            if found is not None:
-                return found
-        return self.whole
-
-
-def portfolio_view(
-    path: str, campaign: Campaign, spans: Mapping[YamlPath, Span], view: PolicyView
-) -> CampaignRecord:
-    """The record of ``campaign`` (file ``path``) portfolio rules read.
-
-    ``spans`` are the document's top-level spans
-    (``Document.top_level_spans(PORTFOLIO_FIELDS)``); only those of
-    ``PORTFOLIO_FIELDS`` and of the whole document are kept.
-    ``view`` is the policy the campaign is read under: whether it is a
-    service notice depends on the offer words of its vocabulary.
-    """
-    frequency = campaign.frequency
-    trigger = campaign.trigger
-    segment, exclude, regions = _audience(campaign.audience)
-    notice = service_notice(campaign, view)
-    return CampaignRecord(
-        path=path,
-        id=campaign.id,
-        channel=campaign.channel,
-        transactional=notice,
-        recurring=campaign.recurring,
-        frequency=None if frequency is None else (frequency.max, frequency.per.seconds),
-        event=None if trigger is None or trigger.event is None else sys.intern(trigger.event),
-        schedule=None if trigger is None or trigger.schedule is None else _days(trigger.schedule),
-        segment=segment,
-        exclude=exclude,
-        regions=regions,
-        spans=tuple(spans.get((name,)) for name in PORTFOLIO_FIELDS),
-        whole=spans.get((), START),
-        sender=sender_of(path, campaign, transactional=notice, feedback=_feedback(campaign, view)),
-    )
-
-
-def _feedback(campaign: Campaign, view: PolicyView) -> bool | None:
-    """Whether the campaign asks for feedback, read only when a persona expects none before an event."""
-    if not any(e.never == "feedback" for persona in view.personas.values() for e in persona.expects):
-        return None
-    return feedback_request(campaign, view) is not None
-
-
-def _audience(audience: Audience | None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """Segment (``all`` when none), exclusions and regions of ``audience``.
-
-    The same few names recur in thousands of campaigns: interned, each is
-    kept once (and pickled once per batch of results from a worker).
-    """
-    if audience is None:
-        return "all", (), ()
-    return (
-        sys.intern(audience.segment or "all"),
-        tuple(map(sys.intern, audience.exclude)),
-        tuple(map(sys.intern, audience.regions)),
-    )
-
-
-def _days(schedule: Schedule) -> tuple[date, date]:
-    """First and last day of ``schedule`` (``date.max`` when it has no end)."""
-    end = _day(schedule.end) if schedule.end is not None else date.max
-    return _day(schedule.start), end
-
-
-def _day(value: date | datetime) -> date:
-    """The day of a date or of a moment."""
-    return value.date() if isinstance(value, datetime) else value
 
 
 @dataclass(frozen=True, slots=True)
