@@ -179,3 +179,16 @@ def test_simulate_html_without_the_extra_says_how_to_install_it(
     finally:
         os.chdir(old)
     assert "campaign-lint[report]" in capsys.readouterr().err
+
+
+def test_a_campaign_that_links_out_of_the_repository_is_never_read_into_the_page(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text(GOOD.format(id="secret", purpose="SECRET-PURPOSE"), encoding="utf-8")
+    (tmp_path / "repo").mkdir()
+    root = _repo(tmp_path / "repo", {"a.yaml": GOOD.format(id="a", purpose="Say when it arrives.")})
+    (root / ".git").mkdir()
+    (root / "campaigns" / "link.yaml").symlink_to(outside)
+    code, page = _report(root)
+    assert code == 1  # SPEC001 on the link
+    assert "campaigns/link.yaml" in page
+    assert "SECRET-PURPOSE" not in page

@@ -13,8 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
+from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.discovery import SourceFile
@@ -62,6 +61,9 @@ class CampaignEntry:
     detailed: bool = True
     # (rule, line, severity) of each finding, for a campaign shown as one row.
     marks: list[tuple[str, int, str]] = field(default_factory=list)
+    # The file and its findings, until the page knows how much of it to show.
+    source: SourceFile | None = field(default=None, repr=False)
+    found: list[Finding] = field(default_factory=list, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +132,13 @@ def build(
     by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in report.findings:
         by_path[finding.path].append(finding)
-    campaigns = [_campaign(source, by_path.pop(source.display, []), report, fail_rank) for source in files]
+    campaigns = [_campaign(source, by_path.pop(source.display, []), fail_rank) for source in files]
     # Findings on files that are not campaigns of the run (the policy file's own).
     elsewhere = [_shown(finding, report) for path in sorted(by_path) for finding in by_path[path]]
     order = {"failing": 0, "warnings": 1, "clean": 2}
     campaigns.sort(key=lambda c: (order[c.status], -c.errors, -c.warnings, -c.infos, c.path))
+    for entry in campaigns[:DETAILED]:
+        _in_full(entry, report)
     for entry in campaigns[DETAILED:]:
         _one_row(entry)
     totals = Counter(entry.status for entry in campaigns)
@@ -161,43 +165,55 @@ def build(
     return page
 
 
-def _campaign(source: SourceFile, findings: list[Finding], report: Report, fail_rank: int) -> CampaignEntry:
+def _campaign(source: SourceFile, findings: list[Finding], fail_rank: int) -> CampaignEntry:
+    """The campaign's status and counts; what is shown of it is filled in once its place is known."""
     severities = Counter(finding.severity for finding in findings)
     failing = any(finding.severity.rank >= fail_rank for finding in findings)
-    status = "failing" if failing else "warnings" if findings else "clean"
     findings.sort(key=lambda f: (-f.severity.rank, f.span.line, f.span.column, f.rule))
     return CampaignEntry(
         path=source.display,
-        fields=_quoted_fields(source),
-        status=status,
+        fields={},
+        status="failing" if failing else "warnings" if findings else "clean",
         errors=severities[Severity.ERROR],
         warnings=severities[Severity.WARNING],
         infos=severities[Severity.INFO],
-        findings=[_shown(finding, report) for finding in findings[:FINDINGS_SHOWN]],
         more=max(0, len(findings) - FINDINGS_SHOWN),
+        source=source,
+        found=findings,
     )
+
+
+def _in_full(entry: CampaignEntry, report: Report) -> None:
+    """Show ``entry`` in full: its own words and each finding with excerpt and hint."""
+    assert entry.source is not None
+    entry.fields = _quoted_fields(entry.source)
+    entry.findings = [_shown(finding, report) for finding in entry.found[:FINDINGS_SHOWN]]
+    entry.source, entry.found = None, []
 
 
 def _one_row(entry: CampaignEntry) -> None:
     """Show ``entry`` as one row: its findings' rule IDs and lines instead of the findings."""
     entry.detailed = False
-    entry.marks = [(finding.rule, finding.line, finding.severity) for finding in entry.findings]
-    entry.findings = []
+    entry.marks = [
+        (finding.rule, finding.span.line, str(finding.severity)) for finding in entry.found[:FINDINGS_SHOWN]
+    ]
 
 
 def _quoted_fields(source: SourceFile) -> dict[str, str]:
-    """The campaign's own words (id, purpose, customer value...), or nothing for an unreadable file."""
+    """The campaign's own words (id, purpose, customer value...), or nothing for an unreadable file.
+
+    Read as the lint reads it: a file that leaves the repository is never
+    opened, size and structure limits hold (``SourceFile.read``, ``yamlload``).
+    """
+    if source.outside:
+        return {}
     try:
-        with open(source.path, "rb") as handle:
-            loaded = yaml.load(handle.read(), Loader=_LOADER)
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        loaded = yamlload.load(yamlload.decode(source.read())).data
+    except (OSError, yamlload.YamlProblem, RecursionError):
         return {}
     if not isinstance(loaded, Mapping):
         return {}
     return {key: str(loaded[key]) for key in _QUOTED if isinstance(loaded.get(key), str | int | float)}
-
-
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _shown(finding: Finding, report: Report) -> ShownFinding:
