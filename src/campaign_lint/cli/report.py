@@ -54,7 +54,7 @@ def run_report(
     with paused_collector():
         linted = session.run(targets, jobs=worker_count(jobs), cache=not no_cache, lines=True)
     request = Request(start=settings.today, days=CALENDAR_DAYS)
-    simulation = run_simulation(settings, paths, request, records=session.engine.records)
+    simulation = run_simulation(settings, paths, request, linted=(targets.files, session.engine.records))
     report = linted.report()
     content = data.build(settings, targets.files, report, show_policy(settings))
     drawn = simulation_object(simulation)

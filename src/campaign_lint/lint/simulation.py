@@ -101,19 +101,23 @@ def run_simulation(
     jobs: int = 1,
     cache: bool = True,
     judge: Judge | None = None,
-    records: Sequence[CampaignRecord] | None = None,
+    linted: tuple[Sequence[SourceFile], Sequence[CampaignRecord]] | None = None,
 ) -> Simulation:
     """Lint the targets of ``paths`` as ``check`` does, then draw each requested persona's timeline.
 
-    ``records``: the campaigns' records of a lint run the caller already made
-    (``report`` lints for its findings and draws the calendars from the same run).
+    ``linted``: the files and campaign records of a lint run the caller already
+    made (``report`` lints for its findings and draws the calendars from the
+    same run): nothing is looked for or read again.
     """
     if not 1 <= request.days <= MOST_DAYS:
         raise UsageError(f"--days: {request.days} is not between 1 and {MOST_DAYS}")
-    files = resolve(list(paths), settings.scope(), force_exclude=False, changed=None).files
-    if records is None:
+    if linted is None:
+        files: Sequence[SourceFile] = resolve(
+            list(paths), settings.scope(), force_exclude=False, changed=None
+        ).files
         senders, valid = _senders(settings, files, jobs=jobs, cache=cache)
     else:
+        files, records = linted
         senders = sorted((r.sender for r in records if r.sender is not None), key=lambda sender: sender.path)
         valid = len(records)
     view = settings.view
