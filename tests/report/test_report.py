@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from campaign_lint.cli.entry import main
-from campaign_lint.cli.htmlreport import require_extra
+from campaign_lint.cli.extras import require
 from campaign_lint.core.errors import UsageError
 from tests.helpers import loaded_by_check, pretend_missing
 
@@ -124,7 +124,7 @@ def test_an_invalid_policy_is_exit_2_with_the_same_one_line_error_as_check(
 def test_a_missing_extra_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     pretend_missing(monkeypatch, "matplotlib")
     with pytest.raises(UsageError, match=r"pip install 'campaign-lint\[report\]'"):
-        require_extra("campaign-lint report")
+        require("report", "campaign-lint report")
 
 
 @pytest.mark.slow  # starts a Python

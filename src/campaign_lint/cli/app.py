@@ -274,9 +274,9 @@ def simulate(
 @app.command("server")
 def language_server() -> int:
     """Run the language server over stdio, for editors (see docs/editors.md)."""
-    from campaign_lint.cli.lsp import require_extra
+    from campaign_lint.cli.extras import require
 
-    require_extra()
+    require("server", "campaign-lint server")
     from campaign_lint.cli.lsp.server import run
 
     return run()

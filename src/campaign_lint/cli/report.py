@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from campaign_lint.cli.htmlreport import require_extra
+from campaign_lint.cli.extras import require
 
 # Days of the persona calendars, from --today (as `simulate`'s default).
 CALENDAR_DAYS = 30
@@ -33,7 +33,7 @@ def run_report(
     quiet: bool,
 ) -> int:
     """Lint ``paths`` and write the report page to ``html``; the exit code of ``check``."""
-    require_extra("campaign-lint report")
+    require("report", "campaign-lint report")
     from campaign_lint.cli.htmlreport import calendars, data, page
     from campaign_lint.cli.showpolicy import show_policy
     from campaign_lint.cli.simulate import simulation_object

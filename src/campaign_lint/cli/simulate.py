@@ -42,9 +42,9 @@ def run_simulate(
     if output_format not in FORMATS:
         raise UsageError(f"--format: `{output_format}` is not a simulate format; use text, json or html")
     if output_format == "html":
-        from campaign_lint.cli.htmlreport import require_extra
+        from campaign_lint.cli.extras import require
 
-        require_extra("campaign-lint simulate --format html")
+        require("report", "campaign-lint simulate --format html")
     # An unchanged run is answered from its replay record (cli/simreplay.py); the page is always drawn.
     key = (
         None
