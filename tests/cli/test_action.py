@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shlex
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 import yaml
 
 from campaign_lint.cli.app import main
+from tests.external import require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,9 +83,7 @@ def _choose_script() -> str:
 def test_action_defaults_work_on_forks_and_report_each_finding_once(
     tmp_path: Path, upload: str, annotate: str, head: str, expected: dict[str, str]
 ) -> None:
-    bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("bash is not installed (the action's steps are bash scripts)")
+    bash = require_tool("bash", "the action's steps are bash scripts")
     output = tmp_path / "github-output"
     env = {
         "PATH": os.environ.get("PATH", ""),
@@ -105,9 +103,7 @@ def test_action_defaults_work_on_forks_and_report_each_finding_once(
 
 
 def test_action_refuses_a_misspelt_choice(tmp_path: Path) -> None:
-    bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("bash is not installed (the action's steps are bash scripts)")
+    bash = require_tool("bash", "the action's steps are bash scripts")
     env = {"PATH": os.environ.get("PATH", ""), "GITHUB_OUTPUT": str(tmp_path / "out")}
     for upload, shown in (("yes", "auto"), ("false", "sometimes")):
         env |= {
