@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -67,3 +69,10 @@ def pretend_missing(monkeypatch: Any, module: str) -> None:
     monkeypatch.setattr(
         importlib.util, "find_spec", lambda name, *rest: None if name == module else real(name, *rest)
     )
+
+
+def git(cwd: Path, *args: str) -> None:
+    """Run ``git ARGS`` in ``cwd`` as a test author, with no system configuration; fail on error."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args]
+    subprocess.run(command, cwd=cwd, check=True, env=env, capture_output=True)

@@ -6,13 +6,11 @@ narrowed files are reported.
 
 from __future__ import annotations
 
-import subprocess
-from pathlib import Path
-
 import pytest
 
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
 from tests.cli.snapshots import Cli
+from tests.helpers import git
 
 POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
 PORTFOLIO = {
@@ -81,23 +79,14 @@ def test_named_policy_file_checks_everything(cli: Cli) -> None:
     assert "in 3 files" in run.stdout
 
 
-def _git(root: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture
 def repo(cli: Cli) -> Cli:
     """The portfolio committed in a real git repository."""
     (cli.root / ".git").rmdir()
     cli.write(PORTFOLIO)
-    _git(cli.root, "init", "-q", "-b", "main")
-    _git(cli.root, "add", ".")
-    _git(cli.root, "commit", "-q", "-m", "portfolio")
+    git(cli.root, "init", "-q", "-b", "main")
+    git(cli.root, "add", ".")
+    git(cli.root, "commit", "-q", "-m", "portfolio")
     return cli
 
 

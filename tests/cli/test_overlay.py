@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,6 +19,7 @@ from campaign_lint.lint.discovery import Overlay
 from campaign_lint.lint.session import Session
 from tests.cli.campaigns import GOOD, SHIPPED
 from tests.cli.snapshots import Cli
+from tests.helpers import git
 
 POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
 STRICT_NEWS = 'overrides:\n  - files: ["campaigns/news/**"]\n    rules: {TIM001: "off"}\n'
@@ -32,12 +31,6 @@ def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
 
 def _findings(stdout: str) -> list[tuple[str, str]]:
     return [(finding["path"], finding["rule"]) for finding in json.loads(stdout)["findings"]]
-
-
-def _git(root: Path, *args: str) -> None:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1"}
-    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args]
-    subprocess.run(command, cwd=root, check=True, env=env, capture_output=True)
 
 
 def test_stdin_is_judged_in_place_of_the_file_with_its_path(
@@ -135,9 +128,9 @@ def test_session_overlay_is_a_mapping_of_path_to_text(
 def _staged_repository(cli: Cli) -> None:
     cli.write({"campaign-lint.yaml": POLICY, "campaigns/good.yaml": GOOD})
     (cli.root / ".git").rmdir()
-    _git(cli.root, "init", "-q")
-    _git(cli.root, "add", ".")
-    _git(cli.root, "commit", "-q", "-m", "start")
+    git(cli.root, "init", "-q")
+    git(cli.root, "add", ".")
+    git(cli.root, "commit", "-q", "-m", "start")
 
 
 def test_staged_leaves_untracked_drafts_out(cli: Cli) -> None:
@@ -152,7 +145,7 @@ def test_staged_leaves_untracked_drafts_out(cli: Cli) -> None:
 def test_staged_judges_the_staged_content_not_the_working_tree(cli: Cli) -> None:
     _staged_repository(cli)
     cli.write({"campaigns/review.yaml": SHIPPED})
-    _git(cli.root, "add", "campaigns/review.yaml")
+    git(cli.root, "add", "campaigns/review.yaml")
     cli.write({"campaigns/review.yaml": GOOD.replace("review-after-delivery", "review-fixed")})  # not staged
     run = cli.run("check", "--no-cache", "--staged", "-f", "json")
     assert ("campaigns/review.yaml", "TIM001") in _findings(run.stdout)

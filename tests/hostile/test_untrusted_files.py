@@ -31,6 +31,7 @@ from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.discovery import OUTSIDE_MESSAGE, SourceFile, discover
 from campaign_lint.lint.gitchanges import changed_files
 from campaign_lint.lint.pipeline import FilePipeline
+from tests.helpers import git
 
 PROJECT = Path(__file__).resolve().parents[2]
 VALID = (PROJECT / "examples" / "campaigns" / "back-in-stock-sms.yaml").read_text(encoding="utf-8")
@@ -115,15 +116,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], pattern: str
     assert len(lines) == 1, result.stderr
     assert re.search(pattern, lines[0]), lines[0]
     assert "Traceback" not in result.stderr
-
-
-def git(cwd: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
 
 
 @pytest.fixture
