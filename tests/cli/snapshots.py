@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from campaign_lint import __version__
+from campaign_lint.cli import entry
 from campaign_lint.cli.app import main
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -54,6 +55,40 @@ class Run:
         text = text.replace(f'"version": "{__version__}"', '"version": "<version>"')
         text = text.replace(f"campaign-lint {__version__}", "campaign-lint <version>")
         return text.replace(str(self.root), "<tmp>")
+
+
+class InProcess:
+    """Runs the console script's ``main`` in-process and tells whether it did the work or replayed.
+
+    The work is ``owner.name`` (a function or method), counted each time it is called.
+    """
+
+    def __init__(
+        self,
+        cli: Cli,
+        capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+        owner: object,
+        name: str,
+    ) -> None:
+        self.cli = cli
+        self.capsys = capsys
+        self.calls = 0
+        real = getattr(owner, name)
+
+        def counting(*args: object, **kwargs: object) -> object:
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, counting)
+
+    def run(self, *argv: str) -> tuple[Run, bool]:
+        """The run, and whether it was replayed (the work not called)."""
+        before = self.calls
+        self.capsys.readouterr()
+        code = entry.main(list(argv))
+        out, err = self.capsys.readouterr()
+        return Run(tuple(argv), code, out, err, self.cli.root), self.calls == before
 
 
 def _section(text: str) -> str:

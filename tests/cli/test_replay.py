@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.cli import entry
 from campaign_lint.cli import replay as replay_cli
 from campaign_lint.cli.checkoptions import CheckOptions, parse
 from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
-from tests.cli.snapshots import Cli, Run
+from tests.cli.snapshots import Cli, InProcess, Run
 
 POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
 PORTFOLIO = {
@@ -27,30 +26,6 @@ PORTFOLIO = {
     "campaigns/c-good.yaml": GOOD,
 }
 RECORDS = Path(".campaign-lint-cache")
-
-
-class Replays:
-    """Runs the console script's ``main`` in-process and tells whether it linted or replayed."""
-
-    def __init__(self, cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-        self.cli = cli
-        self.capsys = capsys
-        self.linted = 0
-        real = Engine.results
-
-        def counting(engine: Engine, *args: object, **kwargs: object) -> object:
-            self.linted += 1
-            return real(engine, *args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(Engine, "results", counting)
-
-    def run(self, *argv: str) -> tuple[Run, bool]:
-        """The run, and whether it was replayed (nothing linted)."""
-        before = self.linted
-        self.capsys.readouterr()
-        code = entry.main(list(argv))
-        out, err = self.capsys.readouterr()
-        return Run(tuple(argv), code, out, err, self.cli.root), self.linted == before
 
 
 def age(root: Path) -> None:
@@ -64,11 +39,11 @@ def age(root: Path) -> None:
 @pytest.fixture
 def replays(
     cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Replays:
+) -> InProcess:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     cli.write(PORTFOLIO)
     age(cli.root)
-    return Replays(cli, capsys, monkeypatch)
+    return InProcess(cli, capsys, monkeypatch, Engine, "results")
 
 
 def same(first: Run, second: Run) -> None:
@@ -94,7 +69,7 @@ def same(first: Run, second: Run) -> None:
         ("check", "--", "campaigns"),
     ],
 )
-def test_unchanged_run_is_replayed_with_the_same_answer(replays: Replays, argv: tuple[str, ...]) -> None:
+def test_unchanged_run_is_replayed_with_the_same_answer(replays: InProcess, argv: tuple[str, ...]) -> None:
     first, replayed = replays.run(*argv)
     assert not replayed
     second, replayed = replays.run(*argv)
@@ -105,7 +80,7 @@ def test_unchanged_run_is_replayed_with_the_same_answer(replays: Replays, argv: 
     same(first, fresh)
 
 
-def test_the_record_of_the_whole_portfolio_answers_a_run_on_one_file(replays: Replays) -> None:
+def test_the_record_of_the_whole_portfolio_answers_a_run_on_one_file(replays: InProcess) -> None:
     replays.run("check")
     narrowed, replayed = replays.run("check", "campaigns/b-duplicate.yaml")
     assert replayed
@@ -129,7 +104,7 @@ def test_the_record_of_the_whole_portfolio_answers_a_run_on_one_file(replays: Re
     ],
 )
 def test_any_change_runs_the_linter_again(
-    replays: Replays, change: str, monkeypatch: pytest.MonkeyPatch
+    replays: InProcess, change: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = replays.cli.root
     replays.run("check", "--format", "json")
@@ -157,7 +132,7 @@ def test_any_change_runs_the_linter_again(
     same(fresh, second)
 
 
-def test_same_content_with_a_new_time_is_still_unchanged(replays: Replays) -> None:
+def test_same_content_with_a_new_time_is_still_unchanged(replays: InProcess) -> None:
     first, _ = replays.run("check")
     target = replays.cli.root / "campaigns/a-shipped.yaml"
     target.write_text(target.read_text("utf-8"), "utf-8")  # saved again, unchanged
@@ -177,14 +152,14 @@ def _only_record(root: Path) -> records.Record:
     return stored.record
 
 
-def test_no_cache_neither_writes_nor_reads_a_record(replays: Replays) -> None:
+def test_no_cache_neither_writes_nor_reads_a_record(replays: InProcess) -> None:
     replays.run("check", "--no-cache")
     assert not list((replays.cli.root / RECORDS).glob("replay-*"))
     _, replayed = replays.run("check", "--no-cache")
     assert not replayed
 
 
-def test_a_policy_saved_moments_ago_is_not_recorded(replays: Replays) -> None:
+def test_a_policy_saved_moments_ago_is_not_recorded(replays: InProcess) -> None:
     # It could have changed again after it was read, within the file system's time resolution.
     (replays.cli.root / "campaign-lint.yaml").write_text(POLICY, "utf-8")
     replays.run("check")
@@ -207,7 +182,7 @@ def test_command_lines_that_are_never_replayed(argv: list[str]) -> None:
 
 
 def test_a_replay_that_fails_falls_back_to_the_full_run_and_says_why_under_debug(
-    replays: Replays, monkeypatch: pytest.MonkeyPatch
+    replays: InProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first, _ = replays.run("check")
 
@@ -226,7 +201,7 @@ def test_a_replay_that_fails_falls_back_to_the_full_run_and_says_why_under_debug
     assert (told.exit_code, told.normalised(told.stdout)) == (first.exit_code, first.normalised(first.stdout))
 
 
-def test_invalid_values_are_reported_by_the_full_command(replays: Replays) -> None:
+def test_invalid_values_are_reported_by_the_full_command(replays: InProcess) -> None:
     replays.run("check")
     for argv in (("check", "--format", "yaml"), ("check", "--jobs", "x"), ("check", "--fail-on", "fatal")):
         run, _ = replays.run(*argv)
@@ -235,7 +210,7 @@ def test_invalid_values_are_reported_by_the_full_command(replays: Replays) -> No
 
 
 @pytest.mark.slow  # starts a Python
-def test_a_replayed_run_loads_neither_the_models_nor_the_parser(replays: Replays) -> None:
+def test_a_replayed_run_loads_neither_the_models_nor_the_parser(replays: InProcess) -> None:
     replays.run("check", "--format", "json")
     probe = (
         "import json, sys\n"

@@ -6,45 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from campaign_lint.cli import app, entry, simreplay
+from campaign_lint.cli import app, simreplay
 from campaign_lint.cli import replay as replay_cli
 from campaign_lint.lint import simulation
 from tests.cli import campaigns
-from tests.cli.snapshots import Cli, Run
+from tests.cli.snapshots import Cli, InProcess, Run
 from tests.cli.test_replay import age
 from tests.cli.test_simulate import DAILY, POLICY, RECEIPT
 
 ARGV = ("simulate", "--from", "2026-11-20", "--days", "14")
 
 
-class Simulations:
-    """Runs the console script's ``main`` in-process and tells whether it simulated or replayed."""
-
-    def __init__(self, cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-        self.cli = cli
-        self.capsys = capsys
-        self.simulated = 0
-        real = simulation.run_simulation
-
-        def counting(*args: object, **kwargs: object) -> simulation.Simulation:
-            self.simulated += 1
-            return real(*args, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(simulation, "run_simulation", counting)
-
-    def run(self, *argv: str) -> tuple[Run, bool]:
-        """The run, and whether it was replayed (nothing simulated)."""
-        before = self.simulated
-        self.capsys.readouterr()
-        code = entry.main(list(argv))
-        out, err = self.capsys.readouterr()
-        return Run(tuple(argv), code, out, err, self.cli.root), self.simulated == before
-
-
 @pytest.fixture
 def sims(
     cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> Simulations:
+) -> InProcess:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     cli.write(
         {
@@ -55,7 +31,7 @@ def sims(
         }
     )
     age(cli.root)
-    return Simulations(cli, capsys, monkeypatch)
+    return InProcess(cli, capsys, monkeypatch, simulation, "run_simulation")
 
 
 def answer(run: Run) -> tuple[int, str, str]:
@@ -71,7 +47,7 @@ def answer(run: Run) -> tuple[int, str, str]:
         ("--today", "2026-11-01", "-c", "campaign-lint.yaml", "campaigns"),
     ],
 )
-def test_an_unchanged_run_is_replayed_byte_for_byte(sims: Simulations, options: tuple[str, ...]) -> None:
+def test_an_unchanged_run_is_replayed_byte_for_byte(sims: InProcess, options: tuple[str, ...]) -> None:
     first, replayed = sims.run(*ARGV, *options)
     assert not replayed
     second, replayed = sims.run(*ARGV, *options)
@@ -82,7 +58,7 @@ def test_an_unchanged_run_is_replayed_byte_for_byte(sims: Simulations, options: 
     assert answer(fresh) == answer(first)
 
 
-def test_the_recorded_answer_is_written_to_the_output_file(sims: Simulations) -> None:
+def test_the_recorded_answer_is_written_to_the_output_file(sims: InProcess) -> None:
     sims.run(*ARGV, "-o", "agenda.txt")
     (sims.cli.root / "agenda.txt").unlink()
     run, replayed = sims.run(*ARGV, "-o", "agenda.txt")
@@ -92,7 +68,7 @@ def test_the_recorded_answer_is_written_to_the_output_file(sims: Simulations) ->
     assert (sims.cli.root / "agenda.txt").read_text(encoding="utf-8") == expected.stdout
 
 
-def test_other_options_are_not_answered_by_the_record(sims: Simulations) -> None:
+def test_other_options_are_not_answered_by_the_record(sims: InProcess) -> None:
     sims.run(*ARGV)
     for other in (
         ("--days", "15"),
@@ -104,7 +80,7 @@ def test_other_options_are_not_answered_by_the_record(sims: Simulations) -> None
         assert not replayed, other
 
 
-def test_a_record_of_another_day_is_not_replayed(sims: Simulations, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_record_of_another_day_is_not_replayed(sims: InProcess, monkeypatch: pytest.MonkeyPatch) -> None:
     sims.run("simulate", "--days", "7")  # --from is today: tomorrow's answer starts a day later
     monkeypatch.setattr(replay_cli, "today_text", lambda: "2099-01-01")
     _, replayed = sims.run("simulate", "--days", "7")
@@ -124,7 +100,7 @@ def test_a_record_of_another_day_is_not_replayed(sims: Simulations, monkeypatch:
     ],
 )
 def test_a_changed_campaign_or_policy_gives_a_fresh_answer(
-    sims: Simulations, name: str, change: object
+    sims: InProcess, name: str, change: object
 ) -> None:
     before, _ = sims.run(*ARGV, "-f", "json")
     path = sims.cli.root / name
@@ -150,7 +126,7 @@ def test_a_changed_campaign_or_policy_gives_a_fresh_answer(
     ],
 )
 def test_a_recorded_command_line_is_answered_without_typer(
-    sims: Simulations, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
+    sims: InProcess, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...]
 ) -> None:
     first, _ = sims.run(*argv)
 
@@ -177,7 +153,7 @@ def test_a_recorded_command_line_is_answered_without_typer(
         ("check",),
     ],
 )
-def test_other_command_lines_are_left_to_typer(sims: Simulations, argv: tuple[str, ...]) -> None:
+def test_other_command_lines_are_left_to_typer(sims: InProcess, argv: tuple[str, ...]) -> None:
     for recorded in (("simulate",), ("simulate", "--days", "14"), ("simulate", "--days", "1")):
         sims.run(*recorded)
     assert simreplay.replay_command_line(("simulate", "--days", "14")) is not None  # recorded: answered
