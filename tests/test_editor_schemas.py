@@ -102,9 +102,11 @@ def test_every_mapping_has_a_snippet_the_schema_accepts(kind: str) -> None:
     import jsonschema
 
     schema = _schema(kind)
+    checked = 0
     for name, definition in schema["$defs"].items():
         if definition.get("type") != "object" or "properties" not in definition or name.startswith("Rule"):
             continue
+        checked += 1
         snippets = definition.get("defaultSnippets")
         assert snippets, f"{name}: add a snippet to src/campaign_lint/schemas/snippets.py"
         for snippet in snippets:
@@ -112,6 +114,7 @@ def test_every_mapping_has_a_snippet_the_schema_accepts(kind: str) -> None:
             check = {"$defs": schema["$defs"], "$ref": f"#/$defs/{name}"}
             errors = [error.message for error in jsonschema.Draft202012Validator(check).iter_errors(body)]
             assert errors == [], f"{name}: the snippet {snippet['label']!r} gives {body}"
+    assert checked, f"the {kind} schema has no mapping with properties: nothing was checked"
 
 
 def test_rule_and_profile_enums_come_from_the_registry() -> None:

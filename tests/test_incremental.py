@@ -230,6 +230,7 @@ def test_groups_find_what_the_whole_portfolio_finds(tmp_path: Path, seed: int, e
     settings = load_settings(tmp_path / "campaign-lint.yaml", tmp_path)
     engine = Engine(settings)
     records = _records(files, settings.view)
+    assert engine.portfolio_rules  # with none, the loop below would prove nothing
     for rule, ctx, severity in engine.portfolio_rules:
         whole = [portfolio._finding(rule.id, severity, v)[0] for v in rule.check(records, ctx)]
         members = [portfolio.Member(record.path, record) for record in records]
