@@ -27,8 +27,7 @@ from campaign_lint.lint.draft import (
     Guide,
     campaign_id,
 )
-from campaign_lint.schemas.campaign import CampaignType, Channel, Consent, Placement, SendWindow
-from campaign_lint.schemas.types import Duration
+from campaign_lint.schemas.campaign import CampaignType, Channel, Consent, Placement
 
 if TYPE_CHECKING:
     from campaign_lint.cli.prompts import Asker
@@ -221,37 +220,21 @@ def _pace(ask: Asker, guide: Guide, draft: Draft) -> None:
         within = f"; your {channel} cap is {cap.max}/{cap.per} across all campaigns" if cap else ""
         default = guide.default_frequency(draft.type, channel)
         assert default is not None  # every type but transactional has one
-
-        def frequency(text: str) -> tuple[int, Duration]:
-            most, per = read.rate(text)
-            problem = guide.frequency_problem(channel, most, per)
-            if problem:
-                raise ValueError(problem)
-            return most, per
-
         draft.frequency = ask.ask(
             "frequency",
             f"How often at most may one customer get it? (MAX/PER, like 1/7d{within})",
             f"{default[0]}/{default[1]}",
-            frequency,
+            read.checked(read.rate, lambda rate: guide.frequency_problem(channel, *rate)),
         )
     if guide.needs_window(channel):
         allowed = guide.allowed_hours(channel)
         inside = f"; your policy allows {allowed.start}-{allowed.end}" if allowed else ""
         window = guide.default_window(channel)
-
-        def hours(text: str) -> SendWindow:
-            parsed = read.window(text)
-            problem = guide.window_problem(channel, parsed)
-            if problem:
-                raise ValueError(problem)
-            return parsed
-
         draft.send_window = ask.ask(
             "send_window",
             f"Between which hours may it arrive, in the customer's local time? (HH:MM-HH:MM{inside})",
             f"{window.start}-{window.end}",
-            hours,
+            read.checked(read.window, lambda hours: guide.window_problem(channel, hours)),
         )
     if draft.type in _SCHEDULED and draft.every is not None:
         draft.sunset = ask.ask(

@@ -160,6 +160,19 @@ def optional(parse: Callable[[str], V]) -> Callable[[str], V | None]:
     return read
 
 
+def checked(parse: Callable[[str], V], problem: Callable[[V], str | None]) -> Callable[[str], V]:
+    """``parse``, then refused with ``problem``'s words when it finds one."""
+
+    def read(text: str) -> V:
+        value = parse(text)
+        why = problem(value)
+        if why:
+            raise ValueError(why)
+        return value
+
+    return read
+
+
 def every(text: str) -> Duration | None:
     """How often a schedule repeats: a duration, or None for `once`."""
     return None if text.strip().lower() in ("once", NONE) else duration(text)
