@@ -45,7 +45,7 @@ class Asker:
         choices: Sequence[tuple[str, str]] = (),
     ) -> T:
         """The answer to ``question``: ``parse`` turns text into the value, or raises ValueError."""
-        flag = "--" + key.replace("_", "-")
+        flag = _flag(key)
         if key in self.flags:
             self.used.add(key)
             try:
@@ -77,7 +77,12 @@ class Asker:
 
     def unused(self) -> list[str]:
         """The flags given that no question of this campaign asked."""
-        return ["--" + key.replace("_", "-") for key in self.flags if key not in self.used]
+        return [_flag(key) for key in self.flags if key not in self.used]
+
+
+def _flag(key: str) -> str:
+    """The flag that answers ``key``: ``customer_value`` -> ``--customer-value``."""
+    return "--" + key.replace("_", "-")
 
 
 def _numbered(raw: str, choices: Sequence[tuple[str, str]]) -> str:
