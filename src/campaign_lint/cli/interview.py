@@ -27,6 +27,7 @@ from campaign_lint.lint.draft import (
     Guide,
     campaign_id,
 )
+from campaign_lint.policies.rates import cap_words
 from campaign_lint.schemas.campaign import CampaignType, Channel, Consent, Placement
 
 if TYPE_CHECKING:
@@ -285,7 +286,7 @@ def _relative(path: Path) -> Path:
 
 def _cap_words(guide: Guide, channel: Channel) -> str:
     cap = guide.cap(channel)
-    return f" (your cap: {cap.max} per {cap.per.words()})" if cap else ""
+    return f" (your cap: {cap_words(cap)})" if cap else ""
 
 
 def _event_words(guide: Guide, name: str) -> str:
