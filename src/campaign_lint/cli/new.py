@@ -116,11 +116,13 @@ def new(
     flags = {key: value for key, value in answers.items() if value is not None}
     interactive = not no_input and sys.stdin.isatty()
     if not interactive and "type" not in flags:
+        from campaign_lint.schemas.campaign import CampaignType
+
         why = "--no-input was given" if no_input else "standard input is not a terminal"
+        *types, last = CampaignType
         raise UsageError(
-            f"{why}, so `new` cannot ask; missing --type (promotional, lifecycle, feedback, loyalty, "
-            "reengagement, onboarding, acquisition or transactional). Every other question has a default "
-            "or a flag; see `campaign-lint new -h`"
+            f"{why}, so `new` cannot ask; missing --type ({', '.join(types)} or {last}). Every other "
+            "question has a default or a flag; see `campaign-lint new -h`"
         )
     settings = load_settings(config, Path.cwd())
     guide = Guide(settings)
