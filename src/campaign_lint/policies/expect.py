@@ -56,9 +56,8 @@ def broken(
     for name, entry in wanted.items():
         persona = from_policy(name, entry, policy, senders)
         timeline, dated = timeline_for(senders, persona, policy)
-        for found in judge(entry.expects, timeline, dated, feedback):
-            if found.kind in kinds:
-                out.append((found, by_path[found.path]))
+        for found in judge(entry.expects, timeline, dated, feedback, kinds):
+            out.append((found, by_path[found.path]))
     return out
 
 
@@ -100,9 +99,16 @@ def timeline_for(senders: Sequence[Sender], persona: Persona, policy: PolicyView
 
 
 def judge(
-    expects: Sequence[PersonaExpectation], timeline: Timeline, dated: bool, feedback: frozenset[str]
+    expects: Sequence[PersonaExpectation],
+    timeline: Timeline,
+    dated: bool,
+    feedback: frozenset[str],
+    kinds: Sequence[str] = COUNTS + TIMING,
 ) -> list[Broken]:
-    """Every broken expectation of ``expects`` on ``timeline`` (``feedback``: paths of feedback requests)."""
+    """Every broken expectation of ``expects`` of ``kinds`` on ``timeline`` (``feedback``: paths of feedback requests).
+
+    Each rule judges only its own kinds: FRQ005 and TIM005 both call ``broken``.
+    """
     name = timeline.persona.name
     events: dict[str, int] = {}
     for event, minute in timeline.persona.journey:
@@ -116,10 +122,12 @@ def judge(
 
     found: list[Broken] = []
     for index, expectation in enumerate(expects):
+        what = kind(expectation)
+        if what not in kinds:
+            continue
         chosen = [
             m for m in timeline.messages if expectation.channels is None or m.channel in expectation.channels
         ]
-        what = kind(expectation)
         for message, text in _broken(expectation, what, chosen, events, feedback, when):
             found.append(
                 Broken(name, index, what, message.path, f"the `{name}` customer {text}", message.minute)
