@@ -1,8 +1,9 @@
-"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new` and to fix."""
+"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new` and to fix, the git reading only for the git index."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,8 @@ SCHEMA_MODULES = ("jsonschema", "campaign_lint.policies.constraints")
 RUAMEL_MODULES = ("ruamel.yaml", "campaign_lint.lint.draftfile")
 # What fixing imports: only when `check --fix` or `--diff` has something to fix.
 FIX_MODULES = ("ruamel.yaml", "campaign_lint.lint.fixing", "campaign_lint.core.yamledit")
+# What reads the git index: only under pre-commit (PRE_COMMIT=1) or with --staged.
+GIT_MODULES = ("campaign_lint.lint.gitchanges",)
 
 # Runs the CLI in-process, then reports which of the watched modules it imported.
 PROBE = """\
@@ -43,12 +46,15 @@ SCHEMA = "schema:\n  required: [x-cost-center]\n"
 CHECK = ("check", "--no-cache", "--format", "json")
 
 
-def loaded(root: Path, *command: str) -> tuple[int, set[str]]:
+def loaded(root: Path, *command: str, **extra_env: str) -> tuple[int, set[str]]:
     """Exit code of ``command`` (`check`) in ``root`` and the watched modules it imported."""
-    probe = PROBE.format(watched=sorted({*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES, *FIX_MODULES}))
+    watched = {*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES, *FIX_MODULES, *GIT_MODULES}
+    probe = PROBE.format(watched=sorted(watched))
     command = command or CHECK
     argv = [sys.executable, "-c", probe, *command]
-    done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=120, check=False)
+    env = {name: value for name, value in os.environ.items() if name != "PRE_COMMIT"}
+    env.update(extra_env)
+    done = subprocess.run(argv, cwd=root, capture_output=True, text=True, timeout=120, check=False, env=env)
     assert done.stderr == "", done.stderr
     last = json.loads(done.stdout.strip().splitlines()[-1])
     return last["exit"], set(last["loaded"])
@@ -103,3 +109,10 @@ def test_only_fixing_imports_ruamel(tree: Cli) -> None:
     code, modules = loaded(tree.root, *CHECK, "--fix", "--quiet")
     assert code == 0
     assert "ruamel.yaml" not in modules  # nothing to fix: no comments to keep
+
+
+def test_only_a_staged_run_imports_what_reads_the_git_index(tree: Cli) -> None:
+    assert loaded(tree.root) == (0, set())  # not under pre-commit: the disk, no git
+    code, modules = loaded(tree.root, PRE_COMMIT="1")
+    assert code == 0
+    assert "campaign_lint.lint.gitchanges" in modules  # the watch sees it when it is there

@@ -150,11 +150,12 @@ def _overlay(
     import os
 
     from campaign_lint.core.errors import UsageError
-    from campaign_lint.lint import gitchanges
     from campaign_lint.lint.discovery import NO_OVERLAY, Overlay
 
     overlay = NO_OVERLAY
     if options.staged or os.environ.get("PRE_COMMIT") == "1":
+        from campaign_lint.lint import gitchanges  # subprocess: only to read the git index
+
         if gitchanges.in_work_tree(root):
             overlay = gitchanges.staged_overlay(root, scope)
         elif options.staged:
