@@ -182,3 +182,36 @@ def test_a_check_without_cache_loads_no_cache_code_and_digests_nothing(repo: Cli
     assert run("check", "--no-cache", "--format", "json") == [1, [], [False] * 3, [False] * 3]
     assert run("check", "--no-cache", "--format", "text") == [1, [], [False] * 3, [True, False, False]]
     assert run("check", "--format", "json") == [1, cached, [True] * 3, [True, False, False]]
+
+
+@pytest.mark.slow  # starts a Python
+def test_a_replayed_check_imports_neither_the_rules_nor_what_fixes(repo: Cli) -> None:
+    """An unchanged clean run is answered from its record: no engine, no fixes (``core/fixes.py``), no typer."""
+    watched = ("campaign_lint.lint.engine", "campaign_lint.core.fixes", "typer")
+    probe = (
+        "import json, sys\n"
+        "from campaign_lint.cli.entry import main\n"
+        "code = main(['check', '--force-exclude', '--', 'campaigns/c-good.yaml'])\n"
+        f"print(json.dumps([code, sorted(m for m in {watched!r} if m in sys.modules)]))\n"
+    )
+
+    def run() -> list[object]:
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=repo.root,
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            check=True,
+        )
+        return list(json.loads(result.stdout.strip().splitlines()[-1]))
+
+    for name in ("a-shipped", "b-duplicate"):  # their findings' fixes would come back with the record
+        (repo.root / "campaigns" / f"{name}.yaml").unlink()
+    for path in repo.root.rglob("*"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # not just written: the run is recorded for replay
+    assert run() == [
+        0,
+        ["campaign_lint.core.fixes", "campaign_lint.lint.engine"],
+    ]  # the watch sees them when it lints
+    assert run() == [0, []]

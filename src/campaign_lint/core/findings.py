@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from campaign_lint.core.fixes import Remedy
-from campaign_lint.core.fixes import YamlPath as YamlPath
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.yamlpath import YamlPath as YamlPath
+
+if TYPE_CHECKING:  # a replayed run reads findings without importing what fixes them
+    from campaign_lint.core.fixes import Remedy
 
 # What a finding is about, when not the place it is reported at: named parts,
 # in name order (``(("channel", "email"), ("window", "7d"))``). Build it with

@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from campaign_lint.core.pickling import by_fields
-
-# A path in the YAML data: keys and list indices (``core.findings`` re-exports it).
-YamlPath = tuple[str | int, ...]
+from campaign_lint.core.yamlpath import YamlPath as YamlPath
 
 
 class Safety(enum.StrEnum):
