@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 
 from campaign_lint import ISSUES
-from campaign_lint.core.display import line_start
 from campaign_lint.core.errors import EXIT_INTERNAL, EXIT_UNTRUSTED, CampaignLintError
 
 BUG_URL = ISSUES
@@ -18,6 +17,8 @@ _ENVIRONMENT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
 
 def _say(line: str) -> None:
     """Write ``line`` to stderr as one line, control characters shown (``core.display``), never executed."""
+    from campaign_lint.core.display import line_start  # only when saying something: a replayed run does not
+
     sys.stderr.write(line_start(line) + "\n")
     sys.stderr.flush()
 

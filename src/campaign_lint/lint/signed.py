@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from campaign_lint.core.display import line_start
 from campaign_lint.core.files import MIB, read_regular, repository_of, within
 
 _MAGIC = b"campaign-lint cache 1\n"
@@ -197,4 +196,6 @@ def say_once(problem: str) -> None:
     """Tell, on stderr and once per process, why the cache is not used (the run goes on without it)."""
     if problem not in _said:
         _said.add(problem)
+        from campaign_lint.core.display import line_start  # only to warn: a replayed run does not
+
         sys.stderr.write(line_start(f"campaign-lint: {problem}") + "\n")  # paths shown, never executed
