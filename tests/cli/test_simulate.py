@@ -246,6 +246,15 @@ def test_builtin_personas_without_personas_in_the_policy(cli: Cli) -> None:
             "persona `p` is in `new` and `lapsed`, which `segments: disjoint` says",
         ),
         ("  p: {journey: {order.placed: 2 days}}\n", "`2 days` is not a day of the journey"),
+        (
+            "  p: {journey: {order.placed: 0d}, expects: [{never: feedback, before: order.deliverd}]}\n",
+            "campaign-lint.yaml:12:72: `order.deliverd` in `personas.p.expects[0]` is not an event of the catalogue, "
+            "so the expectation would be judged against an event that never happens; did you mean `order.delivered`?",
+        ),
+        (
+            "  p: {journey: {order.placed: 0d}, expects: [{at_most: 2, within: 7d, after: order.shipped}]}\n",
+            "the journey of persona `p` never reaches `order.shipped`, so it can never be judged",
+        ),
         ("  p: {consent: {email: [yes]}}\n", "yes"),
     ],
 )

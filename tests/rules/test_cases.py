@@ -14,7 +14,14 @@ Each case file::
           - {file: review.yaml, line: 9, column: 10, hint: "order.delivered"}   # hint: substring
           - {file: review.yaml, line: 10, column: 10, message: "only 1 day"}  # message: substring
 
-``hint_not:`` is a text the hint must not hold. ``campaign:`` may replace ``files:`` for a single file named ``campaign.yaml``.
+``hint_not:`` is a text the hint must not hold. A case whose policy the
+rule's own checks refuse when it loads (an expectation's unknown event for
+FRQ005 and TIM005) says so instead of ``expect:``::
+
+        policy_errors:                       # exact policy errors, each file:line:col: message
+          - {line: 6, column: 35, message: "did you mean `order.delivered`?"}
+
+Write such a ``policy:`` as a block of text, so that its lines are yours. ``campaign:`` may replace ``files:`` for a single file named ``campaign.yaml``.
 ``today: 2026-11-22`` fixes the date exceptions are judged by (that is also
 the default). Findings in the policy file have ``file: campaign-lint.yaml``.
 Run one rule's cases with ``pytest -k TIM001``.
@@ -22,6 +29,7 @@ Run one rule's cases with ``pytest -k TIM001``.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +37,7 @@ from typing import Any
 import pytest
 import yaml
 
+from campaign_lint.core.errors import PolicyError
 from tests.helpers import lint_tree
 
 CASES_DIR = Path(__file__).parent / "cases"
@@ -52,13 +61,20 @@ CASES = _load_cases()
 def test_rule_case(rule: str, case: dict[str, Any], tmp_path: Path) -> None:
     files = case.get("files") or {"campaign.yaml": case["campaign"]}
     today = case.get("today")
-    report = lint_tree(
+    run = functools.partial(
+        lint_tree,
         tmp_path,
         files,
         policy=case.get("policy"),
         select=[rule, "SPEC001", "SPEC002"],
         today=today if isinstance(today, date) else date.fromisoformat(today) if today else None,
     )
+    if "policy_errors" in case:
+        with pytest.raises(PolicyError) as refused:
+            run()
+        _expect_policy_errors(refused.value.lines(), case["policy_errors"])
+        return
+    report = run()
     actual = [
         (Path(f.path).name, f.span.line, f.span.column, f.rule, f.message, f.hint or "")
         for f in report.findings
@@ -88,3 +104,18 @@ def test_every_case_file_has_pass_and_fail_cases() -> None:
         assert len(passing) >= 2, f"{path.name}: needs at least two passing cases"
         names = [c["name"] for c in cases]
         assert len(names) == len(set(names)), f"{path.name}: duplicate case names"
+
+
+def _expect_policy_errors(problems: list[str], expected: list[dict[str, Any]]) -> None:
+    """``problems`` (``file:line:col: message``) are exactly ``expected``, each holding its ``message``."""
+    found = [problem.split(":", 3) for problem in problems]
+    got = sorted((Path(file).name, int(line), int(column)) for file, line, column, _ in found)
+    want = sorted(("campaign-lint.yaml", e["line"], e["column"]) for e in expected)
+    assert got == want, "\n".join(problems)
+    for entry in expected:
+        texts = [
+            text
+            for _, line, column, text in found
+            if (int(line), int(column)) == (entry["line"], entry["column"])
+        ]
+        assert any(entry["message"] in text for text in texts), texts

@@ -201,7 +201,7 @@ def _broken(
                 else not message.transactional or expectation.never == "message"
             )
             if (until is None or message.minute < until) and counted:
-                moment = "never happens" if until is None else f"happens on day {until // DAY}"
+                moment = "the journey never reaches it" if until is None else f"happens on day {until // DAY}"
                 label = {"feedback": "a feedback request", "marketing": "a marketing message"}.get(
                     str(expectation.never), "a message"
                 )

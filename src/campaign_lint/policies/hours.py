@@ -33,7 +33,10 @@ class TIM005(PortfolioRule[NoOptions]):
     night, local time). `channels:` narrows either to some channels. Every
     message counts, transactional ones too. The finding sits on each
     campaign that breaks the expectation, and says on which day of the
-    journey, at what time.
+    journey, at what time. When the journey never reaches the `before:`
+    event, the customer never gets there, and every such message breaks it;
+    a `before:` event the event catalogue does not list is a policy error
+    at its line when the policy loads (docs/policy.md#expects).
 
     ## Why it matters
     A "how do you like it?" before the kettle has arrived tells the customer

@@ -34,7 +34,10 @@ class FRQ005(PortfolioRule[NoOptions]):
     counts, transactional ones too: the customer receives them. When
     campaigns are scheduled, the journey's day 0 is placed on the busiest 7
     days of the schedules. The finding sits on the campaign whose message
-    breaks the expectation, and says on which day of the journey.
+    breaks the expectation, and says on which day of the journey. An
+    `after:` event is checked when the policy loads: one the event catalogue
+    does not list, or the persona's journey never reaches, is a policy
+    error at its line (docs/policy.md#expects).
 
     ## Why it matters
     Caps are promises per channel; an expectation is written from one

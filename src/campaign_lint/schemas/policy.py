@@ -69,13 +69,19 @@ class PersonaExpectation(FileModel):
     within: Duration | None = Field(default=None, description="The period of `at_most`, like 7d.")
     after: Text | None = Field(
         default=None,
-        description="With `at_most`: count the first `within` after this journey event, not any period.",
+        description="With `at_most`: count the first `within` after this journey event, not any period. "
+        "An event of the catalogue (`events:`; without one, of some persona's journey) that this persona's "
+        "journey reaches.",
     )
     never: Literal["feedback", "marketing", "message"] | None = Field(
         default=None,
         description="Never a feedback request, a marketing message or any message `before` an event (TIM005).",
     )
-    before: Text | None = Field(default=None, description="The journey event `never` waits for.")
+    before: Text | None = Field(
+        default=None,
+        description="The journey event `never` waits for: an event of the catalogue (`events:`; without one, "
+        "of some persona's journey). When this persona's journey never reaches it, every such message counts.",
+    )
     quiet: SendWindow | None = Field(
         default=None,
         description='Nothing between `start` and `end`, local time, like {start: "21:00", end: "08:00"} (TIM005).',
