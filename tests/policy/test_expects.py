@@ -43,7 +43,8 @@ def test_each_broken_expectation_is_one_positioned_line(tmp_path: Path) -> None:
 
 
 def test_the_four_kinds_load(tmp_path: Path) -> None:
-    text = POLICY.split("    expects:\n")[0] + (
+    text = POLICY.split("    journey:")[0] + (
+        "    journey: {order.placed: 0d, order.delivered: 9d}\n"
         "    expects:\n"
         "      - {at_most: 4, within: 7d, after: order.placed}\n"
         "      - {never: feedback, before: order.delivered}\n"
@@ -56,3 +57,34 @@ def test_the_four_kinds_load(tmp_path: Path) -> None:
     assert expects[1].never == "feedback"
     assert expects[3].min_gap is not None
     assert expects[3].min_gap.words() == "16 hours"
+
+
+def test_an_expectations_event_is_checked_against_the_catalogue_it_extends(tmp_path: Path) -> None:
+    # The catalogue in the shared policy, the persona in the team's: the error is at the team's line.
+    (tmp_path / "shared.yaml").write_text(
+        "version: 1\nevents:\n  order.placed: {}\n  order.delivered: {after: order.placed}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "campaign-lint.yaml").write_text(
+        "version: 1\nextends: shared.yaml\npersonas:\n  lost-parcel:\n    journey: {order.placed: 0d}\n"
+        "    expects:\n      - {never: feedback, before: order.delivered}\n"
+        "      - {at_most: 3, within: 7d, after: order.delivered}\n"
+        "      - {never: message, before: Order.Placed}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(PolicyError) as raised:
+        load_settings(tmp_path / "campaign-lint.yaml", tmp_path)
+    problems = [problem.replace(str(tmp_path) + "/", "") for problem in raised.value.problems]
+    # expects[0] names an event the journey never reaches: allowed (the customer never gets there)
+    assert [problem.split(": ")[0] for problem in problems] == [
+        "campaign-lint.yaml:8:41",
+        "campaign-lint.yaml:9:34",
+    ]
+    assert (
+        "the journey of persona `lost-parcel` never reaches `order.delivered`, so it can never be judged"
+        in (problems[0])
+    )
+    assert problems[1].endswith(
+        "not an event of the catalogue, so the expectation would be judged against an "
+        "event that never happens; did you mean `order.placed`?"
+    )
