@@ -2,11 +2,12 @@
 
 Usage::
 
-    python bench/corpus.py --count 10000 --out bench/corpus/10k [--seed 1]
+    python bench/corpus.py --count 10000 --out bench/corpus/10k [--seed 1] [--personas]
 
 writes ``OUT/campaign-lint.yaml`` (a policy that extends ``recommended`` and
-globs ``campaigns/**/*.yaml``) and ``OUT/campaigns/<subdir>/<id>.yaml``, spread
-over 20 sub-directories. Each file is a hand-written-looking campaign of about
+globs ``campaigns/**/*.yaml``; with ``--personas``, three personas whose
+``expects`` are of both kinds, FRQ005's and TIM005's) and
+``OUT/campaigns/<subdir>/<id>.yaml``, spread over 20 sub-directories. Each file is a hand-written-looking campaign of about
 40-60 lines (about 1.4 KB) with comments, flow and block collections, and
 anchors/aliases in some files (``stop_when: &stops [...]``, ``*window``, merge
 keys).
@@ -74,6 +75,34 @@ custom_rules:
     when: "'data_collection' in campaign"
     assert: "campaign.data_collection.all(f, 'purpose' in f && size(f.purpose) > 10)"
     message: "campaign {id} asks for data without a clear purpose"
+"""
+
+# ``--personas``: customers whose expectations of both kinds (FRQ005 counts, TIM005 timing)
+# are judged on one timeline each.
+PERSONAS = """\
+personas:
+  late-parcel:
+    description: Ordered on day 0; the parcel arrives a week late.
+    region: GB
+    journey: {account.created: 0d, order.placed: 1d, order.shipped: 2d, order.delivered: 10d}
+    expects:
+      - {at_most: 4, within: 7d, after: order.placed}
+      - {min_gap: 16h, channels: [email]}
+      - {never: feedback, before: order.delivered}
+      - {quiet: {start: "21:00", end: "08:00"}}
+  new-customer:
+    segments: [new_customers]
+    journey: {account.created: 0d, cart.abandoned: 1d, order.placed: 3d, order.delivered: 5d}
+    expects:
+      - {at_most: 3, within: 1d}
+      - {never: marketing, before: order.placed}
+  lapsed:
+    segments: [lapsed_customers]
+    consent: {email: [opt_in]}
+    journey: {order.placed: 0d, order.delivered: 3d, review.submitted: 5d}
+    expects:
+      - {at_most: 2, within: 7d, channels: [email]}
+      - {quiet: {start: "20:00", end: "09:00"}, channels: [sms, push]}
 """
 
 INVALID_SHARE = 0.03
@@ -1058,15 +1087,15 @@ def generate(count: int, seed: int = 1) -> Iterator[CampaignFile]:
         yield CampaignFile(f"campaigns/{subdir}/{cid}.yaml", text, flaw)
 
 
-def write_corpus(out: Path, count: int, seed: int = 1) -> dict[str, int]:
-    """Write the policy and ``count`` campaigns under ``out``; returns counts of flaws."""
+def write_corpus(out: Path, count: int, seed: int = 1, *, with_personas: bool = False) -> dict[str, int]:
+    """Write the policy (with ``PERSONAS`` when ``with_personas``) and ``count`` campaigns under ``out``; returns counts of flaws."""
     campaigns = out / "campaigns"
     if campaigns.exists():
         shutil.rmtree(campaigns)
     out.mkdir(parents=True, exist_ok=True)
     for subdir in SUBDIRS:
         (campaigns / subdir).mkdir(parents=True, exist_ok=True)
-    (out / "campaign-lint.yaml").write_bytes(POLICY.encode("utf-8"))
+    (out / "campaign-lint.yaml").write_bytes((POLICY + (PERSONAS if with_personas else "")).encode("utf-8"))
     flaws: dict[str, int] = {}
     for item in generate(count, seed):
         (out / item.relpath).write_bytes(item.text.encode("utf-8"))
@@ -1083,11 +1112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--out", type=Path, required=True, help="output directory (its campaigns/ is replaced)"
     )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--personas",
+        action="store_true",
+        help="add three personas with expectations of both kinds (FRQ005, TIM005) to the policy",
+    )
     args = parser.parse_args(argv)
     if args.count < 0:
         parser.error("--count must be >= 0")
     started = time.perf_counter()
-    flaws = write_corpus(args.out, args.count, args.seed)
+    flaws = write_corpus(args.out, args.count, args.seed, with_personas=args.personas)
     seconds = time.perf_counter() - started
     summary = ", ".join(f"{name} {n}" for name, n in sorted(flaws.items()))
     print(f"wrote {args.count} campaigns to {args.out} in {seconds:.2f} s ({summary})", file=sys.stderr)

@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity, YamlPath
-from campaign_lint.policies.base import CampaignRecord, PortfolioRule, PortfolioViolation, RuleContext
+from campaign_lint.policies.base import CampaignRecord, PortfolioRule, PortfolioViolation, RuleContext, Shared
 
 # The enabled portfolio rules, in catalogue order, with their context and severity.
 Rules = Sequence[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]
@@ -98,7 +98,10 @@ def check(
     findings: list[Finding] = []
     state: dict[str, Remembered] = {}
     changed = previous is None or list(previous[1]) != ids
+    # What the rules of this pass compute alike (each persona's timeline: FRQ005, TIM005), this pass only.
+    shared = Shared()
     for index, (rule, ctx, severity) in enumerate(rules):
+        ctx = replace(ctx, shared=shared)
         grouped: dict[Hashable, list[Member]] = {}
         for member in ordered:
             assert member.groups is not None

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import ClassVar, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,6 +39,29 @@ class NoOptions(BaseModel):
 
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
+T = TypeVar("T")
+
+
+class Shared:
+    """What the portfolio rules of one pass compute alike, computed once and shared.
+
+    FRQ005 and TIM005 judge each persona's expectations on the same contact
+    timeline; the first to need it draws it, the other reads it here.
+    ``lint/portfolio.check`` makes one per pass and drops it after, so
+    nothing outlives the run; a value is keyed on everything it is computed
+    from (within the pass).
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, object] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The value of ``key``, computed by ``compute`` the first time it is asked for."""
+        if key not in self._values:
+            self._values[key] = compute()
+        return cast(T, self._values[key])
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +70,12 @@ class RuleContext(Generic[OptionsT]):
 
     policy: PolicyView
     options: OptionsT
+    # What the portfolio rules of the pass share (set by ``lint/portfolio.check``; None outside a pass).
+    shared: Shared | None = field(default=None, compare=False)
+
+    def computed(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per pass for ``key`` when the rule runs in one."""
+        return compute() if self.shared is None else self.shared.get(key, compute)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,17 +14,19 @@ worst case for the customer), and the message gives the date as well.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
+from typing import Any
 
-from campaign_lint.policies.base import CampaignRecord
+from campaign_lint.policies.base import CampaignRecord, RuleContext
 from campaign_lint.policies.personas import from_policy
 from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, Timeline, Verdict, simulate
 from campaign_lint.policies.view import PolicyView
-from campaign_lint.schemas.policy import PersonaExpectation
+from campaign_lint.schemas.policy import PersonaDef, PersonaExpectation
 
 # Days followed after the journey's last event.
 FOLLOW_DAYS = 31
@@ -41,9 +43,14 @@ def expecting(policy: PolicyView, kinds: Sequence[str]) -> bool:
 
 
 def broken(
-    records: Sequence[CampaignRecord], policy: PolicyView, kinds: Sequence[str]
+    records: Sequence[CampaignRecord], ctx: RuleContext[Any], kinds: Sequence[str]
 ) -> list[tuple[Broken, CampaignRecord]]:
-    """The broken expectations of ``kinds`` of every persona of the policy, with the record responsible."""
+    """The broken expectations of ``kinds`` of every persona of the policy, with the record responsible.
+
+    FRQ005 and TIM005 both judge on each persona's timeline: it is drawn
+    once per portfolio pass (``ctx.computed``) and shared by the two.
+    """
+    policy = ctx.policy
     wanted = {
         name: entry for name, entry in policy.personas.items() if any(kind(e) in kinds for e in entry.expects)
     }
@@ -52,13 +59,23 @@ def broken(
     senders = [r.sender for r in records if r.sender is not None]
     by_path = {r.path: r for r in records}
     feedback = frozenset(s.path for s in senders if s.feedback)
+    # What a timeline is drawn from, besides the persona: the policy of the pass and these campaigns.
+    inputs = (id(policy), tuple(s.path for s in senders))
     out = []
     for name, entry in wanted.items():
-        persona = from_policy(name, entry, policy, senders)
-        timeline, dated = timeline_for(senders, persona, policy)
+        timeline, dated = ctx.computed(
+            ("persona-timeline", name, inputs), functools.partial(drawn, name, entry, policy, senders)
+        )
         for found in judge(entry.expects, timeline, dated, feedback, kinds):
             out.append((found, by_path[found.path]))
     return out
+
+
+def drawn(
+    name: str, entry: PersonaDef, policy: PolicyView, senders: Sequence[Sender]
+) -> tuple[Timeline, bool]:
+    """The timeline of the policy's persona ``name`` (``timeline_for``), and whether its days are dates."""
+    return timeline_for(senders, from_policy(name, entry, policy, senders), policy)
 
 
 @dataclass(frozen=True, slots=True)

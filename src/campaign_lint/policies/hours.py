@@ -88,7 +88,7 @@ class TIM005(PortfolioRule[NoOptions]):
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
     ) -> Iterable[PortfolioViolation]:
         """Judge the timing expectations of each persona on its timeline."""
-        for found, record in broken(records, ctx.policy, TIMING):
+        for found, record in broken(records, ctx, TIMING):
             hint = (
                 "move it to its quiet hours' end with `send_window`"
                 if found.kind == "quiet"

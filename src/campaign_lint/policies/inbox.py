@@ -101,7 +101,7 @@ class FRQ005(PortfolioRule[NoOptions]):
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
     ) -> Iterable[PortfolioViolation]:
         """Judge the counting expectations of each persona on its timeline."""
-        for found, record in broken(records, ctx.policy, COUNTS):
+        for found, record in broken(records, ctx, COUNTS):
             yield PortfolioViolation(
                 Pointer(record, cap_path(record)),
                 found.message,
