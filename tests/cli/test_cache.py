@@ -149,3 +149,75 @@ def test_no_cache_writes_nothing(cli: Cli, parses: list[int]) -> None:
     cli.write(PORTFOLIO)
     _check(cli, parses, "--no-cache")
     assert not (cli.root / CACHE).exists()
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def test_an_edit_writes_the_journal_not_the_whole_cache(cli: Cli, parses: list[int]) -> None:
+    """After a few edits only the changed entries are written; the next run reads them back."""
+    cli.write(PORTFOLIO)
+    _check(cli, parses)
+    (cache_file,) = (cli.root / CACHE).glob("results-*.bin")
+    written = _stamp(cache_file)
+    target = cli.root / "campaigns/a-shipped.yaml"
+    target.write_text(target.read_text().replace("order.shipped", "order.delivered"))
+    edited, count = _check(cli, parses)
+    assert count == 1
+    assert _stamp(cache_file) == written
+    (journal,) = (cli.root / CACHE).glob("journal-*.bin")
+    assert journal.name.split("-", 1)[1] == cache_file.name.split("-", 1)[1]
+    assert _check(cli, parses) == (edited, 0)  # the edited file's outcome comes from the journal
+    assert _check(cli, parses, "--no-cache")[0] == edited
+    (cli.root / "campaigns/d-unused.yaml").unlink()  # a file gone: the whole cache is written again
+    gone, _ = _check(cli, parses)
+    assert _stamp(cache_file) != written
+    assert not journal.exists()
+    assert _check(cli, parses) == (gone, 0)
+
+
+def test_the_cache_is_written_again_once_the_journal_is_large(
+    cli: Cli, parses: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "_JOURNAL_MIN", 1)
+    monkeypatch.setattr(cache, "_JOURNAL_SHARE", 0)
+    cli.write(PORTFOLIO)
+    for path in (cli.root / "campaigns").iterdir():  # older than the cache's racy window: trusted by stat
+        os.utime(path, ns=(path.stat().st_mtime_ns - 10_000_000_000,) * 2)
+    _check(cli, parses)
+    (cache_file,) = (cli.root / CACHE).glob("results-*.bin")
+    written = _stamp(cache_file)
+    first = cli.root / "campaigns/a-shipped.yaml"
+    first.write_text(first.read_text() + "# one\n")
+    assert _check(cli, parses)[1] == 1
+    assert _stamp(cache_file) == written
+    assert list((cli.root / CACHE).glob("journal-*.bin"))
+    second = cli.root / "campaigns/b-duplicate.yaml"
+    second.write_text(second.read_text() + "# two\n")
+    output, count = _check(cli, parses)
+    assert count == 1
+    assert _stamp(cache_file) != written
+    assert not list((cli.root / CACHE).glob("journal-*.bin"))
+    assert _check(cli, parses) == (output, 0)
+
+
+def test_exceptions_and_comments_still_judge_cached_findings(cli: Cli, parses: list[int]) -> None:
+    """Findings of unchanged files pass the controls again: a new exception silences a cached one."""
+    waived = POLICY + (
+        "exceptions:\n  - rule: TIM001\n    campaigns: [review-on-shipment]\n"
+        "    reason: Carrier confirms delivery the same day (MKT-9).\n    expires: 2099-12-31\n"
+    )
+    cli.write({**PORTFOLIO, "campaign-lint.yaml": waived})
+    cold, _ = _check(cli, parses)
+    assert "exception until 2099-12-31" in cold
+    assert "inline: carrier confirms same day" in cold
+    for args in [
+        (),
+        ("--force-exclude", "campaigns/a-shipped.yaml"),
+        ("--force-exclude", "campaigns/c-suppressed.yaml"),
+    ]:
+        warm, count = _check(cli, parses, *args)
+        assert count == 0
+        assert warm == _check(cli, parses, "--no-cache", *args)[0]

@@ -1,12 +1,16 @@
 """The content cache: per-file results reused while file and policy are unchanged.
 
 One file per policy under ``.campaign-lint-cache/`` next to the policy file
-(or in the linted folder: ``lint/cachedir.py``). It holds, per campaign file, the file's size,
+(or in the linted folder: ``lint/cachedir.py``), and beside it a small
+*journal* of the entries changed since it was written (``Cache.save``). It holds, per campaign file, the file's size,
 modification time and content digest, and what linting it produced: findings,
 the compact record of the campaign the portfolio rules read, suppression
 comments. A warm run therefore reads no unchanged YAML: a file whose size and
 modification time are as recorded is a hit; one whose modification time moved
-is re-hashed and still a hit when its content is the same.
+is re-hashed and still a hit when its content is the same. A hit whose
+findings no suppression comment or policy exception can touch is not even
+unpickled: its findings go on to the results, and to the replay record, as
+the pickled bytes the cache holds (``Entry.untouched``, ``Results.untouched``).
 
 The cache is keyed on the tool version (and the size and modification time of
 its own modules) and a digest of everything a file's result depends on (the
@@ -26,7 +30,7 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,7 +39,8 @@ from campaign_lint import __version__
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
-from campaign_lint.lint.signed import read_signed, say_once, secret_key
+from campaign_lint.lint.report import mentions
+from campaign_lint.lint.signed import Signed, read_signed, say_once, secret_key
 
 if TYPE_CHECKING:
     # Types only: an unchanged run is answered from the replay record (which
@@ -100,14 +105,36 @@ class Entry:
     # The record's contact-timeline view (``CampaignRecord.sender``), pickled on its own too: a
     # warm ``simulate`` reads only these.
     sender: bytes | None = None
+    # The outcome's findings and source lines, pickled apart from the rest of it (``Shown``):
+    # a run can pass them on to its results and replay record without unpickling them.
+    shown: bytes = b""
+    # What the engine needs of an unchanged file besides its findings, kept unpickled:
+    # the record's digest and groups (``lint/portfolio.py``), the matched overrides, the
+    # rules of its findings, the files they involve (``Shown.mentions``), whether it has
+    # suppression comments.
+    record_key: bytes | None = None
+    groups: tuple[tuple[Hashable, ...], ...] | None = None
+    overrides: tuple[int, ...] = ()
+    rules: frozenset[str] = frozenset()
+    mentions: frozenset[str] = frozenset()
+    commented: bool = False
 
     __reduce__ = by_fields
 
     def outcome(self) -> FileOutcome:
         """The cached outcome (its record still pickled, in ``record_blob``)."""
         outcome: FileOutcome = pickle.loads(self.blob)  # signed with the cache: see the module docstring
+        outcome.findings, outcome.lines = pickle.loads(self.shown)
         outcome.record_blob = self.record
         return outcome
+
+    def untouched(self, waived: frozenset[str]) -> bool:
+        """Whether no control can change this file's findings: no comment, and no exception of their rules.
+
+        Such a file's findings go to the results as they are (``Entry.shown``,
+        still pickled); ``waived`` holds the rules the policy's exceptions name.
+        """
+        return not self.commented and self.rules.isdisjoint(waived)
 
 
 @dataclass(slots=True)
@@ -121,11 +148,12 @@ class Cache:
     # The portfolio rules' findings per group of campaigns, with the digest of each group (lint/portfolio.py).
     portfolio_state: State | None = None
     dirty: bool = False
-
-    def lookup(self, source: SourceFile) -> FileOutcome | None:
-        """The cached outcome of ``source`` if the file is unchanged."""
-        entry = self.entry(source)
-        return None if entry is None else entry.outcome()
+    # Whether ``entries`` came from the cache file (the journal then holds what changed since).
+    based: bool = False
+    # The entries added or refreshed since the cache file was written (see ``save``).
+    changed: set[str] = field(default_factory=set)
+    # Whether an entry was forgotten since the cache file was written.
+    removed: bool = False
 
     def entry(self, source: SourceFile) -> Entry | None:
         """The entry of ``source`` if the file is unchanged."""
@@ -140,6 +168,7 @@ class Cache:
             # Same content: remember the new time, so the next run trusts the stat again.
             entry.mtime_ns, entry.cached_ns = mtime_ns, time.time_ns()
             self.dirty = True
+            self.changed.add(source.display)
         return entry
 
     def store(self, source: SourceFile, outcome: FileOutcome, stat: os.stat_result | None) -> None:
@@ -154,13 +183,30 @@ class Cache:
             record = pickle.dumps(outcome.record, protocol=pickle.HIGHEST_PROTOCOL)
             if outcome.record.sender is not None:
                 sender = pickle.dumps(outcome.record.sender, protocol=pickle.HIGHEST_PROTOCOL)
-        if outcome.record is not None or outcome.record_blob is not None:
-            outcome = replace(outcome, record=None, record_blob=None)
-        blob = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
+        findings, lines = outcome.findings, outcome.lines
+        shown = pickle.dumps((findings, lines), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps(
+            replace(outcome, findings=[], lines={}, record=None, record_blob=None),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
         self.entries[source.display] = Entry(
-            stat.st_size, stat.st_mtime_ns, time.time_ns(), content, blob, record, sender
+            stat.st_size,
+            stat.st_mtime_ns,
+            time.time_ns(),
+            content,
+            blob,
+            record,
+            sender,
+            shown,
+            outcome.record_key,
+            outcome.groups,
+            outcome.overrides,
+            frozenset(finding.rule for finding in findings),
+            mentions(findings),
+            bool(outcome.comments),
         )
         self.dirty = True
+        self.changed.add(source.display)
 
     def forget_missing(self, seen: set[str]) -> None:
         """Forget entries of files that no longer exist (those not in this run's ``seen``)."""
@@ -168,13 +214,45 @@ class Cache:
             if not os.path.exists(display):
                 del self.entries[display]
                 self.dirty = True
+                self.removed = True
 
     def save(self) -> None:
-        """Write the cache atomically; a failure to write only costs the next run time."""
+        """Write the cache atomically; a failure to write only costs the next run time.
+
+        After a few edits (the pre-commit case) only the *journal* is written:
+        the entries changed since the cache file was, and the portfolio
+        state, in a small signed file beside it that ``open_cache`` applies
+        over it. Once the changes pass ``_JOURNAL_SHARE`` of the entries, or
+        an entry was forgotten, the whole cache file is written again and the
+        journal removed. Each entry stands on its own (size, time and digest of
+        the content it is the outcome of; group digests for the portfolio),
+        so a journal applied over a cache file that another run wrote since
+        can only miss, never mislead.
+        """
         if not self.dirty or self.secret is None:
             return
+        journal = _journal_of(self.path)
+        small = len(self.changed) <= max(_JOURNAL_MIN, len(self.entries) * _JOURNAL_SHARE)
+        if self.based and not self.removed and small:
+            changed = {name: self.entries[name] for name in sorted(self.changed) if name in self.entries}
+            if cachedir.store(journal, self.key, self.secret, (self.key, changed, self.portfolio_state)):
+                self.dirty = False
+            return
         if cachedir.store(self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_state)):
-            self.dirty = False
+            journal.unlink(missing_ok=True)
+            self.dirty, self.based, self.removed = False, True, False
+            self.changed.clear()
+
+
+# The journal holds at most this share of the entries (and at least ``_JOURNAL_MIN``) before
+# the cache file is written again: reading it costs a run what writing the whole file saves.
+_JOURNAL_SHARE = 0.02
+_JOURNAL_MIN = 64
+
+
+def _journal_of(path: Path) -> Path:
+    """The journal of the cache file ``path`` (``results-KEY.bin``: ``journal-KEY.bin``)."""
+    return path.with_name("journal-" + path.name.split("-", 1)[1])
 
 
 def stored_records(stored: Sequence[bytes]) -> list[CampaignRecord]:
@@ -246,14 +324,32 @@ def open_cache(settings: Settings) -> Cache:
     cache = Cache(path, key, secret)
     if secret is None:
         return cache
-    signed = read_signed(path, key, secret)
-    stored = signed.next() if signed is not None else None
-    if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == key and isinstance(stored[1], dict):
-        cache.entries = stored[1]
-        portfolio = stored[2]
-        valid = isinstance(portfolio, tuple) and len(portfolio) == 2 and isinstance(portfolio[1], dict)
-        cache.portfolio_state = portfolio if valid else None
+    if not _load_into(cache, read_signed(path, key, secret)):
+        return cache
+    cache.based = True
+    journal = read_signed(_journal_of(path), key, secret)
+    if journal is not None:
+        entries = cache.entries
+        cache.entries = {}
+        if _load_into(cache, journal):
+            cache.changed = set(cache.entries)
+            entries.update(cache.entries)
+        cache.entries = entries
     return cache
+
+
+def _load_into(cache: Cache, signed: Signed | None) -> bool:
+    """Load the entries and portfolio state of a cache file, or journal, into ``cache``; whether it was one."""
+    stored = signed.next() if signed is not None else None
+    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == cache.key):
+        return False
+    if not isinstance(stored[1], dict):
+        return False
+    cache.entries = stored[1]
+    portfolio = stored[2]
+    valid = isinstance(portfolio, tuple) and len(portfolio) == 2 and isinstance(portfolio[1], dict)
+    cache.portfolio_state = portfolio if valid else None
+    return True
 
 
 def file_stat(path: str) -> os.stat_result | None:

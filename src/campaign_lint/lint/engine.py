@@ -24,12 +24,12 @@ from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
 from campaign_lint.lint.portfolio import Member
-from campaign_lint.lint.report import Report, Results, narrow
+from campaign_lint.lint.report import Report, Results, Untouched, narrow
 from campaign_lint.policies.base import CampaignRecord, PortfolioRule, RuleContext
 from campaign_lint.policies.registry import RULES
 
 if TYPE_CHECKING:
-    from campaign_lint.lint.cache import Cache
+    from campaign_lint.lint.cache import Cache, Entry
 
 
 class Engine:
@@ -100,7 +100,19 @@ class Engine:
         sources: dict[str, dict[int, str]] = {}
         comments: dict[str, list[Suppression]] = {}
         used_overrides: set[int] = set()
+        untouched: list[Untouched] = []
         for source, outcome in zip(files, self._outcomes(files, jobs), strict=True):
+            if not isinstance(outcome, FileOutcome):
+                # Unchanged, and no control can change its findings: passed on still pickled.
+                if outcome.record is not None:
+                    members.append(
+                        Member(source.display, None, outcome.record, outcome.record_key, outcome.groups)
+                    )
+                used_overrides.update(outcome.overrides)
+                untouched.append((source.display, outcome.mentions, outcome.shown))
+                if progress is not None:
+                    progress()
+                continue
             findings.extend(outcome.findings)
             if outcome.record is not None or outcome.record_blob is not None:
                 members.append(
@@ -135,11 +147,19 @@ class Engine:
             cache.save()
         controlled = apply_controls(self.settings, findings, comments, used_overrides)
         return Results(
-            controlled.kept, controlled.silenced, sources, tuple(source.display for source in files)
+            controlled.kept,
+            controlled.silenced,
+            sources,
+            tuple(source.display for source in files),
+            untouched,
         )
 
-    def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome]:
-        """Outcomes in input order: from the cache when the file is unchanged, else linted."""
+    def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome | Entry]:
+        """Outcomes in input order: from the cache when the file is unchanged, else linted.
+
+        An unchanged file whose findings no control can change (``Entry.untouched``)
+        comes as its cache entry, nothing unpickled.
+        """
         cache = self.cache
         pipeline = self.pipeline
         pipeline.collect_lines = self.collect_lines
@@ -151,7 +171,11 @@ class Engine:
         from campaign_lint.lint.cache import digest, file_stat
 
         pipeline.digest = digest
-        known = [cache.lookup(source) for source in files]
+        waived = frozenset(waiver.rule for waiver in self.settings.exceptions)
+        known: list[FileOutcome | Entry | None] = []
+        for source in files:
+            entry = cache.entry(source)
+            known.append(None if entry is None else entry if entry.untouched(waived) else entry.outcome())
         misses = [source for source, outcome in zip(files, known, strict=True) if outcome is None]
         stats = {source.display: file_stat(source.location) for source in misses}
         fresh = pool.outcomes(pipeline, misses, jobs)

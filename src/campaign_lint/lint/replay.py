@@ -140,7 +140,7 @@ class Stored:
     def results(self) -> Results | None:
         """The recorded results (``None`` if they cannot be read); see ``_pieces``."""
         header = self.signed.next()
-        if not isinstance(header, tuple) or len(header) != 4:
+        if not isinstance(header, tuple) or len(header) != 5:
             return None
         paths, *counts = header
         parts: list[list[Any]] = []
@@ -154,8 +154,8 @@ class Stored:
             if len(part) != count:
                 return None
             parts.append(part)
-        kept, silenced, sources = parts
-        return Results(kept, silenced, dict(sources), paths)
+        kept, silenced, sources, untouched = parts
+        return Results(kept, silenced, dict(sources), paths, untouched)
 
 
 def load(root: Path, key: bytes) -> Stored | None:
@@ -231,14 +231,18 @@ _PIECE = 2_000
 def _pieces(results: Results) -> list[object]:
     """``results`` as values pickled one after another: a header, then chunks.
 
-    The header is ``(paths, len(kept), len(silenced), len(sources))``; the
-    findings, the silenced findings and the source lines follow, each in lists
-    of at most ``_PIECE``. Pickling keeps every object it wrote (and the
-    argument tuples it made for them) until the value is done: one value of
-    many thousand findings holds several times the memory of a piece.
+    The header is ``(paths, len(kept), len(silenced), len(sources),
+    len(untouched))``; the findings, the silenced findings, the source lines
+    and the untouched files (their findings and lines still pickled, as the
+    cache holds them: ``Results.untouched``) follow, each in lists of at most
+    ``_PIECE``. Pickling keeps every object it wrote (and the argument tuples
+    it made for them) until the value is done: one value of many thousand
+    findings holds several times the memory of a piece.
     """
     sources = list(results.sources.items())
-    pieces: list[object] = [(results.paths, len(results.kept), len(results.silenced), len(sources))]
-    for items in (results.kept, results.silenced, sources):
+    untouched = results.untouched
+    counts = (len(results.kept), len(results.silenced), len(sources), len(untouched))
+    pieces: list[object] = [(results.paths, *counts)]
+    for items in (results.kept, results.silenced, sources, untouched):
         pieces.extend(items[start : start + _PIECE] for start in range(0, len(items), _PIECE))
     return pieces

@@ -54,6 +54,42 @@ class Results:
     sources: dict[str, dict[int, str]]
     # Display paths of the files linted, in input order.
     paths: tuple[str, ...]
+    # Files taken from the cache whose findings no control could change: their
+    # findings and lines still pickled (``Untouched``), unpickled only when reported.
+    untouched: list[Untouched] = field(default_factory=list)
+
+
+# An unchanged file's findings and source lines, pickled together (the cache's
+# ``Entry.shown``), with its display path and the files those findings involve
+# (``mentions``): a run narrowed to a few files unpickles only theirs.
+Untouched = tuple[str, frozenset[str], bytes]
+
+
+def mentions(findings: Sequence[Finding]) -> frozenset[str]:
+    """Every file ``findings`` are in or name as related (``_involves`` keeps a finding for any of them)."""
+    paths: set[str] = set()
+    for finding in findings:
+        paths.add(finding.path)
+        paths.update(related.path for related in finding.related)
+        paths.update(finding.involved)
+    return frozenset(paths)
+
+
+def _unpickled(
+    results: Results, wanted: frozenset[str] | None
+) -> tuple[list[Finding], dict[str, dict[int, str]]]:
+    """The findings and source lines of the untouched files ``wanted`` involves (``None``: all)."""
+    import pickle
+
+    findings: list[Finding] = []
+    sources: dict[str, dict[int, str]] = {}
+    for display, involved, shown in results.untouched:
+        if wanted is None or not wanted.isdisjoint(involved):
+            found, lines = pickle.loads(shown)  # the signed cache's or replay record's bytes
+            findings.extend(found)
+            if lines:
+                sources[display] = lines
+    return findings, sources
 
 
 def narrow(results: Results, focus: Collection[str] | None, seconds: float, *, lines: bool = True) -> Report:
@@ -66,13 +102,16 @@ def narrow(results: Results, focus: Collection[str] | None, seconds: float, *, l
     """
     kept, silenced = list(results.kept), list(results.silenced)
     checked, paths = len(results.paths), results.paths
-    if focus is not None:
-        wanted = frozenset(focus)
+    wanted = frozenset(focus) if focus is not None else None
+    untouched, untouched_lines = _unpickled(results, wanted)
+    kept.extend(untouched)
+    if wanted is not None:
         kept = [finding for finding in kept if _involves(finding, wanted)]
         silenced = [pair for pair in silenced if _involves(pair[0], wanted)]
         paths = tuple(path for path in paths if path in wanted)
         checked = len(paths)
-    sources = _with_missing_lines(kept, results.sources) if lines else results.sources
+    known = {**results.sources, **untouched_lines} if untouched_lines else results.sources
+    sources = _with_missing_lines(kept, known) if lines else known
     kept.sort(key=Finding.sort_key)
     silenced.sort(key=lambda pair: pair[0].sort_key())
     return Report(kept, checked, seconds, sources, silenced, paths=paths)
