@@ -199,6 +199,10 @@ def test_a_warm_run_shows_the_same(repo: Cli) -> None:
         (("--from", "20 Nov"), "--from: `20 Nov` is not a date"),
         (("--days", "0"), "--days: 0 is not between 1 and 3660"),
         (("--format", "sarif"), "`sarif` is not a simulate format"),
+        (
+            ("--timezone", "Europe/Londn"),
+            "--timezone: `Europe/Londn` is not a time zone; did you mean `Europe/London`?",
+        ),
     ],
 )
 def test_usage_errors_exit_2_on_one_line(repo: Cli, argv: tuple[str, ...], expected: str) -> None:
@@ -256,6 +260,10 @@ def test_builtin_personas_without_personas_in_the_policy(cli: Cli) -> None:
             "the journey of persona `p` never reaches `order.shipped`, so it can never be judged",
         ),
         ("  p: {consent: {email: [yes]}}\n", "yes"),
+        (
+            "  p: {timezone: Europe/Londn}\n",
+            "campaign-lint.yaml:12:17: `personas.p.timezone`: `Europe/Londn` is not a time zone; did you mean `Europe/London`?",
+        ),
     ],
 )
 def test_persona_problems_are_positioned_policy_errors(cli: Cli, personas: str, expected: str) -> None:
@@ -282,3 +290,74 @@ def test_the_readme_shows_what_simulate_prints_on_the_examples(
     # the stories the README tells: a rating request before the parcel, an avalanche over the cap
     assert "review-request-on-shipment  order.shipped + 1 day" in shown
     assert "email: 7 messages from Mon 23 Nov to Sun 29 Nov; the cap is 3 per 7 days" in shown
+
+
+# A customer in Los Angeles, and the daily deal scheduled at 09:00 UTC without a send window.
+ZONED = (
+    POLICY
+    + """\
+  west-coast:
+    timezone: America/Los_Angeles
+    segments: [newsletter]
+    expects: [{quiet: {start: "21:00", end: "08:00"}}]
+"""
+)
+NINE_UTC = DAILY.replace("start: 2026-11-23,", 'start: "2026-11-23T09:00:00Z",').replace(
+    'send_window: {start: "08:00", end: "20:00"}\n', ""
+)
+
+
+def test_a_persona_zone_shows_in_the_json_the_agenda_and_the_times(cli: Cli) -> None:
+    cli.write({"campaign-lint.yaml": ZONED, "campaigns/deal-of-the-day.yaml": NINE_UTC})
+    argv = ("simulate", "--from", "2026-11-22", "--days", "3")
+    run = cli.run(*argv, "--persona", "west-coast", "-f", "json")
+    assert run.exit_code == 1  # 01:00 is inside the quiet hours
+    (persona,) = json.loads(run.stdout)["personas"]
+    assert persona["timezone"] == "America/Los_Angeles"
+    assert [(m["date"], m["time"]) for m in persona["messages"]] == [
+        ("2026-11-23", "01:00"),
+        ("2026-11-24", "01:00"),
+    ]
+    assert "01:00 America/Los_Angeles time, inside the quiet hours" in persona["assertions"][0]["message"]
+    text = cli.run(*argv, "--persona", "west-coast", "--persona", "prompt-parcel").stdout
+    assert "\n== west-coast (America/Los_Angeles time)\n" in text
+    assert "\n== prompt-parcel\n" in text  # no zone: the schedules' own clock, as before
+    cli.run(*argv, "--persona", "west-coast", "-f", "html", "-o", "calendars.html")
+    page = (cli.root / "calendars.html").read_text(encoding="utf-8")
+    assert 'class="persona-name">west-coast (America/Los_Angeles time)</h3>' in page
+    # without a zone of its own a persona reads 09:00Z as 09:00; --timezone places it
+    plain = json.loads(cli.run(*argv, "--persona", "late-parcel", "-f", "json").stdout)
+    assert plain["personas"][0]["timezone"] is None
+    assert [m["time"] for m in plain["messages"]] == ["09:00", "09:00"]
+    placed = json.loads(
+        cli.run(*argv, "--persona", "late-parcel", "--timezone", "Asia/Tokyo", "-f", "json").stdout
+    )
+    assert placed["personas"][0]["timezone"] == "Asia/Tokyo"
+    assert [(m["date"], m["time"]) for m in placed["messages"]] == [
+        ("2026-11-23", "18:00"),
+        ("2026-11-24", "18:00"),
+    ]
+    # a persona with a zone of its own keeps it
+    kept = json.loads(
+        cli.run(*argv, "--persona", "west-coast", "--timezone", "Asia/Tokyo", "-f", "json").stdout
+    )
+    assert kept["personas"][0]["timezone"] == "America/Los_Angeles"
+
+
+def test_the_adhoc_customer_lives_in_the_timezone_given(cli: Cli) -> None:
+    cli.write({"campaign-lint.yaml": ZONED, "campaigns/deal-of-the-day.yaml": NINE_UTC})
+    argv = (
+        "simulate",
+        "--from",
+        "2026-11-23",
+        "--days",
+        "1",
+        "--journey",
+        "customer.inactive@0d",
+        "-f",
+        "json",
+    )
+    assert [m["time"] for m in json.loads(cli.run(*argv).stdout)["messages"]] == ["09:00"]
+    new_york = json.loads(cli.run(*argv, "--timezone", "America/New_York").stdout)
+    assert new_york["personas"][0]["timezone"] == "America/New_York"
+    assert [m["time"] for m in new_york["messages"]] == ["04:00"]

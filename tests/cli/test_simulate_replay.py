@@ -45,6 +45,7 @@ def answer(run: Run) -> tuple[int, str, str]:
         ("--persona", "late-parcel", "-f", "json"),
         ("--journey", "order.placed@0d,order.delivered@3d", "--segment", "newsletter"),
         ("--today", "2026-11-01", "-c", "campaign-lint.yaml", "campaigns"),
+        ("--timezone", "America/Los_Angeles", "-f", "json"),
     ],
 )
 def test_an_unchanged_run_is_replayed_byte_for_byte(sims: InProcess, options: tuple[str, ...]) -> None:
@@ -75,6 +76,7 @@ def test_other_options_are_not_answered_by_the_record(sims: InProcess) -> None:
         ("--persona", "prompt-parcel"),
         ("-f", "json"),
         ("--today", "2026-11-02"),
+        ("--timezone", "Europe/London"),
     ):
         _, replayed = sims.run(*ARGV, *other)
         assert not replayed, other
@@ -123,6 +125,7 @@ def test_a_changed_campaign_or_policy_gives_a_fresh_answer(
         (*ARGV, "-p", "late-parcel", "--format=json", "--jobs", "1"),
         ("simulate", "--today", "2026-11-01", "-c", "campaign-lint.yaml", "--", "campaigns"),
         ("--debug", "simulate", "-n", "7", "--journey", "order.placed@0d", "--segment", "newsletter"),
+        ("simulate", "--timezone", "Asia/Tokyo", "--journey", "order.placed@0d"),
     ],
 )
 def test_a_recorded_command_line_is_answered_without_typer(

@@ -242,6 +242,15 @@ def simulate(
         list[str] | None,
         typer.Option("--segment", help="Put the --journey customer in only these segments (repeatable)."),
     ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            metavar="ZONE",
+            help="Place every persona without a `timezone` of its own (the built-in ones, the --journey one) "
+            "in this time zone, like Europe/London.",
+        ),
+    ] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     config: ConfigOption = None,
@@ -258,6 +267,7 @@ def simulate(
         "names": tuple(persona or ()),
         "journey": journey,
         "segments": tuple(segment or ()),
+        "timezone": timezone,
     }
     return run_simulate(
         paths or [],

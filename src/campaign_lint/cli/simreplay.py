@@ -5,9 +5,9 @@ the policy files, every campaign file (size, time, content digest), the day,
 where campaign files are looked for. ``simulate`` keeps one of the same kind,
 with its rendered output and exit code after it instead of findings, under a
 key made of its own options (``--persona``, ``--from``, ``--days``,
-``--journey``, ``--segment``, ``--format``, ``--config``, ``--today``). While
-all of that holds, the next run writes the same output again and costs a
-``stat`` call per file; anything else, and anything unexpected, runs the
+``--journey``, ``--segment``, ``--timezone``, ``--format``, ``--config``,
+``--today``). While all of that holds, the next run writes the same output
+again and costs a ``stat`` call per file; anything else, and anything unexpected, runs the
 simulation (``cli/simulate.py``), which leaves a new record. ``--no-cache``
 and the HTML page are never replayed. The console script (``cli/entry.py``)
 reads a common ``simulate`` command line without typer
@@ -140,6 +140,7 @@ _OPTIONS: dict[str, tuple[str, type, bool]] = {
     "-n": ("days", int, False),
     "--journey": ("journey", str, False),
     "--segment": ("segments", str, True),
+    "--timezone": ("timezone", str, False),
     "--format": ("format", str, False),
     "-f": ("format", str, False),
     "--output": ("output", Path, False),
@@ -169,6 +170,7 @@ def replay_command_line(argv: Sequence[str]) -> int | None:
         "names": tuple(values.get("names", ())),
         "journey": values.get("journey"),
         "segments": tuple(values.get("segments", ())),
+        "timezone": values.get("timezone"),
     }
     config, today = values.get("config"), values.get("today")
     found = answer(key(paths, request, output_format, config, today), paths, config, today)

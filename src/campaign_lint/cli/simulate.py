@@ -121,6 +121,7 @@ def _persona_json(run: PersonaRun) -> dict[str, Any]:
         "segments": None if persona.segments is None else sorted(persona.segments),
         "not_in": sorted(persona.not_in),
         "region": persona.region,
+        "timezone": persona.timezone,
         "consent": None
         if persona.consent is None
         else {str(channel): sorted(map(str, given)) for channel, given in sorted(persona.consent.items())},
@@ -238,7 +239,8 @@ def _text_lines(simulation: Simulation) -> Iterator[str]:
 def _persona_lines(run: PersonaRun) -> Iterator[str]:
     persona, timeline = run.persona, run.timeline
     described = f": {shown(persona.description)}" if persona.description else ""
-    yield f"\n== {shown(persona.name)}{described}\n"
+    zone = f" ({shown(persona.timezone)} time)" if persona.timezone else ""
+    yield f"\n== {shown(persona.name)}{zone}{described}\n"
     yield f"   who: {_who(persona)}\n"
     yield from _journey_lines(persona)
     channel_width = max((len(str(m.channel)) for m in timeline.messages), default=5)

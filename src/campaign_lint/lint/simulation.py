@@ -4,21 +4,23 @@ The campaigns are the files ``check`` lints (the same targets, the same
 cache): a warm run reads no YAML, it takes each campaign's timeline view from
 its cached record (``CampaignRecord.sender``). The personas are the policy's
 (or the built-in ones), narrowed by ``--persona``, plus an ad-hoc one for
-``--journey``. Each persona's timeline (``policies/timeline.py``) is counted
-against the caps (``policies/capcount.py``) over the whole period and week by
-week, and judged by the customer-side assertions when a judge is given.
+``--journey``; ``--timezone`` places those without a zone of their own.
+Each persona's timeline (``policies/timeline.py``) is counted against the
+caps (``policies/capcount.py``) over the whole period and week by week, and
+judged by the customer-side assertions when a judge is given.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from campaign_lint.core.errors import UsageError
 from campaign_lint.core.findings import Severity
 from campaign_lint.core.suggest import did_you_mean
+from campaign_lint.core.timezones import zone
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.targets import Targets, resolve
@@ -55,6 +57,8 @@ class Request:
     # ``--journey`` text and the ``--segment``s that narrow its persona.
     journey: str | None = None
     segments: tuple[str, ...] = ()
+    # ``--timezone``: the zone of every persona without one of its own.
+    timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +219,16 @@ def _personas(view: PolicyView, senders: Sequence[Sender], request: Request) -> 
                 tip = did_you_mean(event, catalogue, "; the policy's `events:` lists the events")
                 raise UsageError(f"--journey: `{event}` is not an event of the catalogue{tip}")
         chosen.append(adhoc_persona(steps, view, senders, request.segments))
-    return chosen if chosen else available
+    chosen = chosen if chosen else available
+    if request.timezone is None:
+        return chosen
+    try:
+        zone(request.timezone)
+    except ValueError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    return [
+        persona if persona.timezone else replace(persona, timezone=request.timezone) for persona in chosen
+    ]
 
 
 def _unreceived(

@@ -24,7 +24,16 @@ from typing import Any
 
 from campaign_lint.policies.base import CampaignRecord, RuleContext
 from campaign_lint.policies.personas import from_policy
-from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, Timeline, Verdict, simulate
+from campaign_lint.policies.timeline import (
+    DAY,
+    Message,
+    Persona,
+    Sender,
+    Timeline,
+    Verdict,
+    localised,
+    simulate,
+)
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import PersonaDef, PersonaExpectation
 
@@ -99,6 +108,7 @@ def kind(expectation: PersonaExpectation) -> str:
 
 def timeline_for(senders: Sequence[Sender], persona: Persona, policy: PolicyView) -> tuple[Timeline, bool]:
     """The persona's timeline from its journey's day 0, and whether that day is a real date (schedules)."""
+    senders = localised(senders, persona.timezone)  # the schedules' days on the persona's clock
     scheduled = [s for s in senders if s.event is None and s.start is not None]
     start, dated = NO_DATE, False
     if scheduled:
@@ -135,7 +145,9 @@ def judge(
         day = f"day {message.day}"
         if dated:
             day += f" ({timeline.date_of(message.minute)})"
-        return f"{day} at {message.time}"
+        return f"{day} at {message.time}" + (f" {zone} time" if zone else "")
+
+    zone = timeline.persona.timezone
 
     found: list[Broken] = []
     for index, expectation in enumerate(expects):

@@ -94,6 +94,12 @@ class TIM005(PortfolioRule[NoOptions]):
                 if found.kind == "quiet"
                 else "start it from the event the customer waits for (`trigger.event`), or stop it before"
             )
+            sender = record.sender
+            if found.kind == "quiet" and sender is not None and sender.offset is not None:
+                hint += (
+                    ", write the schedule's time without its offset (09:00, not 09:00Z) "
+                    "to send at each customer's own 09:00"
+                )
             yield PortfolioViolation(
                 Pointer(record, ("trigger",)),
                 found.message,

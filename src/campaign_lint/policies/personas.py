@@ -69,6 +69,7 @@ def from_policy(name: str, entry: PersonaDef, policy: PolicyView, senders: Seque
         region=entry.region if entry.region is not None else busiest_place(senders),
         consent=consent,
         description=entry.description or "",
+        timezone=entry.timezone,
     )
 
 

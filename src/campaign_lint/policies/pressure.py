@@ -32,7 +32,7 @@ from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolat
 from campaign_lint.policies.personas import personas
 from campaign_lint.policies.rates import cap_words
 from campaign_lint.policies.sendtimes import place_open
-from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, simulate
+from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, localised, simulate
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import Cap
 
@@ -101,7 +101,8 @@ def plans_for(
 
 def plan(senders: Sequence[Sender], persona: Persona, policy: PolicyView, horizon_days: int) -> Plan:
     """Draw ``persona``'s scheduled and triggered messages (``horizon_days``: the longest window judged)."""
-    # ``simulate`` keeps only the campaigns that reach the persona.
+    # ``simulate`` keeps only the campaigns that reach the persona; the schedules' days on its clock.
+    senders = localised(senders, persona.timezone)
     scheduled = [s for s in senders if s.event is None and s.start is not None]
     triggered = [s for s in senders if s.event is not None]
     origin = None

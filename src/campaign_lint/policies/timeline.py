@@ -3,8 +3,8 @@
 Pure and deterministic: no I/O, no clock. The inputs are
 
 * the portfolio as :class:`Sender` values, one per valid campaign (built once
-  per file by :func:`sender_of` and kept in the portfolio record, so a warm
-  run reads no YAML to simulate);
+  per file by :func:`sender_of` in ``policies/senders.py`` and kept in the
+  portfolio record, so a warm run reads no YAML to simulate);
 * a :class:`Persona`: the segments, place and consents of one customer, and
   their journey of dated lifecycle events;
 * the first day and the number of days simulated, and the policy (for the
@@ -12,7 +12,10 @@ Pure and deterministic: no I/O, no clock. The inputs are
 
 Times are whole minutes in the recipient's own time zone, counted from
 midnight of the first simulated day (``Message.minute``). Campaign times
-(schedules, send windows) are read as the recipient's local wall clock.
+(schedules, send windows) are the recipient's local wall clock, except a
+schedule time written with an offset (``Z``, ``+01:00``) for a persona with a
+``timezone``: that is an instant, shown on the persona's clock
+(``senders.localised``; a series steps in absolute time, ``sendtimes.series``).
 
 What decides a message (docs/timeline.md has the same in words):
 
@@ -40,73 +43,27 @@ the plan sends, and ``policies/capcount.py`` counts it against the caps.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.timezones import zone
+from campaign_lint.policies.senders import Sender as Sender
+from campaign_lint.policies.senders import localised as localised
+from campaign_lint.policies.senders import sender_of as sender_of
+from campaign_lint.policies.senders import window_minutes
 from campaign_lint.policies.sendtimes import ANCHOR as ANCHOR
 from campaign_lint.policies.sendtimes import DAY as DAY
-from campaign_lint.policies.sendtimes import capped, fit, minutes_words, place_open
+from campaign_lint.policies.sendtimes import capped, fit, minutes_words, place_open, series
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.policies.vocabulary import everyone_segments
-from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, Consent, SendWindow
+from campaign_lint.schemas.campaign import Channel, Consent
 
 # Consent bases that need the customer's own agreement; others reach everyone.
 AGREED = frozenset({Consent.OPT_IN, Consent.SOFT_OPT_IN, Consent.EXPRESS_WRITTEN})
 # The segment that means everyone when nothing else is known; ``everyone_of`` adds the vocabulary's.
 EVERYONE = frozenset({"all"})
-
-
-@dataclass(frozen=True, slots=True)
-class Sender:
-    """One campaign as the timeline reads it: plain values, small to keep and to pickle.
-
-    Moments are absolute minutes (``date.toordinal() * 1440 + minute``),
-    local wall clock.
-    """
-
-    id: str
-    path: str
-    channel: Channel
-    type: str
-    transactional: bool
-    # Event trigger: the event and the delay in minutes.
-    event: str | None
-    delay: int
-    stop_when: tuple[str, ...]
-    # Schedule: first send (absolute minute of its day when the time is open), open time,
-    # last moment (inclusive; None: no end), period in minutes (None: once).
-    start: int | None
-    open_time: bool
-    end: int | None
-    every: int | None
-    # ``frequency`` as (max, per in minutes).
-    frequency: tuple[int, int] | None
-    # The campaign's own send window in minutes of the day (start, end), inclusive.
-    window: tuple[int, int] | None
-    segment: str
-    exclude: tuple[str, ...]
-    regions: tuple[str, ...]
-    consent: str | None
-    # Asks for a review, a rating or a survey (``intent.feedback_request``; persona expectations read it).
-    feedback: bool = False
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # As ``by_fields``, with the channel as its name: an enum member costs a
-        # call of the enum's class per record to unpickle, a dict lookup here.
-        values = by_fields(self)[1]
-        return _sender, (values[0], values[1], self.channel.value, *values[3:])
-
-
-_CHANNELS = {channel.value: channel for channel in Channel}
-
-
-def _sender(identifier: str, path: str, channel: str, *rest: Any) -> Sender:
-    """A pickled ``Sender`` back (see ``Sender.__reduce__``)."""
-    return Sender(identifier, path, _CHANNELS[channel], *rest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +76,8 @@ class Persona:
     only campaigns without ``regions`` reach them. ``consent`` None: every
     consent on every channel; a mapping: what they agreed to, per channel.
     ``journey``: (event, minute from midnight of day 0), in order.
+    ``timezone``: where the customer's clock is (an IANA name); None: the
+    clock the campaigns' schedules are written in.
     """
 
     name: str
@@ -129,6 +88,7 @@ class Persona:
     consent: Mapping[Channel, frozenset[Consent]] | None = None
     description: str = ""
     builtin: bool = False
+    timezone: str | None = None
 
     def reaches(self, sender: Sender, everyone: Collection[str] = EVERYONE) -> bool:
         """Whether ``sender``'s audience holds this persona (``everyone``: segment names for the whole list)."""
@@ -212,81 +172,20 @@ class Verdict:
     minute: int | None = None
 
 
-def sender_of(
-    path: str, campaign: Campaign, *, transactional: bool | None = None, feedback: bool | None = None
-) -> Sender:
-    """The timeline's view of ``campaign`` (file ``path``): everything it needs, computed once.
-
-    ``transactional``: whether it is a service notice under the policy
-    (``intent.service_notice``, which reads the policy's offer words); by
-    default, ``Campaign.transactional``. ``feedback``: whether it asks for a
-    review, a rating or a survey (``intent.feedback_request``); by default,
-    ``type: feedback``.
-    """
-    trigger = campaign.trigger
-    audience = campaign.audience
-    frequency = campaign.frequency
-    event = None if trigger is None or trigger.event is None else sys.intern(trigger.event)
-    delay = 0
-    if trigger is not None and trigger.delay is not None:
-        delay = trigger.delay.seconds // 60
-    start = end = every = None
-    open_time = False
-    schedule = trigger.schedule if trigger is not None else None
-    if schedule is not None:
-        start, open_time = _moment(schedule.start, last=False)
-        if schedule.end is not None:
-            end = _moment(schedule.end, last=True)[0]
-        if schedule.every is not None:
-            every = max(1, schedule.every.seconds // 60)
-    return Sender(
-        id=campaign.id,
-        path=path,
-        channel=campaign.channel,
-        type=str(campaign.type),
-        transactional=campaign.transactional if transactional is None else transactional,
-        event=event,
-        delay=delay,
-        stop_when=tuple(map(sys.intern, trigger.stop_when)) if trigger is not None else (),
-        start=start,
-        open_time=open_time,
-        end=end,
-        every=every,
-        frequency=None if frequency is None else (frequency.max, max(1, frequency.per.seconds // 60)),
-        window=_window(campaign.send_window),
-        segment=sys.intern((audience.segment if audience else None) or "all"),
-        exclude=tuple(map(sys.intern, audience.exclude)) if audience else (),
-        regions=tuple(map(sys.intern, audience.regions)) if audience else (),
-        consent=str(audience.consent) if audience and audience.consent else None,
-        feedback=campaign.type is CampaignType.FEEDBACK if feedback is None else feedback,
-    )
-
-
-def _moment(value: date | datetime, *, last: bool) -> tuple[int, bool]:
-    """Absolute minute of a schedule's date or moment (wall clock), and whether its time is open.
-
-    A date alone starts at its day's midnight (time open) or, as an ``end``,
-    lasts to the day's last minute.
-    """
-    if isinstance(value, datetime):
-        return value.toordinal() * DAY + value.hour * 60 + value.minute, False
-    return value.toordinal() * DAY + (DAY - 1 if last else 0), True
-
-
-def _window(window: SendWindow | None) -> tuple[int, int] | None:
-    return None if window is None else (window.start.minutes, window.end.minutes)
-
-
 def simulate(
     senders: Sequence[Sender], persona: Persona, start: date, days: int, policy: PolicyView
 ) -> Timeline:
     """Every message ``persona`` receives from ``start`` for ``days`` days (see the module docstring)."""
     first = start.toordinal() * DAY
     last = first + days * DAY
+    senders = localised(senders, persona.timezone)
+    where = None if persona.timezone is None else zone(persona.timezone)
     occurrences: dict[str, list[tuple[int, int]]] = {}
     for index, (event, minute) in enumerate(persona.journey):
         occurrences.setdefault(event, []).append((first + minute, index))
-    channel_windows = {channel: _window(entry.send_window) for channel, entry in policy.channels.items()}
+    channel_windows = {
+        channel: window_minutes(entry.send_window) for channel, entry in policy.channels.items()
+    }
     found: list[Message] = []
     silent: dict[str, str] = {}
     everyone = everyone_of(senders, policy)
@@ -300,11 +199,12 @@ def simulate(
                 cause = f"{sender.event} + {minutes_words(sender.delay)}"
         elif sender.start is not None:
             lookback = sender.frequency[1] if sender.frequency is not None else 0
-            sends, cause = _scheduled(sender, occurrences, window, first - lookback, last), "schedule"
+            since = first - lookback
+            sends, cause = _scheduled(sender, occurrences, window, since, last, where), "schedule"
         else:
             sends, cause = [], ""
         if sender.frequency is not None and len(sends) > 1:
-            sends = capped(sends, *sender.frequency)
+            sends = capped(sends, *sender.frequency, where)
         kept = [minute - first for minute in sends if first <= minute < last]
         if not kept:
             silent[sender.path] = _silence(sender, occurrences, first, last)
@@ -345,8 +245,12 @@ def _scheduled(
     window: tuple[int, int] | None,
     since: int,
     until: int,
+    where: ZoneInfo | None,
 ) -> list[int]:
-    """Send moments of a scheduled campaign between ``since`` and ``until``, before any stop event."""
+    """Send moments of a scheduled campaign between ``since`` and ``until``, before any stop event.
+
+    ``where``: the persona's zone, which a series written with an offset steps in.
+    """
     start = sender.start
     assert start is not None
     if sender.open_time:
@@ -355,14 +259,7 @@ def _scheduled(
         (moment for name in sender.stop_when for moment, _ in occurrences.get(name, ()) if moment >= start),
         default=None,
     )
-    end = sender.end if sender.end is not None else until
-    end = min(end, until - 1)
-    every = sender.every
-    if every is None:
-        moments = [start] if start <= end else []
-    else:
-        step = max(0, -(-(since - start) // every))
-        moments = list(range(start + step * every, end + 1, every))
+    moments = series(start, sender.every, sender.end, since, until, sender.offset, where)
     sends = []
     for moment in moments:
         due = fit(moment, window)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictBool, StrictStr, model_validator
+from pydantic import AfterValidator, Field, StrictBool, StrictStr, model_validator
 
 from campaign_lint.core.findings import Severity
+from campaign_lint.core.timezones import checked
 from campaign_lint.schemas.base import FileModel
 from campaign_lint.schemas.campaign import Channel, Consent, Count, Region, SendWindow, Text, Unsubscribe
 from campaign_lint.schemas.types import Duration, JourneyDay, PolicyRef, RuleOrFamily, RuleRef, catalogue
@@ -114,6 +115,21 @@ class PersonaExpectation(FileModel):
         return self
 
 
+# An IANA time zone name; the validator loads it (a misspelt one gets a "did you mean"). The
+# pattern is only for editors: the validator's message says more than a pattern mismatch.
+TimeZone = Annotated[
+    StrictStr,
+    AfterValidator(checked),
+    Field(
+        examples=["Europe/London", "America/Los_Angeles"],
+        json_schema_extra={
+            "pattern": r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$",
+            "patternErrorMessage": "Not a time zone: write an IANA name, like Europe/London or America/New_York.",
+        },
+    ),
+]
+
+
 class PersonaDef(FileModel):
     """A named customer whose messages `simulate` lays out day by day (docs/policy.md#personas).
 
@@ -128,6 +144,12 @@ class PersonaDef(FileModel):
     region: Region | None = Field(
         default=None,
         description="Where the customer lives (ISO 3166: GB, US-CA); absent: the place most campaigns reach.",
+    )
+    timezone: TimeZone | None = Field(
+        default=None,
+        description="The customer's time zone, an IANA name like Europe/London or America/Los_Angeles: "
+        "a schedule time written with an offset (09:00Z) reaches them at that instant on their clock. "
+        "Absent: they live in the zone the schedules are written in (09:00Z arrives at 09:00).",
     )
     consent: dict[Channel, list[Consent]] | None = Field(
         default=None,

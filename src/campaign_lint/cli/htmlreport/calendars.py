@@ -32,6 +32,7 @@ def persona_entries(simulation: Mapping[str, Any]) -> list[dict[str, Any]]:
         entries.append(
             {
                 "name": persona["name"],
+                "timezone": persona.get("timezone"),
                 "start": start.isoformat(),
                 "journey": [
                     f"{step['event']} on day {step['day']} ({step['date']})" for step in persona["journey"]
