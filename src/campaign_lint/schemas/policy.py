@@ -159,12 +159,14 @@ class PersonaDef(FileModel):
     journey: dict[Text, JourneyDay | Annotated[list[JourneyDay], Field(min_length=1)]] = Field(
         default={},
         description="Lifecycle events and the day each happens (0d: the first day), "
-        'like {order.placed: 0d, order.delivered: "9d 14:30"}; a list for an event that happens again.',
+        'like {order.placed: 0d, order.delivered: "9d 14:30"}; a list for an event that happens again. '
+        "Each an event of the catalogue (`events:`) when the policy has one.",
     )
     expects: list[PersonaExpectation] = Field(
         default=[],
         description="What this customer must never experience: at most N messages within a period, "
-        "never a feedback request before an event, quiet hours, a minimum gap (FRQ005, TIM005).",
+        "never a feedback request before an event, quiet hours, a minimum gap (FRQ005, TIM005). "
+        "The events named are checked when the policy loads (docs/policy.md#expects).",
     )
 
 
