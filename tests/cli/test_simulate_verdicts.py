@@ -76,6 +76,23 @@ def test_a_failed_verdict_of_a_rule_that_is_off_does_not_fail_the_run(cli: Cli) 
     assert "assertions: 1 of 2 hold" in render_text(judged)
 
 
+def test_an_assertion_broken_by_two_campaigns_is_one_assertion_that_does_not_hold(cli: Cli) -> None:
+    cli.write({"campaign-lint.yaml": POLICY, "campaigns/review-after-delivery.yaml": campaigns.GOOD})
+    settings = load_settings(None, Path.cwd())
+
+    def twice(persona: Persona, timeline: Timeline) -> Sequence[Verdict]:
+        return [
+            Verdict("TIM005", "no feedback request before `order.delivered`", False, "first", "a.yaml", 0),
+            Verdict("TIM005", "no feedback request before `order.delivered`", False, "second", "b.yaml", 60),
+            Verdict("FRQ005", "at most 9 messages within 7 days", True),
+        ]
+
+    text = render_text(run_simulation(settings, [], Request(start=date(2026, 11, 20), days=30), judge=twice))
+    assert "assertions: 1 of 2 hold" in text
+    assert "TIM005  no feedback request before `order.delivered`: first" in text
+    assert "TIM005  no feedback request before `order.delivered`: second" in text
+
+
 EXPECTING = POLICY + (
     "    expects:\n"
     "      - {at_most: 3, within: 7d, after: order.placed}\n"

@@ -284,7 +284,10 @@ def _persona_lines(run: PersonaRun) -> Iterator[str]:
     yield from _worst_lines(run)
     failed = [verdict for verdict in run.verdicts if not verdict.passed]
     if run.verdicts:
-        yield f"   assertions: {len(run.verdicts) - len(failed)} of {len(run.verdicts)} hold\n"
+        # One assertion broken by several campaigns has a verdict for each: count it once.
+        assertions = {(verdict.rule, verdict.assertion) for verdict in run.verdicts}
+        broken = {(verdict.rule, verdict.assertion) for verdict in failed}
+        yield f"   assertions: {len(assertions) - len(broken)} of {len(assertions)} hold\n"
     for verdict in failed:
         yield f"     {verdict.rule}  {shown(verdict.assertion)}: {shown(verdict.message)}\n"
 
