@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -156,3 +157,22 @@ def test_what_stdout_still_holds_for_a_gone_reader_is_dropped(tmp_path: Path) ->
     )
     result = python(code, tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_check_makes_no_last_pass_of_the_cyclic_collector(big: Cli) -> None:
+    """The console script's check ends without a pass over everything it built (a process about to exit)."""
+    passes: list[int] = []
+
+    def counted(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    collecting = gc.isenabled()
+    gc.callbacks.append(counted)
+    try:
+        assert entry.main(["check", "--no-cache", "--format", "json", "--output", os.devnull]) == 1
+        assert passes == []
+    finally:
+        gc.callbacks.remove(counted)
+        if collecting:
+            gc.enable()

@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         from campaign_lint.cli.check import run_check
         from campaign_lint.cli.guard import guarded
 
+        # A check owns its process, which ends with it: the cyclic collector stays
+        # off to the end (``lint/pool.paused_collector`` would turn it back on for
+        # a last pass over everything the run built, just before exit).
+        gc.disable()
         return guarded(lambda: run_check(command.options), debug=command.debug)
     from campaign_lint.cli.simreplay import replay_command_line
 
