@@ -251,7 +251,10 @@ def simulate(
             "in this time zone, like Europe/London.",
         ),
     ] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="text, json, or html (a page of calendars; the report extra)."),
+    ] = "text",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file.")] = None,
     config: ConfigOption = None,
     today: TodayOption = None,
