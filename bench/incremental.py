@@ -16,7 +16,11 @@ portfolio, as pre-commit runs them:
   (what no rule can see: the bench of ``bench/run.py``);
 * ``edited, cap``: FILE's ``frequency.max`` alternates between two values
   before each run: its portfolio record changes, so the portfolio groups it
-  is in (its channel for FRQ003) are checked again.
+  is in (FRQ003 and FRQ004: the whole portfolio) are checked again;
+* under each shape, ``imports alone``: a Python that only imports what any
+  run that lints a file must (the policy models, the rules, the engine, the
+  cache), against the unedited run, which imports none of it: the floor of
+  every edited run.
 
 The runs of the three rows are interleaved (one of each, in turn), so that
 the machine's changing load weighs on them alike; the table gives median
@@ -57,6 +61,7 @@ BENCH = Path(__file__).resolve().parent
 LINT = Path(sys.executable).parent / "campaign-lint"
 sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402 - the generator script next to this one
+from run import compile_bytecode  # noqa: E402 - as bench/run.py does before its rows
 
 Shape = Callable[[str, int], str]
 
@@ -197,6 +202,24 @@ def timed(folder: Path, target: Path) -> tuple[float, float]:
 
 ROWS = ("unedited", "edited, comment", "edited, cap")
 
+# What any run that lints a file imports, and the unedited run (answered from the
+# replay record) does not: the policy models, the rules, the engine and the cache.
+IMPORTS = (
+    "from campaign_lint.cli import startup; startup.install(); "
+    "import campaign_lint.cli.check, campaign_lint.lint.session, campaign_lint.lint.engine, "
+    "campaign_lint.lint.cache, campaign_lint.cli.writing"
+)
+
+
+def imports_alone(folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of a Python that only imports what an edited run must (``IMPORTS``)."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", IMPORTS], cwd=folder)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("the imports of an edited run failed")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
 
 def measure(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """Median wall and CPU seconds of the three rows on ``folder`` (their runs interleaved)."""
@@ -205,7 +228,7 @@ def measure(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     capped = re.sub(
         r"(?m)^(  max: )(\d+)$", lambda m: f"{m.group(1)}{int(m.group(2)) + 1}", original, count=1
     )
-    rows: dict[str, list[tuple[float, float]]] = {label: [] for label in ROWS}
+    rows: dict[str, list[tuple[float, float]]] = {label: [] for label in (*ROWS, "imports")}
     try:
         timed(folder, target)  # fills the cache and the replay record
         for run in range(repeat):
@@ -216,6 +239,7 @@ def measure(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
             rows["edited, cap"].append(timed(folder, target))
             target.write_text(original, encoding="utf-8")
             timed(folder, target)  # back to the unedited state, recorded
+            rows["imports"].append(imports_alone(folder))
     finally:
         target.write_text(original, encoding="utf-8")
     return {
@@ -239,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [name for name in shapes if name not in SHAPES]
     if unknown:
         parser.error(f"unknown shape(s): {', '.join(unknown)}")
+    compile_bytecode()  # as an installed tool is: no module compiled from source on every run
     print(f"Python {sys.version.split()[0]} on {os.cpu_count()} CPU(s); median of {args.repeat} run(s)")
     if args.hook:
         print("as the pre-commit hook runs: PRE_COMMIT=1, the git index judged, no replay record")
@@ -257,8 +282,11 @@ def main(argv: list[str] | None = None) -> int:
             wall, cpu = medians[label]
             cells += [f"{wall:.3f} ({cpu:.3f})", f"{wall / base_wall:.2f}x ({cpu / base_cpu:.2f}x)"]
         name = f"{shape} {args.count:,}"
+        print(f"{name:<16} {cells[0]:>14} {cells[1]:>16} {cells[2]:>13} {cells[3]:>14} {cells[4]:>13}")
+        wall, cpu = medians["imports"]
         print(
-            f"{name:<16} {cells[0]:>14} {cells[1]:>16} {cells[2]:>13} {cells[3]:>14} {cells[4]:>13}",
+            f"{'':<16} imports alone (what every edited run pays first): {wall:.3f} ({cpu:.3f}), "
+            f"{wall / base_wall:.2f}x ({cpu / base_cpu:.2f}x) the unedited run",
             flush=True,
         )
     return 0
