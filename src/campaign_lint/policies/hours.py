@@ -30,7 +30,9 @@ class TIM005(PortfolioRule[NoOptions]):
     order.delivered}` (no review, rating or survey request before the
     parcel arrives; `never: marketing` or `never: message` for any marketing or
     any message) and `{quiet: {start: "21:00", end: "08:00"}}` (nothing at
-    night, local time). `channels:` narrows either to some channels. Every
+    night, on the persona's clock: with a `timezone`, a schedule written at
+    an instant like `09:00:00Z` is 01:00 in `America/Los_Angeles`,
+    docs/timeline.md). `channels:` narrows either to some channels. Every
     message counts, transactional ones too. The finding sits on each
     campaign that breaks the expectation, and says on which day of the
     journey, at what time. When the journey never reaches the `before:`
