@@ -67,12 +67,13 @@ class Sender:
         return _sender, (values[0], values[1], self.channel.value, *values[3:])
 
 
-_CHANNELS = {channel.value: channel for channel in Channel}
+# Channels by name: unpickling a member this way is a dict lookup, not a call of the enum's class.
+CHANNELS = {channel.value: channel for channel in Channel}
 
 
 def _sender(identifier: str, path: str, channel: str, *rest: Any) -> Sender:
     """A pickled ``Sender`` back (see ``Sender.__reduce__``)."""
-    return Sender(identifier, path, _CHANNELS[channel], *rest)
+    return Sender(identifier, path, CHANNELS[channel], *rest)
 
 
 def sender_of(
