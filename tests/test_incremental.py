@@ -25,7 +25,7 @@ from campaign_lint.core import yamlload
 from campaign_lint.lint import portfolio
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.engine import Engine
-from campaign_lint.policies.base import PORTFOLIO_FIELDS, CampaignRecord, portfolio_view
+from campaign_lint.policies.base import PORTFOLIO_FIELDS, CampaignRecord, PortfolioRule, portfolio_view
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign
 from tests.cli.snapshots import Cli
@@ -236,3 +236,18 @@ def test_groups_find_what_the_whole_portfolio_finds(tmp_path: Path, seed: int, e
         members = [portfolio.Member(record.path, record) for record in records]
         grouped, _, _ = portfolio.check([(rule, ctx, severity)], members, None)
         assert Counter(grouped) == Counter(whole), rule.id
+
+
+def test_groups_of_asks_only_the_rules_that_split_the_portfolio(tmp_path: Path) -> None:
+    """A rule keeping ``PortfolioRule.groups`` is one whole group without being asked; the others are asked."""
+    (tmp_path / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")
+    settings = load_settings(tmp_path / "campaign-lint.yaml", tmp_path)
+    engine = Engine(settings)
+    records = _records(portfolio_files(0, count=12), settings.view)
+    assert records
+    kept = [rule.id for rule, _, _ in engine.portfolio_rules if type(rule).groups is PortfolioRule.groups]
+    assert "FRQ003" in kept  # both kinds of rule are in the test
+    assert "SPEC003" not in kept
+    for record in records:
+        asked = tuple(tuple(rule.groups(record, ctx)) for rule, ctx, _ in engine.portfolio_rules)
+        assert portfolio.groups_of(engine.portfolio_rules, record) == asked

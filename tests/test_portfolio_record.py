@@ -76,6 +76,24 @@ def test_record_pickles_to_an_equal_record() -> None:
     assert pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)) == record
 
 
+def test_record_and_its_sender_share_the_audience_and_event() -> None:
+    """The record holds the sender's own names, so a pickle carries each once; unpickled, they are shared still."""
+    triggered = SCHEDULED.replace("schedule: {start: 2026-11-02T09:00:00, every: 7d}", "event: order.placed")
+    assert _record(triggered).event == "order.placed"
+    for text in (SCHEDULED, ONE_OFF, triggered):
+        record = _record(text)
+        for one in (record, pickle.loads(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))):
+            sender = one.sender
+            assert sender is not None
+            shared = (one.segment, one.exclude, one.regions, one.event)
+            assert all(
+                a is b
+                for a, b in zip(
+                    shared, (sender.segment, sender.exclude, sender.regions, sender.event), strict=True
+                )
+            )
+
+
 def test_a_transactional_notice_that_offers_in_words_is_marketing() -> None:
     notice = SCHEDULED.replace("content: {incentive: {kind: discount}}\n", "").replace(
         "  schedule: {start: 2026-11-02T09:00:00, every: 7d}\n", "  event: order.shipped\n"

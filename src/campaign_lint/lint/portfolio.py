@@ -29,7 +29,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity, YamlPath
-from campaign_lint.policies.base import CampaignRecord, PortfolioRule, PortfolioViolation, RuleContext, Shared
+from campaign_lint.policies.base import (
+    WHOLE_PORTFOLIO,
+    CampaignRecord,
+    PortfolioRule,
+    PortfolioViolation,
+    RuleContext,
+    Shared,
+)
 
 # The enabled portfolio rules, in catalogue order, with their context and severity.
 Rules = Sequence[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]
@@ -41,6 +48,9 @@ Remembered = dict[Hashable, tuple[bytes, list[Found]]]
 State = tuple[bytes | None, dict[str, Remembered]]
 # Per rule (in ``Rules`` order), the keys of the groups a record is in.
 Groups = tuple[tuple[Hashable, ...], ...]
+# ``PortfolioRule.groups`` as a rule inherits it: every record in the one group of the whole portfolio.
+_DEFAULT_GROUPS = PortfolioRule.groups
+_WHOLE: tuple[Hashable, ...] = (WHOLE_PORTFOLIO,)
 
 
 @dataclass(slots=True)
@@ -64,8 +74,11 @@ class Member:
 
 
 def groups_of(rules: Rules, record: CampaignRecord) -> Groups:
-    """The groups ``record`` is in, for each rule."""
-    return tuple(tuple(rule.groups(record, ctx)) for rule, ctx, _ in rules)
+    """The groups ``record`` is in, for each rule (a rule that keeps the default is one whole group, not asked)."""
+    return tuple(
+        _WHOLE if type(rule).groups is _DEFAULT_GROUPS else tuple(rule.groups(record, ctx))
+        for rule, ctx, _ in rules
+    )
 
 
 def check(

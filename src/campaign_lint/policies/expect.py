@@ -47,8 +47,13 @@ TIMING = ("never", "quiet")
 
 
 def expecting(policy: PolicyView, kinds: Sequence[str]) -> bool:
-    """Whether some persona of the policy has an expectation of one of ``kinds``."""
-    return any(kind(e) in kinds for entry in policy.personas.values() for e in entry.expects)
+    """Whether some persona of the policy has an expectation of one of ``kinds``.
+
+    Asked for every campaign (``groups`` of FRQ005 and TIM005): a policy without personas answers at once.
+    """
+    return bool(policy.personas) and any(
+        kind(e) in kinds for entry in policy.personas.values() for e in entry.expects
+    )
 
 
 def broken(

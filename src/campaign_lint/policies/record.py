@@ -7,7 +7,6 @@ in the cache, so that portfolio rules (and ``simulate``) never read YAML again.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +18,7 @@ from campaign_lint.policies.intent import feedback_request, service_notice
 from campaign_lint.policies.senders import CHANNELS
 from campaign_lint.policies.timeline import Sender, sender_of
 from campaign_lint.policies.view import PolicyView
-from campaign_lint.schemas.campaign import Audience, Campaign, Channel, Schedule
+from campaign_lint.schemas.campaign import Campaign, Channel, Schedule
 
 # The top-level fields portfolio rules point at (findings and related locations).
 PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
@@ -108,8 +107,10 @@ def portfolio_view(
     """
     frequency = campaign.frequency
     trigger = campaign.trigger
-    segment, exclude, regions = _audience(campaign.audience)
     notice = service_notice(campaign, view)
+    sender = sender_of(path, campaign, transactional=notice, feedback=_feedback(campaign, view))
+    # The audience and event as the sender holds them (the same interned names), and the same
+    # objects: a record pickles each of them once (the second time is a reference).
     return CampaignRecord(
         path=path,
         id=campaign.id,
@@ -117,37 +118,24 @@ def portfolio_view(
         transactional=notice,
         recurring=campaign.recurring,
         frequency=None if frequency is None else (frequency.max, frequency.per.seconds),
-        event=None if trigger is None or trigger.event is None else sys.intern(trigger.event),
+        event=sender.event,
         schedule=None if trigger is None or trigger.schedule is None else _days(trigger.schedule),
-        segment=segment,
-        exclude=exclude,
-        regions=regions,
+        segment=sender.segment,
+        exclude=sender.exclude,
+        regions=sender.regions,
         spans=tuple(spans.get((name,)) for name in PORTFOLIO_FIELDS),
         whole=spans.get((), START),
-        sender=sender_of(path, campaign, transactional=notice, feedback=_feedback(campaign, view)),
+        sender=sender,
     )
 
 
 def _feedback(campaign: Campaign, view: PolicyView) -> bool | None:
     """Whether the campaign asks for feedback, read only when a persona expects none before an event."""
-    if not any(e.never == "feedback" for persona in view.personas.values() for e in persona.expects):
+    if not view.personas or not any(
+        e.never == "feedback" for persona in view.personas.values() for e in persona.expects
+    ):
         return None
     return feedback_request(campaign, view) is not None
-
-
-def _audience(audience: Audience | None) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """Segment (``all`` when none), exclusions and regions of ``audience``.
-
-    The same few names recur in thousands of campaigns: interned, each is
-    kept once (and pickled once per batch of results from a worker).
-    """
-    if audience is None:
-        return "all", (), ()
-    return (
-        sys.intern(audience.segment or "all"),
-        tuple(map(sys.intern, audience.exclude)),
-        tuple(map(sys.intern, audience.regions)),
-    )
 
 
 def _days(schedule: Schedule) -> tuple[date, date]:

@@ -107,7 +107,8 @@ def sender_of(
         id=campaign.id,
         path=path,
         channel=campaign.channel,
-        type=str(campaign.type),
+        # Interned, as the names below: thousands of records pickle each name once.
+        type=sys.intern(str(campaign.type)),
         transactional=campaign.transactional if transactional is None else transactional,
         event=event,
         delay=delay,
@@ -121,7 +122,7 @@ def sender_of(
         segment=sys.intern((audience.segment if audience else None) or "all"),
         exclude=tuple(map(sys.intern, audience.exclude)) if audience else (),
         regions=tuple(map(sys.intern, audience.regions)) if audience else (),
-        consent=str(audience.consent) if audience and audience.consent else None,
+        consent=sys.intern(str(audience.consent)) if audience and audience.consent else None,
         feedback=campaign.type is CampaignType.FEEDBACK if feedback is None else feedback,
         offset=offset,
         end_offset=end_offset,

@@ -162,6 +162,12 @@ class SPEC003(PortfolioRule[NoOptions]):
         """Campaigns are compared by id only."""
         return (record.id,)
 
+    def check_group(
+        self, key: Hashable, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
+    ) -> Iterable[PortfolioViolation]:
+        """The group of one id: a duplicate needs two files (most groups hold one, and cost nothing)."""
+        return self.check(records, ctx) if len(records) > 1 else ()
+
     def check(
         self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
     ) -> Iterable[PortfolioViolation]:
