@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from campaign_lint.core import yamlload
-from campaign_lint.lint import cache
+from campaign_lint.lint import cache, discovery
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
 from tests.cli.snapshots import Cli
 
@@ -221,3 +221,33 @@ def test_exceptions_and_comments_still_judge_cached_findings(cli: Cli, parses: l
         warm, count = _check(cli, parses, *args)
         assert count == 0
         assert warm == _check(cli, parses, "--no-cache", *args)[0]
+
+
+def test_a_warm_run_finds_its_files_without_matching_the_patterns(
+    cli: Cli, parses: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patterns' answers are kept in the cache: an edited run matches only files it has not seen."""
+    cli.write(PORTFOLIO)
+    _check(cli, parses)
+    matched: list[str] = []
+    real = discovery.Scope.answer
+
+    def counting(self: discovery.Scope, rel: str) -> tuple[bool, bool]:
+        if rel not in self.answers:
+            matched.append(rel)
+        return real(self, rel)
+
+    monkeypatch.setattr(discovery.Scope, "answer", counting)
+    target = cli.root / "campaigns/a-shipped.yaml"
+    target.write_text(target.read_text() + "# edited\n")  # not replayed: the whole check runs
+    cli.write({"campaigns/e-new.yaml": GOOD.replace("review-after-delivery", "review-new")})
+    assert _check(cli, parses, "--force-exclude", "campaigns/a-shipped.yaml")[1] == 2
+    assert matched == ["campaigns/e-new.yaml"]
+    matched.clear()
+    target.write_text(target.read_text() + "# again\n")
+    assert _check(cli, parses, "--force-exclude", "campaigns/a-shipped.yaml")[1] == 1
+    assert matched == []
+    assert (
+        _check(cli, parses, "--no-cache", "--force-exclude", "campaigns/a-shipped.yaml")[0]
+        == _check(cli, parses, "--force-exclude", "campaigns/a-shipped.yaml")[0]
+    )

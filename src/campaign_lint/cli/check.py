@@ -64,7 +64,10 @@ def run_check(options: CheckOptions) -> int:
         changed = changed_files(options.changed_since, settings.root)
     session.overlay = _overlay(options, settings.root, session.scope, paths, stdin)
     targets = session.targets(
-        paths, force_exclude=options.force_exclude or stdin is not None, changed=changed
+        paths,
+        force_exclude=options.force_exclude or stdin is not None,
+        changed=changed,
+        cache=not options.no_cache,
     )
     note = targets.note
     if stdin is not None and not targets.files:

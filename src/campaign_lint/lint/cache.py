@@ -154,6 +154,17 @@ class Cache:
     changed: set[str] = field(default_factory=set)
     # Whether an entry was forgotten since the cache file was written.
     removed: bool = False
+    # The ``campaigns`` and ``exclude`` patterns' answers by path (``Scope.answers``): the
+    # policy is part of the key, so they hold; a run finds its files without matching them.
+    answers: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    # How many answers the cache file, and the journal, hold.
+    answers_saved: int = 0
+
+    def keep_answers(self, answers: dict[str, tuple[bool, bool]]) -> None:
+        """Remember the patterns' answers of this run (``answers``, which started as the cache's)."""
+        self.answers = answers
+        if len(answers) != self.answers_saved:
+            self.dirty = True
 
     def entry(self, source: SourceFile) -> Entry | None:
         """The entry of ``source`` if the file is unchanged."""
@@ -233,15 +244,21 @@ class Cache:
             return
         journal = _journal_of(self.path)
         small = len(self.changed) <= max(_JOURNAL_MIN, len(self.entries) * _JOURNAL_SHARE)
+        answers = self.answers
         if self.based and not self.removed and small:
             changed = {name: self.entries[name] for name in sorted(self.changed) if name in self.entries}
-            if cachedir.store(journal, self.key, self.secret, (self.key, changed, self.portfolio_state)):
-                self.dirty = False
+            if cachedir.store(
+                journal, self.key, self.secret, (self.key, changed, self.portfolio_state, answers)
+            ):
+                self.dirty, self.answers_saved = False, len(answers)
             return
-        if cachedir.store(self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_state)):
+        if cachedir.store(
+            self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_state, answers)
+        ):
             journal.unlink(missing_ok=True)
             self.dirty, self.based, self.removed = False, True, False
             self.changed.clear()
+            self.answers_saved = len(answers)
 
 
 # The journal holds at most this share of the entries (and at least ``_JOURNAL_MIN``) before
@@ -341,14 +358,15 @@ def open_cache(settings: Settings) -> Cache:
 def _load_into(cache: Cache, signed: Signed | None) -> bool:
     """Load the entries and portfolio state of a cache file, or journal, into ``cache``; whether it was one."""
     stored = signed.next() if signed is not None else None
-    if not (isinstance(stored, tuple) and len(stored) == 3 and stored[0] == cache.key):
+    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == cache.key):
         return False
-    if not isinstance(stored[1], dict):
+    entries, portfolio, answers = stored[1:]
+    if not isinstance(entries, dict) or not isinstance(answers, dict):
         return False
-    cache.entries = stored[1]
-    portfolio = stored[2]
+    cache.entries = entries
     valid = isinstance(portfolio, tuple) and len(portfolio) == 2 and isinstance(portfolio[1], dict)
     cache.portfolio_state = portfolio if valid else None
+    cache.answers, cache.answers_saved = answers, len(answers)
     return True
 
 

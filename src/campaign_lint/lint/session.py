@@ -96,11 +96,27 @@ class Session:
         # One scope for the whole session: it remembers the patterns' answers
         # (``Scope.answers``), which the replay record keeps.
         self.scope = settings.scope()
+        # The cache, when ``targets`` opened it (``run`` then uses it rather than open it again).
+        self.opened: Cache | None = None
 
     def targets(
-        self, paths: Sequence[Path], *, force_exclude: bool = False, changed: list[Path] | None = None
+        self,
+        paths: Sequence[Path],
+        *,
+        force_exclude: bool = False,
+        changed: list[Path] | None = None,
+        cache: bool = False,
     ) -> Targets:
-        """The files linted for ``paths`` and what is reported on (``lint/targets.resolve``)."""
+        """The files linted for ``paths`` and what is reported on (``lint/targets.resolve``).
+
+        ``cache``: open the cache now (``run`` uses it) and find the files
+        with the patterns' answers it remembers (``Cache.answers``).
+        """
+        if cache and self.opened is None:
+            from campaign_lint.lint.cache import open_cache
+
+            self.opened = open_cache(self.settings)
+            self.scope.answers.update(self.opened.answers)
         return resolve(
             list(paths), self.scope, force_exclude=force_exclude, changed=changed, overlay=self.overlay
         )
@@ -124,7 +140,8 @@ class Session:
         if cache and targets.files:
             from campaign_lint.lint.cache import open_cache
 
-            opened = open_cache(self.settings)
+            opened = self.opened or open_cache(self.settings)
+            opened.keep_answers(self.scope.answers)
         engine = self.engine
         engine.cache = opened
         engine.collect_lines = opened is not None or lines
