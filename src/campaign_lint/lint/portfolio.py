@@ -95,8 +95,13 @@ def check(
     for member in ordered:
         if member.groups is None:
             member.groups = groups_of(rules, member.load())
-    # Campaigns linted in this run: the only ones whose positions can differ from remembered findings'.
-    fresh = {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
+    # Campaigns linted in this run: the only ones whose positions can differ from remembered findings'
+    # (with nothing remembered, none).
+    fresh = (
+        {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
+        if previous is not None
+        else {}
+    )
     # Each member's path and record digest, as the group digests take them.
     tokens = {m.path: b"%s\0%s" % (m.path.encode("utf-8", "surrogatepass"), m.key) for m in ordered if m.key}
     everything = _digest(ordered, tokens) if ordered else None
@@ -123,9 +128,10 @@ def check(
         known = previous[1].get(rule.id, {}) if previous is not None else {}
         remembered: Remembered = {}
         for key, group in grouped.items():
-            digest = _digest(group, tokens)
-            hit = known.get(key)
-            if digest is not None and hit is not None and hit[0] == digest:
+            # Without record digests (no cache) a group has none, and nothing is remembered.
+            digest = _digest(group, tokens) if tokens else None
+            hit = known.get(key) if digest is not None else None
+            if hit is not None and hit[0] == digest:
                 found = _repositioned(hit[1], fresh)
                 changed = changed or found is not hit[1]
             else:
@@ -133,7 +139,8 @@ def check(
                 changed = True
             if digest is not None:
                 remembered[key] = (digest, found)
-            findings.extend(finding for finding, _ in found)
+            if found:
+                findings.extend(finding for finding, _ in found)
         changed = changed or remembered.keys() != known.keys()
         state[rule.id] = remembered
     return findings, (everything, state), changed
