@@ -28,13 +28,17 @@ PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
 _POSITIONS = frozenset({"spans", "whole"})
 
 
-@dataclass(frozen=True, slots=True)
+# Not ``frozen``, for the same reason as ``Sender``: every record is unpickled when it
+# crosses from a worker and when an edited cap checks FRQ003/FRQ004 again. Hashed and
+# compared by value; never assigned to after it is made.
+@dataclass(slots=True, unsafe_hash=True)
 class CampaignRecord:
     """A validated campaign as portfolio rules see it: the few facts they read, and where.
 
     Portfolio rules hold every campaign of the repository in memory at once,
     and each record crosses from a worker process; plain values (no pydantic
     models, no dicts) keep 10,000 campaigns small and quick to pickle.
+    Treated as immutable (see the note above the class).
     """
 
     path: str

@@ -20,13 +20,17 @@ from campaign_lint.core.timezones import DAY, local, zone
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, SendWindow
 
 
-@dataclass(frozen=True, slots=True)
+# Not ``frozen``: a frozen dataclass sets each field through ``object.__setattr__``, and
+# tens of thousands of these are unpickled per run (a third of the time of unpickling a
+# record). Hashed and compared by value as a frozen one; never assigned to after it is made
+# (``dataclasses.replace`` makes a changed copy).
+@dataclass(slots=True, unsafe_hash=True)
 class Sender:
     """One campaign as the timeline reads it: plain values, small to keep and to pickle.
 
     Moments are absolute minutes (``date.toordinal() * 1440 + minute``), on
     the wall clock the schedule is written in (``localised`` shows them on a
-    persona's clock).
+    persona's clock). Treated as immutable (see the note above the class).
     """
 
     id: str
