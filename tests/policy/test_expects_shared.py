@@ -1,4 +1,4 @@
-"""FRQ005 and TIM005 share each persona's timeline: drawn once per portfolio pass, never across runs."""
+"""Portfolio rules share what they compute alike within a pass (each persona's timeline, the personas), never across runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.session import Session
-from campaign_lint.policies import expect
+from campaign_lint.policies import expect, pressure
 from campaign_lint.policies.base import NoOptions, RuleContext
 from campaign_lint.policies.hours import TIM005
 from campaign_lint.policies.inbox import FRQ005
@@ -114,3 +114,28 @@ def test_a_persona_with_one_kind_is_drawn_for_its_rule_alone(tmp_path: Path, dra
     report = _write(tmp_path, only_counts).lint([tmp_path / "campaigns"])
     assert {f.rule for f in report.findings} == {"FRQ005"}
     assert sorted(drawn) == ["late-parcel", "night-owl"]
+
+
+def test_frq003_and_frq004_draw_the_personas_once_per_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The built-in personas, drawn from every campaign, are drawn once for FRQ003 and FRQ004 together."""
+    draws: list[int] = []
+    original = pressure.personas
+
+    def counting(policy: PolicyView, senders: Sequence[Sender]) -> list[Persona]:
+        draws.append(len(senders))
+        return original(policy, senders)
+
+    monkeypatch.setattr(pressure, "personas", counting)
+    _write(tmp_path, "version: 1\n")
+    settings = load_settings(tmp_path / "campaign-lint.yaml", tmp_path, select=["FRQ003", "FRQ004"])
+    text = CAMPAIGN.format(id="{id}", type="lifecycle", delay="1h", subject="Texts").replace(
+        "channel: email", "channel: sms"
+    )
+    write_tree(tmp_path, {"campaigns/c-text.yaml": text.replace("{id}", "order-text")})
+    session = Session(settings)
+    session.lint([tmp_path / "campaigns"])
+    assert draws == [3]
+    session.lint([tmp_path / "campaigns"])
+    assert draws == [3, 3]  # drawn again in the next run: nothing is kept between runs

@@ -256,7 +256,7 @@ class FRQ003(PortfolioRule[NoOptions]):
         if not caps or len(marketing) < 2:
             return
         horizon = max(cap.per.seconds for _, _, cap in caps) // 86400 + 1
-        plans = plans_for(records, marketing, ctx.policy, horizon)
+        plans = plans_for(records, marketing, ctx, horizon)
         by_path = {record.path: record for record in marketing}
         for label, channel, cap in caps:
             limits = Limits(cap, None if channel is None else str(channel), within(ctx.policy, cap))
@@ -369,7 +369,7 @@ class FRQ004(PortfolioRule[FRQ004Options]):
             return
         most = ctx.options.max_per_day
         limits = Limits(Cap(max=most, per=Duration(24, "h")), None, {}, rolling=True)
-        plans = plans_for(records, texts, ctx.policy, 1)
+        plans = plans_for(records, texts, ctx, 1)
         by_path = {record.path: record for record in texts}
         events = sorted({r.event for r in texts if r.event is not None})
         groups: list[tuple[str, str | None, set[str]]] = [

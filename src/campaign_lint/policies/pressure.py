@@ -1,34 +1,33 @@
 """What one customer really receives against a cap, in the worst case: the timeline behind FRQ003 and FRQ004.
 
-For each persona (the policy's, or the built-in ones) the contact timeline
-(``policies/timeline.py``) is drawn twice: the scheduled campaigns on their
-calendar dates, and the event-triggered ones from the day the persona's
-journey starts. A customer's journey can start on any day, so the worst case
-places it where it adds most: the busiest window of the journey on the
-busiest window of the schedules, with every ``stop_when`` of a schedule that
-the journey then triggers honoured. Three placements are judged and the
-worst counts: the schedules alone (the journey far away), the journey alone,
-and the two together.
+For each persona (the policy's, or the built-in ones) the contact timeline (``policies/timeline.py``)
+is drawn twice: the scheduled campaigns on their calendar dates, and the event-triggered ones from
+the day the persona's journey starts. A customer's journey can start on any day, so the worst case
+places it where it adds most: the busiest window of the journey on the busiest window of the
+schedules, with every ``stop_when`` of a schedule that the journey then triggers honoured. Three
+placements are judged and the worst counts: the schedules alone (the journey far away), the journey
+alone, and the two together.
 
-Windows are those of ``policies/capcount.py``: a cap whose ``per`` is whole
-days counts calendar days in the recipient's time zone, any other rolls by
-the minute. Counts are whole messages.
+Windows are those of ``policies/capcount.py``: a cap whose ``per`` is whole days counts calendar
+days in the recipient's time zone, any other rolls by the minute. Counts are whole messages.
 
-One cause is reported once: each campaign counts at most the cap (what one
-campaign sends beyond it is FRQ002's finding), and towards ``total_cap`` each
-channel counts at most its own cap (more is that channel's own finding).
+One cause is reported once: each campaign counts at most the cap (what one campaign sends beyond
+it is FRQ002's finding), and towards ``total_cap`` each channel counts at most its own cap (more is
+that channel's own finding).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from campaign_lint.core.findings import subject
-from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
+from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation, RuleContext
 from campaign_lint.policies.personas import personas
 from campaign_lint.policies.rates import cap_words
 from campaign_lint.policies.sendtimes import place_open
@@ -91,12 +90,18 @@ class Window:
 
 
 def plans_for(
-    records: Sequence[CampaignRecord], chosen: Sequence[CampaignRecord], policy: PolicyView, horizon_days: int
+    records: Sequence[CampaignRecord],
+    chosen: Sequence[CampaignRecord],
+    ctx: RuleContext[Any],
+    horizon_days: int,
 ) -> list[Plan]:
-    """The plan of the ``chosen`` campaigns for each persona (the policy's, or those built from ``records``)."""
+    """The plan of the ``chosen`` campaigns for each persona (its personas drawn once per pass: FRQ003, FRQ004)."""
+    policy = ctx.policy
     senders = [r.sender for r in records if r.sender is not None]
     wanted = [r.sender for r in chosen if r.sender is not None]
-    return [plan(wanted, persona, policy, horizon_days) for persona in personas(policy, senders)]
+    inputs = (id(policy), tuple(s.path for s in senders))  # what the personas are drawn from, in the pass
+    people = ctx.computed(("personas", inputs), functools.partial(personas, policy, senders))
+    return [plan(wanted, persona, policy, horizon_days) for persona in people]
 
 
 def plan(senders: Sequence[Sender], persona: Persona, policy: PolicyView, horizon_days: int) -> Plan:
