@@ -9,7 +9,7 @@ import pytest
 
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.session import Session
-from campaign_lint.policies import expect, pressure
+from campaign_lint.policies import expect, personas, pressure
 from campaign_lint.policies.base import NoOptions, RuleContext
 from campaign_lint.policies.hours import TIM005
 from campaign_lint.policies.inbox import FRQ005
@@ -121,7 +121,7 @@ def test_frq003_and_frq004_draw_the_personas_once_per_pass(
 ) -> None:
     """The built-in personas, drawn from every campaign, are drawn once for FRQ003 and FRQ004 together."""
     draws: list[int] = []
-    original = pressure.personas
+    original = personas.personas
 
     def counting(policy: PolicyView, senders: Sequence[Sender]) -> list[Persona]:
         draws.append(len(senders))
