@@ -16,13 +16,22 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Any
+from typing import Any, ClassVar
 
-from campaign_lint.policies.base import CampaignRecord, RuleContext
+from campaign_lint.core.findings import YamlPath, subject
+from campaign_lint.policies.base import (
+    WHOLE_PORTFOLIO,
+    CampaignRecord,
+    NoOptions,
+    Pointer,
+    PortfolioRule,
+    PortfolioViolation,
+    RuleContext,
+)
 from campaign_lint.policies.personas import from_policy
 from campaign_lint.policies.timeline import (
     DAY,
@@ -54,6 +63,38 @@ def expecting(policy: PolicyView, kinds: Sequence[str]) -> bool:
     return bool(policy.personas) and any(
         kind(e) in kinds for entry in policy.personas.values() for e in entry.expects
     )
+
+
+class ExpectationRule(PortfolioRule[NoOptions]):
+    """A rule that judges the persona expectations of some ``kinds`` (FRQ005, TIM005).
+
+    Both read the whole portfolio, and only when a persona has such an
+    expectation; each says where its finding sits and what to do (``advice``).
+    """
+
+    kinds: ClassVar[tuple[str, ...]]
+
+    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
+        """One group, the whole portfolio, when a persona has such expectations; else none."""
+        return (WHOLE_PORTFOLIO,) if expecting(ctx.policy, self.kinds) else ()
+
+    def check(
+        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
+    ) -> Iterable[PortfolioViolation]:
+        """Judge the expectations of ``kinds`` of each persona on its timeline."""
+        for found, record in broken(records, ctx, self.kinds):
+            path, hint = self.advice(found, record)
+            yield PortfolioViolation(
+                Pointer(record, path),
+                found.message,
+                hint=f"{hint}, or change `personas.{found.persona}.expects[{found.index}]` in the policy "
+                "if the customer expects otherwise",
+                subject=subject(persona=found.persona, expects=found.index, campaign=record.id),
+            )
+
+    def advice(self, found: Broken, record: CampaignRecord) -> tuple[YamlPath, str]:
+        """Where the finding sits in ``record``'s campaign, and what to change there."""
+        raise NotImplementedError
 
 
 def broken(

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
-
-from campaign_lint.core.findings import Severity, subject
-from campaign_lint.policies.base import (
-    WHOLE_PORTFOLIO,
-    CampaignRecord,
-    NoOptions,
-    Pointer,
-    PortfolioRule,
-    PortfolioViolation,
-    RuleContext,
-)
-from campaign_lint.policies.expect import TIMING, broken, expecting
+from campaign_lint.core.findings import Severity, YamlPath
+from campaign_lint.policies.base import CampaignRecord
+from campaign_lint.policies.expect import TIMING, Broken, ExpectationRule
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
 FAMILY = "TIM"
 TITLE = "timing"
 
 
-class TIM005(PortfolioRule[NoOptions]):
+class TIM005(ExpectationRule):
     """A persona of the policy receives a message before it should, or in its quiet hours.
 
     ## What it checks
@@ -82,30 +72,19 @@ class TIM005(PortfolioRule[NoOptions]):
     profile = "minimal"
     principle = "P2 Right moment"
 
-    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
-        """One group, the whole portfolio, when a persona has such expectations; else none."""
-        return (WHOLE_PORTFOLIO,) if expecting(ctx.policy, TIMING) else ()
+    kinds = TIMING
 
-    def check(
-        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
-    ) -> Iterable[PortfolioViolation]:
-        """Judge the timing expectations of each persona on its timeline."""
-        for found, record in broken(records, ctx, TIMING):
-            hint = (
-                "move it to its quiet hours' end with `send_window`"
-                if found.kind == "quiet"
-                else "start it from the event the customer waits for (`trigger.event`), or stop it before"
+    def advice(self, found: Broken, record: CampaignRecord) -> tuple[YamlPath, str]:
+        """On the campaign's trigger: its send window for quiet hours, its event for an order."""
+        hint = (
+            "move it to its quiet hours' end with `send_window`"
+            if found.kind == "quiet"
+            else "start it from the event the customer waits for (`trigger.event`), or stop it before"
+        )
+        sender = record.sender
+        if found.kind == "quiet" and sender is not None and sender.offset is not None:
+            hint += (
+                ", write the schedule's time without its offset (09:00, not 09:00Z) "
+                "to send at each customer's own 09:00"
             )
-            sender = record.sender
-            if found.kind == "quiet" and sender is not None and sender.offset is not None:
-                hint += (
-                    ", write the schedule's time without its offset (09:00, not 09:00Z) "
-                    "to send at each customer's own 09:00"
-                )
-            yield PortfolioViolation(
-                Pointer(record, ("trigger",)),
-                found.message,
-                hint=f"{hint}, or change `personas.{found.persona}.expects[{found.index}]` in the policy "
-                "if the customer expects otherwise",
-                subject=subject(persona=found.persona, expects=found.index, campaign=record.id),
-            )
+        return ("trigger",), hint

@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
-
-from campaign_lint.core.findings import Severity, subject
-from campaign_lint.policies.base import (
-    WHOLE_PORTFOLIO,
-    CampaignRecord,
-    NoOptions,
-    Pointer,
-    PortfolioRule,
-    PortfolioViolation,
-    RuleContext,
-)
-from campaign_lint.policies.expect import COUNTS, broken, expecting
+from campaign_lint.core.findings import Severity, YamlPath
+from campaign_lint.policies.base import CampaignRecord
+from campaign_lint.policies.expect import COUNTS, Broken, ExpectationRule
 from campaign_lint.policies.pressure import cap_path
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
@@ -22,7 +12,7 @@ FAMILY = "FRQ"
 TITLE = "frequency and contact pressure"
 
 
-class FRQ005(PortfolioRule[NoOptions]):
+class FRQ005(ExpectationRule):
     """A persona of the policy receives more messages, or closer together, than it expects.
 
     ## What it checks
@@ -93,19 +83,8 @@ class FRQ005(PortfolioRule[NoOptions]):
     profile = "minimal"
     principle = "P3 Sane frequency, from the recipient's side"
 
-    def groups(self, record: CampaignRecord, ctx: RuleContext[NoOptions]) -> Iterable[Hashable]:
-        """One group, the whole portfolio, when a persona has such expectations; else none."""
-        return (WHOLE_PORTFOLIO,) if expecting(ctx.policy, COUNTS) else ()
+    kinds = COUNTS
 
-    def check(
-        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
-    ) -> Iterable[PortfolioViolation]:
-        """Judge the counting expectations of each persona on its timeline."""
-        for found, record in broken(records, ctx, COUNTS):
-            yield PortfolioViolation(
-                Pointer(record, cap_path(record)),
-                found.message,
-                hint=f"space `{record.id}` out or send it less often, or change "
-                f"`personas.{found.persona}.expects[{found.index}]` in the policy if the customer expects otherwise",
-                subject=subject(persona=found.persona, expects=found.index, campaign=record.id),
-            )
+    def advice(self, found: Broken, record: CampaignRecord) -> tuple[YamlPath, str]:
+        """On the campaign's cap: space it out."""
+        return cap_path(record), f"space `{record.id}` out or send it less often"
