@@ -123,6 +123,19 @@ def test_values_typer_must_reject_are_left_to_it(repo: Cli, capsys: pytest.Captu
     assert "--jobs" in fast.stderr
 
 
+def _probe(repo: Cli, probe: str, *argv: str) -> list[object]:
+    """What ``python -c PROBE ARGV`` in the repository prints last, read as a JSON list."""
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *argv],
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env=os.environ,
+        check=True,
+    )
+    return list(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 @pytest.mark.slow  # starts a Python
 def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
     probe = (
@@ -131,15 +144,7 @@ def test_a_common_check_does_not_load_typer(repo: Cli) -> None:
         "code = main(['check', '--no-cache', '--format', 'json', '--output', 'out.json'])\n"
         "print(json.dumps([code, 'typer' in sys.modules, 'ruamel.yaml' in sys.modules]))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=repo.root,
-        capture_output=True,
-        text=True,
-        env=os.environ,
-        check=True,
-    )
-    assert json.loads(result.stdout) == [1, False, False]
+    assert _probe(repo, probe) == [1, False, False]
 
 
 @pytest.mark.slow  # starts a Python
@@ -166,16 +171,7 @@ def test_a_check_without_cache_loads_no_cache_code_and_digests_nothing(repo: Cli
     )
 
     def run(*argv: str) -> list[object]:
-        result = subprocess.run(
-            [sys.executable, "-c", probe, *argv],
-            cwd=repo.root,
-            capture_output=True,
-            text=True,
-            env=os.environ,
-            check=True,
-        )
-        value: list[object] = json.loads(result.stdout)
-        return value
+        return _probe(repo, probe, *argv)
 
     cached = ["campaign_lint.lint.cache", "campaign_lint.lint.replay"]
     # Only a-shipped has a finding of its own (the duplicate id is a portfolio finding).
@@ -196,15 +192,7 @@ def test_a_replayed_check_imports_neither_the_rules_nor_what_fixes(repo: Cli) ->
     )
 
     def run() -> list[object]:
-        result = subprocess.run(
-            [sys.executable, "-c", probe],
-            cwd=repo.root,
-            capture_output=True,
-            text=True,
-            env=os.environ,
-            check=True,
-        )
-        return list(json.loads(result.stdout.strip().splitlines()[-1]))
+        return _probe(repo, probe)
 
     for name in ("a-shipped", "b-duplicate"):  # their findings' fixes would come back with the record
         (repo.root / "campaigns" / f"{name}.yaml").unlink()
