@@ -71,18 +71,6 @@ def environment(src: Path | None) -> dict[str, str]:
     return env
 
 
-def package_of(env: dict[str, str]) -> str:
-    """The folder of the ``campaign_lint`` package the interpreter imports under ``env``."""
-    done = subprocess.run(
-        [sys.executable, "-c", "import campaign_lint, os; print(os.path.dirname(campaign_lint.__file__))"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return done.stdout.strip()
-
-
 def timed(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, int, str]:
     """One run: (wall seconds, CPU seconds of the process tree, exit code, stderr)."""
     with tempfile.TemporaryFile() as err:
@@ -138,10 +126,10 @@ def main(argv: list[str] | None = None) -> int:
         for number, rev in enumerate(args.also, 1):
             sides[rev] = environment(extract(rev, Path(folder) / str(number)))
         sides["now"] = environment(None)
-        bench_run.compile_bytecode()
         for name, env in sides.items():
-            package = package_of(env)
-            subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
+            package = bench_run.compile_bytecode(env)
+            if package is None:
+                raise SystemExit(f"{name}: campaign_lint cannot be imported")
             print(f"{name}: campaign_lint from {package}")
         counts = {name: findings_by_rule(command, corpus, env) for name, env in sides.items()}
         for name, (code, by_rule) in counts.items():

@@ -216,8 +216,8 @@ def single_corpus(corpus: Path) -> tuple[Path, str]:
     return one, relative
 
 
-def compile_bytecode() -> None:
-    """Write the bytecode of the installed campaign-lint package, as ``pip install`` does.
+def compile_bytecode(env: dict[str, str] | None = None) -> str | None:
+    """Write the bytecode of the installed campaign-lint package, as ``pip install`` does; its folder.
 
     A user's ``pip install`` or ``pipx install`` writes the bytecode of every
     module at install time, as it did for the peers; an editable development
@@ -225,6 +225,8 @@ def compile_bytecode() -> None:
     and container images) it would compile about 50 modules from source on
     every run, some 35 ms. ``compileall`` writes the ``__pycache__`` files
     explicitly, so every row measures the installed tool a user runs.
+    ``env``: the environment to look for the package in (``bench/against.py``
+    points ``PYTHONPATH`` at an older commit's tree); default this process's.
     """
     python = BIN / "python"
     found = subprocess.run(
@@ -232,9 +234,13 @@ def compile_bytecode() -> None:
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
-    if found.returncode == 0:
-        subprocess.run([str(python), "-m", "compileall", "-q", found.stdout.strip()], check=False)
+    if found.returncode != 0:
+        return None
+    package = found.stdout.strip()
+    subprocess.run([str(python), "-m", "compileall", "-q", package], check=False)
+    return package
 
 
 def warm_up(one: Path) -> None:
