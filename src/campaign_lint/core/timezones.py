@@ -8,7 +8,6 @@ without a database, as Windows, reads the same names). Minutes are absolute:
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -72,6 +71,8 @@ def _suggestion(name: str) -> str:
             return f"; did you mean `{known}`?"
         cities.setdefault(known.rpartition("/")[2].casefold(), known)
     if "/" not in wanted:
+        import difflib  # only for a name that is not a zone (see core/suggest.py)
+
         close = difflib.get_close_matches(wanted, list(cities), n=1, cutoff=0.75)
         if close:
             return f"; did you mean `{cities[close[0]]}`?"

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any
 
 from campaign_lint.core.findings import Severity
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.policies.registry import RULES, RULES_BY_ID
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 # The campaign rules of a file, each with its context and severity.
 CampaignRules = list[tuple[CampaignRule[Any], RuleContext[Any], Severity]]
@@ -35,7 +36,7 @@ class RuleSets:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._specs = [pathspec.GitIgnoreSpec.from_lines(entry.files) for entry in settings.overrides]
+        self._specs = _compiled(settings)
         self.default = FileRules((), settings.rules, campaign_rules(settings, settings.rules))
         self._by_match: dict[tuple[int, ...], FileRules] = {}
 
@@ -62,6 +63,15 @@ class RuleSets:
                     change.apply(rule_id, rules, rule.severity if rule else Severity.ERROR)
             found = self._by_match[matched] = FileRules(matched, rules, campaign_rules(self._settings, rules))
         return found
+
+
+def _compiled(settings: Settings) -> list[GitIgnoreSpec]:
+    """Each ``overrides`` entry's ``files`` patterns, compiled; pathspec (slow to import) only when there are some."""
+    if not settings.overrides:
+        return []
+    import pathspec
+
+    return [pathspec.GitIgnoreSpec.from_lines(entry.files) for entry in settings.overrides]
 
 
 def campaign_rules(settings: Settings, rules: dict[str, RuleSetting]) -> CampaignRules:

@@ -9,7 +9,6 @@ used only when the policy has no catalogue, are ``STOP_WHEN_EXAMPLE``, and
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 
@@ -116,6 +115,8 @@ def _ancestors(catalogue: Mapping[str, EventDef], event: str | None) -> set[str]
 
 def catalogue_listing(catalogue: Mapping[str, EventDef], near: str) -> str:
     """The catalogue's events for a hint, those closest to ``near`` first: `a`, `b` ... and 30 more."""
+    import difflib  # only for a hint (see core/suggest.py)
+
     close = difflib.get_close_matches(near, list(catalogue), n=3)
     names: Sequence[str] = [*close, *(name for name in catalogue if name not in close)]
     shown = ", ".join(f"`{name}`" for name in names[:_LISTED])

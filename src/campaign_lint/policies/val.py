@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -156,6 +155,8 @@ def _similar(first: str, second: str, threshold: float) -> bool:
     common = sum((Counter(first) & Counter(second)).values())
     if 2.0 * common / total < threshold:
         return False
+    import difflib  # only for texts the bounds above could not tell apart (see core/suggest.py)
+
     return difflib.SequenceMatcher(None, first, second).ratio() >= threshold
 
 

@@ -8,7 +8,6 @@ or ``promo`` (which of several?) have no fix.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -101,6 +100,8 @@ def choice(value: Any, choices: Sequence[str]) -> str | None:
     squashed = {_squash(option): option for option in choices}
     if sum(1 for option in squashed if wanted in option) > 1:
         return None  # `mail`: `email` or `direct_mail`?
+    import difflib  # only for a word that is not an allowed one (see core/suggest.py)
+
     close = difflib.get_close_matches(wanted, list(squashed), n=2, cutoff=_CUTOFF)
     return squashed[close[0]] if len(close) == 1 else None
 

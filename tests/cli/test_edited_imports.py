@@ -1,0 +1,80 @@
+"""Start-up of an edited one-file `check` (the pre-commit case): it imports what linting needs, not more.
+
+A run after an edit cannot be answered from the replay record: it imports
+the policy models, the rules and the engine (``tests/cli/test_fast_path.py``
+pins what a replayed run leaves out). What it still leaves out is imported
+only by the runs that use it, and is watched here:
+
+* pathspec, with the regular-expression engines it tries (re2, hyperscan):
+  the cache remembers which files the ``campaigns``/``exclude`` globs match,
+  so only a policy with ``overrides:`` (``lint/overrides.py``) or a run
+  that meets files the cache does not know compiles globs;
+* difflib: only a "did you mean" message needs it (``core/suggest.py``);
+* importlib.metadata: pydantic's plugin search, which the console script
+  replaces (``cli/startup.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.cli.campaigns import GOOD, SHIPPED
+from tests.cli.snapshots import Cli
+
+pytestmark = pytest.mark.slow  # each run starts a Python
+
+WATCHED = ("pathspec", "re2", "hyperscan", "difflib", "importlib.metadata")
+POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
+OVERRIDES = 'overrides:\n  - files: ["campaigns/b-*.yaml"]\n    rules: {MET002: off}\n'
+
+# Runs the console script's `main` with the arguments, then reports its exit code, whether it
+# linted (imported the engine) and which of the watched modules it imported.
+PROBE = f"""\
+import json, sys
+from campaign_lint.cli.entry import main
+code = main(sys.argv[1:])
+watched = {WATCHED!r}
+print(json.dumps([code, "campaign_lint.lint.engine" in sys.modules, [m for m in watched if m in sys.modules]]))
+"""
+
+
+def run(repo: Cli, *argv: str) -> list[object]:
+    """Exit code, whether it linted and the watched modules imported, of ``campaign-lint ARGV`` in a fresh Python."""
+    env = {name: value for name, value in os.environ.items() if name != "PRE_COMMIT"}
+    command = (sys.executable, "-c", PROBE, *argv)
+    done = subprocess.run(command, cwd=repo.root, capture_output=True, text=True, env=env, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def edited_run(repo: Cli, policy: str) -> list[object]:
+    """The pre-commit run on one campaign edited after a run that filled the cache."""
+    repo.write(
+        {"campaign-lint.yaml": policy, "campaigns/a-good.yaml": GOOD, "campaigns/b-other.yaml": SHIPPED}
+    )
+    for path in repo.root.rglob("*"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # not just written: the run is recorded
+    run(repo, "check", "--format", "json", "--output", "out.json")
+    edited = repo.root / "campaigns" / "a-good.yaml"
+    edited.write_text(GOOD + "# edited\n", encoding="utf-8")
+    return run(
+        repo, "check", "--force-exclude", "--format", "json", "-o", "out.json", "campaigns/a-good.yaml"
+    )
+
+
+def test_an_edited_check_imports_no_glob_matcher_and_no_close_match(cli: Cli) -> None:
+    assert edited_run(cli, POLICY) == [0, True, []]
+
+
+def test_a_policy_with_overrides_imports_the_glob_matcher(cli: Cli) -> None:
+    """The same run with an ``overrides:`` entry compiles its globs: the watch sees pathspec when it is used."""
+    code, linted, loaded = edited_run(cli, POLICY + OVERRIDES)
+    assert (code, linted) == (0, True)
+    assert isinstance(loaded, list)
+    assert "pathspec" in loaded
+    assert "difflib" not in loaded
