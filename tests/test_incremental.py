@@ -5,7 +5,11 @@ segments declared disjoint, duplicate ids, suppression comments and policy
 exceptions on portfolio findings) are edited in the ways a repository is:
 a cap raised and lowered again (a portfolio finding appears and leaves on
 *another* file), an id copied and restored, a channel switched, a file
-deleted, renamed or added, a comment added, the policy edited. After each
+deleted, renamed or added, a comment added, a new trigger event (the
+built-in personas change), a schedule before every other (the schedules'
+first day moves), the segments of a ``disjoint`` group swapped, the campaign
+a finding sits on deleted, the policy edited; one portfolio has personas of
+its own, one on a clock of its own, and schedules written at an instant. After each
 edit the cached run's output, over the whole portfolio and narrowed to the
 edited file as pre-commit runs it, is byte-identical to ``--no-cache``.
 """
@@ -16,8 +20,9 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +30,9 @@ from campaign_lint.core import yamlload
 from campaign_lint.lint import portfolio
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.engine import Engine
+from campaign_lint.policies import replans
 from campaign_lint.policies.base import PORTFOLIO_FIELDS, CampaignRecord, PortfolioRule, portfolio_view
+from campaign_lint.policies.timeline import Sender, Timeline, simulate
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign
 from tests.cli.snapshots import Cli
@@ -48,15 +55,37 @@ CHANNELS = ("email", "email", "sms", "push")
 CAPS = ("1 per 7d", "2 per 7d", "1 per 1d", "3 per 7d")
 
 
+# Personas of the policy, one on a clock of its own (schedules written at an instant move on it).
+PERSONAS = """\
+personas:
+  night-owl:
+    timezone: America/New_York
+    journey: {cart.abandoned: ["0d 22:00", "1d 23:00"], order.placed: "2d 09:00"}
+  regular:
+    segments: [recent_buyers, vip_customers]
+    journey: {order.placed: 0d, order.delivered: ["3d", "9d 14:30"]}
+"""
+
+
 def campaign(rng: random.Random, index: int) -> str:
     """A generated campaign file (valid, some with findings of their own)."""
     channel = rng.choice(CHANNELS)
     consent = "express_written" if channel == "sms" else "opt_in"
+    # Stops and schedules at an instant, drawn apart (the portfolios of ``rng`` stay as they were).
+    twist = random.Random(index)
     if rng.random() < 0.6:
         trigger = f"  event: {rng.choice(EVENTS)}\n  delay: {rng.choice(('1h', '2d', '5d'))}\n"
+        if twist.random() < 0.3:
+            trigger += "  stop_when: [order.placed]\n"
     else:
         day = rng.randint(1, 20)
-        trigger = f"  schedule: {{start: 2026-11-{day:02d}, end: 2026-11-{day + rng.randint(1, 8):02d}, every: 1d}}\n"
+        start: str = f"2026-11-{day:02d}"
+        end = f"2026-11-{day + rng.randint(1, 8):02d}"
+        if twist.random() < 0.3:  # at an instant: on the clock of a persona with a time zone
+            start, end = f"{start}T09:30:00Z", f"{end}T18:00:00+01:00"
+        stop = ", stop_when: [order.placed]" if twist.random() < 0.3 else ""
+        trigger = f"  schedule: {{start: {start}, end: {end}, every: 1d}}\n"
+        trigger = trigger.replace("}\n", f"}}\n  {stop[2:]}\n") if stop else trigger
     count, _, per = rng.choice(CAPS).split()
     comment = "  # campaign-lint: disable=FRQ003 -- agreed with the CRM council" if index % 9 == 4 else ""
     transactional = rng.random() < 0.1
@@ -121,9 +150,37 @@ def repo(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
     return cli
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_every_edit_gives_what_a_cold_run_gives(repo: Cli, seed: int) -> None:
+def _retriggered(text: str, trigger: str) -> str:
+    """``text`` with ``trigger`` (lines under ``trigger:``) in place of its own."""
+    text = re.sub(r"(?m)^  (event|delay|stop_when|schedule): .*\n", "", text)
+    return text.replace("trigger:\n", "trigger:\n" + trigger)
+
+
+def _earliest(text: str) -> str:
+    """``text`` scheduled before every other campaign (the schedules' first day moves)."""
+    return _retriggered(text, "  schedule: {start: 2026-10-01, end: 2026-10-09, every: 1d}\n")
+
+
+def _swap_segments(root: Path) -> None:
+    """``new_customers`` becomes ``lapsed_customers`` in four campaigns."""
+    for index in (0, 2, 4, 6):
+        _edit(
+            root,
+            f"campaigns/team-a/c-{index:02d}.yaml",
+            lambda t: t.replace("new_customers", "lapsed_customers"),
+        )
+
+
+def _top_of(output: str, rule: str) -> str | None:
+    """The file a finding of ``rule`` sits on (the campaign contributing most), if any."""
+    findings = json.loads(output.replace("<seconds>", "0"))["findings"]
+    return next((f["path"] for f in findings if f["rule"] == rule), None)
+
+
+@pytest.mark.parametrize(("seed", "personas"), [(1, ""), (2, ""), (4, PERSONAS)])
+def test_every_edit_gives_what_a_cold_run_gives(repo: Cli, seed: int, personas: str) -> None:
     files = portfolio_files(seed)
+    files["campaign-lint.yaml"] += personas
     # Not the first campaign by path: portfolio findings sit on the first contributing one.
     name = "campaigns/team-b/c-09.yaml"
     files[name] = re.sub(r"(?m)^channel: .*$", "channel: email", files[name])
@@ -165,15 +222,42 @@ def test_every_edit_gives_what_a_cold_run_gives(repo: Cli, seed: int) -> None:
         ("made invalid", lambda: _edit(root, name, lambda t: t.replace("channel: ", "chanel: "))),
         ("valid again", lambda: _edit(root, name, lambda t: t.replace("chanel: ", "channel: "))),
         (
+            # A new trigger event: the built-in journeys walk it too (the personas change).
+            "a new event",
+            lambda: _edit(root, name, lambda t: _retriggered(t, "  event: visit.returned\n  delay: 1h\n")),
+        ),
+        ("scheduled before every other", lambda: _edit(root, name, _earliest)),
+        (
+            # The segment most campaigns target in a disjoint group decides the worst-case customer.
+            "segments swapped",
+            lambda: _swap_segments(root),
+        ),
+        ("the campaign contributing most deleted", lambda: _delete_top(root)),
+        (
+            "a new campaign on the first day",
+            lambda: (root / "campaigns/team-a/c-98.yaml").write_text(
+                _earliest(files[name]).replace("id: c-09", "id: c-98"), encoding="utf-8"
+            ),
+        ),
+        (
             "policy cap",
             lambda: _edit(root, "campaign-lint.yaml", lambda t: t + "total_cap: {max: 4, per: 7d}\n"),
         ),
         ("after the policy, a cap", lambda: _edit(root, name, _raise_cap)),
     ]
     outputs = [first]
+    latest = [first]
+
+    def _delete_top(root: Path) -> None:
+        top = _top_of(latest[0], "FRQ003") or _top_of(latest[0], "FRQ004")
+        assert top is not None
+        assert top != name  # a portfolio finding on another campaign: it leaves
+        (root / top).unlink()
+
     for _, step in steps:
         step()
         outputs.append(_check_both(repo, name))
+        latest[0] = outputs[-1]
     assert len(set(outputs)) > 5  # the edits did change what is reported
     # ...and some of them changed the findings on campaigns that were not edited.
     elsewhere = [_others(output, name) for output in outputs[:3]]
@@ -208,6 +292,37 @@ def test_warm_run_checks_again_only_the_groups_an_edit_touched(
     assert checked  # its groups are checked again...
     assert {rule for rule, _, _ in checked} <= {"SPEC003", "FRQ003", "FRQ004"}
     assert sum(size for rule, _, size in checked if rule == "SPEC003") == 1  # ...not every other id
+
+
+def test_a_cap_edit_draws_again_only_the_edited_campaign(repo: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """FRQ003 and FRQ004 keep each campaign's part of every plan: an edit draws the edited campaign alone."""
+    name = "campaigns/team-a/c-00.yaml"
+    files = portfolio_files(3)
+    files[name] = re.sub(r"(?m)^type: .*$", "type: lifecycle", files[name])  # counted by FRQ003
+    repo.write(files)
+    _same_as_cold(repo)
+    drawn: list[int] = []
+    briefed: list[str] = []
+    brief_of = replans.brief_of
+
+    def counting(senders: Sequence[Sender], *args: Any) -> Timeline:
+        drawn.append(len(senders))
+        return simulate(senders, *args)
+
+    def briefing(record: CampaignRecord) -> replans.Brief:
+        briefed.append(record.path)
+        return brief_of(record)
+
+    monkeypatch.setattr(replans, "simulate", counting)
+    monkeypatch.setattr(replans, "brief_of", briefing)
+    _edit(repo.root, name, _raise_cap)
+    repo.run("check", "--format", "json")
+    assert briefed == [name]  # the others' briefs were kept...
+    assert drawn  # ...and the edited campaign drawn again, alone, in each plan it is in
+    assert set(drawn) == {1}
+    drawn.clear()
+    _same_as_cold(repo)  # as a run without a cache says (which draws every campaign at once)
+    assert max(drawn, default=0) == 0
 
 
 def _records(files: dict[str, str], view: PolicyView) -> list[CampaignRecord]:

@@ -9,7 +9,7 @@ import pytest
 
 from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.session import Session
-from campaign_lint.policies import expect, personas, pressure
+from campaign_lint.policies import expect, personas, plans
 from campaign_lint.policies.base import NoOptions, RuleContext
 from campaign_lint.policies.hours import TIM005
 from campaign_lint.policies.inbox import FRQ005
@@ -127,7 +127,7 @@ def test_frq003_and_frq004_draw_the_personas_once_per_pass(
         draws.append(len(senders))
         return original(policy, senders)
 
-    monkeypatch.setattr(pressure, "personas", counting)
+    monkeypatch.setattr(plans, "personas", counting)
     _write(tmp_path, "version: 1\n")
     settings = load_settings(tmp_path / "campaign-lint.yaml", tmp_path, select=["FRQ003", "FRQ004"])
     text = CAMPAIGN.format(id="{id}", type="lifecycle", delay="1h", subject="Texts").replace(

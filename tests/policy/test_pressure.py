@@ -7,7 +7,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaign_lint.policies.pressure import Limits, Plan, plan, within, worst
+from campaign_lint.policies.plans import Plan, plan
+from campaign_lint.policies.pressure import Limits, within, worst
 from campaign_lint.policies.timeline import DAY, Persona, Sender, sender_of
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign

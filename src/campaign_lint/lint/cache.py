@@ -364,7 +364,12 @@ def _load_into(cache: Cache, signed: Signed | None) -> bool:
     if not isinstance(entries, dict) or not isinstance(answers, dict):
         return False
     cache.entries = entries
-    valid = isinstance(portfolio, tuple) and len(portfolio) == 2 and isinstance(portfolio[1], dict)
+    valid = (
+        isinstance(portfolio, tuple)
+        and len(portfolio) == 3
+        and isinstance(portfolio[1], dict)
+        and isinstance(portfolio[2], dict)
+    )
     cache.portfolio_state = portfolio if valid else None
     cache.answers, cache.answers_saved = answers, len(answers)
     return True

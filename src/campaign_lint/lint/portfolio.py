@@ -22,6 +22,7 @@ first campaign by path.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 from collections.abc import Hashable, Mapping, Sequence
@@ -32,6 +33,7 @@ from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity
 from campaign_lint.policies.base import (
     WHOLE_PORTFOLIO,
     CampaignRecord,
+    Carried,
     PortfolioRule,
     PortfolioViolation,
     RuleContext,
@@ -44,8 +46,9 @@ Rules = Sequence[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]
 Found = tuple[Finding, tuple[YamlPath, ...]]
 # Per group key: the digest of the group's members and its findings.
 Remembered = dict[Hashable, tuple[bytes, list[Found]]]
-# The digest of every member (None: one has no record digest), and each rule's groups by rule ID.
-State = tuple[bytes | None, dict[str, Remembered]]
+# The digest of every member (None: one has no record digest), each rule's groups by rule ID, and
+# what the rules keep from one run to the next (``Carried``), each value pickled apart.
+State = tuple[bytes | None, dict[str, Remembered], dict[str, bytes]]
 # Per rule (in ``Rules`` order), the keys of the groups a record is in.
 Groups = tuple[tuple[Hashable, ...], ...]
 # ``PortfolioRule.groups`` as a rule inherits it: every record in the one group of the whole portfolio.
@@ -118,8 +121,11 @@ def check(
     changed = previous is None or list(previous[1]) != ids
     # What the rules of this pass compute alike (each persona's timeline: FRQ005, TIM005), this pass only.
     shared = Shared()
+    # What they keep for the next run (FRQ003 and FRQ004: policies/replans.py), with a cache only.
+    kept = dict(previous[2]) if previous is not None else {}
+    carried = Carried(functools.partial(_unpickled, kept)) if tokens else None
     for index, (rule, ctx, severity) in enumerate(rules):
-        ctx = replace(ctx, shared=shared)
+        ctx = replace(ctx, shared=shared, carried=carried)
         grouped: dict[Hashable, list[Member]] = {}
         for member in ordered:
             assert member.groups is not None
@@ -135,7 +141,7 @@ def check(
                 found = _repositioned(hit[1], fresh)
                 changed = changed or found is not hit[1]
             else:
-                found = _check_group(rule, ctx, severity, key, [member.load() for member in group])
+                found = _check_group(rule, ctx, severity, key, group)
                 changed = True
             if digest is not None:
                 remembered[key] = (digest, found)
@@ -143,7 +149,17 @@ def check(
                 findings.extend(finding for finding, _ in found)
         changed = changed or remembered.keys() != known.keys()
         state[rule.id] = remembered
-    return findings, (everything, state), changed
+    if carried is not None and carried.kept:
+        changed = True
+        for name, value in carried.kept.items():
+            kept[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return findings, (everything, state, kept), changed
+
+
+def _unpickled(kept: Mapping[str, bytes], name: str) -> object | None:
+    """What the last run kept under ``name`` (from the signed cache: lint/cache.py), unpickled."""
+    blob = kept.get(name)
+    return None if blob is None else pickle.loads(blob)
 
 
 def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[list[Finding], State, bool]:
@@ -159,7 +175,7 @@ def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[li
             kept[key] = (digest, moved)
             findings.extend(finding for finding, _ in moved)
         state[rule_id] = kept
-    return findings, (previous[0], state), changed
+    return findings, (previous[0], state, previous[2]), changed
 
 
 def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
@@ -195,11 +211,11 @@ def _check_group(
     ctx: RuleContext[Any],
     severity: Severity,
     key: Hashable,
-    records: Sequence[CampaignRecord],
+    members: Sequence[Member],
 ) -> list[Found]:
-    """The findings of one group of one rule."""
+    """The findings of one group of one rule (its ``members``, records read as the rule asks)."""
     try:
-        return [_finding(rule.id, severity, violation) for violation in rule.check_group(key, records, ctx)]
+        return [_finding(rule.id, severity, violation) for violation in rule.check_members(key, members, ctx)]
     except Exception as exc:
         exc.add_note(f"while checking the portfolio ({rule.id})")
         raise

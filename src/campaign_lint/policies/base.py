@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import ClassVar, Generic, Literal, TypeVar, cast
+from typing import ClassVar, Generic, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -64,6 +64,33 @@ class Shared:
         return cast(T, self._values[key])
 
 
+class Carried:
+    """What portfolio rules keep from one run to the next, when the run has a cache.
+
+    A rule (FRQ003 and FRQ004: ``policies/replans.py``) reads what it kept
+    last time with ``previous`` and keeps this run's with ``keep``;
+    ``lint/portfolio.check`` stores the values kept (pickled) in the content
+    cache, whose key holds the policy and the tool's code, and a value not
+    kept again in a run is passed on as it was. Whatever is kept must stay
+    true of any later portfolio under the same policy: key it on the
+    campaigns' record digests (``LazyRecord.key``), never on their order.
+    """
+
+    __slots__ = ("_load", "kept")
+
+    def __init__(self, load: Callable[[str], object | None]) -> None:
+        self._load = load
+        self.kept: dict[str, object] = {}
+
+    def previous(self, name: str) -> object | None:
+        """What was kept under ``name`` by an earlier run (None: nothing, or not readable)."""
+        return self._load(name)
+
+    def keep(self, name: str, value: object) -> None:
+        """Keep ``value`` under ``name`` for the next run (it may still change until the pass ends)."""
+        self.kept[name] = value
+
+
 @dataclass(frozen=True, slots=True)
 class RuleContext(Generic[OptionsT]):
     """What a rule may read besides the campaign: the policy's view and the rule's own options."""
@@ -72,6 +99,8 @@ class RuleContext(Generic[OptionsT]):
     options: OptionsT
     # What the portfolio rules of the pass share (set by ``lint/portfolio.check``; None outside a pass).
     shared: Shared | None = field(default=None, compare=False)
+    # What they keep from one run to the next (set by ``lint/portfolio.check`` when the run has a cache).
+    carried: Carried | None = field(default=None, compare=False)
 
     def computed(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per pass for ``key`` when the rule runs in one."""
@@ -195,6 +224,24 @@ class CampaignRule(Rule, Generic[OptionsT]):
 WHOLE_PORTFOLIO = "*"
 
 
+class LazyRecord(Protocol):
+    """A campaign of a portfolio group as the engine holds it: its record is read only when asked for."""
+
+    @property
+    def path(self) -> str:
+        """The campaign file (display path)."""
+        ...
+
+    @property
+    def key(self) -> bytes | None:
+        """The digest of the record's facts (``CampaignRecord.facts``); None without a cache."""
+        ...
+
+    def load(self) -> CampaignRecord:
+        """The record (unpickled from the cache on first use)."""
+        ...
+
+
 class PortfolioRule(Rule, Generic[OptionsT]):
     """A rule that looks at every campaign at once.
 
@@ -238,6 +285,17 @@ class PortfolioRule(Rule, Generic[OptionsT]):
         right for a rule whose ``check`` finds nothing across two groups.
         """
         return self.check(records, ctx)
+
+    def check_members(
+        self, key: Hashable, members: Sequence[LazyRecord], ctx: RuleContext[OptionsT]
+    ) -> Iterable[PortfolioViolation]:
+        """``check_group`` of the group ``key`` as the engine runs it: its ``members``, records not yet read.
+
+        The default reads every member's record. A rule that keeps what it
+        computed per campaign (``ctx.carried``) reads only the records it
+        has not seen before, and those its findings point at.
+        """
+        return self.check_group(key, [member.load() for member in members], ctx)
 
 
 @dataclass(frozen=True, slots=True)

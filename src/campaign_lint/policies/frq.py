@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from campaign_lint.core.findings import Severity, Violation, subject
+from campaign_lint.core.findings import Severity, Violation
 from campaign_lint.core.fixes import Safety
 from campaign_lint.policies import rates
 from campaign_lint.policies.base import (
-    CampaignRecord,
     CampaignRule,
     NoOptions,
-    Pointer,
-    PortfolioRule,
     PortfolioViolation,
     RuleContext,
 )
 from campaign_lint.policies.capcount import caps_of
 from campaign_lint.policies.intent import service_notice
-from campaign_lint.policies.pressure import (
-    Limits,
-    cap_path,
-    only,
-    plans_for,
-    pressure_finding,
-    share,
-    within,
-    worst,
-)
+from campaign_lint.policies.plans import only
+from campaign_lint.policies.pressure import Limits, pressure_finding, same_day_finding, within, worst
 from campaign_lint.policies.rates import cap_words, messages_in, show
+from campaign_lint.policies.replans import Pool, PressureRule
 from campaign_lint.schemas.campaign import Campaign, Channel
 from campaign_lint.schemas.policy import Cap
 from campaign_lint.schemas.types import Duration
@@ -169,7 +159,7 @@ class FRQ002(CampaignRule[NoOptions]):
             )
 
 
-class FRQ003(PortfolioRule[NoOptions]):
+class FRQ003(PressureRule[NoOptions]):
     """Together, campaigns send one customer more messages than the channel cap allows.
 
     ## What it checks
@@ -247,24 +237,20 @@ class FRQ003(PortfolioRule[NoOptions]):
     profile = "recommended"
     principle = PRINCIPLE
 
-    def check(
-        self, records: Sequence[CampaignRecord], ctx: RuleContext[NoOptions]
-    ) -> Iterable[PortfolioViolation]:
+    def judge(self, pool: Pool, ctx: RuleContext[NoOptions]) -> Iterable[PortfolioViolation]:
         """Count each persona's worst window against each cap; report the worst persona per cap."""
         caps = caps_of(ctx.policy)
-        marketing = [r for r in records if not r.transactional and r.sender is not None]
-        if not caps or len(marketing) < 2:
+        if not caps or len(pool.chosen(texts=False)) < 2:
             return
         horizon = max(cap.per.seconds for _, _, cap in caps) // 86400 + 1
-        plans = plans_for(records, marketing, ctx, horizon)
-        by_path = {record.path: record for record in marketing}
+        plans = pool.plans(False, horizon)
         for label, channel, cap in caps:
             limits = Limits(cap, None if channel is None else str(channel), within(ctx.policy, cap))
             found = [window for window in (worst(p, limits) for p in plans) if window is not None]
             window = max(found, key=lambda w: w.count, default=None)
             if window is not None and window.count > cap.max:
                 yield pressure_finding(
-                    label, "all" if channel is None else str(channel), cap, window, by_path
+                    label, "all" if channel is None else str(channel), cap, window, pool.records
                 )
 
 
@@ -278,7 +264,7 @@ class FRQ004Options(BaseModel):
     )
 
 
-class FRQ004(PortfolioRule[FRQ004Options]):
+class FRQ004(PressureRule[FRQ004Options]):
     """Texts or calls on one subject reach a customer more than 3 times in 24 hours.
 
     ## What it checks
@@ -360,40 +346,21 @@ class FRQ004(PortfolioRule[FRQ004Options]):
     principle = PRINCIPLE
     options = FRQ004Options
 
-    def check(
-        self, records: Sequence[CampaignRecord], ctx: RuleContext[FRQ004Options]
-    ) -> Iterable[PortfolioViolation]:
+    def judge(self, pool: Pool, ctx: RuleContext[FRQ004Options]) -> Iterable[PortfolioViolation]:
         """Count each persona's texts and calls per trigger event, and of the schedules, in any 24 hours."""
-        texts = [r for r in records if r.channel in _TEXTS and not r.transactional and r.sender is not None]
+        texts = pool.chosen(texts=True)
         if not texts:
             return
         most = ctx.options.max_per_day
         limits = Limits(Cap(max=most, per=Duration(24, "h")), None, {}, rolling=True)
-        plans = plans_for(records, texts, ctx, 1)
-        by_path = {record.path: record for record in texts}
-        events = sorted({r.event for r in texts if r.event is not None})
+        plans = pool.plans(True, 1)
+        events = sorted({event for _, event, _ in texts if event is not None})
         groups: list[tuple[str, str | None, set[str]]] = [
-            (f"`{event}`", event, {r.path for r in texts if r.event == event}) for event in events
+            (f"`{event}`", event, {path for path, on, _ in texts if on == event}) for event in events
         ]
-        groups.append(("their schedules", None, {r.path for r in texts if r.schedule is not None}))
+        groups.append(("their schedules", None, {path for path, _, scheduled in texts if scheduled}))
         for about, event, paths in groups:
             found = [w for w in (worst(only(p, paths), limits) for p in plans) if w is not None]
             window = max(found, key=lambda w: w.count, default=None)
-            if window is None or window.count <= most:
-                continue
-            ranked = window.ranked()
-            top = by_path[ranked[0][0]]
-            yield PortfolioViolation(
-                Pointer(top, ("trigger",)),
-                f"{len(ranked)} text/voice campaigns on {about} send the `{window.persona.name}` customer "
-                f"{window.count} messages within {window.when}; at most {most} are allowed in 24 hours",
-                hint="merge them into one message, or space them more than 24 hours apart",
-                related=tuple(
-                    Pointer(by_path[path], cap_path(by_path[path]), share(by_path[path].id, n, n))
-                    for path, n, _ in ranked[1:]
-                ),
-                # About texts and calls on one trigger event (or the schedules) in a day.
-                subject=subject(
-                    channel="sms+voice", window="24h", event=event, schedules=None if event else "overlapping"
-                ),
-            )
+            if window is not None and window.count > most:
+                yield same_day_finding(about, event, most, window, pool.records)

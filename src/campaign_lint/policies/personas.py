@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from campaign_lint.policies import defaults
 from campaign_lint.policies.events import declines
@@ -43,15 +44,52 @@ DEFAULT_CATALOGUE: Mapping[str, EventDef] = {
 BUILT_IN = ("typical", "late-delivery")
 
 
+@dataclass(frozen=True, slots=True)
+class Audiences:
+    """What the personas are drawn from, of all the campaigns together (``audiences``).
+
+    Kept apart from the campaigns so that FRQ003 and FRQ004, after an edit,
+    draw the personas from what each campaign adds here without reading
+    every campaign again (``policies/replans.py``).
+    """
+
+    # The events campaigns start from, and those they stop at.
+    triggers: frozenset[str]
+    stoppers: frozenset[str]
+    # How many campaigns target each segment, and each list of regions (``()``: everywhere).
+    segments: Mapping[str, int]
+    regions: Mapping[tuple[str, ...], int]
+
+
+def audiences(senders: Iterable[Sender]) -> Audiences:
+    """What ``senders`` add up to, for the personas."""
+    senders = list(senders)
+    return Audiences(
+        frozenset(s.event for s in senders if s.event is not None),
+        frozenset(name for s in senders for name in s.stop_when),
+        Counter(s.segment for s in senders),
+        Counter(s.regions for s in senders),
+    )
+
+
 def personas(policy: PolicyView, senders: Sequence[Sender]) -> list[Persona]:
     """The policy's personas, in the order written; without any, the built-in ones."""
+    return drawn(policy, audiences(senders))
+
+
+def drawn(policy: PolicyView, seen: Audiences) -> list[Persona]:
+    """``personas`` from what the campaigns add up to (``audiences``)."""
     if policy.personas:
-        return [from_policy(name, entry, policy, senders) for name, entry in policy.personas.items()]
-    return builtin_personas(policy, senders)
+        return [_from_policy(name, entry, policy, seen) for name, entry in policy.personas.items()]
+    return _builtin(policy, seen)
 
 
 def from_policy(name: str, entry: PersonaDef, policy: PolicyView, senders: Sequence[Sender]) -> Persona:
     """The persona ``name`` of the policy's ``personas:``."""
+    return _from_policy(name, entry, policy, audiences(senders))
+
+
+def _from_policy(name: str, entry: PersonaDef, policy: PolicyView, seen: Audiences) -> Persona:
     journey = [
         (event, day.day * DAY + (ANCHOR if day.minute is None else day.minute))
         for event, when in entry.journey.items()
@@ -65,8 +103,8 @@ def from_policy(name: str, entry: PersonaDef, policy: PolicyView, senders: Seque
         name=name,
         journey=ordered(journey),
         segments=segments,
-        not_in=left_out(policy, senders) if segments is None else frozenset(),
-        region=entry.region if entry.region is not None else busiest_place(senders),
+        not_in=_left_out(policy, seen.segments) if segments is None else frozenset(),
+        region=entry.region if entry.region is not None else _busiest(seen.regions),
         consent=consent,
         description=entry.description or "",
         timezone=entry.timezone,
@@ -93,12 +131,16 @@ def adhoc_persona(
 
 def builtin_personas(policy: PolicyView, senders: Sequence[Sender]) -> list[Persona]:
     """``typical`` and ``late-delivery``: the catalogue's events once each (module docstring)."""
-    catalogue = dict(policy.events) if policy.events else _default_catalogue(senders)
+    return _builtin(policy, audiences(senders))
+
+
+def _builtin(policy: PolicyView, seen: Audiences) -> list[Persona]:
+    catalogue = dict(policy.events) if policy.events else _default_catalogue(seen.triggers)
     fulfilment = {name for name, event in catalogue.items() if event.fulfilment}
     if not policy.events:
         fulfilment = {defaults.FULFILMENT_EVENT}
-    triggers = {sender.event for sender in senders if sender.event is not None}
-    stoppers = {name for sender in senders for name in sender.stop_when}
+    triggers = seen.triggers
+    stoppers = seen.stoppers
     kept = {name for name in catalogue if not declines(name) and (name in triggers or name not in stoppers)}
     for name in list(
         kept
@@ -108,8 +150,8 @@ def builtin_personas(policy: PolicyView, senders: Sequence[Sender]) -> list[Pers
             kept.add(parent)
             parent = catalogue[parent].after
     wanted = [name for name in catalogue if name in kept]
-    not_in = left_out(policy, senders)
-    place = busiest_place(senders)
+    not_in = _left_out(policy, seen.segments)
+    place = _busiest(seen.regions)
     found = []
     for name, late in zip(BUILT_IN, (False, True), strict=True):
         journey = _walk(catalogue, wanted, fulfilment, LATE_FULFILMENT if late else TYPICAL_FULFILMENT)
@@ -120,10 +162,10 @@ def builtin_personas(policy: PolicyView, senders: Sequence[Sender]) -> list[Pers
     return found
 
 
-def _default_catalogue(senders: Sequence[Sender]) -> dict[str, EventDef]:
+def _default_catalogue(triggers: Iterable[str]) -> dict[str, EventDef]:
     """The default catalogue, with every other event a campaign starts from as a root."""
     catalogue = dict(DEFAULT_CATALOGUE)
-    for event in sorted({s.event for s in senders if s.event is not None}):
+    for event in sorted(triggers):
         catalogue.setdefault(event, EventDef())
     return catalogue
 
@@ -163,17 +205,24 @@ def left_out(policy: PolicyView, senders: Sequence[Sender]) -> frozenset[str]:
     The one kept is the segment most campaigns target (the first in the
     group's order among equals).
     """
-    targeted = Counter(sender.segment for sender in senders)
+    return _left_out(policy, Counter(sender.segment for sender in senders))
+
+
+def _left_out(policy: PolicyView, targeted: Mapping[str, int]) -> frozenset[str]:
     out: set[str] = set()
     for group in policy.segments.disjoint:
-        keep = max(group, key=lambda segment: (targeted[segment], -group.index(segment)))
+        keep = max(group, key=lambda segment: (targeted.get(segment, 0), -group.index(segment)))
         out.update(segment for segment in group if segment != keep)
     return frozenset(out)
 
 
 def busiest_place(senders: Sequence[Sender]) -> str | None:
     """The place the most campaigns reach (None: a place no campaign names; the first code among equals)."""
-    lists = Counter(sender.regions for sender in senders)
+    return _busiest(Counter(sender.regions for sender in senders))
+
+
+def _busiest(regions: Mapping[tuple[str, ...], int]) -> str | None:
+    lists = Counter(regions)
     everywhere = lists.pop((), 0)
     if not lists:
         return None

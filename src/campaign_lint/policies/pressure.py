@@ -1,8 +1,8 @@
 """What one customer really receives against a cap, in the worst case: the timeline behind FRQ003 and FRQ004.
 
 For each persona (the policy's, or the built-in ones) the contact timeline (``policies/timeline.py``)
-is drawn twice: the scheduled campaigns on their calendar dates, and the event-triggered ones from
-the day the persona's journey starts. A customer's journey can start on any day, so the worst case
+is drawn twice (``policies/plans.py``): the scheduled campaigns on their calendar dates, and the
+event-triggered ones from the day the persona's journey starts. A customer's journey can start on any day, so the worst case
 places it where it adds most: the busiest window of the journey on the busiest window of the
 schedules, with every ``stop_when`` of a schedule that the journey then triggers honoured. Three
 placements are judged and the worst counts: the schedules alone (the journey far away), the journey
@@ -18,56 +18,21 @@ that channel's own finding).
 
 from __future__ import annotations
 
-import dataclasses
-import functools
 from collections import Counter
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import timedelta
 
 from campaign_lint.core.findings import subject
-from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation, RuleContext
-from campaign_lint.policies.personas import personas
+from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
+from campaign_lint.policies.plans import Plan, Sent
 from campaign_lint.policies.rates import cap_words
-from campaign_lint.policies.sendtimes import place_open
-from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, localised, simulate
+from campaign_lint.policies.timeline import DAY, Persona
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import Cap
 
-# How far past the last scheduled send a repeating schedule without an end is drawn, at least.
-MIN_HORIZON_DAYS = 28
-# The longest a journey's messages are followed after its last event.
-MAX_FOLLOW_DAYS = 400
-
-# (minute, campaign path, campaign id, channel): one message, as counted here.
-Sent = tuple[int, str, str, str]
 # ``_window``'s placement for the journey alone.
 JOURNEY = -1
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """One persona's messages, split so that the journey can be placed on any day."""
-
-    persona: Persona
-    # Day 0 of ``scheduled`` (the first scheduled send); None when nothing is scheduled.
-    origin: date | None
-    # Scheduled messages, minutes from ``origin``, as if the journey never happened (nothing stopped).
-    scheduled: tuple[Sent, ...]
-    # Event-triggered messages, minutes from midnight of the journey's day 0.
-    triggered: tuple[Sent, ...]
-    # Scheduled campaigns with ``stop_when``: path -> (first send minute from ``origin``, stop events).
-    stops: Mapping[str, tuple[int, tuple[str, ...]]]
-
-
-def only(plan: Plan, paths: Container[str]) -> Plan:
-    """``plan`` with the messages of the campaigns at ``paths`` alone."""
-    return dataclasses.replace(
-        plan,
-        scheduled=tuple(m for m in plan.scheduled if m[1] in paths),
-        triggered=tuple(m for m in plan.triggered if m[1] in paths),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,70 +52,6 @@ class Window:
             ((path, counted, sent) for path, (sent, counted) in self.campaigns.items()),
             key=lambda item: (-item[1], -item[2], item[0]),
         )
-
-
-def plans_for(
-    records: Sequence[CampaignRecord],
-    chosen: Sequence[CampaignRecord],
-    ctx: RuleContext[Any],
-    horizon_days: int,
-) -> list[Plan]:
-    """The plan of the ``chosen`` campaigns for each persona (its personas drawn once per pass: FRQ003, FRQ004)."""
-    policy = ctx.policy
-    senders = [r.sender for r in records if r.sender is not None]
-    wanted = [r.sender for r in chosen if r.sender is not None]
-    inputs = (id(policy), tuple(s.path for s in senders))  # what the personas are drawn from, in the pass
-    people = ctx.computed(("personas", inputs), functools.partial(personas, policy, senders))
-    return [plan(wanted, persona, policy, horizon_days) for persona in people]
-
-
-def plan(senders: Sequence[Sender], persona: Persona, policy: PolicyView, horizon_days: int) -> Plan:
-    """Draw ``persona``'s scheduled and triggered messages (``horizon_days``: the longest window judged)."""
-    # ``simulate`` keeps only the campaigns that reach the persona; the schedules' days on its clock.
-    senders = localised(senders, persona.timezone)
-    scheduled = [s for s in senders if s.event is None and s.start is not None]
-    triggered = [s for s in senders if s.event is not None]
-    origin = None
-    on_calendar: tuple[Sent, ...] = ()
-    stops: dict[str, tuple[int, tuple[str, ...]]] = {}
-    if scheduled:
-        first = min(s.start for s in scheduled if s.start is not None) // DAY
-        last = max(_last_day(s) for s in scheduled)
-        days = last - first + 1 + max(horizon_days, MIN_HORIZON_DAYS)
-        origin = date.fromordinal(first)
-        quiet = dataclasses.replace(persona, journey=())
-        on_calendar = _sent(simulate(scheduled, quiet, origin, days, policy).messages)
-        windows = {channel: entry.send_window for channel, entry in policy.channels.items()}
-        for s in scheduled:
-            if s.stop_when and s.start is not None:
-                start = s.start
-                if s.open_time:
-                    channel_window = windows.get(s.channel)
-                    window = s.window or (
-                        None
-                        if channel_window is None
-                        else (channel_window.start.minutes, channel_window.end.minutes)
-                    )
-                    start = start - start % DAY + place_open(window)
-                stops[s.path] = (start - first * DAY, s.stop_when)
-    journey: tuple[Sent, ...] = ()
-    if triggered and persona.journey:
-        follow = max(s.delay for s in triggered) // DAY + horizon_days + 2
-        days = persona.journey[-1][1] // DAY + 1 + min(follow, MAX_FOLLOW_DAYS)
-        journey = _sent(simulate(triggered, persona, origin or date(2000, 1, 3), days, policy).messages)
-    return Plan(persona, origin, on_calendar, journey, stops)
-
-
-def _last_day(sender: Sender) -> int:
-    """The day of a schedule's last send: its end, else its start plus one period."""
-    assert sender.start is not None
-    if sender.end is not None:
-        return sender.end // DAY
-    return (sender.start + (sender.every or 0)) // DAY
-
-
-def _sent(messages: Iterable[Message]) -> tuple[Sent, ...]:
-    return tuple((m.minute, m.path, m.campaign, str(m.channel)) for m in messages if not m.transactional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,7 +263,7 @@ def cap_path(record: CampaignRecord) -> tuple[str, ...]:
 
 
 def pressure_finding(
-    label: str, channel: str, cap: Cap, window: Window, by_path: dict[str, CampaignRecord]
+    label: str, channel: str, cap: Cap, window: Window, by_path: Mapping[str, CampaignRecord]
 ) -> PortfolioViolation:
     """FRQ003's finding of ``window`` for the cap ``label``: on the campaign sending most, the others related."""
     ranked = window.ranked()
@@ -389,6 +290,28 @@ def pressure_finding(
         ),
         # The finding is about the channel's cap, whichever campaign it is shown on.
         subject=subject(channel=channel, window=cap.per),
+    )
+
+
+def same_day_finding(
+    about: str, event: str | None, most: int, window: Window, by_path: Mapping[str, CampaignRecord]
+) -> PortfolioViolation:
+    """FRQ004's finding of ``window``: texts and calls ``about`` an event (or the schedules) over ``most`` a day."""
+    ranked = window.ranked()
+    top = by_path[ranked[0][0]]
+    return PortfolioViolation(
+        Pointer(top, ("trigger",)),
+        f"{len(ranked)} text/voice campaigns on {about} send the `{window.persona.name}` customer "
+        f"{window.count} messages within {window.when}; at most {most} are allowed in 24 hours",
+        hint="merge them into one message, or space them more than 24 hours apart",
+        related=tuple(
+            Pointer(by_path[path], cap_path(by_path[path]), share(by_path[path].id, n, n))
+            for path, n, _ in ranked[1:]
+        ),
+        # About texts and calls on one trigger event (or the schedules) in a day.
+        subject=subject(
+            channel="sms+voice", window="24h", event=event, schedules=None if event else "overlapping"
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.timezones import DAY, local, zone
@@ -166,10 +167,15 @@ def localised(senders: Sequence[Sender], timezone: str | None) -> Sequence[Sende
     found = []
     for sender in senders:
         if sender.offset is not None and sender.start is not None:
-            start = local(sender.start - sender.offset, where)
+            start = on_clock(sender.start, sender.offset, where)
             sender = dataclasses.replace(sender, start=start, offset=sender.offset + start - sender.start)
         if sender.end_offset is not None and sender.end is not None:
-            end = local(sender.end - sender.end_offset, where)
+            end = on_clock(sender.end, sender.end_offset, where)
             sender = dataclasses.replace(sender, end=end, end_offset=sender.end_offset + end - sender.end)
         found.append(sender)
     return found
+
+
+def on_clock(moment: int, offset: int, where: ZoneInfo) -> int:
+    """A moment written with a UTC ``offset`` (minutes), on the wall clock of ``where``."""
+    return local(moment - offset, where)

@@ -1,0 +1,154 @@
+"""One persona's plan for FRQ003 and FRQ004: its scheduled and its triggered messages, drawn apart.
+
+For each persona (the policy's, or the built-in ones) the contact timeline (``policies/timeline.py``)
+is drawn twice: the scheduled campaigns on their calendar dates (``calendar``: from the first
+scheduled send to the last, and the longest window judged after it), and the event-triggered ones
+from the day the persona's journey starts (``journey_days``). ``policies/pressure.py`` places the
+journey where it adds most and counts the windows.
+
+What one campaign adds to a plan depends on that campaign, the persona and these days alone (the
+timeline decides each campaign's messages on its own), which is what lets ``policies/replans.py``
+keep each campaign's part from one run to the next.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from campaign_lint.policies.base import CampaignRecord, RuleContext
+from campaign_lint.policies.personas import personas
+from campaign_lint.policies.sendtimes import place_open
+from campaign_lint.policies.timeline import DAY, Message, Persona, Sender, localised, simulate
+from campaign_lint.policies.view import PolicyView
+
+# How far past the last scheduled send a repeating schedule without an end is drawn, at least.
+MIN_HORIZON_DAYS = 28
+# The longest a journey's messages are followed after its last event.
+MAX_FOLLOW_DAYS = 400
+# The journey's day 0 when nothing is scheduled (no date is shown then).
+NO_ORIGIN = date(2000, 1, 3)
+
+# (minute, campaign path, campaign id, channel): one message, as counted here.
+Sent = tuple[int, str, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """One persona's messages, split so that the journey can be placed on any day."""
+
+    persona: Persona
+    # Day 0 of ``scheduled`` (the first scheduled send); None when nothing is scheduled.
+    origin: date | None
+    # Scheduled messages, minutes from ``origin``, as if the journey never happened (nothing stopped).
+    scheduled: tuple[Sent, ...]
+    # Event-triggered messages, minutes from midnight of the journey's day 0.
+    triggered: tuple[Sent, ...]
+    # Scheduled campaigns with ``stop_when``: path -> (first send minute from ``origin``, stop events).
+    stops: Mapping[str, tuple[int, tuple[str, ...]]]
+
+
+def only(plan: Plan, paths: Container[str]) -> Plan:
+    """``plan`` with the messages of the campaigns at ``paths`` alone."""
+    return dataclasses.replace(
+        plan,
+        scheduled=tuple(m for m in plan.scheduled if m[1] in paths),
+        triggered=tuple(m for m in plan.triggered if m[1] in paths),
+    )
+
+
+def plans_for(
+    records: Sequence[CampaignRecord],
+    chosen: Sequence[CampaignRecord],
+    ctx: RuleContext[Any],
+    horizon_days: int,
+) -> list[Plan]:
+    """The plan of the ``chosen`` campaigns for each persona (its personas drawn once per pass: FRQ003, FRQ004)."""
+    policy = ctx.policy
+    senders = [r.sender for r in records if r.sender is not None]
+    wanted = [r.sender for r in chosen if r.sender is not None]
+    inputs = (id(policy), tuple(s.path for s in senders))  # what the personas are drawn from, in the pass
+    people = ctx.computed(("personas", inputs), functools.partial(personas, policy, senders))
+    return [plan(wanted, persona, policy, horizon_days) for persona in people]
+
+
+def plan(senders: Sequence[Sender], persona: Persona, policy: PolicyView, horizon_days: int) -> Plan:
+    """Draw ``persona``'s scheduled and triggered messages (``horizon_days``: the longest window judged)."""
+    # ``simulate`` keeps only the campaigns that reach the persona; the schedules' days on its clock.
+    senders = localised(senders, persona.timezone)
+    scheduled = [s for s in senders if s.event is None and s.start is not None]
+    triggered = [s for s in senders if s.event is not None]
+    origin = None
+    on_calendar: tuple[Sent, ...] = ()
+    stops: dict[str, tuple[int, tuple[str, ...]]] = {}
+    if scheduled:
+        first, days = calendar([_days(s) for s in scheduled], horizon_days)
+        origin = date.fromordinal(first)
+        on_calendar = sent(simulate(scheduled, quiet(persona), origin, days, policy).messages)
+        stops = stops_of(scheduled, first, policy)
+    journey: tuple[Sent, ...] = ()
+    if triggered and persona.journey:
+        days = journey_days(persona, max(s.delay for s in triggered), horizon_days)
+        journey = sent(simulate(triggered, persona, origin or NO_ORIGIN, days, policy).messages)
+    return Plan(persona, origin, on_calendar, journey, stops)
+
+
+def quiet(persona: Persona) -> Persona:
+    """``persona`` without its journey: what the schedules alone send it."""
+    return dataclasses.replace(persona, journey=())
+
+
+def calendar(days: Iterable[tuple[int, int]], horizon_days: int) -> tuple[int, int]:
+    """(first day, number of days) the schedules are drawn over, from their (first, last) days."""
+    spans = list(days)
+    first = min(start for start, _ in spans)
+    last = max(end for _, end in spans)
+    return first, last - first + 1 + max(horizon_days, MIN_HORIZON_DAYS)
+
+
+def journey_days(persona: Persona, longest_delay: int, horizon_days: int) -> int:
+    """How many days the journey's messages are followed (``longest_delay``: of the campaigns, in minutes)."""
+    follow = longest_delay // DAY + horizon_days + 2
+    return persona.journey[-1][1] // DAY + 1 + min(follow, MAX_FOLLOW_DAYS)
+
+
+def _days(sender: Sender) -> tuple[int, int]:
+    assert sender.start is not None
+    return sender.start // DAY, last_day(sender.start, sender.end, sender.every)
+
+
+def last_day(start: int, end: int | None, every: int | None) -> int:
+    """The day of a schedule's last send: its end, else its start plus one period."""
+    if end is not None:
+        return end // DAY
+    return (start + (every or 0)) // DAY
+
+
+def stops_of(
+    scheduled: Iterable[Sender], first: int, policy: PolicyView
+) -> dict[str, tuple[int, tuple[str, ...]]]:
+    """Per scheduled campaign with ``stop_when``: (its first send, minutes from day ``first``; the events)."""
+    windows = {channel: entry.send_window for channel, entry in policy.channels.items()}
+    stops = {}
+    for s in scheduled:
+        if s.stop_when and s.start is not None:
+            start = s.start
+            if s.open_time:
+                channel_window = windows.get(s.channel)
+                window = s.window or (
+                    None
+                    if channel_window is None
+                    else (channel_window.start.minutes, channel_window.end.minutes)
+                )
+                start = start - start % DAY + place_open(window)
+            stops[s.path] = (start - first * DAY, s.stop_when)
+    return stops
+
+
+def sent(messages: Iterable[Message]) -> tuple[Sent, ...]:
+    """The marketing ``messages`` as counted (transactional ones are not)."""
+    return tuple((m.minute, m.path, m.campaign, str(m.channel)) for m in messages if not m.transactional)
