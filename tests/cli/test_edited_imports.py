@@ -12,6 +12,10 @@ only by the runs that use it, and is watched here:
 * difflib: only a "did you mean" message needs it (``core/suggest.py``);
 * importlib.metadata: pydantic's plugin search, which the console script
   replaces (``cli/startup.py``).
+
+Nor does the cyclic collector run once the command line is read: the
+imports, the replay record and the cache build long-lived objects it would
+scan again and again for nothing (``cli/entry.py``).
 """
 
 from __future__ import annotations
@@ -33,18 +37,26 @@ POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
 OVERRIDES = 'overrides:\n  - files: ["campaigns/b-*.yaml"]\n    rules: {MET002: off}\n'
 
 # Runs the console script's `main` with the arguments, then reports its exit code, whether it
-# linted (imported the engine) and which of the watched modules it imported.
+# linted (imported the engine), which of the watched modules it imported and how many passes
+# the cyclic collector made after the command line was read.
 PROBE = f"""\
-import json, sys
-from campaign_lint.cli.entry import main
-code = main(sys.argv[1:])
+import gc, json, sys
+from campaign_lint.cli import checkoptions, entry
+passes = []
+def parsed(args):
+    command = parse(args)
+    gc.callbacks.append(lambda phase, info: passes.append(info) if phase == "start" else None)
+    return command
+parse, checkoptions.parse = checkoptions.parse, parsed
+code = entry.main(sys.argv[1:])
 watched = {WATCHED!r}
-print(json.dumps([code, "campaign_lint.lint.engine" in sys.modules, [m for m in watched if m in sys.modules]]))
+loaded = [m for m in watched if m in sys.modules]
+print(json.dumps([code, "campaign_lint.lint.engine" in sys.modules, loaded, len(passes)]))
 """
 
 
 def run(repo: Cli, *argv: str) -> list[object]:
-    """Exit code, whether it linted and the watched modules imported, of ``campaign-lint ARGV`` in a fresh Python."""
+    """Exit code, whether it linted, the watched modules imported and the collector's passes, of ``campaign-lint ARGV``."""
     env = {name: value for name, value in os.environ.items() if name != "PRE_COMMIT"}
     command = (sys.executable, "-c", PROBE, *argv)
     done = subprocess.run(command, cwd=repo.root, capture_output=True, text=True, env=env, check=False)
@@ -68,12 +80,12 @@ def edited_run(repo: Cli, policy: str) -> list[object]:
 
 
 def test_an_edited_check_imports_no_glob_matcher_and_no_close_match(cli: Cli) -> None:
-    assert edited_run(cli, POLICY) == [0, True, []]
+    assert edited_run(cli, POLICY) == [0, True, [], 0]
 
 
 def test_a_policy_with_overrides_imports_the_glob_matcher(cli: Cli) -> None:
     """The same run with an ``overrides:`` entry compiles its globs: the watch sees pathspec when it is used."""
-    code, linted, loaded = edited_run(cli, POLICY + OVERRIDES)
+    code, linted, loaded, _ = edited_run(cli, POLICY + OVERRIDES)
     assert (code, linted) == (0, True)
     assert isinstance(loaded, list)
     assert "pathspec" in loaded

@@ -25,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     startup.install()
     command = parse(args)
     if command is not None:
+        # A check owns its process, which ends with it: the cyclic collector stays
+        # off to the end. Turned off before the replay record is read and the
+        # rules are imported, whose thousands of long-lived objects (modules,
+        # classes, the record's findings) it would otherwise scan again and again;
+        # ``lint/pool.paused_collector`` would turn it back on for a last pass over
+        # everything the run built, just before exit.
+        gc.disable()
         from campaign_lint.cli.replay import replay
 
         code = replay(command.options, debug=command.debug)
@@ -33,10 +40,6 @@ def main(argv: list[str] | None = None) -> int:
         from campaign_lint.cli.check import run_check
         from campaign_lint.cli.guard import guarded
 
-        # A check owns its process, which ends with it: the cyclic collector stays
-        # off to the end (``lint/pool.paused_collector`` would turn it back on for
-        # a last pass over everything the run built, just before exit).
-        gc.disable()
         return guarded(lambda: run_check(command.options), debug=command.debug)
     from campaign_lint.cli.simreplay import replay_command_line
 
