@@ -15,6 +15,15 @@ or edited campaign changes the digest of every group it is, or was, in, so
 the findings are those of a run without a cache (tested on generated
 portfolios, ``tests/test_incremental.py``).
 
+A group is checked with its members as they are held (``Member``: the
+record, or its bytes from the cache), so a rule reads only the records it
+needs (``PortfolioRule.check_members``). With a cache, the rules may also
+keep what they computed for the next run (``Carried``, each value pickled
+apart in the state and unpickled only by the rule that asks for it): FRQ003
+and FRQ004, one group over the whole portfolio, keep each campaign's part of
+every persona's plan, so an edit draws again only what it changed
+(``policies/replans.py``).
+
 Findings come out in a fixed order that does not depend on what was
 remembered: rule by rule, then group by group in the order of each group's
 first campaign by path.

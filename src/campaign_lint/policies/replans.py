@@ -14,8 +14,10 @@ edit changed:
   and stop events, segment, regions), whether FRQ003 or FRQ004 count it,
   and its schedule's days and trigger's delay (which set the plans' days);
 * per *slot* (the schedules or the journey of one persona, for FRQ003's or
-  FRQ004's campaigns, over given days), each campaign's messages in it,
-  only for the campaigns that send the persona any (most send none).
+  FRQ004's campaigns, over given days), each campaign's messages in it
+  (and a schedule's ``stop_when``, which only a campaign that sends is
+  asked for), only for the campaigns that send the persona any (most
+  send none).
 
 The timeline decides each campaign's messages on its own, from the
 campaign, the persona and the days drawn (the policy is part of the cache's
@@ -204,12 +206,15 @@ class RememberedPool:
         self._briefs: dict[bytes, Brief] = {}
         # Digests the last run did not see: their parts are drawn in every slot.
         self._fresh: set[bytes] = set()
+        # Equal briefs of new digests as one object: the memo pickles each once (a third are alike).
+        alike: dict[Brief, Brief] = {}
         for member in members:
             key = member.key
             assert key is not None
             brief = old_briefs.get(key)
             if brief is None:
                 brief = brief_of(member.load())
+                brief = alike.setdefault(brief, brief)
                 self._fresh.add(key)
             self._briefs[key] = brief
         self._slots: list[Slot] = []

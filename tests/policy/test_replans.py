@@ -1,0 +1,120 @@
+"""FRQ003's and FRQ004's plans kept between runs (policies/replans.py) are the plans drawn at once.
+
+Generated portfolios are edited record by record (a cap, a schedule moved
+before every other, a new trigger event, a segment, a campaign deleted or
+added), and after each edit the plans built from what the last pass kept,
+drawing only the new digests, equal those ``RecordPool`` draws from every
+record: with the built-in personas and with the policy's own, one of them on
+a clock of its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import pickle
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from campaign_lint.lint.config import load_settings
+from campaign_lint.policies import replans
+from campaign_lint.policies.base import CampaignRecord, Carried, NoOptions, RuleContext, Shared
+from campaign_lint.policies.plans import Plan
+from campaign_lint.policies.sendtimes import DAY
+from tests.test_incremental import PERSONAS, POLICY, SEGMENTS, _records, portfolio_files
+
+
+@dataclasses.dataclass
+class Held:
+    """A member as the engine holds it: path, digest, record (counted when read)."""
+
+    path: str
+    key: bytes
+    record: CampaignRecord
+    reads: list[str]
+
+    def load(self) -> CampaignRecord:
+        self.reads.append(self.path)
+        return self.record
+
+
+def _counted(plan: Plan) -> Plan:
+    """``plan`` as the windows read it: the stops of the schedules that send the persona something."""
+    sending = {message[1] for message in plan.scheduled}
+    return dataclasses.replace(
+        plan, stops={path: stop for path, stop in plan.stops.items() if path in sending}
+    )
+
+
+def _unpickled(kept: dict[str, bytes], name: str) -> object:
+    return pickle.loads(kept[name]) if name in kept else None
+
+
+def _key(record: CampaignRecord) -> bytes:
+    return hashlib.blake2b(repr(record.facts()).encode(), digest_size=16).digest()
+
+
+def _changed(record: CampaignRecord, **fields: object) -> CampaignRecord:
+    """``record`` with ``fields`` changed in its sender, and in the record where it has them too."""
+    assert record.sender is not None
+    sender = dataclasses.replace(record.sender, **fields)  # type: ignore[arg-type]
+    own = {name: value for name, value in fields.items() if name in {"event", "segment", "path", "id"}}
+    return dataclasses.replace(record, sender=sender, **own)  # type: ignore[arg-type]
+
+
+def _edit(rng: random.Random, records: list[CampaignRecord]) -> str | None:
+    """One edit of a random kind to ``records``, in place; the path of a campaign whose cap alone changed."""
+    index = rng.randrange(len(records))
+    record = records[index]
+    sender = record.sender
+    assert sender is not None
+    kinds: list[Callable[[], object]] = [
+        lambda: records.__setitem__(index, _changed(record, segment=rng.choice(SEGMENTS))),
+        lambda: records.pop(index),
+        lambda: records.append(
+            _changed(record, path=f"campaigns/new-{len(records)}.yaml", id=f"n-{len(records)}")
+        ),
+    ]
+    if sender.start is not None:
+        earliest = (sender.start - 40 * DAY, None if sender.end is None else sender.end - 40 * DAY)
+        kinds.append(lambda: records.__setitem__(index, _changed(record, start=earliest[0], end=earliest[1])))
+    if sender.event is not None:
+        event = rng.choice(("visit.returned", "cart.abandoned"))
+        kinds.append(lambda: records.__setitem__(index, _changed(record, event=event)))
+    if rng.random() < 0.4:
+        cap = (rng.randint(1, 4), 7 * DAY)
+        records[index] = _changed(record, frequency=cap)
+        return None if cap == sender.frequency else record.path
+    rng.choice(kinds)()
+    return None
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("personas", ["", PERSONAS])
+def test_kept_plans_are_the_plans_drawn_at_once(tmp_path: Path, seed: int, personas: str) -> None:
+    files = portfolio_files(seed, count=30)
+    (tmp_path / "campaign-lint.yaml").write_text(POLICY + personas, encoding="utf-8")
+    view = load_settings(tmp_path / "campaign-lint.yaml", tmp_path).view
+    records = _records(files, view)
+    rng = random.Random(seed)
+    kept: dict[str, bytes] = {}
+    for step in range(12):
+        capped = _edit(rng, records) if step else None
+        reads: list[str] = []
+        members = [Held(r.path, _key(r), r, reads) for r in sorted(records, key=lambda r: r.path)]
+        carried = Carried(functools.partial(_unpickled, kept))
+        pool = replans.pool_of(members, RuleContext(view, NoOptions(), Shared(), carried))
+        assert isinstance(pool, replans.RememberedPool)
+        drawn = replans.RecordPool(records, RuleContext(view, NoOptions()))
+        for texts in (False, True):
+            assert pool.chosen(texts) == sorted(drawn.chosen(texts))
+            for horizon in (1, 8, 31):
+                kept_plans = [_counted(plan) for plan in pool.plans(texts, horizon)]
+                assert kept_plans == [_counted(plan) for plan in drawn.plans(texts, horizon)], (step, texts)
+        if capped is not None:  # a cap edited: only that campaign is read (and drawn) again
+            assert set(reads) == {capped}
+        kept = {name: pickle.dumps(value) for name, value in carried.kept.items()}
