@@ -189,7 +189,7 @@ def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[li
 
 def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
     """``found`` with its places in ``fresh`` campaigns read from their records (``found`` itself if none moved)."""
-    if not fresh:
+    if not fresh or not found:
         return found
     moved: list[Found] = []
     for finding, paths in found:
