@@ -144,6 +144,55 @@ def test_same_content_with_a_new_time_is_still_unchanged(replays: InProcess) -> 
     assert stamps[str(target)][2] == target.stat().st_mtime_ns
 
 
+def _after_the_record(root: Path, target: Path, text: str) -> None:
+    """Write ``text`` to ``target``, modified after the replay record was written (both dated back)."""
+    (record,) = (root / RECORDS).glob("replay-*.bin")
+    now = time.time()
+    os.utime(record, (now - 30, now - 30))
+    target.write_text(text, "utf-8")
+    os.utime(target, (now - 20, now - 20))
+
+
+def test_a_named_campaign_edited_since_the_record_is_linted_without_reading_it(
+    replays: InProcess, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run after an edit (pre-commit's case, run by hand): the record is not even read."""
+    replays.run("check")
+    target = replays.cli.root / "campaigns/c-good.yaml"
+    _after_the_record(replays.cli.root, target, GOOD.replace("channel: email", "channel: sms"))
+    read: list[object] = []
+    load = records.load
+
+    def spied(root: Path, key: bytes) -> records.Stored | None:
+        read.append(key)
+        return load(root, key)
+
+    monkeypatch.setattr(records, "load", spied)
+    second, replayed = replays.run("check", "campaigns/c-good.yaml")
+    assert not replayed
+    assert read == []
+    fresh, _ = replays.run("check", "--no-cache", "campaigns/c-good.yaml")
+    same(fresh, second)
+    third, replayed = replays.run("check", "campaigns/c-good.yaml")  # recorded again: answered
+    assert replayed
+    assert len(read) == 1
+    same(fresh, third)
+
+
+def test_a_named_campaign_saved_again_unchanged_is_linted_once_with_the_same_answer(
+    replays: InProcess,
+) -> None:
+    first, _ = replays.run("check", "campaigns/a-shipped.yaml")
+    target = replays.cli.root / "campaigns/a-shipped.yaml"
+    _after_the_record(replays.cli.root, target, target.read_text("utf-8"))
+    second, replayed = replays.run("check", "campaigns/a-shipped.yaml")
+    assert not replayed
+    same(first, second)
+    third, replayed = replays.run("check", "campaigns/a-shipped.yaml")
+    assert replayed
+    same(first, third)
+
+
 def _only_record(root: Path) -> records.Record:
     """The one replay record in ``root``'s cache folder (the key of a plain `check`)."""
     key = CheckOptions().replay_key()

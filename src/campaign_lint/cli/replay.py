@@ -88,6 +88,8 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     policy = config if config is not None else policy_for(given)
     key = options.replay_key()
     root = governed_root(policy, start)
+    if records.edited_since(root, key, given):
+        return None  # the usual run after an edit: known before reading the record
     stored = records.load(root, key)
     if stored is None or stored.record.scope.policy_path != policy:
         return None
