@@ -265,7 +265,8 @@ def test_a_replayed_run_loads_neither_the_models_nor_the_parser(replays: InProce
         "import json, sys\n"
         "from campaign_lint.cli.entry import main\n"
         "code = main(['check', '--format', 'json', '--output', 'report.json'])\n"
-        "heavy = ('pydantic', 'typer', 'yaml', 'pathspec', 'campaign_lint.lint.engine')\n"
+        "heavy = ('pydantic', 'typer', 'yaml', 'pathspec', 'campaign_lint.lint.engine', 'datetime', 'zoneinfo',\n"
+        "         'campaign_lint.lint.zonefiles')\n"
         "print(json.dumps([code, sorted(m for m in heavy if m in sys.modules)]))\n"
     )
     env = {**os.environ, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]}

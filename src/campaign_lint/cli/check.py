@@ -94,6 +94,7 @@ def run_check(options: CheckOptions) -> int:
         )
         if linted.cache is not None and changed is None and session.overlay is NO_OVERLAY:
             from campaign_lint.lint import replay
+            from campaign_lint.lint.zonefiles import policy_zones
 
             # The next identical run is answered from this record (cli/replay.py).
             record = replay.stamped(
@@ -104,6 +105,7 @@ def run_check(options: CheckOptions) -> int:
                 targets.files,
                 linted.cache,
                 started_ns,
+                policy_zones(settings.policy),
             )
             if record is not None:
                 replay.store(options.replay_key(), record, linted.results, linted.cache.secret)

@@ -90,33 +90,53 @@ def write(rendered: str, output: Path | None) -> None:
 
 
 def keep(
-    key: bytes, settings: Settings, paths: Sequence[Path], rendered: str, code: int, started_ns: int
+    key: bytes,
+    settings: Settings,
+    paths: Sequence[Path],
+    rendered: str,
+    code: int,
+    started_ns: int,
+    timezone: str | None = None,
 ) -> None:
     """Record ``rendered`` and ``code`` of a run that started at ``started_ns``, when it can be told safely.
 
     Campaign files are stamped from the cache the run left, and only when each
     file is still as its entry says and was last modified before the run
     started (so the entry describes what the run read); otherwise nothing is
-    recorded and the next run records. A failure here never breaks a run.
+    recorded and the next run records. The files of the time zones the run
+    read (the policy's personas', ``--timezone``'s) are stamped with the
+    policy files. A failure here never breaks a run.
     """
     # Anything unexpected: the output is written; only the record is lost.
     with contextlib.suppress(Exception):
-        _keep(key, settings, list(paths), rendered, code, started_ns)
+        _keep(key, settings, list(paths), rendered, code, started_ns, timezone)
 
 
 def _keep(
-    key: bytes, settings: Settings, paths: list[Path], rendered: str, code: int, started_ns: int
+    key: bytes,
+    settings: Settings,
+    paths: list[Path],
+    rendered: str,
+    code: int,
+    started_ns: int,
+    timezone: str | None,
 ) -> None:
     from campaign_lint.lint import replay as records
     from campaign_lint.lint.cache import RACY_NS, open_cache
     from campaign_lint.lint.targets import resolve
+    from campaign_lint.lint.zonefiles import policy_zones
+
+    zones = set(policy_zones(settings.policy))
+    if timezone is not None:
+        zones.add(timezone)
 
     scope = settings.scope()
     files = resolve(paths, scope, force_exclude=False, changed=None).files
     cache = open_cache(settings)
     policy_files = settings.layered.files if settings.layered is not None else []
+    today = settings.today.isoformat()
     record = records.stamped(
-        scope, settings.today.isoformat(), settings.fail_on, policy_files, files, cache, started_ns
+        scope, today, settings.fail_on, policy_files, files, cache, started_ns, sorted(zones)
     )
     if record is None or cache.secret is None:
         return

@@ -74,7 +74,7 @@ def run_simulate(
     simreplay.write(rendered, output)
     code = 1 if simulation.failed else 0
     if key is not None:
-        simreplay.keep(key, settings, paths, rendered, code, started_ns)
+        simreplay.keep(key, settings, paths, rendered, code, started_ns, request.get("timezone"))
     return code
 
 

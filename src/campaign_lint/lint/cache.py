@@ -15,7 +15,8 @@ the pickled bytes the cache holds (``Entry.untouched``, ``Results.untouched``).
 The cache is keyed on the tool version (and the size and modification time of
 its own modules) and a digest of everything a file's result depends on (the
 effective policy, enabled rules and their options, the working directory that
-display paths are relative to). It is pickled, so it is
+display paths are relative to, and the data of the time zones the policy's
+personas live in: ``lint/zonefiles.py``). It is pickled, so it is
 signed (``lint/signed.py``): an HMAC with a key kept in the user's cache
 folder, outside the repository. A cache that is corrupt, from another version, another policy,
 another machine or committed by someone else fails the check and is ignored
@@ -320,6 +321,11 @@ def policy_key(settings: Settings) -> bytes:
             for rule_id, setting in settings.rules.items()
         ),
     ]
+    from campaign_lint.lint.zonefiles import digests, policy_zones  # a full run's: not the replay's
+
+    zones = policy_zones(settings.policy)
+    if zones:  # the zone data read (a new tzdata, a system update): see lint/zonefiles.py
+        parts.append(digests(zones))
     return hashlib.sha256(repr(parts).encode()).digest()
 
 

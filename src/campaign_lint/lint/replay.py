@@ -11,8 +11,10 @@ what they depend on:
   ``--select``, ``--ignore``, ``--today``, ``--fail-on``: those declared
   ``replay="key"`` in ``cli/checkoptions.py``), the working folder, the tool's
   version and its own files: these make the record's key;
-* the policy files read (the ``extends`` chain) and every campaign file linted,
-  each as size, modification time and content digest;
+* the policy files read (the ``extends`` chain), the time zone files read for
+  the policy's personas (``lint/zonefiles.py``: and where ``zoneinfo`` looked
+  for them) and every campaign file linted, each as size, modification time
+  and content digest;
 * the day (exceptions expire) and where campaign files are looked for.
 
 ``cli/replay.py`` answers the next run from the record when all of that is
@@ -40,7 +42,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from campaign_lint import __version__
 from campaign_lint.core.findings import Severity
@@ -50,6 +52,9 @@ from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.discovery import Scope, SourceFile
 from campaign_lint.lint.report import Results
 from campaign_lint.lint.signed import Signed, read_signed, secret_key
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.zonefiles import Lookup  # the module is imported only for a record with zones
 
 _PREFIX = "replay-"
 
@@ -80,6 +85,9 @@ class Record:
     # (location, display) of every file linted, in order, and their stamps.
     files: tuple[tuple[str, str], ...]
     stamps: tuple[Stamp, ...]
+    # When the run read time zones: how ``zoneinfo`` found their files (stamped in ``policy``,
+    # ``lint/zonefiles.py``); None for a run without zones, which checks nothing more.
+    zones: Lookup | None = None
 
     def named_unchanged(self, paths: Sequence[Path]) -> bool:
         """False when a file named on the command line is recorded and has changed since.
@@ -98,6 +106,11 @@ class Record:
         """
         if [(source.location, source.display) for source in files] != list(self.files):
             return None
+        if self.zones is not None:
+            from campaign_lint.lint.zonefiles import lookup_holds
+
+            if not lookup_holds(self.zones):
+                return None  # zoneinfo would now read another file for a zone
         policy, stamps = _recheck_all(self.policy), _recheck_all(self.stamps)
         if policy is None or stamps is None:
             return None
@@ -207,18 +220,29 @@ def stamped(
     files: Sequence[SourceFile],
     cache: Cache,
     started_ns: int,
+    zones: Sequence[str] = (),
 ) -> Record | None:
     """What a run that started at ``started_ns`` depended on, or ``None`` when it cannot be told safely.
 
     Campaign files are stamped from the cache, which took their size and time
-    before reading them. Policy files were read during the run: one modified
-    since shortly before it started may not be what was read, so then
-    nothing is recorded (the next run records).
+    before reading them. Policy files, and the files of the time zones
+    ``zones`` the run read (``lint/zonefiles.py``), were read during the run:
+    one modified since shortly before it started may not be what was read,
+    so then nothing is recorded (the next run records).
     """
     if cache.secret is None:
         return None
+    read, lookup = list(policy_files), None
+    if zones:
+        from campaign_lint.lint.zonefiles import found
+
+        located = found(zones)
+        if located is None:
+            return None  # a zone read from no file (a zipped tzdata): nothing to stamp
+        read.extend(located[0])
+        lookup = located[1]
     policy = []
-    for name in policy_files:
+    for name in read:
         where = os.path.abspath(name)
         try:
             info = os.stat(where)
@@ -236,7 +260,7 @@ def stamped(
             return None
         stamps.append((source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content))
     names = tuple((source.location, source.display) for source in files)
-    return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps))
+    return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), lookup)
 
 
 def store(key: bytes, record: Record, results: Results, secret: bytes | None = None) -> bool:
