@@ -3,6 +3,7 @@
 Usage::
 
     python bench/against.py [--before 4942e46^] [--also REV ...] [--size 10000] [--rounds 7] [--jobs N]
+                            [--replayed]
 
 The older commit's ``src`` (and that of each ``--also`` commit) is extracted
 with ``git archive`` into a temporary folder and run with ``PYTHONPATH``
@@ -14,7 +15,11 @@ first. Each round runs every side once, the order reversed every round, so
 a change in the machine's load hits them alike.
 
 Each run is ``campaign-lint check --no-cache --format json --output
-/dev/null`` (``--jobs N`` added when given). Wall time is measured around
+/dev/null`` (``--jobs N`` added when given); with ``--replayed``, it is
+the unedited pre-commit run instead, ``campaign-lint check --force-exclude
+--format json --output /dev/null FILE`` (FILE the corpus's first campaign),
+answered from the replay record that each side's first, unmeasured, run
+leaves (the sides' records have different keys, so each keeps its own). Wall time is measured around
 the child; CPU time is user plus system time of the child and every process
 it waited for (its pool workers), from ``os.wait4``, what ``/usr/bin/time``
 reports. On a machine shared with others CPU time is the steadier figure.
@@ -113,12 +118,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=7, help="alternating rounds (default 7)")
     parser.add_argument("--jobs", type=int, default=None, help="pass --jobs N to check")
     parser.add_argument("--seed", type=int, default=1, help="corpus seed (default 1)")
+    parser.add_argument(
+        "--replayed",
+        action="store_true",
+        help="time the unedited `check FILE` answered from its replay record",
+    )
     args = parser.parse_args(argv)
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
     corpus = bench_run.ensure_corpus(args.size, args.seed)
     lint = str(BIN / "campaign-lint")
     command = [lint, "check", "--no-cache", "--format", "json", "--output", os.devnull]
+    if args.replayed:
+        first = min(path for path in corpus.rglob("*.yaml") if path.parent != corpus)
+        command = [lint, "check", "--force-exclude", "--format", "json", "--output", os.devnull]
+        command.append(str(first.relative_to(corpus)))
     if args.jobs is not None:
         command += ["--jobs", str(args.jobs)]
     with tempfile.TemporaryDirectory(prefix="before-") as folder:
@@ -139,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             for rule in sorted(set(counts["before"][1]) | set(by_rule)):
                 if counts["before"][1][rule] != by_rule[rule]:
                     print(f"  {rule}: {counts['before'][1][rule]} before, {by_rule[rule]} in {name}")
+        if args.replayed:  # each side's record: its first run may find the policy just written (not recorded)
+            for env in sides.values():
+                timed(command, corpus, env)
         print(f"command: {' '.join(command)} (in {corpus})")
         print(f"load average before: {load()}")
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
