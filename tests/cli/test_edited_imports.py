@@ -24,6 +24,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -55,6 +56,13 @@ print(json.dumps([code, "campaign_lint.lint.engine" in sys.modules, loaded, len(
 """
 
 
+@pytest.fixture
+def repo(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
+    """The working directory, with the signing key of the cache outside it (the runs inherit the variable)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    return cli
+
+
 def run(repo: Cli, *argv: str) -> list[object]:
     """Exit code, whether it linted, the watched modules imported and the collector's passes, of ``campaign-lint ARGV``."""
     env = {name: value for name, value in os.environ.items() if name != "PRE_COMMIT"}
@@ -79,13 +87,13 @@ def edited_run(repo: Cli, policy: str) -> list[object]:
     )
 
 
-def test_an_edited_check_imports_no_glob_matcher_and_no_close_match(cli: Cli) -> None:
-    assert edited_run(cli, POLICY) == [0, True, [], 0]
+def test_an_edited_check_imports_no_glob_matcher_and_no_close_match(repo: Cli) -> None:
+    assert edited_run(repo, POLICY) == [0, True, [], 0]
 
 
-def test_a_policy_with_overrides_imports_the_glob_matcher(cli: Cli) -> None:
+def test_a_policy_with_overrides_imports_the_glob_matcher(repo: Cli) -> None:
     """The same run with an ``overrides:`` entry compiles its globs: the watch sees pathspec when it is used."""
-    code, linted, loaded, _ = edited_run(cli, POLICY + OVERRIDES)
+    code, linted, loaded, _ = edited_run(repo, POLICY + OVERRIDES)
     assert (code, linted) == (0, True)
     assert isinstance(loaded, list)
     assert "pathspec" in loaded
