@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from campaign_lint.lint import portfolio
 from campaign_lint.lint.config import load_settings
+from campaign_lint.lint.engine import Engine
 from campaign_lint.policies import replans
 from campaign_lint.policies.base import CampaignRecord, Carried, NoOptions, RuleContext, Shared
 from campaign_lint.policies.plans import Plan
@@ -118,3 +120,25 @@ def test_kept_plans_are_the_plans_drawn_at_once(tmp_path: Path, seed: int, perso
         if capped is not None:  # a cap edited: only that campaign is read (and drawn) again
             assert set(reads) == {capped}
         kept = {name: pickle.dumps(value) for name, value in carried.kept.items()}
+
+
+def test_a_memo_that_no_longer_unpickles_is_drawn_again(tmp_path: Path) -> None:
+    """What FRQ003 and FRQ004 kept but cannot read (a class moved) costs a full draw, not a traceback."""
+    (tmp_path / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")
+    settings = load_settings(tmp_path / "campaign-lint.yaml", tmp_path)
+    rules = Engine(settings).portfolio_rules
+    records = _records(portfolio_files(3, count=20), settings.view)
+
+    def members(keyed: bool) -> list[portfolio.Member]:
+        return [portfolio.Member(r.path, r, key=_key(r) if keyed else None) for r in records]
+
+    _, state, _ = portfolio.check(rules, members(True), None)
+    assert state[2][replans.MEMO]  # FRQ003 and FRQ004 kept their plans
+    # A pickle of a class that is not there any more.
+    gone = pickle.dumps(Held("x", b"", records[0], []), protocol=pickle.HIGHEST_PROTOCOL)
+    broken = (state[0], state[1], {replans.MEMO: gone.replace(b"Held", b"Gone")})
+    records[0] = _changed(records[0], frequency=(9, 7 * DAY))
+    warm, kept, _ = portfolio.check(rules, members(True), broken)
+    cold, _, _ = portfolio.check(rules, members(False), None)
+    assert warm == cold
+    assert isinstance(pickle.loads(kept[2][replans.MEMO]), tuple)  # kept anew, readable

@@ -166,9 +166,19 @@ def check(
 
 
 def _unpickled(kept: Mapping[str, bytes], name: str) -> object | None:
-    """What the last run kept under ``name`` (from the signed cache: lint/cache.py), unpickled."""
+    """What the last run kept under ``name`` (from the signed cache: lint/cache.py), unpickled; None if unreadable.
+
+    A value that no longer unpickles (a class of the tool moved without its
+    files' stamp changing) is as if nothing was kept: the rule computes it all again.
+    """
     blob = kept.get(name)
-    return None if blob is None else pickle.loads(blob)
+    if blob is None:
+        return None
+    try:
+        value: object = pickle.loads(blob)  # signed with the cache: see lint/cache.py
+    except Exception:  # noqa: BLE001 - what we kept but cannot read is computed again
+        return None
+    return value
 
 
 def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[list[Finding], State, bool]:

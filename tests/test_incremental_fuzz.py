@@ -1,0 +1,357 @@
+"""Random portfolios, random policies, random edits: a warm run always says what ``--no-cache`` says.
+
+``tests/test_incremental.py`` walks fixed edits over generated portfolios;
+here Hypothesis draws small portfolios (every channel FRQ003 and FRQ004
+count, events and schedules, some at an instant, stops, send windows across
+midnight, caps, segments, exclusions, regions, consents, transactional
+notices and offers), a policy (channel caps, ``total_cap``, ``disjoint``
+groups, personas of its own with clocks, places, consents and journeys, or
+the built-in ones), and a sequence of edits: a field of a campaign changed,
+a campaign added, deleted, moved to another folder or copied under another
+name, an edit no rule reads, the file made invalid, the policy changed, and
+``--ignore`` / ``--select`` of FRQ003 and FRQ004 switched (each switch runs
+on a cache of its own, so a cache is left behind and found again, stale,
+later). After each edit the cached run's JSON report and exit code are those
+of ``--no-cache``. The memo FRQ003 and FRQ004 keep between runs
+(``policies/replans.py``) is what this mostly tries to trip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from tests.cli.snapshots import Cli
+
+SEGMENTS = ("all", "recent_buyers", "new_customers", "lapsed_customers", "vip_customers")
+EVENTS = ("order.placed", "order.shipped", "order.delivered", "cart.abandoned", "visit.returned")
+STOPS = ("order.placed", "review.submitted", "cart.abandoned")
+REGIONS = ("GB", "US", "US-CA", "DE")
+ZONES = ("America/New_York", "Europe/London", "Asia/Tokyo", "Pacific/Kiritimati")
+# The edits whose output tells most: the rules FRQ003 and FRQ004, alone or with the others.
+# Each its own cache; ``campaigns/b``: a run over part of the portfolio (its portfolio is that part).
+ARGS: tuple[tuple[str, ...], ...] = (
+    (),
+    ("--ignore", "FRQ003"),
+    ("--select", "FRQ003,FRQ004"),
+    ("campaigns/b",),
+)
+
+Campaign = dict[str, Any]
+Policy = dict[str, Any]
+
+_clock = st.sampled_from(("00:30", "08:00", "09:00", "10:00", "18:00", "21:30", "23:45"))
+
+
+@st.composite
+def campaigns(draw: st.DrawFn) -> Campaign:
+    """One campaign's facts (rendered by ``_campaign``)."""
+    if draw(st.booleans()):
+        trigger: dict[str, Any] = {
+            "event": draw(st.sampled_from(("cart.abandoned", "cart.abandoned", *EVENTS))),
+            "delay": draw(st.sampled_from(("", "1h", "20h", "2d", "5d"))),
+        }
+    else:
+        day = draw(st.integers(1, 27))
+        time = draw(st.sampled_from(("", "T09:30:00", "T23:30:00Z", "T01:00:00+01:00", "T08:00:00-05:00")))
+        start = f"2026-{draw(st.sampled_from(('03', '10', '11')))}-{day:02d}{time}"
+        end = None
+        if draw(st.booleans()):
+            end = f"{start[:8]}{min(28, day + draw(st.integers(0, 9))):02d}{time}"
+        trigger = {"start": start, "end": end, "every": draw(st.sampled_from(("", "12h", "1d", "2d", "7d")))}
+    trigger["stop_when"] = draw(st.lists(st.sampled_from(STOPS), max_size=2, unique=True))
+    return {
+        "channel": draw(st.sampled_from(("email", "sms", "sms", "voice", "push"))),
+        "type": draw(st.sampled_from(("lifecycle", "promotional", "transactional"))),
+        "subject": draw(st.sampled_from(("Your order", "20% off your next order"))),
+        "segment": draw(st.sampled_from(SEGMENTS)),
+        "exclude": draw(st.sampled_from(([], [], *([s] for s in SEGMENTS[1:])))),
+        "regions": draw(st.sampled_from(([], [], ["GB"], ["US", "DE"], ["US-CA"], ["US"]))),
+        "consent": draw(st.sampled_from(("opt_in", "express_written", "legitimate_interest"))),
+        "trigger": trigger,
+        "frequency": draw(st.none() | st.tuples(st.integers(1, 4), st.sampled_from(("1d", "7d", "12h")))),
+        "window": draw(st.none() | st.tuples(_clock, _clock)),
+    }
+
+
+@st.composite
+def personas(draw: st.DrawFn) -> dict[str, Any]:
+    """One persona of the policy."""
+    journey = draw(
+        st.dictionaries(
+            st.sampled_from((*EVENTS, "review.submitted")),
+            st.lists(
+                st.sampled_from(("0d", "0d 22:00", "1d", "2d 09:00", "3d 23:30", "9d")),
+                min_size=1,
+                max_size=2,
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    consent = None
+    if draw(st.booleans()):
+        consent = {
+            draw(st.sampled_from(("sms", "email"))): draw(st.sampled_from((["opt_in"], ["express_written"])))
+        }
+    return {
+        "timezone": draw(st.none() | st.sampled_from(ZONES)),
+        "segments": draw(
+            st.none() | st.lists(st.sampled_from(SEGMENTS[1:]), min_size=1, max_size=2, unique=True)
+        ),
+        "region": draw(st.none() | st.sampled_from(REGIONS)),
+        "consent": consent,
+        "journey": journey,
+    }
+
+
+@st.composite
+def policies(draw: st.DrawFn) -> Policy:
+    """A policy's facts: caps, ``disjoint`` groups, personas (none: the built-in ones)."""
+    caps = draw(
+        st.dictionaries(
+            st.sampled_from(("email", "sms", "push", "voice")),
+            st.tuples(st.integers(1, 3), st.sampled_from(("1d", "7d", "24h"))),
+            max_size=3,
+        )
+    )
+    named = draw(st.lists(st.sampled_from(("night-owl", "regular", "far")), max_size=2, unique=True))
+    return {
+        "caps": caps,
+        "total": draw(st.none() | st.tuples(st.integers(2, 5), st.sampled_from(("7d", "2d")))),
+        "disjoint": draw(st.booleans()),
+        "personas": {name: draw(personas()) for name in named},
+        "max_per_day": draw(st.sampled_from((None, 1, 1, 2))),
+    }
+
+
+def _policy(policy: Policy) -> str:
+    lines = ["extends: recommended", 'campaigns: ["campaigns/**/*.yaml"]']
+    if policy["caps"]:
+        lines.append("channels:")
+        for channel, (most, per) in sorted(policy["caps"].items()):
+            lines.append(f"  {channel}: {{cap: {{max: {most}, per: {per}}}}}")
+    if policy["total"] is not None:
+        lines.append(f"total_cap: {{max: {policy['total'][0]}, per: {policy['total'][1]}}}")
+    if policy["disjoint"]:
+        lines.append("segments: {disjoint: [[new_customers, lapsed_customers, vip_customers]]}")
+    if policy["max_per_day"] is not None:
+        lines.append(f"rules: {{FRQ004: {{max_per_day: {policy['max_per_day']}}}}}")
+    if policy["personas"]:
+        lines.append("personas:")
+        for name, persona in policy["personas"].items():
+            lines.append(f"  {name}:")
+            for field in ("timezone", "region"):
+                if persona[field] is not None:
+                    lines.append(f"    {field}: {persona[field]}")
+            if persona["segments"] is not None:
+                lines.append(f"    segments: [{', '.join(persona['segments'])}]")
+            if persona["consent"] is not None:
+                given = ", ".join(f"{k}: [{', '.join(v)}]" for k, v in persona["consent"].items())
+                lines.append(f"    consent: {{{given}}}")
+            days = ", ".join(
+                f"{e}: [{', '.join(repr(d) for d in ds)}]" for e, ds in persona["journey"].items()
+            )
+            lines.append(f"    journey: {{{days}}}")
+    return "\n".join(lines) + "\n"
+
+
+def _campaign(index: int, facts: Campaign) -> str:
+    trigger = facts["trigger"]
+    if "event" in trigger:
+        body = f"  event: {trigger['event']}\n"
+        if trigger["delay"]:
+            body += f"  delay: {trigger['delay']}\n"
+    else:
+        schedule = [f"start: {trigger['start']}"]
+        if trigger["end"] is not None:
+            schedule.append(f"end: {trigger['end']}")
+        if trigger["every"]:
+            schedule.append(f"every: {trigger['every']}")
+        body = f"  schedule: {{{', '.join(schedule)}}}\n"
+    if trigger["stop_when"]:
+        body += f"  stop_when: [{', '.join(trigger['stop_when'])}]\n"
+    text = (
+        f"version: 1\nid: c-{index:02d}\nname: Campaign {index}\nowner: crm@example.com\n"
+        f"type: {facts['type']}\npurpose: Tell customers about their order.\n"
+        "customer_value: You learn when your order arrives and what to do next.\n"
+        f"channel: {facts['channel']}\naudience:\n  segment: {facts['segment']}\n"
+        f"  exclude: [{', '.join(facts['exclude'])}]\n  regions: [{', '.join(facts['regions'])}]\n"
+        f"  consent: {facts['consent']}\ntrigger:\n{body}"
+    )
+    if facts["frequency"] is not None:
+        text += f"frequency: {{max: {facts['frequency'][0]}, per: {facts['frequency'][1]}}}\n"
+    if facts["window"] is not None:
+        text += f'send_window: {{start: "{facts["window"][0]}", end: "{facts["window"][1]}"}}\n'
+    return text + (
+        f"content:\n  subject: {facts['subject']}\n  unsubscribe: one_click\n"
+        "success_metrics: [problems_resolved, repeat_purchase_rate]\n"
+    )
+
+
+FOLDERS = ("campaigns/a", "campaigns/b", "campaigns/b/deep")
+
+
+@contextmanager
+def _repository() -> Iterator[Path]:
+    """A fresh repository folder as the working directory (one per example: Hypothesis runs many)."""
+    here = os.getcwd()
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-incremental-"))
+    root = folder / "repo"
+    (root / ".git").mkdir(parents=True)
+    os.chdir(root)
+    try:
+        yield root
+    finally:
+        os.chdir(here)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _same_as_cold(cli: Cli, args: tuple[str, ...]) -> str:
+    """The warm run's report, asserted equal to ``--no-cache``'s (exit code and JSON)."""
+    warm = cli.run("check", "--format", "json", "--show-suppressed", *args)
+    cold = cli.run("check", "--format", "json", "--show-suppressed", "--no-cache", *args)
+    assert warm.stderr == cold.stderr
+    assert (warm.exit_code, warm.normalised(warm.stdout)) == (cold.exit_code, cold.normalised(cold.stdout))
+    for rule in ("FRQ003", "FRQ004"):
+        shown = f'"rule": "{rule}"' in warm.stdout
+        event(f"{rule} {'found' if shown else 'not found'}")
+    return warm.stdout
+
+
+class Portfolio:
+    """The repository's files as facts, written after each edit."""
+
+    def __init__(self, root: Path, policy: Policy, items: list[Campaign]) -> None:
+        self.root = root
+        self.policy = policy
+        # Path -> (index, facts, extra text no rule reads).
+        self.files: dict[str, tuple[int, Campaign, str]] = {}
+        # Path -> what the file held before its last edit.
+        self.before: dict[str, tuple[int, Campaign, str]] = {}
+        self.made = 0
+        for facts in items:
+            self.add(FOLDERS[self.made % 2], facts)
+        self.write_policy()
+
+    def add(self, folder: str, facts: Campaign, index: int | None = None, extra: str = "") -> str:
+        """Write a campaign in ``folder`` under a new name (``index``: its id's number; None: a new one)."""
+        if index is None:
+            index = self.made
+        self.made += 1
+        path = f"{folder}/c-{self.made:02d}.yaml"
+        self.write(path, (index, facts, extra))
+        return path
+
+    def write(self, path: str, entry: tuple[int, Campaign, str]) -> None:
+        if path in self.files:
+            self.before[path] = self.files[path]
+        self.files[path] = entry
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(entry[2] + _campaign(entry[0], entry[1]), encoding="utf-8")
+
+    def remove(self, path: str) -> None:
+        del self.files[path]
+        (self.root / path).unlink()
+
+    def write_policy(self) -> None:
+        (self.root / "campaign-lint.yaml").write_text(_policy(self.policy), encoding="utf-8")
+
+
+def _apply(data: st.DataObject, portfolio: Portfolio, args: list[tuple[str, ...]]) -> tuple[str, str | None]:
+    """One random edit of ``portfolio`` (or of the run: arguments, folder); what it was, the file edited."""
+    paths = sorted(portfolio.files)
+    kind = data.draw(
+        st.sampled_from(
+            (
+                *("field", "field", "field", "add", "delete", "move", "copy"),
+                *("comment", "invalid", "revert", "policy", "args", "folder"),
+            )
+        )
+        if paths
+        else st.just("add")
+    )
+    if kind == "add":
+        added = portfolio.add(data.draw(st.sampled_from(FOLDERS)), data.draw(campaigns()))
+        return "add", added
+    if kind == "args":
+        args[0] = data.draw(st.sampled_from(ARGS))
+        return f"args {args[0]}", None
+    if kind == "folder":  # run from another folder: paths are shown relative to it (a cache of its own)
+        here = Path.cwd()
+        os.chdir(portfolio.root if here != portfolio.root else portfolio.root / "campaigns")
+        return f"run in {Path.cwd()}", None
+    if kind == "policy":
+        fresh = data.draw(policies())
+        part = data.draw(st.sampled_from(sorted(fresh)))
+        portfolio.policy = {**portfolio.policy, part: fresh[part]}
+        portfolio.write_policy()
+        return f"policy {part}", None
+    path = data.draw(st.sampled_from(paths))
+    index, facts, extra = portfolio.files[path]
+    if kind == "delete":
+        portfolio.remove(path)
+    elif kind == "move":
+        portfolio.remove(path)
+        path = portfolio.add(data.draw(st.sampled_from(FOLDERS)), facts, index, extra)
+    elif kind == "copy":
+        path = portfolio.add(data.draw(st.sampled_from(FOLDERS)), facts, index)
+    elif kind == "revert":  # back to what it was before its last edit (a digest seen before comes back)
+        portfolio.write(path, portfolio.before.get(path, (index, facts, extra)))
+    elif kind == "comment":
+        portfolio.write(path, (index, facts, extra + "# reviewed again\n"))
+    elif kind == "invalid":
+        portfolio.remove(path)
+        (portfolio.root / path).write_text("version: 1\nid: [broken\n", encoding="utf-8")
+    else:
+        other = data.draw(campaigns())
+        field = data.draw(st.sampled_from(sorted(other)))
+        portfolio.write(path, (index, {**facts, field: other[field]}, extra))
+        return f"{field} of", path
+    return kind, path
+
+
+@settings(
+    max_examples=int(os.environ.get("FUZZ_INCREMENTAL_EXAMPLES", "6")),
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+@given(
+    policy=policies(),
+    items=st.lists(campaigns(), min_size=2, max_size=7),
+    data=st.data(),
+)
+def test_any_edits_give_what_a_cold_run_gives(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    policy: Policy,
+    items: list[Campaign],
+    data: st.DataObject,
+) -> None:
+    with _repository() as root:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(root.parent / "user-cache"))
+        cli = Cli(root, capsys)
+        portfolio = Portfolio(root, policy, items)
+        args: list[tuple[str, ...]] = [()]
+        _same_as_cold(cli, args[0])
+        for _ in range(data.draw(st.integers(1, 6))):
+            done, edited = _apply(data, portfolio, args)
+            data.draw(st.just((done, edited)), label="edit")
+            _same_as_cold(cli, args[0])
+            if edited is not None and (root / edited).exists() and data.draw(st.booleans(), label="narrowed"):
+                # As the pre-commit hook runs: the edited file named, the portfolio behind it.
+                _same_as_cold(cli, (*args[0], "--force-exclude", os.path.relpath(root / edited)))
