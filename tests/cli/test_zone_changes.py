@@ -245,3 +245,32 @@ def test_new_rules_reach_the_next_process(cli: Cli, tmp_path: Path) -> None:
         "the `customer` customer gets `weekly-picks` on day 0 (2026-11-23) at 01:00 Europe/London time, "
         "inside the quiet hours 21:00-08:00"
     ]
+
+
+def test_without_a_database_the_tzdata_package_is_stamped(zones: Zones) -> None:
+    """No file on the search path: zoneinfo reads the ``tzdata`` package's, and that file is stamped."""
+    zones.use([])
+    files, lookup = zonefiles.found(["Asia/Tokyo"]) or ([], None)
+    assert [Path(file).read_bytes() for file in files] == [rules_of("Asia/Tokyo")]
+    assert Path(files[0]).parts[-4:] == ("tzdata", "zoneinfo", "Asia", "Tokyo")
+    assert lookup == ("", ())
+    assert zonefiles.lookup_holds(lookup)
+    assert zonefiles.digests(["Asia/Tokyo", "Not/AZone"])[1] == ("Not/AZone", None)
+    assert zonefiles.found(["Not/AZone"]) is None  # nothing to stamp: no record is kept
+
+
+def test_the_lookup_holds_while_nothing_is_found_first(zones: Zones, tmp_path: Path) -> None:
+    first = tmp_path / "first"
+    zones.use([first, *zones.folders])
+    files, lookup = zonefiles.found(["Europe/London"]) or ([], None)
+    assert files == [str(zones.folders[1] / "Europe/London")]
+    assert lookup == (f"{first}{os.pathsep}{zones.folders[1]}", (str(first / "Europe/London"),))
+    assert zonefiles.lookup_holds(lookup)
+    (first / "Europe").mkdir(parents=True)
+    (first / "Europe/London").mkdir()  # a folder of the name: zoneinfo passes it by
+    assert zonefiles.lookup_holds(lookup)
+    zones.put("Asia/Tokyo", "Asia/Tokyo", folder=0)
+    assert zonefiles.lookup_holds(lookup)
+    (first / "Europe/London").rmdir()
+    zones.put("Europe/London", "Europe/London", folder=0)
+    assert not zonefiles.lookup_holds(lookup)
