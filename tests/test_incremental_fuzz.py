@@ -37,6 +37,14 @@ EVENTS = ("order.placed", "order.shipped", "order.delivered", "cart.abandoned", 
 STOPS = ("order.placed", "review.submitted", "cart.abandoned")
 REGIONS = ("GB", "US", "US-CA", "DE")
 CHANGES = (("03", 7), ("03", 8), ("03", 28), ("03", 29), ("10", 24), ("10", 25), ("10", 31), ("11", 1))
+CATALOGUE = """\
+events:
+  order.placed: {}
+  order.shipped: {after: order.placed}
+  order.delivered: {after: order.shipped, fulfilment: true}
+  review.submitted: {after: order.delivered}
+  cart.abandoned: {}
+  unsubscribed: {}"""
 ZONES = ("America/New_York", "Europe/London", "Asia/Tokyo", "Pacific/Kiritimati")
 # The edits whose output tells most: the rules FRQ003 and FRQ004, alone or with the others.
 # Each its own cache; ``campaigns/b``: a run over part of the portfolio (its portfolio is that part).
@@ -142,6 +150,8 @@ def policies(draw: st.DrawFn) -> Policy:
         "disjoint": draw(st.booleans()),
         "personas": {name: draw(personas()) for name in named},
         "max_per_day": draw(st.sampled_from((None, 1, 1, 1, 2))),
+        # A catalogue of events (the built-in personas walk it), or none (they walk the default one).
+        "events": draw(st.booleans()),
     }
 
 
@@ -156,6 +166,8 @@ def render_policy(policy: Policy) -> str:
         lines.append(f"total_cap: {{max: {policy['total'][0]}, per: {policy['total'][1]}}}")
     if policy["disjoint"]:
         lines.append("segments: {disjoint: [[new_customers, lapsed_customers, vip_customers]]}")
+    if policy.get("events"):
+        lines.append(CATALOGUE)
     if policy["max_per_day"] is not None:
         lines.append(f"rules: {{FRQ004: {{max_per_day: {policy['max_per_day']}}}}}")
     if policy["personas"]:
