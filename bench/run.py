@@ -18,7 +18,8 @@ child processes, from inside the corpus directory:
   (the pre-commit case: that file is linted, the portfolio rules run again
   over the cached records of the others), ``simulate`` of the built-in
   ``late-delivery`` persona over 90 days (warm: the records come from the
-  cache), cold with ``--jobs 1``, and a one-campaign copy of the corpus,
+  cache; the replay records are deleted before each timed run, so the
+  simulation itself is timed, not the answer of its replay record), cold with ``--jobs 1``, and a one-campaign copy of the corpus,
   cold and warm.
 * ``read only``: a ``python -c`` that reads the bytes of every file (the floor
   of the floor: start-up plus file I/O).
@@ -104,6 +105,9 @@ class Command:
     # A campaign (relative path) given a new last line before each timed run,
     # and restored afterwards: a commit that edits one file.
     edit: str | None = None
+    # The replay records deleted before each timed run (``simulate``): the cache stays warm, but the
+    # command runs instead of being answered from its record.
+    unreplayed: bool = False
 
 
 @dataclass(slots=True)
@@ -262,6 +266,9 @@ def measure(command: Command, corpus: Path, files: int, repeat: int) -> Result:
         for i in range(repeat):
             if edited and original is not None:
                 edited.write_bytes(original + f"# edited for timed run {i + 1}\n".encode())
+            if command.unreplayed:
+                for record in (corpus / ".campaign-lint-cache").glob("replay-*.bin"):
+                    record.unlink()
             print(f"  {command.label}: run {i + 1}/{repeat} ...", end="", file=sys.stderr, flush=True)
             try:
                 seconds, rss_kb, code, stderr = run_once(command.argv, corpus)
@@ -334,6 +341,7 @@ def commands(corpus: Path, peers: bool, one_file: str) -> list[Command]:
             both,
             prime=True,
             key="simulate",
+            unreplayed=True,
         )
     )
     rows.append(

@@ -161,3 +161,36 @@ def test_other_command_lines_are_left_to_typer(sims: InProcess, argv: tuple[str,
         sims.run(*recorded)
     assert simreplay.replay_command_line(("simulate", "--days", "14")) is not None  # recorded: answered
     assert simreplay.replay_command_line(argv) is None
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["cold cache", "warm cache"])
+def test_the_record_reuses_the_files_and_cache_the_simulation_read(
+    sims: InProcess, monkeypatch: pytest.MonkeyPatch, warm: bool
+) -> None:
+    """Recording the answer neither looks for the campaign files nor opens the cache a second time."""
+    from campaign_lint.lint import cache, simulation, targets
+
+    if warm:
+        sims.run(
+            *ARGV, "--today", "2026-11-02"
+        )  # another key: fills the cache, leaves this command unrecorded
+    calls = {"open_cache": 0, "resolve": 0}
+
+    def counted(module: object, name: str) -> None:
+        original = getattr(module, name)
+
+        def wrapper(*args: object, **kwargs: object) -> object:
+            calls[name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    counted(cache, "open_cache")
+    counted(targets, "resolve")
+    monkeypatch.setattr(simulation, "resolve", targets.resolve)
+    first, replayed = sims.run(*ARGV)
+    assert not replayed
+    assert calls == {"open_cache": 1, "resolve": 1}
+    second, replayed = sims.run(*ARGV)
+    assert replayed
+    assert answer(second) == answer(first)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from campaign_lint.lint.config import Settings
+    from campaign_lint.lint.simulation import Read
 
 
 def key(
@@ -97,6 +98,7 @@ def keep(
     code: int,
     started_ns: int,
     timezone: str | None = None,
+    read: Read | None = None,
 ) -> None:
     """Record ``rendered`` and ``code`` of a run that started at ``started_ns``, when it can be told safely.
 
@@ -105,11 +107,12 @@ def keep(
     started (so the entry describes what the run read); otherwise nothing is
     recorded and the next run records. The files of the time zones the run
     read (the policy's personas', ``--timezone``'s) are stamped with the
-    policy files. A failure here never breaks a run.
+    policy files. ``read``: the files and the cache the simulation used (else
+    they are looked for and opened again). A failure here never breaks a run.
     """
     # Anything unexpected: the output is written; only the record is lost.
     with contextlib.suppress(Exception):
-        _keep(key, settings, list(paths), rendered, code, started_ns, timezone)
+        _keep(key, settings, list(paths), rendered, code, started_ns, timezone, read)
 
 
 def _keep(
@@ -120,6 +123,7 @@ def _keep(
     code: int,
     started_ns: int,
     timezone: str | None,
+    read: Read | None,
 ) -> None:
     from campaign_lint.lint import replay as records
     from campaign_lint.lint.cache import RACY_NS, open_cache
@@ -131,8 +135,10 @@ def _keep(
         zones.add(timezone)
 
     scope = settings.scope()
-    files = resolve(paths, scope, force_exclude=False, changed=None).files
-    cache = open_cache(settings)
+    files = read.files if read is not None and read.files is not None else None
+    if files is None:
+        files = resolve(paths, scope, force_exclude=False, changed=None).files
+    cache = read.cache if read is not None and read.cache is not None else open_cache(settings)
     policy_files = settings.layered.files if settings.layered is not None else []
     today = settings.today.isoformat()
     record = records.stamped(

@@ -37,7 +37,7 @@ def run_simulate(
     """Simulate, write the agenda or the JSON object; exit 1 when a cap or an assertion fails the run."""
     from campaign_lint.cli.values import parse_today, worker_count
     from campaign_lint.lint.session import settings_for
-    from campaign_lint.lint.simulation import run_simulation
+    from campaign_lint.lint.simulation import Read, run_simulation
 
     if output_format not in FORMATS:
         raise UsageError(f"--format: `{output_format}` is not a simulate format; use text, json or html")
@@ -59,8 +59,14 @@ def run_simulate(
     start_text = request.pop("start")
     settings = settings_for(paths, config, today=parse_today(today))
     start = settings.today if start_text is None else _date(start_text)
+    read = Read()  # the files and cache the simulation used: its replay record reuses them
     simulation = run_simulation(
-        settings, paths, Request(start=start, **request), jobs=worker_count(jobs), cache=not no_cache
+        settings,
+        paths,
+        Request(start=start, **request),
+        jobs=worker_count(jobs),
+        cache=not no_cache,
+        read=read,
     )
     if output_format == "html":
         from campaign_lint.cli.htmlreport import calendars, data, page
@@ -74,7 +80,7 @@ def run_simulate(
     simreplay.write(rendered, output)
     code = 1 if simulation.failed else 0
     if key is not None:
-        simreplay.keep(key, settings, paths, rendered, code, started_ns, request.get("timezone"))
+        simreplay.keep(key, settings, paths, rendered, code, started_ns, request.get("timezone"), read)
     return code
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from campaign_lint.core.errors import UsageError
 from campaign_lint.core.findings import Severity
@@ -38,6 +39,9 @@ from campaign_lint.policies.timeline import (
     simulate,
 )
 from campaign_lint.policies.view import PolicyView
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.cache import Cache
 
 # What judges a persona's timeline against its customer-side assertions.
 Judge = Callable[[Persona, Timeline], Sequence[Verdict]]
@@ -84,6 +88,16 @@ class Unreceived:
     reason: str
 
 
+@dataclass(slots=True)
+class Read:
+    """What a simulation read, for its replay record (``cli/simreplay.py``): no second look for the files or cache."""
+
+    # The campaign files, as the run found them; None until it has.
+    files: Sequence[SourceFile] | None = None
+    # The content cache the run opened (None: it opened none, or linted through a session).
+    cache: Cache | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Simulation:
     """Everything ``simulate`` shows."""
@@ -106,12 +120,14 @@ def run_simulation(
     cache: bool = True,
     judge: Judge | None = None,
     linted: tuple[Sequence[SourceFile], Sequence[CampaignRecord]] | None = None,
+    read: Read | None = None,
 ) -> Simulation:
     """Lint the targets of ``paths`` as ``check`` does, then draw each requested persona's timeline.
 
     ``linted``: the files and campaign records of a lint run the caller already
     made (``report`` lints for its findings and draws the calendars from the
-    same run): nothing is looked for or read again.
+    same run): nothing is looked for or read again. ``read``: filled with the
+    files found and the cache opened, for the caller's replay record.
     """
     if not 1 <= request.days <= MOST_DAYS:
         raise UsageError(f"--days: {request.days} is not between 1 and {MOST_DAYS}")
@@ -119,7 +135,9 @@ def run_simulation(
         files: Sequence[SourceFile] = resolve(
             list(paths), settings.scope(), force_exclude=False, changed=None
         ).files
-        senders, valid = _senders(settings, files, jobs=jobs, cache=cache)
+        if read is not None:
+            read.files = files
+        senders, valid = _senders(settings, files, jobs=jobs, cache=cache, read=read)
     else:
         files, records = linted
         senders = sorted((r.sender for r in records if r.sender is not None), key=lambda sender: sender.path)
@@ -150,7 +168,7 @@ def run_simulation(
 
 
 def _senders(
-    settings: Settings, files: Sequence[SourceFile], *, jobs: int, cache: bool
+    settings: Settings, files: Sequence[SourceFile], *, jobs: int, cache: bool, read: Read | None = None
 ) -> tuple[list[Sender], int]:
     """Every valid campaign's timeline view, by path, and how many valid campaigns there are.
 
@@ -159,6 +177,7 @@ def _senders(
     neither builds the engine (which compiles the custom rules) nor reads a
     campaign file, and unpickles only the senders.
     """
+    opened = None
     if cache and files:
         from campaign_lint.lint.cache import open_cache, stored_senders
 
@@ -175,13 +194,18 @@ def _senders(
                     blobs.append(entry.sender)
         else:
             opened.save()  # a file touched but unchanged: its new time is remembered
+            if read is not None:
+                read.cache = opened
             return sorted(stored_senders(blobs), key=lambda sender: sender.path), valid
     from campaign_lint.lint.session import Session
 
     session = Session(settings)
+    session.opened = opened  # the run lints with the cache opened above, not a second copy
     engine = session.engine
     engine.keep_records = True
-    session.run(Targets(list(files), None), jobs=jobs, cache=cache, lines=False)
+    linted = session.run(Targets(list(files), None), jobs=jobs, cache=cache, lines=False)
+    if read is not None:
+        read.cache = linted.cache  # brought up to date by the run
     records = engine.records
     senders = [record.sender for record in records if record.sender is not None]
     return sorted(senders, key=lambda sender: sender.path), len(records)
