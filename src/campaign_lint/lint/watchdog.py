@@ -22,6 +22,10 @@ collects their outcomes in input order and watches:
   costly: the run ends with a policy error naming the rules and campaigns.
 * Ctrl-C reaches the main process, which waits in a call that signals
   interrupt; the workers ignore it and are killed on the way out.
+
+Workers are forked with ``os.fork`` and pipes (``lint/forking.py``: no
+import of ``multiprocessing`` and its sockets); where the platform has no
+fork (Windows), ``multiprocessing`` spawns them.
 """
 
 from __future__ import annotations
@@ -29,8 +33,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import math
-import multiprocessing
-import multiprocessing.connection
+import os
 import pickle
 import signal
 import time
@@ -95,24 +98,43 @@ def outcomes(
         for number, start in enumerate(range(0, len(files), chunk))
     ]
     count = max(1, min(jobs, len(chunks)))
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    supervisor = _Supervisor(pipeline, multiprocessing.get_context(method), count)
+    supervisor = _Supervisor(pipeline, chunks, count)
     try:
         supervisor.start()
-        yield from supervisor.run(chunks)
+        yield from supervisor.run()
     finally:
         supervisor.stop()
 
 
 class _Supervisor:
-    """Starts, feeds, watches and replaces the workers of one run."""
+    """Starts, feeds, watches and replaces the workers of one run.
 
-    def __init__(self, pipeline: FilePipeline, context: Any, count: int) -> None:
+    Where the platform forks, workers are forked with ``lint/forking.py``
+    (``fork``): they inherit the pipeline and the chunks, and are told a
+    chunk by its number. Elsewhere (Windows) ``multiprocessing`` spawns them
+    and they are sent the pipeline's settings and each chunk's files.
+    """
+
+    # Start workers with multiprocessing's spawn even where fork exists (the tests of that path).
+    spawn = False
+
+    def __init__(self, pipeline: FilePipeline, chunks: list[_Chunk], count: int) -> None:
         self.pipeline = pipeline
-        self.context = context
-        self.fork = context.get_start_method() == "fork"
+        self.chunks = chunks
+        self.fork = hasattr(os, "fork") and not self.spawn
+        self.context: Any = None
+        if self.fork:
+            from campaign_lint.lint import forking
+
+            self.wait: Any = forking.wait
+        else:
+            import multiprocessing
+            import multiprocessing.connection
+
+            self.context = multiprocessing.get_context("spawn")
+            self.wait = multiprocessing.connection.wait
         self.count = count
-        self.progress = _shared_doubles(count * _FIELDS, context, self.fork)
+        self.progress = _shared_doubles(count * _FIELDS, self.context)
         self.workers: list[_Worker] = []
         self.stopped: list[tuple[int, str]] = []  # (rule index, file) of each stop
 
@@ -124,11 +146,17 @@ class _Supervisor:
     def _start(self, slot: int) -> _Worker:
         base = slot * _FIELDS
         self.progress[base], self.progress[base + 1], self.progress[base + 2] = -1.0, -1.0, 0.0
+        if self.fork:  # the pipeline as it is, compiled rules included, and the chunks: nothing is pickled
+            from campaign_lint.lint import forking
+
+            others = [worker.connection for worker in self.workers if worker.slot != slot]
+            with _sigint_blocked():  # until the worker ignores it (see _serve)
+                process, connection = forking.start(
+                    _serve, (self.progress, slot, self.pipeline, self.chunks), others
+                )
+            return _Worker(slot, process, connection)
         ours, theirs = self.context.Pipe()
-        if self.fork:  # the pipeline as it is, compiled rules included: nothing is pickled
-            start: Any = (self.pipeline,)
-        else:
-            start = (self.pipeline.settings, self.pipeline.digest, self.pipeline.collect_lines)
+        start = (self.pipeline.settings, self.pipeline.digest, self.pipeline.collect_lines)
         process = self.context.Process(
             target=_serve,
             args=(theirs, self.progress, slot, *start),
@@ -140,7 +168,8 @@ class _Supervisor:
         theirs.close()
         return _Worker(slot, process, ours)
 
-    def run(self, chunks: list[_Chunk]) -> Iterator[FileOutcome]:
+    def run(self) -> Iterator[FileOutcome]:
+        chunks = self.chunks
         pending = deque(chunks)
         done: dict[int, bytes] = {}  # pickled answers, unpickled when their turn comes
         following = 0
@@ -148,8 +177,11 @@ class _Supervisor:
             # Idle workers get work first, so that they lint while the caller takes outcomes.
             for worker in self.workers:
                 if worker.chunk is None and pending:
-                    worker.chunk = pending.popleft()
-                    worker.connection.send((worker.chunk.sources, worker.chunk.not_run))
+                    worker.chunk = given = pending.popleft()
+                    # A forked worker has the chunks: it is told the number only.
+                    worker.connection.send(
+                        (given.number, None if self.fork else given.sources, given.not_run)
+                    )
             if following in done:
                 kind, answer = pickle.loads(done.pop(following))
                 if kind == "error":
@@ -159,7 +191,7 @@ class _Supervisor:
                 continue
             busy = [worker for worker in self.workers if worker.chunk is not None]
             waiting = [worker.connection for worker in busy] + [worker.process.sentinel for worker in busy]
-            ready = set(multiprocessing.connection.wait(waiting, timeout=POLL_SECONDS))
+            ready = set(self.wait(waiting, timeout=POLL_SECONDS))
             for worker in busy:
                 chunk = worker.chunk
                 assert chunk is not None
@@ -236,13 +268,13 @@ class _Supervisor:
                 worker.connection.close()
 
 
-def _shared_doubles(count: int, context: Any, fork: bool) -> Any:
+def _shared_doubles(count: int, context: Any) -> Any:
     """``count`` floats in memory shared with the worker processes.
 
-    Forked workers share an anonymous mapping: no file, no import of
-    multiprocessing's shared-memory heap. Spawned workers get a RawArray.
+    Forked workers (no ``context``) share an anonymous mapping: no file, no
+    import of multiprocessing's shared-memory heap. Spawned workers get a RawArray.
     """
-    if not fork:
+    if context is not None:
         return context.RawArray("d", count)
     import mmap
 
@@ -271,13 +303,19 @@ def _sigint_blocked() -> Iterator[None]:
 
 
 def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
-    """A worker: lint the chunks it is sent, one answer per chunk, until the pipe closes."""
+    """A worker: lint the chunks it is sent, one answer per chunk, until the pipe closes.
+
+    ``start`` is the pipeline and the chunks (forked: chunks are sent by
+    number), or what makes the pipeline (spawned: chunks are sent with their files).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process answers Ctrl-C
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     gc.disable()  # see pool.paused_collector
-    if len(start) == 1:
+    chunks: list[_Chunk] = []
+    if len(start) == 2:
         pipeline: FilePipeline = start[0]
+        chunks = start[1]
     else:
         settings, digest, collect_lines = start
         pipeline = FilePipeline(settings, digest=digest)
@@ -287,9 +325,11 @@ def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
     base = slot * _FIELDS
     while True:
         try:
-            sources, not_run = connection.recv()
+            number, sources, not_run = connection.recv()
         except EOFError:
             return
+        if sources is None:
+            sources = chunks[number].sources
         results: list[FileOutcome] = []
         try:
             for position, source in enumerate(sources):
