@@ -509,6 +509,10 @@ def test_ordinary_policies_get_the_same_results_in_the_watched_workers(
     here = [pipeline.lint_file(source).findings for source in files]
     watched = [outcome.findings for outcome in pool.outcomes(pipeline, files, 2)]
     assert watched == here
+    # The workers of big runs (whole files linted in them) give the same.
+    from campaign_lint.lint import watchdog
+
+    assert [outcome.findings for outcome in watchdog.outcomes(pipeline, files, 2, 2)] == here
     assert any(finding.rule.startswith("ORG") for findings in here for finding in findings)
 
 
@@ -547,8 +551,12 @@ def test_a_rule_past_the_deadline_is_stopped_and_reported(tmp_path: Path) -> Non
 def test_the_watchdog_kills_the_worker_and_hands_the_chunk_out_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The mechanism, in this process: the late worker is killed, a new one relints its chunk."""
-    from campaign_lint.lint import pool, watchdog
+    """The mechanism, in this process: the late worker is killed, a new one relints its chunk.
+
+    (Runs of fewer than ``pool.PARALLEL_MIN_FILES`` files evaluate only CEL in their
+    worker: ``test_watched_workers.py`` has the same case for them.)
+    """
+    from campaign_lint.lint import watchdog
     from campaign_lint.lint.config import load_settings
     from campaign_lint.lint.discovery import discover
     from campaign_lint.lint.pipeline import FilePipeline
@@ -566,7 +574,7 @@ def test_the_watchdog_kills_the_worker_and_hands_the_chunk_out_again(
 
     monkeypatch.setattr(watchdog._Supervisor, "_replace", spy)
     monkeypatch.setattr(watchdog, "DEADLINE", 0.2)
-    outcomes = list(pool.outcomes(FilePipeline(settings), files, 1))
+    outcomes = list(watchdog.outcomes(FilePipeline(settings), files, 1, 16))
     assert [pid_code[1] for pid_code in ended] == [-9]  # SIGKILL, once
     messages = [finding.message for outcome in outcomes for finding in outcome.findings]
     assert "c0 breaks ORG001 (could not check: it ran for more than 0.2 s on this campaign, " in "".join(

@@ -8,12 +8,20 @@ process would, and both stop a rule at its deadline. The CLI-level guarantees
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.hostile.test_untrusted_evaluation import SLOW_POLICY, VALID, _slow_campaigns, make_repo
+from tests.hostile.test_untrusted_evaluation import (
+    SLOW_POLICY,
+    VALID,
+    _custom_rule,
+    _slow_campaigns,
+    make_repo,
+)
 
 
 def _files_and_pipeline(root: Path) -> tuple[list[object], object]:
@@ -89,3 +97,102 @@ def _echo(connection: object, name: str) -> None:
         if message is None:
             return
         connection.send((name, message))  # type: ignore[attr-defined]
+
+
+# -- Small runs: linted in the main process, CEL evaluated in a forked worker (lint/celwatch.py) ------
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+@pytest.mark.slow
+def test_a_small_run_stops_a_stuck_rule_in_its_cel_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One worker killed at the deadline, the campaign sent again, the rest as the watchdog's workers lint it."""
+    from campaign_lint.lint import celwatch, pool, watchdog
+
+    root = make_repo(tmp_path, SLOW_POLICY, {**_slow_campaigns(1), "ok.yaml": VALID})
+    files, pipeline = _files_and_pipeline(root)
+    monkeypatch.setattr(watchdog, "DEADLINE", 0.5)
+    ended: list[int | None] = []
+    stop = celwatch.WatchedRules._stop_worker
+
+    def spy(self: celwatch.WatchedRules) -> None:
+        process = self.worker[0] if self.worker is not None else None
+        stop(self)
+        ended.append(None if process is None else process.exitcode)
+
+    monkeypatch.setattr(celwatch.WatchedRules, "_stop_worker", spy)
+    small = list(pool.outcomes(pipeline, files, 1))  # type: ignore[arg-type]
+    assert ended == [-9, -9]  # killed at the deadline; the second one at the end of the run
+    (stuck,) = [f.message for f in small[0].findings if f.rule == "ORG001"]
+    assert stuck.startswith("c0 breaks ORG001 (could not check: it ran for more than 0.5 s on this campaign")
+    assert [f.message for f in small[0].findings if f.rule == "ORG002"] == ["c0 breaks ORG002"]
+    big = list(watchdog.outcomes(pipeline, files, 1, 16))  # type: ignore[arg-type]
+    assert [outcome.findings for outcome in small] == [outcome.findings for outcome in big]
+    assert [outcome.record for outcome in small] == [outcome.record for outcome in big]
+    assert pipeline.custom.watch is None  # type: ignore[attr-defined]  # the caller's evaluator untouched
+
+
+def _dying_rules(monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """The custom rules of the next forked worker end it (``exit``) or raise (``raise``) in rule 0."""
+    from campaign_lint.policies.custom import Evaluator
+
+    real = Evaluator.check
+
+    def check(self: Evaluator, data: dict[str, object]) -> object:
+        if not self.not_run and self.watch is not None:  # in the worker, rule 0 not stopped before
+            self.watch.rule(0)
+            if how == "raise":
+                raise ValueError("the evaluator broke")
+            os._exit(7)
+        return real(self, data)
+
+    monkeypatch.setattr(Evaluator, "check", check)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+@pytest.mark.slow
+def test_a_small_run_reports_a_rule_that_ended_its_worker_and_ends_after_three(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign_lint.core.errors import PolicyError
+    from campaign_lint.lint import pool
+
+    policy = (
+        "version: 1\ncustom_rules:\n" + _custom_rule("campaign.id == 'x'") + _custom_rule("true", "ORG002")
+    )
+    root = make_repo(
+        tmp_path, policy, {f"c{n}.yaml": VALID.replace("back-in-stock-sms", f"c{n}") for n in range(3)}
+    )
+    files, pipeline = _files_and_pipeline(root)
+    _dying_rules(monkeypatch, "exit")
+    (outcome,) = pool.outcomes(pipeline, files[:1], 1)  # type: ignore[arg-type]
+    assert [f.message for f in outcome.findings if f.rule.startswith("ORG")] == [
+        "c0 breaks ORG001 (could not check: evaluating it ended the process running it (exit code 7))"
+    ]
+    with pytest.raises(PolicyError) as raised:
+        list(pool.outcomes(pipeline, files, 1))  # type: ignore[arg-type]
+    problems = raised.value.problems
+    assert len(problems) == 3
+    for number, problem in enumerate(problems):
+        assert re.match(
+            r"\S*campaign-lint\.yaml:5:13: custom rule ORG001 was stopped after 1 s on \S*campaigns/c\d\.yaml; ",
+            problem,
+        )
+        assert f"campaigns/c{number}.yaml; after 3 stops the run ends (make the rule do less work" in problem
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+@pytest.mark.slow
+def test_an_error_in_a_small_runs_cel_worker_reaches_the_main_process_with_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from campaign_lint.lint import pool
+
+    root = make_repo(tmp_path, "version: 1\ncustom_rules:\n" + _custom_rule("campaign.id == 'x'"))
+    files, pipeline = _files_and_pipeline(root)
+    _dying_rules(monkeypatch, "raise")
+    with pytest.raises(ValueError, match="the evaluator broke") as raised:
+        list(pool.outcomes(pipeline, files, 1))  # type: ignore[arg-type]
+    (note,) = raised.value.__notes__
+    assert note.endswith("campaigns/ok.yaml")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
 import signal
 from collections.abc import Callable, Iterator, Sequence
 
@@ -26,7 +27,12 @@ def outcomes(pipeline: FilePipeline, files: Sequence[SourceFile], jobs: int) -> 
     if pipeline.custom is not None:
         # CEL cannot be interrupted in the process running it: custom rules run in
         # worker processes the main process stops at a deadline, one at least.
-        from campaign_lint.lint import watchdog
+        if len(files) < PARALLEL_MIN_FILES and hasattr(os, "fork"):
+            from campaign_lint.lint import celwatch  # lints here, evaluates CEL in a forked worker
+
+            yield from celwatch.outcomes(pipeline, files)
+            return
+        from campaign_lint.lint import watchdog  # lints in workers
 
         workers = jobs if len(files) >= PARALLEL_MIN_FILES else 1
         yield from watchdog.outcomes(pipeline, files, workers, watchdog.chunk_size(len(files), workers))

@@ -46,14 +46,14 @@ from campaign_lint.core.errors import PolicyError
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
-from campaign_lint.policies.custom import DEADLINE
+from campaign_lint.policies.custom import DEADLINE as DEADLINE  # read at each use: a test lowers it
 
 # Stops (a campaign's custom rules past the deadline) after which the run ends.
 MAX_STOPPED = 3
 # How often the main process looks at the workers' clocks while it waits.
 POLL_SECONDS = 0.05
 # Shared memory per worker: position in the chunk, rule index, start time.
-_FIELDS = 3
+FIELDS = 3
 
 
 @dataclass(slots=True)
@@ -73,14 +73,15 @@ class _Worker:
     chunk: _Chunk | None = None
 
 
-class _SharedWatch:
+class SharedWatch:
     """A worker's ``Watch``: which rule runs, and since when, in shared memory."""
 
     def __init__(self, progress: Any, slot: int) -> None:
         self.progress = progress
-        self.base = slot * _FIELDS
+        self.base = slot * FIELDS
 
     def rule(self, index: int) -> None:
+        """Rule ``index`` starts (``-1``: the campaign's custom rules are done)."""
         base = self.base
         if index >= 0 and self.progress[base + 1] < 0:
             self.progress[base + 2] = time.monotonic()  # the campaign's custom rules start
@@ -134,7 +135,7 @@ class _Supervisor:
             self.context = multiprocessing.get_context("spawn")
             self.wait = multiprocessing.connection.wait
         self.count = count
-        self.progress = _shared_doubles(count * _FIELDS, self.context)
+        self.progress = shared_doubles(count * FIELDS, self.context)
         self.workers: list[_Worker] = []
         self.stopped: list[tuple[int, str]] = []  # (rule index, file) of each stop
 
@@ -144,13 +145,13 @@ class _Supervisor:
             self.workers.append(self._start(slot))
 
     def _start(self, slot: int) -> _Worker:
-        base = slot * _FIELDS
+        base = slot * FIELDS
         self.progress[base], self.progress[base + 1], self.progress[base + 2] = -1.0, -1.0, 0.0
         if self.fork:  # the pipeline as it is, compiled rules included, and the chunks: nothing is pickled
             from campaign_lint.lint import forking
 
             others = [worker.connection for worker in self.workers if worker.slot != slot]
-            with _sigint_blocked():  # until the worker ignores it (see _serve)
+            with sigint_blocked():  # until the worker ignores it (see _serve)
                 process, connection = forking.start(
                     _serve, (self.progress, slot, self.pipeline, self.chunks), others
                 )
@@ -163,7 +164,7 @@ class _Supervisor:
             daemon=True,
             name=f"campaign-lint-{slot}",
         )
-        with _sigint_blocked():  # until the worker ignores it (see _serve)
+        with sigint_blocked():  # until the worker ignores it (see _serve)
             process.start()
         theirs.close()
         return _Worker(slot, process, ours)
@@ -208,7 +209,7 @@ class _Supervisor:
                     pending.appendleft(self._replace(worker, chunk))
 
     def _late(self, worker: _Worker) -> bool:
-        base = worker.slot * _FIELDS
+        base = worker.slot * FIELDS
         started: float = self.progress[base + 2]
         return bool(self.progress[base + 1] >= 0 and time.monotonic() - started > DEADLINE)
 
@@ -218,7 +219,7 @@ class _Supervisor:
         worker.process.kill()
         worker.process.join()
         worker.connection.close()
-        base = worker.slot * _FIELDS
+        base = worker.slot * FIELDS
         position, rule = int(self.progress[base]), int(self.progress[base + 1])
         source = chunk.sources[position] if 0 <= position < len(chunk.sources) else None
         if rule < 0 or source is None:
@@ -229,33 +230,12 @@ class _Supervisor:
             if source is not None:
                 error.add_note(f"while checking {source.display}")
             raise error
-        if late:
-            reason = (
-                f"it ran for more than {_seconds(DEADLINE)} on this campaign, the limit for custom rules; "
-                "make the rule do less work"
-            )
-        else:
-            reason = f"evaluating it ended the process running it (exit code {worker.process.exitcode})"
-        chunk.not_run.setdefault(position, {})[rule] = reason
+        chunk.not_run.setdefault(position, {})[rule] = stop_reason(late, worker.process.exitcode)
         self.stopped.append((rule, source.display))
         if len(self.stopped) >= MAX_STOPPED:
-            raise self._too_costly()
+            raise too_costly(self.pipeline, self.stopped)
         self.workers[worker.slot] = self._start(worker.slot)
         return chunk
-
-    def _too_costly(self) -> PolicyError:
-        settings = self.pipeline.settings
-        custom = self.pipeline.custom
-        problems = []
-        for rule, display in self.stopped:
-            # compile_rules keeps the policy's order: rule `rule` is entry `rule` of `custom_rules`.
-            compiled = custom.rules[rule]
-            problems.append(
-                f"{settings.where_text(('custom_rules', rule, 'assert'))}: custom rule {compiled.rule.id} was stopped "
-                f"after {_seconds(DEADLINE)} on {display}; after {MAX_STOPPED} stops the run ends "
-                "(make the rule do less work: fewer nested macros, smaller lists)"
-            )
-        return PolicyError(problems)
 
     def stop(self) -> None:
         """Kill every worker (they hold nothing to save) and wait for them."""
@@ -268,7 +248,32 @@ class _Supervisor:
                 worker.connection.close()
 
 
-def _shared_doubles(count: int, context: Any) -> Any:
+def stop_reason(late: bool, exitcode: int | None) -> str:
+    """Why a rule stopped on a campaign could not check it: past the deadline, or its process ended."""
+    if late:
+        return (
+            f"it ran for more than {_seconds(DEADLINE)} on this campaign, the limit for custom rules; "
+            "make the rule do less work"
+        )
+    return f"evaluating it ended the process running it (exit code {exitcode})"
+
+
+def too_costly(pipeline: FilePipeline, stopped: list[tuple[int, str]]) -> PolicyError:
+    """The policy error ending a run after ``MAX_STOPPED`` stops, (rule index, file) each."""
+    settings = pipeline.settings
+    problems = []
+    for rule, display in stopped:
+        # compile_rules keeps the policy's order: rule `rule` is entry `rule` of `custom_rules`.
+        compiled = pipeline.custom.rules[rule]
+        problems.append(
+            f"{settings.where_text(('custom_rules', rule, 'assert'))}: custom rule {compiled.rule.id} was stopped "
+            f"after {_seconds(DEADLINE)} on {display}; after {MAX_STOPPED} stops the run ends "
+            "(make the rule do less work: fewer nested macros, smaller lists)"
+        )
+    return PolicyError(problems)
+
+
+def shared_doubles(count: int, context: Any) -> Any:
     """``count`` floats in memory shared with the worker processes.
 
     Forked workers (no ``context``) share an anonymous mapping: no file, no
@@ -286,7 +291,7 @@ def _seconds(value: float) -> str:
 
 
 @contextlib.contextmanager
-def _sigint_blocked() -> Iterator[None]:
+def sigint_blocked() -> Iterator[None]:
     """SIGINT held back in this thread while the block runs; processes started in it inherit that.
 
     A Ctrl-C meanwhile is delivered to the main process when the block ends,
@@ -321,8 +326,8 @@ def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
         pipeline = FilePipeline(settings, digest=digest)
         pipeline.collect_lines = collect_lines
     custom = pipeline.custom
-    custom.watch = _SharedWatch(progress, slot)
-    base = slot * _FIELDS
+    custom.watch = SharedWatch(progress, slot)
+    base = slot * FIELDS
     while True:
         try:
             number, sources, not_run = connection.recv()
@@ -338,12 +343,12 @@ def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
                 results.append(pipeline.lint_file(source))
             answer = pickle.dumps(("ok", results), pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - handed to the main process, which raises it
-            answer = pickle.dumps(("error", _sendable(exc)), pickle.HIGHEST_PROTOCOL)
+            answer = pickle.dumps(("error", sendable(exc)), pickle.HIGHEST_PROTOCOL)
         progress[base] = -1
         connection.send_bytes(answer)
 
 
-def _sendable(exc: Exception) -> Exception:
+def sendable(exc: Exception) -> Exception:
     """``exc`` if it survives pickling, else a plain error with its type, text and notes."""
     try:
         pickle.loads(pickle.dumps(exc))
