@@ -23,6 +23,8 @@ RUAMEL_MODULES = ("ruamel.yaml", "campaign_lint.lint.draftfile")
 FIX_MODULES = ("ruamel.yaml", "campaign_lint.lint.fixing", "campaign_lint.core.yamledit")
 # What reads the git index: only under pre-commit (PRE_COMMIT=1) or with --staged.
 GIT_MODULES = ("campaign_lint.lint.gitchanges",)
+# A small run forks its CEL worker with os.fork, without multiprocessing (and the sockets it imports).
+PROCESS_MODULES = ("multiprocessing", "multiprocessing.connection")
 
 # Runs the CLI in-process, then reports which of the watched modules it imported.
 PROBE = """\
@@ -48,7 +50,7 @@ CHECK = ("check", "--no-cache", "--format", "json")
 
 def loaded(root: Path, *command: str, **extra_env: str) -> tuple[int, set[str]]:
     """Exit code of ``command`` (`check`) in ``root`` and the watched modules it imported."""
-    watched = {*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES, *FIX_MODULES, *GIT_MODULES}
+    watched = {*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES, *FIX_MODULES, *GIT_MODULES, *PROCESS_MODULES}
     probe = PROBE.format(watched=sorted(watched))
     command = command or CHECK
     argv = [sys.executable, "-c", probe, *command]
@@ -83,6 +85,7 @@ def test_custom_rules_import_cel_but_not_jsonschema(tree: Cli) -> None:
     assert code == 1  # ORG001 fires: the rules really ran
     assert {"cel.cel", "campaign_lint.policies.custom"} <= modules
     assert not modules & set(SCHEMA_MODULES)
+    assert not modules & set(PROCESS_MODULES)  # the rules ran in a worker forked with os.fork
 
 
 def test_schema_imports_jsonschema_but_not_cel(tree: Cli) -> None:

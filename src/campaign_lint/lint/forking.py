@@ -122,8 +122,9 @@ def start(
     The child closes the main process's ends of ``others`` (the other
     workers' pipes), so that it holds none of their pipes open, and ends
     with ``os._exit``: 0 when ``target`` returns, 1 when it raises (the
-    error printed on standard error), never running the main process's
-    clean-up or flushing its buffers.
+    error written to standard error), never running the main process's
+    clean-up or flushing its buffers, nor taking the locks of its streams
+    (the language server's threads may hold them at the fork).
     """
     commands, to_worker = os.pipe()
     from_worker, answers = os.pipe()
@@ -142,8 +143,8 @@ def start(
         except BaseException:  # noqa: BLE001 - reported, then the child ends whatever happened
             import traceback
 
-            with contextlib.suppress(BaseException):
-                traceback.print_exc()
+            with contextlib.suppress(BaseException):  # not through sys.stderr, whose lock a thread may hold
+                os.write(2, traceback.format_exc().encode("utf-8", "replace"))
         finally:
             os._exit(code)
     os.close(commands)
