@@ -1,4 +1,11 @@
-"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new` and to fix, the git reading only for the git index."""
+"""Start-up: the CEL library and jsonschema are imported only when the policy needs them, ruamel.yaml only by `new` and to fix, the git reading only for the git index.
+
+The contact timeline too (``policies/pressurepool.py``, ``policies/expect.py``):
+FRQ003, FRQ004 and the persona expectations load with every run, but draw
+plans and timelines only when there is something to count (two marketing
+campaigns, a text, a persona that expects something), so a one-campaign run
+(the pre-commit case in a small repository) does not import it.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +32,11 @@ FIX_MODULES = ("ruamel.yaml", "campaign_lint.lint.fixing", "campaign_lint.core.y
 GIT_MODULES = ("campaign_lint.lint.gitchanges",)
 # A small run forks its CEL worker with os.fork, without multiprocessing (and the sockets it imports).
 PROCESS_MODULES = ("multiprocessing", "multiprocessing.connection")
+# The contact timeline: only when FRQ003, FRQ004 or a persona's expectations have something to count.
+TIMELINE_MODULES = tuple(
+    f"campaign_lint.policies.{name}"
+    for name in ("timeline", "sendtimes", "personas", "plans", "pressure", "capcount", "replans")
+)
 
 # Runs the CLI in-process, then reports which of the watched modules it imported.
 PROBE = """\
@@ -43,6 +55,13 @@ custom_rules:
     message: "{id} has no x-cost-center"
 """
 SCHEMA = "schema:\n  required: [x-cost-center]\n"
+EXPECTS = """\
+personas:
+  early:
+    journey: {order.delivered: 0d}
+    expects:
+      - {quiet: {start: "00:00", end: "23:59"}}
+"""
 
 
 CHECK = ("check", "--no-cache", "--format", "json")
@@ -50,7 +69,15 @@ CHECK = ("check", "--no-cache", "--format", "json")
 
 def loaded(root: Path, *command: str, **extra_env: str) -> tuple[int, set[str]]:
     """Exit code of ``command`` (`check`) in ``root`` and the watched modules it imported."""
-    watched = {*CEL_MODULES, *SCHEMA_MODULES, *RUAMEL_MODULES, *FIX_MODULES, *GIT_MODULES, *PROCESS_MODULES}
+    watched = {
+        *CEL_MODULES,
+        *SCHEMA_MODULES,
+        *RUAMEL_MODULES,
+        *FIX_MODULES,
+        *GIT_MODULES,
+        *PROCESS_MODULES,
+        *TIMELINE_MODULES,
+    }
     probe = PROBE.format(watched=sorted(watched))
     command = command or CHECK
     argv = [sys.executable, "-c", probe, *command]
@@ -100,7 +127,9 @@ def test_only_new_imports_ruamel(tree: Cli) -> None:
     code, modules = loaded(tree.root, "new", "--type", "feedback", "--id", "fresh")
     assert code == 0
     assert set(RUAMEL_MODULES) <= modules  # the watch sees it when it is there
-    assert loaded(tree.root) == (0, set())  # `check` of the new campaign too goes without it
+    code, modules = loaded(tree.root)
+    assert code == 0
+    assert not modules & set(RUAMEL_MODULES)  # `check` of the new campaign too goes without it
 
 
 def test_only_fixing_imports_ruamel(tree: Cli) -> None:
@@ -119,3 +148,20 @@ def test_only_a_staged_run_imports_what_reads_the_git_index(tree: Cli) -> None:
     code, modules = loaded(tree.root, PRE_COMMIT="1")
     assert code == 0
     assert "campaign_lint.lint.gitchanges" in modules  # the watch sees it when it is there
+
+
+def test_only_something_to_count_imports_the_contact_timeline(tree: Cli) -> None:
+    tree.write({"campaign-lint.yaml": "version: 1\nextends: recommended\n"})
+    assert loaded(tree.root) == (0, set())  # one campaign: FRQ003 has nothing to add up, FRQ004 no text
+    tree.write({"campaigns/second.yaml": feedback("second")})
+    code, modules = loaded(tree.root)
+    assert code == 0
+    assert set(TIMELINE_MODULES) - {"campaign_lint.policies.replans"} <= modules  # FRQ003 drew the plans
+    assert "campaign_lint.policies.replans" not in modules  # the plans kept between runs: only with a cache
+
+
+def test_a_persona_that_expects_something_imports_the_contact_timeline(tree: Cli) -> None:
+    tree.write({"campaign-lint.yaml": "version: 1\n" + EXPECTS})
+    code, modules = loaded(tree.root)
+    assert code == 1  # TIM005 fires: the timeline was drawn
+    assert {"campaign_lint.policies.timeline", "campaign_lint.policies.personas"} <= modules

@@ -30,6 +30,7 @@ from campaign_lint.lint.engine import Engine
 from campaign_lint.policies import replans
 from campaign_lint.policies.base import CampaignRecord, Carried, NoOptions, RuleContext, Shared
 from campaign_lint.policies.plans import Plan
+from campaign_lint.policies.pressurepool import RecordPool
 from campaign_lint.policies.sendtimes import DAY
 from tests.test_incremental import PERSONAS, POLICY, SEGMENTS, _records, portfolio_files
 from tests.test_incremental_fuzz import Campaign, Policy, campaigns, examples, policies
@@ -116,9 +117,9 @@ def test_kept_plans_are_the_plans_drawn_at_once(tmp_path: Path, seed: int, perso
         reads: list[str] = []
         members = [Held(r.path, _key(r), r, reads) for r in sorted(records, key=lambda r: r.path)]
         carried = Carried(functools.partial(_unpickled, kept))
-        pool = replans.pool_of(members, RuleContext(view, NoOptions(), Shared(), carried))
+        pool = replans.remembered(members, RuleContext(view, NoOptions(), Shared(), carried))
         assert isinstance(pool, replans.RememberedPool)
-        drawn = replans.RecordPool(records, RuleContext(view, NoOptions()))
+        drawn = RecordPool(records, RuleContext(view, NoOptions()))
         for texts in (False, True):
             assert pool.chosen(texts) == sorted(drawn.chosen(texts))
             for horizon in (1, 8, 31):
@@ -187,9 +188,9 @@ def test_kept_plans_after_random_edits_are_the_plans_drawn_at_once(
         reads: list[str] = []
         members = [Held(r.path, _key(r), r, reads) for r in records]
         carried = Carried(functools.partial(_unpickled, kept))
-        pool = replans.pool_of(members, RuleContext(view, NoOptions(), Shared(), carried))
+        pool = replans.remembered(members, RuleContext(view, NoOptions(), Shared(), carried))
         assert isinstance(pool, replans.RememberedPool)
-        drawn = replans.RecordPool(records, RuleContext(view, NoOptions()))
+        drawn = RecordPool(records, RuleContext(view, NoOptions()))
         for texts_only in (False, True):
             assert pool.chosen(texts_only) == drawn.chosen(texts_only)
             for horizon in (1, 8):
@@ -235,9 +236,9 @@ def test_a_journey_on_a_clock_of_its_own_is_drawn_again_when_its_first_day_moves
         records = _records(texts, view)
         members = [Held(r.path, _key(r), r, []) for r in records]
         carried = Carried(functools.partial(_unpickled, kept))
-        pool = replans.pool_of(members, RuleContext(view, NoOptions(), Shared(), carried))
+        pool = replans.remembered(members, RuleContext(view, NoOptions(), Shared(), carried))
         plans = pool.plans(False, 8)
-        assert plans == replans.RecordPool(records, RuleContext(view, NoOptions())).plans(False, 8)
+        assert plans == RecordPool(records, RuleContext(view, NoOptions())).plans(False, 8)
         journeys.append(len(plans[0].triggered))
         kept = {name: pickle.dumps(value) for name, value in carried.kept.items()}
     assert journeys == [1, 2]  # the clock change did hold one back, and only on the first day 0

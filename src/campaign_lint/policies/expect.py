@@ -9,6 +9,12 @@ Every message counts, transactional ones too: the customer receives them.
 The timeline starts on the journey's day 0; when campaigns are scheduled,
 day 0 is placed on the first of the busiest 7 days of the schedules (the
 worst case for the customer), and the message gives the date as well.
+
+The contact timeline (``policies/timeline.py``, ``policies/personas.py``) is
+imported by the three functions that draw or report one (``drawn``,
+``timeline_for``, ``verdicts_judge``), not with the module: the rules'
+classes load with the registry in every run, and a policy whose personas
+expect nothing (most) never draws a timeline for them.
 """
 
 from __future__ import annotations
@@ -20,9 +26,10 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from campaign_lint.core.findings import YamlPath, subject
+from campaign_lint.core.timezones import DAY
 from campaign_lint.policies.base import (
     WHOLE_PORTFOLIO,
     CampaignRecord,
@@ -32,19 +39,11 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
-from campaign_lint.policies.personas import from_policy
-from campaign_lint.policies.timeline import (
-    DAY,
-    Message,
-    Persona,
-    Sender,
-    Timeline,
-    Verdict,
-    localised,
-    simulate,
-)
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import PersonaDef, PersonaExpectation
+
+if TYPE_CHECKING:
+    from campaign_lint.policies.timeline import Message, Persona, Sender, Timeline, Verdict
 
 # Days followed after the journey's last event.
 FOLLOW_DAYS = 31
@@ -130,6 +129,8 @@ def drawn(
     name: str, entry: PersonaDef, policy: PolicyView, senders: Sequence[Sender]
 ) -> tuple[Timeline, bool]:
     """The timeline of the policy's persona ``name`` (``timeline_for``), and whether its days are dates."""
+    from campaign_lint.policies.personas import from_policy  # only to draw (module docstring)
+
     return timeline_for(senders, from_policy(name, entry, policy, senders), policy)
 
 
@@ -154,6 +155,8 @@ def kind(expectation: PersonaExpectation) -> str:
 
 def timeline_for(senders: Sequence[Sender], persona: Persona, policy: PolicyView) -> tuple[Timeline, bool]:
     """The persona's timeline from its journey's day 0, and whether that day is a real date (schedules)."""
+    from campaign_lint.policies.timeline import localised, simulate  # only to draw (module docstring)
+
     senders = localised(senders, persona.timezone)  # the schedules' days on the persona's clock
     scheduled = [s for s in senders if s.event is None and s.start is not None]
     start, dated = NO_DATE, False
@@ -336,6 +339,8 @@ def verdicts_judge(
     """``simulate``'s judge of the policy's persona expectations (None when no persona has any)."""
     if not any(entry.expects for entry in policy.personas.values()):
         return None
+    from campaign_lint.policies.timeline import Verdict  # only to report (module docstring)
+
     feedback = frozenset(s.path for s in senders if s.feedback)
 
     def judged(persona: Persona, timeline: Timeline) -> list[Verdict]:

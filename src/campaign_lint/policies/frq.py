@@ -15,12 +15,9 @@ from campaign_lint.policies.base import (
     PortfolioViolation,
     RuleContext,
 )
-from campaign_lint.policies.capcount import caps_of
 from campaign_lint.policies.intent import service_notice
-from campaign_lint.policies.plans import only
-from campaign_lint.policies.pressure import Limits, pressure_finding, same_day_finding, within, worst
+from campaign_lint.policies.pressurepool import Pool, PressureRule
 from campaign_lint.policies.rates import cap_words, messages_in, show
-from campaign_lint.policies.replans import Pool, PressureRule
 from campaign_lint.schemas.campaign import Campaign, Channel
 from campaign_lint.schemas.policy import Cap
 from campaign_lint.schemas.types import Duration
@@ -239,8 +236,14 @@ class FRQ003(PressureRule[NoOptions]):
 
     def judge(self, pool: Pool, ctx: RuleContext[NoOptions]) -> Iterable[PortfolioViolation]:
         """Count each persona's worst window against each cap; report the worst persona per cap."""
+        if len(pool.chosen(texts=False)) < 2:
+            return  # one campaign alone is FRQ002's
+        # The contact timeline, imported only when there is a portfolio to count (policies/pressurepool.py).
+        from campaign_lint.policies.capcount import caps_of
+        from campaign_lint.policies.pressure import Limits, pressure_finding, within, worst
+
         caps = caps_of(ctx.policy)
-        if not caps or len(pool.chosen(texts=False)) < 2:
+        if not caps:
             return
         horizon = max(cap.per.seconds for _, _, cap in caps) // 86400 + 1
         plans = pool.plans(False, horizon)
@@ -351,6 +354,10 @@ class FRQ004(PressureRule[FRQ004Options]):
         texts = pool.chosen(texts=True)
         if not texts:
             return
+        # The contact timeline, imported only when there are texts to count (policies/pressurepool.py).
+        from campaign_lint.policies.plans import only
+        from campaign_lint.policies.pressure import Limits, same_day_finding, worst
+
         most = ctx.options.max_per_day
         limits = Limits(Cap(max=most, per=Duration(24, "h")), None, {}, rolling=True)
         plans = pool.plans(True, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from campaign_lint.core.findings import Severity, YamlPath
 from campaign_lint.policies.base import CampaignRecord
 from campaign_lint.policies.expect import COUNTS, Broken, ExpectationRule
-from campaign_lint.policies.pressure import cap_path
+from campaign_lint.policies.record import cap_path
 
 # The family: its ID prefix and what it is about (the registry and the docs read these).
 FAMILY = "FRQ"

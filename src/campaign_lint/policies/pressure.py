@@ -27,6 +27,7 @@ from campaign_lint.core.findings import subject
 from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
 from campaign_lint.policies.plans import Plan, Sent
 from campaign_lint.policies.rates import cap_words
+from campaign_lint.policies.record import cap_path
 from campaign_lint.policies.timeline import DAY, Persona
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.policy import Cap
@@ -253,13 +254,6 @@ def _cut(campaign: str, counted: int, sent: int, cut: int) -> str:
     if counted == sent:
         return f"`{campaign}` by {cut}"
     return f"`{campaign}` by {sent - counted + cut} (to {counted - cut})"
-
-
-def cap_path(record: CampaignRecord) -> tuple[str, ...]:
-    """Where a campaign's contribution is set: its cap, else its trigger."""
-    if record.frequency is not None:
-        return ("frequency",)
-    return ("trigger",) if record.has_trigger else ("id",)
 
 
 def pressure_finding(

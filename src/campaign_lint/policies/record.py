@@ -15,13 +15,14 @@ from typing import Any
 from campaign_lint.core.findings import START, Span, YamlPath
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.policies.intent import feedback_request, service_notice
-from campaign_lint.policies.senders import CHANNELS
-from campaign_lint.policies.timeline import Sender, sender_of
+from campaign_lint.policies.senders import CHANNELS, Sender, sender_of
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign, Channel, Schedule
 
 # The top-level fields portfolio rules point at (findings and related locations).
 PORTFOLIO_FIELDS = ("id", "trigger", "frequency")
+# The channels FRQ004 counts: texts and calls.
+TEXTS = (Channel.SMS, Channel.VOICE)
 
 
 # The fields of ``CampaignRecord`` that only say where things are.
@@ -91,6 +92,13 @@ class CampaignRecord:
             if found is not None:
                 return found
         return self.whole
+
+
+def cap_path(record: CampaignRecord) -> tuple[str, ...]:
+    """Where a campaign's share of a cap's count is set (FRQ003, FRQ004, FRQ005): its cap, else its trigger."""
+    if record.frequency is not None:
+        return ("frequency",)
+    return ("trigger",) if record.has_trigger else ("id",)
 
 
 def _record(path: str, identifier: str, channel: str, *rest: Any) -> CampaignRecord:

@@ -3,8 +3,8 @@
 FRQ003 and FRQ004 are one group over the whole portfolio: the built-in
 personas are drawn from every campaign, and every campaign may add to every
 persona's plan (``policies/plans.py``). So any edit a rule can see checks
-them again. Without a cache (``RecordPool``) they read every record and draw
-every plan, as they always did. With one (``RememberedPool``, when the
+them again. Without a cache (``policies/pressurepool.RecordPool``) they read
+every record and draw every plan, as they always did. With one (``RememberedPool``, when the
 engine gives ``ctx.carried``), what they read is kept from one run to the
 next, keyed by each campaign's record digest (``LazyRecord.key``: its path
 and facts), so a check after an edit reads and draws again only what the
@@ -37,20 +37,13 @@ import dataclasses
 import functools
 import sys
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any
 
 from campaign_lint.core.timezones import DAY, zone
-from campaign_lint.policies.base import (
-    CampaignRecord,
-    LazyRecord,
-    OptionsT,
-    PortfolioRule,
-    PortfolioViolation,
-    RuleContext,
-)
+from campaign_lint.policies.base import CampaignRecord, LazyRecord, RuleContext
 from campaign_lint.policies.personas import Audiences, drawn
 from campaign_lint.policies.plans import (
     MAX_FOLLOW_DAYS,
@@ -60,95 +53,23 @@ from campaign_lint.policies.plans import (
     calendar,
     journey_days,
     last_day,
-    plans_for,
     quiet,
     sent,
     stops_of,
 )
+from campaign_lint.policies.record import TEXTS
 from campaign_lint.policies.senders import on_clock
 from campaign_lint.policies.timeline import Persona, Sender, localised, simulate
 from campaign_lint.policies.view import PolicyView
-from campaign_lint.schemas.campaign import Channel
 
-TEXTS = (Channel.SMS, Channel.VOICE)
 # What the rules keep between runs (``Carried``), under this name.
 MEMO = "pressure-plans"
 # A campaign, as FRQ004 groups it: its path, its trigger event, whether it is scheduled.
 Chosen = tuple[str, str | None, bool]
 
 
-class Pool(Protocol):
-    """The portfolio as FRQ003 and FRQ004 read it."""
-
-    @property
-    def records(self) -> Mapping[str, CampaignRecord]:
-        """Every campaign's record by path (for the findings)."""
-        ...
-
-    def chosen(self, texts: bool) -> list[Chosen]:
-        """The campaigns counted: marketing ones (FRQ003), or their texts and calls (``texts``: FRQ004)."""
-        ...
-
-    def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
-        """Each persona's plan of the ``chosen`` campaigns."""
-        ...
-
-
-class RecordPool:
-    """The portfolio from its records, every plan drawn (no cache)."""
-
-    def __init__(self, records: Sequence[CampaignRecord], ctx: RuleContext[Any]) -> None:
-        self._all = records
-        self._ctx = ctx
-        self._counted: dict[bool, list[CampaignRecord]] = {}
-
-    @cached_property
-    def records(self) -> Mapping[str, CampaignRecord]:
-        """Every record by path."""
-        return {record.path: record for record in self._all}
-
-    def _chosen(self, texts: bool) -> list[CampaignRecord]:
-        if texts not in self._counted:
-            self._counted[texts] = [
-                r
-                for r in self._all
-                if not r.transactional and r.sender is not None and (not texts or r.channel in TEXTS)
-            ]
-        return self._counted[texts]
-
-    def chosen(self, texts: bool) -> list[Chosen]:
-        """See ``Pool.chosen``."""
-        return [(r.path, r.event, r.schedule is not None) for r in self._chosen(texts)]
-
-    def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
-        """See ``Pool.plans``."""
-        return plans_for(self._all, self._chosen(texts), self._ctx, horizon_days)
-
-
-class PressureRule(PortfolioRule[OptionsT]):
-    """FRQ003 and FRQ004: a rule that judges the portfolio as a ``Pool`` reads it (``judge``)."""
-
-    def check(
-        self, records: Sequence[CampaignRecord], ctx: RuleContext[OptionsT]
-    ) -> Iterable[PortfolioViolation]:
-        """Judge every record, every plan drawn."""
-        return self.judge(RecordPool(records, ctx), ctx)
-
-    def check_members(
-        self, key: Hashable, members: Sequence[LazyRecord], ctx: RuleContext[OptionsT]
-    ) -> Iterable[PortfolioViolation]:
-        """Judge the group, with what the last run kept when there is a cache (``pool_of``)."""
-        return self.judge(pool_of(members, ctx), ctx)
-
-    def judge(self, pool: Pool, ctx: RuleContext[OptionsT]) -> Iterable[PortfolioViolation]:
-        """The rule's findings on the portfolio ``pool`` reads."""
-        raise NotImplementedError
-
-
-def pool_of(members: Sequence[LazyRecord], ctx: RuleContext[Any]) -> Pool:
-    """The pool of a group's ``members``: remembered with a cache, else from every record."""
-    if ctx.carried is None or any(member.key is None for member in members):
-        return RecordPool([member.load() for member in members], ctx)
+def remembered(members: Sequence[LazyRecord], ctx: RuleContext[Any]) -> RememberedPool:
+    """The pool of a group's ``members`` with a cache (``ctx.carried``), made once per pass."""
     inputs = (MEMO, id(ctx.policy), tuple(member.path for member in members))
     return ctx.computed(inputs, lambda: RememberedPool(members, ctx))
 
@@ -239,11 +160,11 @@ class RememberedPool:
         return [(m, b) for m in self._members if (b := briefs[m.key])[0] & flag]  # type: ignore[index]
 
     def chosen(self, texts: bool) -> list[Chosen]:
-        """See ``Pool.chosen``."""
+        """See ``pressurepool.Pool.chosen``."""
         return [(m.path, b[1], b[6] is not None) for m, b in self._chosen(texts)]
 
     def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
-        """See ``Pool.plans``: each persona's, from the parts kept and those drawn again."""
+        """See ``pressurepool.Pool.plans``: each persona's, from the parts kept and those drawn again."""
         chosen = self._chosen(texts)
         scheduled = [(m, b) for m, b in chosen if b[1] is None and b[6] is not None]
         triggered = [(m, b) for m, b in chosen if b[1] is not None]
