@@ -8,7 +8,8 @@ only by the runs that use it, and is watched here:
 * pathspec, with the regular-expression engines it tries (re2, hyperscan):
   the cache remembers which files the ``campaigns``/``exclude`` globs match,
   so only a policy with ``overrides:`` (``lint/overrides.py``) or a run
-  that meets files the cache does not know compiles globs;
+  that meets files the cache does not know compiles globs, and only globs
+  beyond plain names, ``*`` and ``**`` need pathspec (``lint/globs.py``);
 * difflib: only a "did you mean" message needs it (``core/suggest.py``);
 * importlib.metadata: pydantic's plugin search, which the console script
   replaces (``cli/startup.py``).
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.slow  # each run starts a Python
 
 WATCHED = ("pathspec", "re2", "hyperscan", "difflib", "importlib.metadata")
 POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
-OVERRIDES = 'overrides:\n  - files: ["campaigns/b-*.yaml"]\n    rules: {MET002: off}\n'
+OVERRIDES = 'overrides:\n  - files: ["campaigns/[b]-*.yaml"]\n    rules: {MET002: off}\n'
 
 # Runs the console script's `main` with the arguments, then reports its exit code, whether it
 # linted (imported the engine), which of the watched modules it imported and how many passes
@@ -92,7 +93,7 @@ def test_an_edited_check_imports_no_glob_matcher_and_no_close_match(repo: Cli) -
 
 
 def test_a_policy_with_overrides_imports_the_glob_matcher(repo: Cli) -> None:
-    """The same run with an ``overrides:`` entry compiles its globs: the watch sees pathspec when it is used."""
+    """The same run with an ``overrides:`` glob pathspec must compile (``[b]``): the watch sees pathspec when it is used."""
     code, linted, loaded, _ = edited_run(repo, POLICY + OVERRIDES)
     assert (code, linted) == (0, True)
     assert isinstance(loaded, list)

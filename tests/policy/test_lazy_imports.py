@@ -32,6 +32,8 @@ FIX_MODULES = ("ruamel.yaml", "campaign_lint.lint.fixing", "campaign_lint.core.y
 GIT_MODULES = ("campaign_lint.lint.gitchanges",)
 # A small run forks its CEL worker with os.fork, without multiprocessing (and the sockets it imports).
 PROCESS_MODULES = ("multiprocessing", "multiprocessing.connection")
+# pathspec: only for globs beyond plain names, `*` and `**` (lint/globs.py); the default ones are simple.
+GLOB_MODULES = ("pathspec",)
 # The contact timeline: only when FRQ003, FRQ004 or a persona's expectations have something to count.
 TIMELINE_MODULES = tuple(
     f"campaign_lint.policies.{name}"
@@ -77,6 +79,7 @@ def loaded(root: Path, *command: str, **extra_env: str) -> tuple[int, set[str]]:
         *GIT_MODULES,
         *PROCESS_MODULES,
         *TIMELINE_MODULES,
+        *GLOB_MODULES,
     }
     probe = PROBE.format(watched=sorted(watched))
     command = command or CHECK
@@ -165,3 +168,12 @@ def test_a_persona_that_expects_something_imports_the_contact_timeline(tree: Cli
     code, modules = loaded(tree.root)
     assert code == 1  # TIM005 fires: the timeline was drawn
     assert {"campaign_lint.policies.timeline", "campaign_lint.policies.personas"} <= modules
+
+
+def test_only_a_glob_beyond_names_and_stars_imports_pathspec(tree: Cli) -> None:
+    tree.write({"campaign-lint.yaml": 'version: 1\ncampaigns: ["campaigns/**/*.yaml"]\n'})
+    assert loaded(tree.root) == (0, set())  # the default globs' form: matched without pathspec
+    tree.write({"campaign-lint.yaml": 'version: 1\ncampaigns: ["campaigns/[rs]*.yaml"]\n'})
+    code, modules = loaded(tree.root)
+    assert code == 0
+    assert "pathspec" in modules  # the watch sees it when it is there

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 from campaign_lint.core.errors import UsageError
 from campaign_lint.core.files import boundary_of, repository_of, require_regular, within
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.lint.globs import compiled
 from campaign_lint.lint.locate import POLICY_NAMES
 
 if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
+    from campaign_lint.lint.globs import Matcher
 
 _SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"})
 _SUFFIXES = (".yaml", ".yml")
@@ -48,7 +49,7 @@ class Scope:
     policy_files: frozenset[str] = frozenset()
     # The patterns' answers by path relative to the root, (excluded, included):
     # filled by ``discover`` and kept in replay records, so that replaying an
-    # unchanged tree matches no pattern (pathspec is slow to import).
+    # unchanged tree matches no pattern (``lint/globs.py``: pathspec is slow to import).
     answers: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
 
     def answer(self, rel: str) -> tuple[bool, bool]:
@@ -188,11 +189,9 @@ def display_path(path: Path | str) -> str:
 
 
 @functools.lru_cache(maxsize=8)
-def _specs(campaigns: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[GitIgnoreSpec, GitIgnoreSpec]:
+def _specs(campaigns: tuple[str, ...], exclude: tuple[str, ...]) -> tuple[Matcher, Matcher]:
     """The compiled ``campaigns`` and ``exclude`` patterns."""
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines(campaigns), pathspec.GitIgnoreSpec.from_lines(exclude)
+    return compiled(campaigns), compiled(exclude)
 
 
 def discover(

@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from campaign_lint.core.findings import Severity
 from campaign_lint.lint.config import RuleSetting, Settings
+from campaign_lint.lint.globs import compiled
 from campaign_lint.policies.base import CampaignRule, RuleContext
 from campaign_lint.policies.registry import RULES, RULES_BY_ID
 
 if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
+    from campaign_lint.lint.globs import Matcher
 
 # The campaign rules of a file, each with its context and severity.
 CampaignRules = list[tuple[CampaignRule[Any], RuleContext[Any], Severity]]
@@ -65,13 +66,9 @@ class RuleSets:
         return found
 
 
-def _compiled(settings: Settings) -> list[GitIgnoreSpec]:
-    """Each ``overrides`` entry's ``files`` patterns, compiled; pathspec (slow to import) only when there are some."""
-    if not settings.overrides:
-        return []
-    import pathspec
-
-    return [pathspec.GitIgnoreSpec.from_lines(entry.files) for entry in settings.overrides]
+def _compiled(settings: Settings) -> list[Matcher]:
+    """Each ``overrides`` entry's ``files`` patterns, compiled (``lint/globs.py``)."""
+    return [compiled(entry.files) for entry in settings.overrides]
 
 
 def campaign_rules(settings: Settings, rules: dict[str, RuleSetting]) -> CampaignRules:
