@@ -6,9 +6,10 @@ Usage (from a corpus folder, such as ``bench/corpus/10000``)::
 
 It reads every campaign the policy's ``campaigns`` globs select and times,
 in one process with the cyclic collector paused (as a run does): reading the
-bytes, composing YAML nodes with positions (libyaml), building plain data and
-the position table, pydantic validation, each built-in campaign rule, the
-custom CEL rules and the portfolio record. The sum is close to what a
+bytes, composing YAML nodes with positions (libyaml), building plain data,
+pydantic validation, each built-in campaign rule, the custom CEL rules, the
+top-level spans (read from the nodes, as a finding's) and the portfolio
+record. The sum is close to what a
 ``--jobs 1`` run spends in its workers' part; the rest of a run is start-up,
 discovery, the portfolio rules and the report. A script, not a test: it
 prints figures and asserts nothing. It reaches into the loader's internals
@@ -70,10 +71,10 @@ def main() -> None:
             if node is None:
                 continue
             builder = yamlload._Builder(yamlload.MAX_NODES, yamlload.MAX_DEPTH)
-            data = clock.time("plain data + positions", lambda: builder.build(node, (), 0))  # noqa: B023
+            data = clock.time("plain data", lambda: builder.build(node, (), 0))  # noqa: B023
         except Exception:  # noqa: BLE001 - invalid files stop here, as in a run
             continue
-        document = yamlload.Document(data, builder.values, builder.keys, builder.extensions)
+        document = yamlload.Document(data, node, builder.extensions)
         clock.time("suppression comments", lambda: suppressions.parse(text))  # noqa: B023
         if not isinstance(data, dict):
             continue
@@ -86,7 +87,7 @@ def main() -> None:
             rules.time(rule.id, lambda: list(rule.check(campaign, ctx)))  # noqa: B023
         if engine.pipeline.custom is not None:
             clock.time("custom CEL rules", lambda: list(engine.pipeline.custom.check(data)))  # noqa: B023
-        spans = document.top_level_spans(PORTFOLIO_FIELDS)
+        spans = clock.time("top-level spans", lambda: document.top_level_spans(PORTFOLIO_FIELDS))  # noqa: B023
         clock.time("portfolio record", lambda: portfolio_view("x", campaign, spans, settings.view))  # noqa: B023
     clock.spent["built-in campaign rules"] = sum(rules.spent.values())
     print(f"{len(files):,} campaign files, one process")

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from yaml import MarkedYAMLError
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
@@ -23,11 +22,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.reader import ReaderError
 
 from campaign_lint.core.findings import START, Span, YamlPath
+from campaign_lint.core.yamlnodes import PLAIN as _PLAIN
+from campaign_lint.core.yamlnodes import entry, is_merge, merge_sources, node_span, record
 
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 
-_PLAIN = "!plain"
 _CORE = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL = (_CORE + t for t in ("str", "int", "float", "bool", "null"))
 _MAP, _SEQ = _CORE + "map", _CORE + "seq"
@@ -37,9 +37,14 @@ _INT_RE = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")
 _FLOAT_RE = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _INF_RE = re.compile(r"[-+]?\.(inf|Inf|INF)")
 _NAN = frozenset({".nan", ".NaN", ".NAN"})
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-_TRUE = frozenset({"true", "True", "TRUE"})
-_FALSE = frozenset({"false", "False", "FALSE"})
+# The nulls and booleans of the core schema.
+_CONSTANTS: dict[str, Any] = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+# The first characters of the nulls, booleans and numbers above.
+_SPECIAL_START = frozenset("~nNtTfF0123456789+-.")
 
 
 class YamlProblem(Exception):
@@ -52,18 +57,41 @@ class YamlProblem(Exception):
         self.hint = hint
 
 
-@dataclass(slots=True)
 class Document:
     """Plain data (dicts, lists, scalars) plus where every part of it came from.
 
-    The tables keep the composed nodes, which carry their own marks; a
-    ``Span`` is made only for the few paths a finding points at.
+    Positions are read from the composed nodes, which carry their own marks;
+    a ``Span`` is made only for the few paths a finding points at. ``span``
+    walks from the root node to its path, so a check, which asks for a few
+    paths per file, never pays for a table of every path: ``values`` and
+    ``keys`` (each path's value and key node) are made on first use, for the
+    readers that go through them all (editing, the policy file).
     """
 
-    data: Any
-    values: dict[YamlPath, Node]
-    keys: dict[YamlPath, Node]
-    extensions: list[YamlPath] = field(default_factory=list)
+    __slots__ = ("_tables", "data", "extensions", "root")
+
+    def __init__(self, data: Any, root: Node, extensions: list[YamlPath] | None = None) -> None:
+        self.data = data
+        self.root = root
+        self.extensions: list[YamlPath] = extensions if extensions is not None else []
+        self._tables: tuple[dict[YamlPath, Node], dict[YamlPath, Node]] | None = None
+
+    @property
+    def values(self) -> dict[YamlPath, Node]:
+        """The node of every path of the data, root ``()`` first, in the order they were read."""
+        return self.tables()[0]
+
+    @property
+    def keys(self) -> dict[YamlPath, Node]:
+        """The key node of every path that is a mapping entry."""
+        return self.tables()[1]
+
+    def tables(self) -> tuple[dict[YamlPath, Node], dict[YamlPath, Node]]:
+        """``values`` and ``keys``, made on the first call."""
+        if self._tables is None:
+            self._tables = ({}, {})
+            record(self.root, (), *self._tables)
+        return self._tables
 
     def top_level_spans(self, fields: tuple[str, ...]) -> dict[YamlPath, Span]:
         """Spans of the top-level ``fields`` present, and of the whole document (what portfolio rules point at)."""
@@ -75,23 +103,21 @@ class Document:
 
     def span(self, path: YamlPath, *, key: bool = False) -> Span:
         """Position of ``path``; falls back to the nearest existing parent."""
-        if key and path in self.keys:
-            return node_span(self.keys[path])
-        while path:
-            found = self.values.get(path)
-            if found is not None:
-                # A block mapping or list starts on the line after its key: the key
-                # line is where a reader looks for it.
-                if (
-                    found.__class__ is not ScalarNode
-                    and not getattr(found, "flow_style", True)
-                    and path in self.keys
-                ):
-                    return node_span(self.keys[path])
-                return node_span(found)
-            path = path[:-1]
-        root = self.values.get(())
-        return node_span(root) if root is not None else START
+        key_node: Node | None = None
+        node, whole = self.root, True
+        for part in path:
+            found = entry(node, part)
+            if found is None:
+                whole = False
+                break
+            key_node, node = found
+        if key_node is None:  # the root, or an item of a list
+            return node_span(node)
+        # A block mapping or list starts on the line after its key: the key
+        # line is where a reader looks for it.
+        if (key and whole) or (node.__class__ is not ScalarNode and not getattr(node, "flow_style", True)):
+            return node_span(key_node)
+        return node_span(node)
 
 
 class _Composer(CParser):  # type: ignore[misc,unused-ignore]
@@ -144,13 +170,7 @@ def load(text: str, *, max_nodes: int = MAX_NODES, max_depth: int = MAX_DEPTH) -
         raise YamlProblem("the file is empty", hint="a campaign file is a mapping of fields")
     builder = _Builder(max_nodes, max_depth)
     data = builder.build(node, (), 0)
-    return Document(data, builder.values, builder.keys, builder.extensions)
-
-
-def node_span(node: Node) -> Span:
-    """The 1-based span of a composed node."""
-    start, end = node.start_mark, node.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return Document(data, node, builder.extensions)
 
 
 # libyaml's wording, and what it means to someone who is not a YAML expert.
@@ -206,11 +226,13 @@ def _syntax_problem(exc: MarkedYAMLError, text: str) -> YamlProblem:
 
 
 class _Builder:
-    """Turns composed nodes into plain data, recording every position."""
+    """Turns composed nodes into plain data, within the node budget and depth.
+
+    It records no positions (``Document`` finds them in the nodes when asked):
+    only the paths of mappings with ``x-`` keys, which every check strips.
+    """
 
     def __init__(self, max_nodes: int, max_depth: int) -> None:
-        self.values: dict[YamlPath, Node] = {}
-        self.keys: dict[YamlPath, Node] = {}
         self.budget = max_nodes
         self.max_depth = max_depth
         self.extensions: list[YamlPath] = []
@@ -218,45 +240,47 @@ class _Builder:
     def build(self, node: Node, path: YamlPath, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise YamlProblem(
-                "the file expands to too many values (aliases repeated too often?)",
-                node_span(node),
-                hint="write the values out instead of nesting aliases",
-            )
+            raise _too_many(node)
         if depth > self.max_depth:
             raise YamlProblem(f"the file is nested more than {self.max_depth} levels deep", node_span(node))
-        self.values[path] = node
-        if isinstance(node, ScalarNode):
+        kind = node.__class__  # the composer makes these three classes, never subclasses
+        if kind is ScalarNode:
             return _scalar(node)
-        if isinstance(node, SequenceNode):
-            self._check_tag(node, _SEQ)
+        if node.tag != (_SEQ if kind is SequenceNode else _MAP):
+            raise _tag_problem(node)
+        if kind is SequenceNode:
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, MappingNode)
-        self._check_tag(node, _MAP)
-        return self._mapping(node, path, depth)
+        return self._mapping(cast(MappingNode, node), path, depth)
 
     def _mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[Node] = []
-        keys = self.keys
         for key_node, value_node in node.value:
-            key: str = _key(key_node)
+            if key_node.__class__ is not ScalarNode or key_node.tag not in _KEY_TAGS:
+                raise _key_problem(key_node)
+            key: str = key_node.value
             if key in result:
-                first = node_span(keys[(*path, key)])
+                first = next(k for k, _ in node.value if k.value == key and not is_merge(k))
                 raise YamlProblem(
-                    f"duplicate key `{key}` (first given on line {first.line})",
+                    f"duplicate key `{key}` (first given on line {first.start_mark.line + 1})",
                     node_span(key_node),
                     hint="keep one of the two entries",
                 )
             if key[:2] in ("<<", "x-"):
-                if key == "<<" and key_node.tag == _PLAIN:
+                if is_merge(key_node):
                     merged.append(value_node)
                     continue
                 if key.startswith("x-") and (not self.extensions or self.extensions[-1] != path):
                     self._extension_at(path)
-            child = (*path, key)
-            keys[child] = key_node
-            result[key] = self.build(value_node, child, depth + 1)
+            if value_node.__class__ is ScalarNode and depth < self.max_depth:
+                # Most values are scalars: read here, as ``build`` would, without
+                # a call and a path per value (a third of the loader's own time).
+                self.budget -= 1
+                if self.budget < 0:
+                    raise _too_many(value_node)
+                result[key] = _scalar(value_node)
+            else:
+                result[key] = self.build(value_node, (*path, key), depth + 1)
         for source in merged:
             self._merge(result, source, path, depth)
         return result
@@ -265,8 +289,7 @@ class _Builder:
         """YAML merge keys (``<<: *defaults``): explicit keys win."""
         if isinstance(source, SequenceNode):
             self._check_tag(source, _SEQ)
-        sources = source.value if isinstance(source, SequenceNode) else [source]
-        for item in sources:
+        for item in merge_sources(source):
             if not isinstance(item, MappingNode):
                 raise YamlProblem("`<<` must merge a mapping or a list of mappings", node_span(item))
             self._check_tag(item, _MAP)
@@ -275,7 +298,6 @@ class _Builder:
                 if key not in result and key != "<<":
                     if key.startswith("x-"):
                         self._extension_at(path)
-                    self.keys[(*path, key)] = key_node
                     result[key] = self.build(value_node, (*path, key), depth + 1)
 
     def _extension_at(self, path: YamlPath) -> None:
@@ -291,12 +313,24 @@ class _Builder:
 
 def _key(node: Node) -> str:
     """A mapping key's text: a scalar without tags other than the core scalar ones."""
-    if node.__class__ is not ScalarNode:
-        raise YamlProblem("a key must be a plain word, not a list or mapping", node_span(node))
-    if node.tag not in _KEY_TAGS:
-        raise _tag_problem(node)
+    if node.__class__ is not ScalarNode or node.tag not in _KEY_TAGS:
+        raise _key_problem(node)
     key: str = node.value
     return key
+
+
+def _key_problem(node: Node) -> YamlProblem:
+    if node.__class__ is not ScalarNode:
+        return YamlProblem("a key must be a plain word, not a list or mapping", node_span(node))
+    return _tag_problem(node)
+
+
+def _too_many(node: Node) -> YamlProblem:
+    return YamlProblem(
+        "the file expands to too many values (aliases repeated too often?)",
+        node_span(node),
+        hint="write the values out instead of nesting aliases",
+    )
 
 
 def _tag_problem(node: Node) -> YamlProblem:
@@ -308,7 +342,7 @@ def _tag_problem(node: Node) -> YamlProblem:
     )
 
 
-def _scalar(node: ScalarNode) -> Any:
+def _scalar(node: Node) -> Any:
     value: str = node.value
     tag = node.tag
     if tag == _STR:
@@ -328,15 +362,15 @@ def _scalar(node: ScalarNode) -> Any:
 
 def _resolve_plain(value: str) -> Any:
     """YAML 1.2 core schema: null, bool, int, float, else string."""
-    if not value or value in _NULLS:
+    if not value:
         return None
     first = value[0]
-    if first in "tTfF":
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
+    # Most plain scalars are words: the first character tells them apart
+    # without hashing the whole text for the set lookups below.
+    if first not in _SPECIAL_START:
         return value
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
     if first in "0123456789+-.":
         if _INT_RE.fullmatch(value):
             if value.startswith("0o"):
