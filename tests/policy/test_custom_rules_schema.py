@@ -160,22 +160,31 @@ def test_an_invalid_schema_is_a_policy_error(repo: Cli) -> None:
 
 
 @pytest.mark.parametrize(
-    ("expressions", "fields"),
+    ("variable", "expressions", "fields"),
     [
-        (["campaign.channel == 'sms'", "campaign.frequency.max <= 2"], {"channel", "frequency"}),
-        (["'x-cost-center' in campaign && campaign['x-cost-center'].startsWith('CC-')"], {"x-cost-center"}),
-        (['has(campaign.trigger) && campaign ["x-a"] == 1'], {"trigger", "x-a"}),
-        (["campaign.data_collection.all(f, 'purpose' in f)"], {"data_collection"}),
-        (["size(campaign) > 3"], None),
-        (["campaign[policy.key] == 1"], None),
+        ("campaign", ["campaign.channel == 'sms'", "campaign.frequency.max <= 2"], {"channel", "frequency"}),
+        (
+            "campaign",
+            ["'x-cost-center' in campaign && campaign['x-cost-center'].startsWith('CC-')"],
+            {"x-cost-center"},
+        ),
+        ("campaign", ['has(campaign.trigger) && campaign ["x-a"] == 1'], {"trigger", "x-a"}),
+        ("campaign", ["campaign.data_collection.all(f, 'purpose' in f)"], {"data_collection"}),
+        ("campaign", ["size(campaign) > 3"], None),
+        ("campaign", ["campaign[policy.key] == 1"], None),
+        ("policy", ["campaign.frequency.max * 2 <= policy.channels[campaign.channel].max"], {"channels"}),
+        ("policy", ["campaign.owner != ''"], set()),
+        ("policy", ["'profile' in policy && policy.profile == 'strict'"], {"profile"}),
+        ("policy", ["size(policy) > 0"], None),
+        ("policy", ["campaign.note == 'policy'"], None),
     ],
 )
 def test_only_the_fields_rules_read_are_handed_to_cel(
-    expressions: list[str], fields: set[str] | None
+    variable: str, expressions: list[str], fields: set[str] | None
 ) -> None:
     from campaign_lint.policies.custom import referenced_fields
 
-    found = referenced_fields(expressions)
+    found = referenced_fields(expressions, variable)
     assert (None if found is None else set(found)) == fields
 
 
