@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
-from campaign_lint.core.fixes import Edit, apply_edits
+from campaign_lint.core.edits import Edit, apply_edits
 from tests.cli.snapshots import Cli
 from tests.policy.support import feedback
 

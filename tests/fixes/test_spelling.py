@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from campaign_lint.core.fixes import Edit, apply_edits
+from campaign_lint.core.edits import Edit, apply_edits
 from campaign_lint.policies.registry import RULES
 from campaign_lint.schemas import spelling
 from campaign_lint.schemas.campaign import Channel, Consent

@@ -27,7 +27,12 @@ SCHEMA_MODULES = ("jsonschema", "campaign_lint.policies.constraints")
 # Round-trip YAML, for writing files that keep comments: never for reading campaigns.
 RUAMEL_MODULES = ("ruamel.yaml", "campaign_lint.lint.draftfile")
 # What fixing imports: only when `check --fix` or `--diff` has something to fix.
-FIX_MODULES = ("ruamel.yaml", "campaign_lint.lint.fixing", "campaign_lint.core.yamledit")
+FIX_MODULES = (
+    "ruamel.yaml",
+    "campaign_lint.lint.fixing",
+    "campaign_lint.core.yamledit",
+    "campaign_lint.core.edits",
+)
 # What reads the git index: only under pre-commit (PRE_COMMIT=1) or with --staged.
 GIT_MODULES = ("campaign_lint.lint.gitchanges",)
 # A small run forks its CEL worker with os.fork, without multiprocessing (and the sockets it imports).

@@ -1,10 +1,10 @@
-"""Fixes: what a rule proposes to change (a ``Remedy``) and the text edits that do it (a ``Fix``).
+"""Fixes: what a rule proposes to change (a ``Remedy``); the text edits that do it are ``core/edits.py``'s ``Fix``.
 
 A rule knows *what* should change, in YAML terms: set `trigger.delay` to
 `3d`, rename the key `frequncy` to `frequency`, add `unsubscribe:
 one_click` under `content`. That is a :class:`Remedy`, carried by the
 ``Violation`` and the ``Finding`` (small, picklable, no positions).
-``core/yamledit.py`` turns a remedy into a :class:`Fix`: text edits at exact
+``core/yamledit.py`` turns a remedy into a ``Fix`` (``core/edits.py``): text edits at exact
 character offsets of the file, the way ruff applies fixes, so everything
 else in the file stays byte for byte. ``check --fix``, SARIF ``fixes`` and an
 editor's quick fixes all apply the same edits.
@@ -17,7 +17,6 @@ trigger, a lower cap): ``--fix`` applies safe fixes, ``--unsafe-fixes`` both.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -83,46 +82,3 @@ def safe(title: str, *changes: Change) -> Remedy:
 def unsafe(title: str, *changes: Change) -> Remedy:
     """A fix that changes what the campaign does."""
     return Remedy(title, Safety.UNSAFE, changes)
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class Edit:
-    """Replace ``text[start:end]`` (character offsets) with ``text``; an insertion when ``start == end``."""
-
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class Fix:
-    """A remedy as text edits of one file: never overlapping, applied together."""
-
-    title: str
-    safety: Safety
-    edits: tuple[Edit, ...]
-
-
-def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """``text`` with ``edits`` applied (they must not overlap; ``ValueError`` when they do)."""
-    pieces: list[str] = []
-    at = 0
-    for edit in sorted(edits):
-        if edit.start < at or edit.end < edit.start or edit.end > len(text):
-            raise ValueError(f"overlapping or out-of-range edit at {edit.start}")
-        pieces += [text[at : edit.start], edit.text]
-        at = edit.end
-    pieces.append(text[at:])
-    return "".join(pieces)
-
-
-def overlaps(edits: Iterable[Edit], others: Iterable[Edit]) -> bool:
-    """Whether any edit of ``edits`` touches the range of one of ``others`` (two insertions at one place do)."""
-    taken = list(others)
-    return any(e.start <= o.end and o.start <= e.end for e in edits for o in taken)
-
-
-def position(text: str, offset: int) -> tuple[int, int]:
-    """The 1-based line and column of a character offset (for SARIF and editors)."""
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

@@ -26,7 +26,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from campaign_lint.core.fixes import Change, Edit, Fix, Remedy, overlaps
+from campaign_lint.core.edits import Edit, Fix, overlaps
+from campaign_lint.core.fixes import Change, Remedy
 from campaign_lint.core.yamlload import Document, _resolve_plain
 
 _PLAIN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@/+\-]*")

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from campaign_lint.core import yamlload
+from campaign_lint.core.edits import Fix, apply_edits
 from campaign_lint.core.findings import Finding, YamlPath
-from campaign_lint.core.fixes import Fix, Remedy, Safety, apply_edits
+from campaign_lint.core.fixes import Remedy, Safety
 from campaign_lint.core.yamledit import Fragile, plan
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.controls import unsilenced

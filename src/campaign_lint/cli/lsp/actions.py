@@ -18,8 +18,9 @@ from lsprotocol import types as lsp
 
 from campaign_lint.cli.lsp.convert import _units
 from campaign_lint.core import yamlload
+from campaign_lint.core.edits import Edit, Fix, position
 from campaign_lint.core.findings import Finding
-from campaign_lint.core.fixes import Edit, Fix, Safety, position
+from campaign_lint.core.fixes import Safety
 from campaign_lint.core.yamledit import Fragile, plan
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.discovery import SourceFile, display_path

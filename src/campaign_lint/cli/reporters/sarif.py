@@ -24,8 +24,8 @@ from campaign_lint.cli.explain import explain_text
 from campaign_lint.cli.reporters import RULES_DOC, SHOWN_RELATED, fingerprints, related_left_out
 from campaign_lint.cli.ruledocs import doc_sections
 from campaign_lint.core.display import json_text
+from campaign_lint.core.edits import Fix, position
 from campaign_lint.core.findings import Finding, Severity
-from campaign_lint.core.fixes import Fix, position
 from campaign_lint.lint.report import Report
 from campaign_lint.policies.base import Rule
 from campaign_lint.policies.registry import RULES_BY_ID
