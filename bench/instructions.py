@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/instructions.py [--before 4942e46^] [--count 1000]
+    python bench/instructions.py [--before 4942e46^] [--count 1000] [--custom [--jobs N]]
 
 Wall and CPU times of the same cold check move by 10-50% from one run to the
 next on a shared machine (``bench/against.py`` prints them); the number of
@@ -12,13 +12,23 @@ for ``--before``'s (extracted with ``git archive``, run through
 ``PYTHONPATH`` by the same interpreter, as ``bench/against.py`` does), on two
 generated corpora: one campaign, and ``--count`` campaigns (``bench/corpus.py``,
 seed 1). Each is a ``campaign-lint check --no-cache --jobs 1`` with the
-``recommended`` profile and no custom CEL rules, so the whole run is one
-process (custom rules run in worker processes, whose counts callgrind does
-not report, and they are the same code on both sides). The one-campaign run
+``recommended`` profile and, unless ``--custom``, no custom CEL rules, so
+the whole run is one process. The one-campaign run
 is the fixed part (start-up, imports, the report); the difference is what
 ``--count`` campaigns add. The script prints both sides, the ratio, and the
 ratio projected to 10,000 campaigns (fixed part plus ten times the
 per-campaign part of 1,000).
+
+With ``--custom`` the policy is ``bench/corpus.py``'s, with its five CEL
+rules, and the count includes the worker processes that evaluate them
+(``--jobs N`` is passed to the check): callgrind follows each fork
+(``--dump-before=fork`` writes the parent's count up to each fork and starts
+the next part at zero, so that a forked child counts only its own work), and
+the run is started through a line that makes the workers' SIGKILL a SIGTERM,
+which lets callgrind write a killed worker's count (the workers are idle when
+the run kills them; a killed one would otherwise count nothing). The kernel's
+part of a worker (the fork, the pages it copies) is not in the count: read
+CPU times beside it.
 
 Needs ``valgrind`` (Debian: ``apt-get install valgrind``); a run takes about
 a minute per side at 1,000 campaigns. A script, not a test: it prints
@@ -45,42 +55,61 @@ from against import environment, extract  # noqa: E402 - one way to run an older
 from run import compile_bytecode  # noqa: E402 - this checkout's bytecode, as the other benches
 
 POLICY = 'version: 1\nextends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
+# Starts the CLI with the workers' SIGKILL made a SIGTERM (``--custom``: see the module docstring).
+LAUNCHER = (
+    "import signal, sys; signal.SIGKILL = signal.SIGTERM; sys.argv[0] = 'campaign-lint'; "
+    "from campaign_lint.cli.entry import run; run()"
+)
 
 
-def write_corpus(folder: Path, count: int) -> None:
-    """``count`` generated campaigns (seed 1) under ``folder``, with the policy of this script."""
+def write_corpus(folder: Path, count: int, policy: str = POLICY) -> None:
+    """``count`` generated campaigns (seed 1) under ``folder``, with ``policy``."""
     for item in corpus.generate(count, 1):
         target = folder / item.relpath
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(item.text, encoding="utf-8")
-    (folder / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")
+    (folder / "campaign-lint.yaml").write_text(policy, encoding="utf-8")
 
 
-def instructions(folder: Path, src: Path | None) -> int:
-    """Instructions of one cold ``check`` in ``folder`` with the code of ``src`` (None: this checkout's)."""
+def instructions(folder: Path, src: Path | None, jobs: int = 1, children: bool = False) -> int:
+    """Instructions of one cold ``check`` in ``folder`` with the code of ``src`` (None: this checkout's).
+
+    ``children``: forked worker processes included (``--custom``).
+    """
     env = environment(src)
     env["PYTHONHASHSEED"] = "0"
-    argv = [
-        "valgrind",
-        "--tool=callgrind",
-        "--callgrind-out-file=/dev/null",
-        sys.executable,
-        "-m",
-        "campaign_lint",
-        "check",
-        "--no-cache",
-        "--jobs",
-        "1",
-        "--format",
-        "json",
-        "--output",
-        os.devnull,
-    ]
-    done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, check=False)
-    found = re.search(r"Collected : (\d+)", done.stderr)
-    if done.returncode not in (0, 1) or found is None:
-        raise SystemExit(f"the check failed in {folder}:\n{done.stderr[-2000:]}")
-    return int(found.group(1))
+    check = ["check", "--no-cache", "--jobs", str(jobs), "--format", "json", "--output", os.devnull]
+    if not children:
+        argv = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-m"]
+        done = subprocess.run(
+            [*argv, "campaign_lint", *check], cwd=folder, env=env, capture_output=True, text=True, check=False
+        )
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if done.returncode not in (0, 1) or found is None:
+            raise SystemExit(f"the check failed in {folder}:\n{done.stderr[-2000:]}")
+        return int(found.group(1))
+    with tempfile.TemporaryDirectory() as scratch:
+        argv = [
+            "valgrind",
+            "--tool=callgrind",
+            "--dump-before=fork",
+            f"--callgrind-out-file={scratch}/callgrind.%p",
+            sys.executable,
+            "-c",
+            LAUNCHER,
+        ]
+        done = subprocess.run(
+            [*argv, *check], cwd=folder, env=env, capture_output=True, text=True, check=False
+        )
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"the check failed in {folder}:\n{done.stderr[-2000:]}")
+        totals = [
+            int(line.split()[1])
+            for part in Path(scratch).iterdir()
+            for line in part.read_text(encoding="utf-8", errors="replace").splitlines()
+            if line.startswith("totals:")
+        ]
+    return sum(totals)
 
 
 def main() -> None:
@@ -89,6 +118,10 @@ def main() -> None:
     parser.add_argument(
         "--count", type=int, default=1000, help="campaigns of the larger corpus (default 1000)"
     )
+    parser.add_argument(
+        "--custom", action="store_true", help="bench/corpus.py's policy, with 5 CEL rules; workers counted"
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="--jobs of the check (default 1)")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
@@ -98,16 +131,21 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(before)], check=True)
         compile_bytecode()
         one, many = root / "one", root / "many"
-        write_corpus(one, 1)
-        write_corpus(many, args.count)
+        policy = corpus.POLICY if args.custom else POLICY
+        write_corpus(one, 1, policy)
+        write_corpus(many, args.count, policy)
         sides = {args.before: before, "now": None}
-        counts = {name: (instructions(one, src), instructions(many, src)) for name, src in sides.items()}
+        counts = {
+            name: tuple(instructions(folder, src, args.jobs, args.custom) for folder in (one, many))
+            for name, src in sides.items()
+        }
     fixed_before, many_before = counts[args.before]
     fixed_now, many_now = counts["now"]
     per_before = (many_before - fixed_before) / (args.count - 1)
     per_now = (many_now - fixed_now) / (args.count - 1)
+    rules = "5 custom rules, workers included" if args.custom else "no custom rules"
     print(
-        f"instructions of a cold check --no-cache --jobs 1 (recommended, no custom rules), {args.count} campaigns"
+        f"instructions of a cold check --no-cache --jobs {args.jobs} (recommended, {rules}), {args.count} campaigns"
     )
     for name, (fixed, total) in counts.items():
         per = (total - fixed) / (args.count - 1)
