@@ -35,15 +35,28 @@ surrogate in Python) cannot stop it from being written.
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Exactly the characters escaped; none of them is ``str.isprintable``.
 _ABOVE_C0 = "\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff"
-_UNSAFE = re.compile(f"[\x00-\x1f{_ABOVE_C0}]")
 # A byte table: C0 controls and DEL become 0x80 (not ASCII), other bytes stay.
 _MARK_C0_AND_DEL = bytes(0x80 if byte < 0x20 or byte == 0x7F else byte for byte in range(256))
-# What a JSON encoder writes raw (it escapes U+0000-U+001F itself).
-_RAW_IN_JSON = re.compile(f"[{_ABOVE_C0}]")
+
+
+# The two expressions are compiled on first use: a class reaching past U+00FF costs `re` a
+# 64K-entry table (about 9 million instructions for the two), and ASCII text
+# without controls, what reports mostly hold, never needs them (``is_plain``, ``json_text``).
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    """Every character ``shown`` escapes."""
+    return re.compile(f"[\x00-\x1f{_ABOVE_C0}]")
+
+
+@functools.cache
+def _raw_in_json() -> re.Pattern[str]:
+    """What a JSON encoder writes raw (it escapes U+0000-U+001F itself) and ``json_text`` escapes."""
+    return re.compile(f"[{_ABOVE_C0}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -62,14 +75,14 @@ def is_plain(text: str) -> bool:
     """
     if text.isascii():
         return text.encode().translate(_MARK_C0_AND_DEL).isascii()
-    return text.isprintable() or _UNSAFE.search(text) is None
+    return text.isprintable() or _unsafe().search(text) is None
 
 
 def shown(text: str) -> str:
     r"""``text`` with every control, bidi and separator character made visible (``\x1b``, ``\u202e``)."""
     if is_plain(text):
         return text
-    return _UNSAFE.sub(_escape, text)
+    return _unsafe().sub(_escape, text)
 
 
 def line_start(text: str) -> str:
@@ -94,4 +107,4 @@ def json_text(text: str) -> str:
     """
     if text.isascii() and "\x7f" not in text:  # isascii is a flag of the string: no scan
         return text
-    return _RAW_IN_JSON.sub(_json_escape, text)
+    return _raw_in_json().sub(_json_escape, text)
