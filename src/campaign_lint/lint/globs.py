@@ -1,8 +1,8 @@
 """The policy's gitignore-style globs (``campaigns``, ``exclude``, ``overrides``), compiled; simple ones without pathspec.
 
 pathspec decides what the globs mean, as git does. It is slow to import
-(its re2 and hyperscan backends: about 60 million instructions, a sixth of
-a one-file run's own work), and most policies write only plain names,
+(its re2 and hyperscan backends: about 60 million instructions, 6% of a
+one-file run), and most policies write only plain names,
 ``*`` and ``**`` (the default ``campaigns/**/*.yaml``). Globs made only of
 those are translated here into the very regular expression pathspec makes
 of them (``GitIgnoreSpecPattern.pattern_to_regex``) and matched with
