@@ -21,6 +21,8 @@ from tests.hostile.test_untrusted_evaluation import (
     _custom_rule,
     _slow_campaigns,
     make_repo,
+    one_line_each,
+    run_cli,
 )
 
 
@@ -196,3 +198,22 @@ def test_an_error_in_a_small_runs_cel_worker_reaches_the_main_process_with_its_f
         list(pool.outcomes(pipeline, files, 1))  # type: ignore[arg-type]
     (note,) = raised.value.__notes__
     assert note.endswith("campaigns/ok.yaml")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork on Windows")
+@pytest.mark.slow
+def test_check_fix_stops_a_stuck_rule_in_each_round_once(tmp_path: Path) -> None:
+    """``--fix`` lints a file again in each round of fixes: there too a stuck rule is stopped, once per file."""
+    campaigns = _slow_campaigns(1)
+    campaigns["c0.yaml"] = campaigns["c0.yaml"].replace("channel: sms", "channel: SMS")  # a safe fix
+    root = make_repo(tmp_path, SLOW_POLICY, campaigns)
+    result = run_cli(root, "check", "--fix")
+    one_line_each(result.stdout + result.stderr)
+    assert result.returncode == 1, result.stderr
+    assert "channel: sms\n" in (root / "campaigns" / "c0.yaml").read_text(encoding="utf-8")
+    assert re.search(
+        r"^campaigns/c0\.yaml:\d+:\d+: ORG001 \[error\] c0 breaks ORG001 \(could not check: it ran for more than "
+        r"1 s on this campaign",
+        result.stdout,
+        re.M,
+    ), result.stdout

@@ -27,6 +27,7 @@ without ``fork``, use the watchdog's workers.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gc
 import pickle
@@ -57,15 +58,26 @@ from campaign_lint.schemas.policy import CustomRule
 
 def outcomes(pipeline: FilePipeline, files: Sequence[SourceFile]) -> Iterator[FileOutcome]:
     """The outcome of each of ``files`` in input order, linted here, custom rules in a watched worker."""
-    watched = WatchedRules(pipeline)
-    here = copy.copy(pipeline)  # the caller's pipeline keeps its evaluator
-    here.custom = watched
-    try:
+    with watched(pipeline) as (here, rules):
         for source in files:
-            watched.display = source.display
+            rules.display = source.display
             yield here.lint_file(source)
+
+
+@contextlib.contextmanager
+def watched(pipeline: FilePipeline) -> Iterator[tuple[FilePipeline, WatchedRules]]:
+    """A copy of ``pipeline`` whose custom rules run in a watched worker, and those rules.
+
+    Set ``display`` of the rules to the file being linted (the policy error
+    names it). The worker is killed when the block ends.
+    """
+    rules = WatchedRules(pipeline)
+    here = copy.copy(pipeline)  # the caller's pipeline keeps its evaluator
+    here.custom = rules
+    try:
+        yield here, rules
     finally:
-        watched.stop()
+        rules.stop()
 
 
 class WatchedRules:
@@ -80,10 +92,13 @@ class WatchedRules:
         self.stopped: list[tuple[int, str]] = []  # (rule index, file) of each stop
         self.display = ""  # the file being linted, for the policy error
         self.killed = False  # the last worker ended: killed at the deadline (or died)
+        # Rules stopped on a file, not run on it again in this run (``check --fix`` lints a file
+        # once per round of fixes).
+        self.known: dict[str, dict[int, str]] = {}
 
     def check(self, data: dict[str, Any]) -> list[tuple[CustomRule, Violation]]:
         """(rule, violation) for every custom rule the campaign breaks (``Evaluator.check``)."""
-        not_run: dict[int, str] = {}
+        not_run = self.known.setdefault(self.display, {})
         while True:
             if self.worker is None:
                 self.progress[0], self.progress[1], self.progress[2] = -1.0, -1.0, 0.0

@@ -18,12 +18,14 @@ Nothing here prints; :func:`write` replaces each changed file atomically.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.edits import Fix, apply_edits
@@ -35,6 +37,9 @@ from campaign_lint.lint.controls import unsilenced
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.pipeline import FilePipeline
 from campaign_lint.policies.spec import SPEC001, SPEC002
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.celwatch import WatchedRules
 
 # Rounds of lint-and-fix per file before giving up on a fixpoint.
 MAX_ROUNDS = 50
@@ -72,8 +77,28 @@ def fix_files(
     """
     pipeline = FilePipeline(settings)
     pipeline.collect_lines = False
+    with contextlib.ExitStack() as stack:
+        rules = None
+        if pipeline.custom is not None and hasattr(os, "fork"):
+            from campaign_lint.lint import celwatch  # custom rules stopped at their deadline, as in check
+
+            pipeline, rules = stack.enter_context(celwatch.watched(pipeline))
+        return _fix_files(settings, pipeline, rules, files, unsafe=unsafe, writing=writing)
+
+
+def _fix_files(
+    settings: Settings,
+    pipeline: FilePipeline,
+    rules: WatchedRules | None,
+    files: list[SourceFile],
+    *,
+    unsafe: bool,
+    writing: bool,
+) -> list[FileFix]:
     results = []
     for source in files:
+        if rules is not None:
+            rules.display = source.display
         if source.outside:
             continue
         if os.path.realpath(source.location) != os.path.abspath(source.location):
