@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, cast
+from typing import Any
 
 from yaml import MarkedYAMLError
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
@@ -250,9 +250,9 @@ class _Builder:
             raise _tag_problem(node)
         if kind is SequenceNode:
             return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        return self._mapping(cast(MappingNode, node), path, depth)
+        return self._mapping(node, path, depth)
 
-    def _mapping(self, node: MappingNode, path: YamlPath, depth: int) -> dict[str, Any]:
+    def _mapping(self, node: Node, path: YamlPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[Node] = []
         for key_node, value_node in node.value:
