@@ -41,11 +41,11 @@ class RuleSets:
         self.default = FileRules((), settings.rules, campaign_rules(settings, settings.rules))
         self._by_match: dict[tuple[int, ...], FileRules] = {}
 
-    def for_file(self, path: Path) -> FileRules:
-        """The rules of the file at ``path``."""
+    def for_file(self, location: str) -> FileRules:
+        """The rules of the file at ``location`` (absolute; a ``Path`` is made only when there are overrides)."""
         if not self._specs:
             return self.default
-        relative = _relative(path, self._settings.root)
+        relative = _relative(Path(location), self._settings.root)
         if relative is None:
             return self.default
         matched = tuple(

@@ -119,7 +119,7 @@ class FilePipeline:
             message = f"a campaign file must be a mapping of fields (`key: value`), not {kind}"
             found = self._file_finding(source, document.span(()), message, None)
             return FileOutcome(found, None, self._lines(text, found), comments)
-        chosen = self.rule_sets.for_file(source.path)
+        chosen = self.rule_sets.for_file(source.location)
         rules = chosen.settings
         campaign_id = data.get("id") if isinstance(data.get("id"), str) else None
         try:
