@@ -92,8 +92,24 @@ def ask_kind(reading: Reading) -> str:
     return "feedback"
 
 
+# The last campaign read by ``offer``, with its view and reading: several rules
+# ask about the same campaign in a row (``service_notice``, asked by six, and
+# ``promotion`` read its words), and a campaign and a view are frozen, so the
+# reading of the same two objects holds. The tuple is replaced whole.
+_last_offer: tuple[Campaign | None, PolicyView | None, Reading | None] = (None, None, None)
+
+
 def offer(campaign: Campaign, view: PolicyView) -> Reading | None:
     """What the campaign offers (an incentive, urgency, or words such as "20% off"), if anything."""
+    global _last_offer
+    last_campaign, last_view, found = _last_offer
+    if last_campaign is not campaign or last_view is not view:
+        found = _offer(campaign, view)
+        _last_offer = (campaign, view, found)
+    return found
+
+
+def _offer(campaign: Campaign, view: PolicyView) -> Reading | None:
     content = campaign.content
     if content is not None:
         if content.incentive is not None:
