@@ -1,10 +1,13 @@
-"""The campaign file: what a marketer writes for one campaign (README "The campaign file")."""
+"""The campaign file: what a marketer writes for one campaign (README "The campaign file").
 
-from __future__ import annotations
+No annotations are postponed here (no ``from __future__ import
+annotations``): pydantic reads the fields' types as objects, instead of
+compiling each annotation's text when a run starts.
+"""
 
 import enum
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, StrictBool, StrictInt, StrictStr, model_validator
 
@@ -131,7 +134,7 @@ class Trigger(FileModel):
     """A calendar date instead of an event."""
 
     @model_validator(mode="after")
-    def _one_of(self) -> Trigger:
+    def _one_of(self) -> Self:
         if (self.event is None) == (self.schedule is None):
             raise ValueError("a trigger needs exactly one of `event` or `schedule`")
         return self

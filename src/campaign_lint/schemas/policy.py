@@ -1,9 +1,12 @@
-"""The policy file: the organisation's engagement policy (docs/policy.md)."""
+"""The policy file: the organisation's engagement policy (docs/policy.md).
 
-from __future__ import annotations
+No annotations are postponed here (no ``from __future__ import
+annotations``): pydantic reads the fields' types as objects, instead of
+compiling each annotation's text when a run starts.
+"""
 
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, Field, StrictBool, StrictStr, model_validator
 
@@ -95,7 +98,7 @@ class PersonaExpectation(FileModel):
     )
 
     @model_validator(mode="after")
-    def _one_kind(self) -> PersonaExpectation:
+    def _one_kind(self) -> Self:
         kinds = [name for name in ("at_most", "never", "quiet", "min_gap") if getattr(self, name) is not None]
         if len(kinds) != 1:
             raise ValueError(
