@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from json import dumps  # not `import json`: the json reporter submodule shadows it
 from pathlib import Path
 from types import ModuleType
 from typing import Protocol, cast
@@ -109,7 +108,10 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     message, or changing another campaign does not change it. Findings that
     would share one get an ordinal in the order given (path, line, column).
     """
-    import hashlib  # here: only the reporters with fingerprints use it
+    # Here: only the reporters with fingerprints use them (not `import json`: the json
+    # reporter submodule shadows it).
+    import hashlib
+    from json import dumps
 
     seen: Counter[str] = Counter()
     out = []
