@@ -29,16 +29,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import gc
 import pickle
 import select
-import signal
-import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from campaign_lint.core.findings import Violation
-from campaign_lint.lint import forking, watchdog
+from campaign_lint.lint import forking
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
@@ -47,6 +44,8 @@ from campaign_lint.lint.watchdog import (
     MAX_STOPPED,
     POLL_SECONDS,
     SharedWatch,
+    become_worker,
+    past_deadline,
     sendable,
     shared_doubles,
     sigint_blocked,
@@ -134,8 +133,7 @@ class WatchedRules:
                     return connection.recv_bytes()
                 except EOFError:
                     return None
-            started: float = self.progress[2]
-            if self.progress[1] >= 0 and time.monotonic() - started > watchdog.DEADLINE:
+            if past_deadline(self.progress, 0):
                 self.killed = process.is_alive()
                 process.kill()
                 return None
@@ -155,10 +153,7 @@ class WatchedRules:
 
 def _serve(connection: forking.Connection, evaluator: Any, progress: Any) -> None:
     """The worker: evaluate the custom rules of each campaign it is sent, until the pipe closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process answers Ctrl-C
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    gc.disable()  # see pool.paused_collector
+    become_worker()
     evaluator.watch = SharedWatch(progress, 0)
     index = {id(compiled.rule): number for number, compiled in enumerate(evaluator.rules)}
     while True:

@@ -205,13 +205,8 @@ class _Supervisor:
                     else:
                         worker.chunk = None
                         continue
-                if worker.process.sentinel in ready or self._late(worker):
+                if worker.process.sentinel in ready or past_deadline(self.progress, worker.slot):
                     pending.appendleft(self._replace(worker, chunk))
-
-    def _late(self, worker: _Worker) -> bool:
-        base = worker.slot * FIELDS
-        started: float = self.progress[base + 2]
-        return bool(self.progress[base + 1] >= 0 and time.monotonic() - started > DEADLINE)
 
     def _replace(self, worker: _Worker, chunk: _Chunk) -> _Chunk:
         """End ``worker`` (late or dead), note what it was stuck on, and start another in its slot."""
@@ -246,6 +241,21 @@ class _Supervisor:
             with contextlib.suppress(OSError, ValueError, AssertionError):
                 worker.process.join()
                 worker.connection.close()
+
+
+def past_deadline(progress: Any, slot: int) -> bool:
+    """Whether the worker in ``slot`` has been in one campaign's custom rules for more than ``DEADLINE``."""
+    base = slot * FIELDS
+    started: float = progress[base + 2]
+    return bool(progress[base + 1] >= 0 and time.monotonic() - started > DEADLINE)
+
+
+def become_worker() -> None:
+    """A worker's first steps: Ctrl-C left to the main process, the collector paused (``pool.paused_collector``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process answers Ctrl-C
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    gc.disable()
 
 
 def stop_reason(late: bool, exitcode: int | None) -> str:
@@ -313,10 +323,7 @@ def _serve(connection: Any, progress: Any, slot: int, *start: Any) -> None:
     ``start`` is the pipeline and the chunks (forked: chunks are sent by
     number), or what makes the pipeline (spawned: chunks are sent with their files).
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process answers Ctrl-C
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    gc.disable()  # see pool.paused_collector
+    become_worker()
     chunks: list[_Chunk] = []
     if len(start) == 2:
         pipeline: FilePipeline = start[0]
