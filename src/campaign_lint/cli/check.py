@@ -108,7 +108,11 @@ def run_check(options: CheckOptions) -> int:
                 policy_zones(settings.policy),
             )
             if record is not None:
-                replay.store(options.replay_key(), record, linted.results, linted.cache.secret)
+                from campaign_lint.lint.patching import section
+
+                # With what a run after a few edits needs to patch it (lint/patching.py).
+                patchable = section(linted.cache, linted.results, targets.files)
+                replay.store(options.replay_key(), record, linted.results, linted.cache.secret, patchable)
         report = linted.report()
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)

@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from campaign_lint.cli.checkoptions import CheckOptions
-    from campaign_lint.lint.report import Report
+    from campaign_lint.lint.discovery import SourceFile
+    from campaign_lint.lint.replay import Record, Stored
+    from campaign_lint.lint.report import Report, Results
 
 Answer = tuple["Report", bool, str | None, list[tuple[str, Path | None]]]
 
@@ -88,8 +93,6 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     policy = config if config is not None else policy_for(given)
     key = options.replay_key()
     root = governed_root(policy, start)
-    if records.edited_since(root, key, given):
-        return None  # the usual run after an edit: known before reading the record
     stored = records.load(root, key)
     if stored is None or stored.record.scope.policy_path != policy:
         return None
@@ -100,18 +103,61 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         return None
     if record.scope.root != root:
         return None
-    if not record.named_unchanged(given):
-        return None  # the usual pre-commit case: known before looking for every file
     targets = resolve(given, record.scope, force_exclude=options.force_exclude, changed=None)
-    current = record.revalidated(targets.files)
-    if current is None:
+    found = record.changes(targets.files, records.MOST_EDITED)
+    if found is None:
         return None
+    current, edited = found
     results = stored.results()
     if results is None:
         return None
-    if current is not record:
-        records.store(key, current, results)  # files saved again unchanged: trust their new times
+    if edited:
+        # A few files edited: they are linted, the rest answered from the record (lint/patching.py).
+        patched = _patched(options, key, stored, current, results, targets.files, edited)
+        if patched is None:
+            return None
+        results = patched
+    elif current is not record:
+        # Files saved again unchanged: trust their new times (what a patch needs kept as it was).
+        records.store(key, current, results, section=stored.section())
     report = narrow(results, targets.focus, time.perf_counter() - started)
     report.fail_on = current.fail_on
     failed = report.failed(current.fail_on)
     return report, failed, targets.note, wanted
+
+
+def _patched(
+    options: CheckOptions,
+    key: bytes,
+    stored: Stored,
+    current: Record,
+    results: Results,
+    files: Sequence[SourceFile],
+    edited: tuple[int, ...],
+) -> Results | None:
+    """``results`` with the ``edited`` files linted again, recorded for the next run; ``None``: a full run answers."""
+    from campaign_lint.cli.values import parse_severity, parse_today
+    from campaign_lint.lint import patching
+    from campaign_lint.lint import replay as records
+    from campaign_lint.lint.session import settings_for
+
+    part = patching.valid_section(stored.section(), len(files))
+    if part is None:
+        return None
+    settings = settings_for(
+        options.run_paths(),
+        options.config,
+        select=options.select,
+        ignore=options.ignore,
+        fail_on=parse_severity(options.fail_on),
+        today=parse_today(options.today),
+    )
+    if settings.root != current.scope.root or settings.fail_on is not current.fail_on:
+        return None
+    patched = patching.patch(settings, results, part, files, edited)
+    if patched is None:
+        return None
+    results, section, stamps = patched
+    fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
+    records.store(key, replace(current, stamps=fresh), results, section=section)
+    return results

@@ -197,6 +197,11 @@ def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[li
     return findings, (previous[0], state, previous[2]), changed
 
 
+def repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
+    """Findings kept from a run, their places in the re-linted ``fresh`` campaigns moved (``lint/patching.py``)."""
+    return _repositioned(found, fresh)
+
+
 def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
     """``found`` with its places in ``fresh`` campaigns read from their records (``found`` itself if none moved)."""
     if not fresh or not found:

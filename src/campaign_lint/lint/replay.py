@@ -20,24 +20,23 @@ what they depend on:
 ``cli/replay.py`` answers the next run from the record when all of that is
 unchanged (a file whose time moved but whose content did not still counts as
 unchanged), without importing the policy models, the rules or the parser:
-an unchanged re-run costs a ``stat`` call per file. Anything else, and
-anything unexpected, falls back to the full run, which writes a new record.
-A file named on the command line that was modified after the record was
-written falls back at once, before the record is read (``edited_since``):
-that is the run after an edit, and a large portfolio's record takes
-megabytes to read and check; such a file saved again with the same content
-is linted once more rather than answered, with the same answer.
+an unchanged re-run costs a ``stat`` call per file. When only a few campaign
+files changed (at most ``MOST_EDITED``: the run after an edit), the record
+keeps what ``lint/patching.py`` needs to lint just them and patch the
+results, if no portfolio rule can see the edit; the patched record is
+written for the next run. Anything else, and anything unexpected, falls
+back to the full run, which writes a new record.
 
 Like the cache, the record is pickled and signed with the user's key; a
 record that fails the check is ignored. The results follow the record in the
-same file and are unpickled only once every stamp has held.
+same file and are unpickled only once every stamp has held (but the few
+edited ones); what a patch needs follows them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import stat
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -57,6 +56,8 @@ if TYPE_CHECKING:
     from campaign_lint.lint.zonefiles import Lookup  # the module is imported only for a record with zones
 
 _PREFIX = "replay-"
+# The most campaign files edited since the record that an edited run patches in (``lint/patching.py``).
+MOST_EDITED = 8
 
 
 # A file as it was when its content was used: location, size, modification
@@ -104,6 +105,16 @@ class Record:
         with their new times (worth writing back, so the next run trusts them
         by ``stat`` again).
         """
+        found = self.changes(files, 0)
+        return found[0] if found is not None else None
+
+    def changes(self, files: Sequence[SourceFile], most: int) -> tuple[Record, tuple[int, ...]] | None:
+        """The record with fresh times, and the indices of at most ``most`` campaign files changed since.
+
+        ``None`` when more changed, or anything else did: the files found, the
+        policy files, where time zones are read. The changed files keep their
+        old stamps in the copy (``lint/patching.py`` stamps them again).
+        """
         if [(source.location, source.display) for source in files] != list(self.files):
             return None
         if self.zones is not None:
@@ -111,12 +122,23 @@ class Record:
 
             if not lookup_holds(self.zones):
                 return None  # zoneinfo would now read another file for a zone
-        policy, stamps = _recheck_all(self.policy), _recheck_all(self.stamps)
-        if policy is None or stamps is None:
+        policy = _recheck_all(self.policy)
+        if policy is None:
             return None
-        if policy == self.policy and stamps == self.stamps:
-            return self
-        return replace(self, policy=policy, stamps=stamps)
+        stamps: list[Stamp] = []
+        changed: list[int] = []
+        for index, stamp in enumerate(self.stamps):
+            new = _recheck(stamp)
+            if new is None:
+                if len(changed) == most:
+                    return None
+                changed.append(index)
+                new = stamp
+            stamps.append(new)
+        fresh = tuple(stamps)
+        if policy == self.policy and fresh == self.stamps:
+            return self, tuple(changed)
+        return replace(self, policy=policy, stamps=fresh), tuple(changed)
 
 
 def _recheck_all(stamps: tuple[Stamp, ...]) -> tuple[Stamp, ...] | None:
@@ -176,27 +198,9 @@ class Stored:
         kept, silenced, sources, untouched = parts
         return Results(kept, silenced, dict(sources), paths, untouched)
 
-
-def edited_since(root: Path, key: bytes, paths: Sequence[Path]) -> bool:
-    """Whether a file among ``paths`` was modified after the record under ``key`` was written.
-
-    Two ``stat`` calls per path: the record cannot answer for such a file
-    without reading it again, so the run lints instead of reading the record
-    first (what ``Record.named_unchanged`` would find out after it). A path
-    that is not a regular file, or a record that cannot be looked at, says no.
-    """
-    try:
-        written = os.stat(location(root, key)).st_mtime_ns
-    except OSError:
-        return False
-    for path in paths:
-        try:
-            info = os.stat(path)
-        except OSError:
-            continue
-        if stat.S_ISREG(info.st_mode) and info.st_mtime_ns > written:
-            return True
-    return False
+    def section(self) -> object:
+        """What a patch needs (``lint/patching.Section``), stored after the results; ``None`` if none."""
+        return self.signed.next()
 
 
 def load(root: Path, key: bytes) -> Stored | None:
@@ -263,9 +267,17 @@ def stamped(
     return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), lookup)
 
 
-def store(key: bytes, record: Record, results: Results, secret: bytes | None = None) -> bool:
-    """Write ``record`` and its ``results`` under ``key`` (signed with ``secret``, default the user's key)."""
-    return store_answer(key, record, _pieces(results), secret)
+def store(
+    key: bytes, record: Record, results: Results, secret: bytes | None = None, section: object = None
+) -> bool:
+    """Write ``record`` and its ``results`` under ``key`` (signed with ``secret``, default the user's key).
+
+    ``section``, what an edited run needs to patch them (``lint/patching.py``), follows them when given.
+    """
+    pieces = _pieces(results)
+    if section is not None:
+        pieces.append(section)
+    return store_answer(key, record, pieces, secret)
 
 
 def store_answer(key: bytes, record: Record, answer: Sequence[object], secret: bytes | None = None) -> bool:

@@ -1,0 +1,172 @@
+"""A run after a few edits answered from the replay record: the edited files linted, the rest as recorded.
+
+The replay record (``lint/replay.py``) answers a run in which nothing
+changed. After an edit of a few campaign files that no portfolio rule can
+see (a comment, a reworded purpose, a finding of the file's own added or
+fixed: their records' facts, ``FileOutcome.record_key``, are what they
+were), every other file's findings are still those of the record, and so
+are the portfolio rules' findings: only their places in the edited files
+may have moved. So the record also keeps a :data:`Section`:
+
+* every file's record digest (``None``: not a valid campaign), in the run's
+  file order, and the policy ``overrides`` each file matched;
+* for each file whose findings the controls can change (a suppression
+  comment, or a finding of a rule the policy's exceptions name: the files
+  not in ``Results.untouched``), its findings and source lines, and the rest
+  of its outcome (its comments), each still pickled as the cache holds them;
+* the portfolio findings before the controls, with the YAML paths of their
+  related places (``portfolio.Found``).
+
+:func:`patch` lints the edited files with the engine's pipeline and, when
+each one's record digest is the recorded one, puts their outcomes in place
+of the recorded ones, re-positions the portfolio findings in them
+(``portfolio.repositioned``, as a warm full run does) and applies the
+controls (``lint/controls.py``) to exactly the findings, comments and
+matched overrides a full run applies them to, in the same order: the
+answer, and the next record, are what a full run gives. A file that is not
+a valid campaign before or after, or whose facts changed (a raised cap),
+gives ``None``: the full run answers. The content cache is left alone: its
+entry of an edited file no longer matches the file, so the next full run
+lints that file again, and its portfolio state re-positions as it does for
+any edit no rule reads.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from campaign_lint.lint import pool
+from campaign_lint.lint.cache import digest, file_stat
+from campaign_lint.lint.controls import apply_controls
+from campaign_lint.lint.outcome import FileOutcome
+from campaign_lint.lint.pipeline import FilePipeline
+from campaign_lint.lint.portfolio import Found, repositioned
+from campaign_lint.lint.report import Results
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.cache import Cache
+    from campaign_lint.lint.config import Settings
+    from campaign_lint.lint.discovery import SourceFile
+    from campaign_lint.lint.replay import Stamp
+
+# A file whose findings the controls can change: display path, its findings and lines
+# pickled together, and its outcome pickled without them (``Entry.shown``, ``Entry.blob``).
+Controllable = tuple[str, bytes, bytes]
+# Record digests per file, matched overrides per file, the controllable files in file order,
+# the portfolio findings (see the module docstring).
+Section = tuple[tuple[bytes | None, ...], dict[str, tuple[int, ...]], list[Controllable], list[Found]]
+
+
+def section(cache: Cache, results: Results, files: Sequence[SourceFile]) -> Section | None:
+    """What a patch needs of the full run that produced ``results`` with ``cache``; ``None`` when it cannot have it."""
+    state = cache.portfolio_state
+    entries = [cache.entries.get(source.display) for source in files]
+    if state is None or any(entry is None for entry in entries):
+        return None
+    keys = tuple(entry.record_key for entry in entries if entry is not None)
+    if state[0] is None and any(key is not None for key in keys):
+        return None  # portfolio findings not remembered by digest: nothing to re-position
+    untouched = {display for display, _, _ in results.untouched}
+    overrides: dict[str, tuple[int, ...]] = {}
+    controllable: list[Controllable] = []
+    for source, entry in zip(files, entries, strict=True):
+        assert entry is not None
+        if entry.overrides:
+            overrides[source.display] = entry.overrides
+        if source.display not in untouched:
+            controllable.append((source.display, entry.shown, entry.blob))
+    found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
+    return keys, overrides, controllable, found
+
+
+def valid_section(value: object, files: int) -> Section | None:
+    """``value`` read back from a record, if it has the shape of a :data:`Section` over ``files`` files."""
+    if not isinstance(value, tuple) or len(value) != 4:
+        return None
+    keys, overrides, controllable, found = value
+    if not (isinstance(keys, tuple) and len(keys) == files and isinstance(overrides, dict)):
+        return None
+    if not (isinstance(controllable, list) and isinstance(found, list)):
+        return None
+    return keys, overrides, controllable, found
+
+
+def patch(
+    settings: Settings,
+    recorded: Results,
+    part: Section,
+    files: Sequence[SourceFile],
+    edited: Sequence[int],
+) -> tuple[Results, Section, dict[int, Stamp]] | None:
+    """The results with the files at ``edited`` (indices in ``files``) linted again, the next section, their stamps.
+
+    ``None`` when a full run must answer (see the module docstring).
+    """
+    keys, overrides, controllable, found = part
+    pipeline = FilePipeline(settings, digest=digest)
+    pipeline.collect_lines = True
+    sources = [files[index] for index in edited]
+    stats = [file_stat(source.location) for source in sources]  # before reading, as the cache stamps
+    fresh: dict[str, Controllable] = {}
+    records: dict[str, Any] = {}
+    stamps: dict[int, Stamp] = {}
+    matched = dict(overrides)
+    for index, source, info, outcome in zip(
+        edited, sources, stats, pool.outcomes(pipeline, sources, 1), strict=True
+    ):
+        key = keys[index]
+        if info is None or outcome.content is None or key is None or outcome.record_key != key:
+            return None  # gone, unread, invalid before or after, or its facts changed
+        assert outcome.record is not None
+        records[source.display] = outcome.record
+        fresh[source.display] = _pickled(source.display, outcome)
+        stamps[index] = (source.location, info.st_size, info.st_mtime_ns, time.time_ns(), outcome.content)
+        matched.pop(source.display, None)
+        if outcome.overrides:
+            matched[source.display] = outcome.overrides
+    known = {entry[0]: entry for entry in controllable}
+    ordered = [
+        fresh.get(source.display) or known[source.display]
+        for source in files
+        if source.display in fresh or source.display in known
+    ]
+    moved = repositioned(found, records)
+    results = _controlled(settings, ordered, moved, matched)
+    results.paths = recorded.paths
+    results.untouched = [entry for entry in recorded.untouched if entry[0] not in fresh]
+    return results, (keys, matched, ordered, moved), stamps
+
+
+def _pickled(display: str, outcome: FileOutcome) -> Controllable:
+    """``outcome`` as the cache keeps it (``Cache.store``), before the controls mark its comments."""
+    shown = pickle.dumps((outcome.findings, outcome.lines), protocol=pickle.HIGHEST_PROTOCOL)
+    rest = replace(outcome, findings=[], lines={}, record=None, record_blob=None)
+    return display, shown, pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _controlled(
+    settings: Settings,
+    controllable: Sequence[Controllable],
+    portfolio: Sequence[Found],
+    matched: Mapping[str, tuple[int, ...]],
+) -> Results:
+    """The controls over the controllable files' findings, then the portfolio's, as ``Engine._results`` applies them."""
+    findings = []
+    sources: dict[str, dict[int, str]] = {}
+    comments = {}
+    for display, shown, blob in controllable:
+        found, lines = pickle.loads(shown)  # the signed record's bytes (lint/replay.py)
+        outcome: FileOutcome = pickle.loads(blob)
+        findings.extend(found)
+        if lines:
+            sources[display] = lines
+        if outcome.comments:
+            comments[display] = outcome.comments
+    findings.extend(finding for finding, _ in portfolio)
+    used = {index for indices in matched.values() for index in indices}
+    controlled = apply_controls(settings, findings, comments, used)
+    return Results(controlled.kept, controlled.silenced, sources, ())

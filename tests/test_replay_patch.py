@@ -1,0 +1,240 @@
+"""A run after a few edits answered by patching the replay record (lint/patching.py): as a run without a cache.
+
+Each test fills the record with a whole run, edits campaign files, and runs
+``check`` on the edited files (the pre-commit case run by hand) and on the
+whole portfolio, through the console script's in-process ``main`` (which
+tries the record first). It asserts which path answered: patched (no full
+lint, ``patching.patch`` gave an answer) or the full run (an edit a
+portfolio rule sees, a new or deleted file, ...), and that the output and exit
+code are those of ``--no-cache``. The run after a patched one is answered
+from the patched record, with the same answer again.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from campaign_lint.lint import patching
+from campaign_lint.lint.engine import Engine
+from tests.cli.snapshots import Cli, InProcess, Run
+from tests.test_incremental import portfolio_files
+
+FORMATS = (("--format", "json", "--show-suppressed"), ("--show-suppressed",), ("--format", "sarif"), ())
+# An exception to a rule of a file's own, used once success metrics are taken out of c-00 or c-09.
+WAIVED = """\
+  - rule: MET001
+    campaigns: ["c-09", "c-00"]
+    reason: Measured by the finance team (MKT-9).
+    expires: 2099-12-31
+"""
+# Files of the generated portfolio: c-04 has a suppression comment, c-07 an exception (FRQ004).
+PLAIN, COMMENTED, EXCEPTED, OTHER = (f"campaigns/team-{'ab'[i % 2]}/c-{i:02d}.yaml" for i in (0, 4, 7, 9))
+
+
+class Patches(InProcess):
+    """``InProcess`` that also counts the patches that answered."""
+
+    def __init__(self, cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        super().__init__(cli, capsys, monkeypatch, Engine, "results")
+        self.patched = 0
+        real = patching.patch
+
+        def counting(*args: object, **kwargs: object) -> object:
+            answer = real(*args, **kwargs)  # type: ignore[arg-type]
+            self.patched += answer is not None
+            return answer
+
+        monkeypatch.setattr(patching, "patch", counting)
+
+    def answer(self, *argv: str) -> tuple[Run, str]:
+        """The run of ``check argv`` and how it was answered: ``patched``, ``replayed`` or ``linted``."""
+        before = self.patched
+        run, replayed = self.run("check", *argv)
+        how = "linted" if not replayed else "patched" if self.patched > before else "replayed"
+        return run, how
+
+
+@pytest.fixture
+def patches(
+    cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Patches:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    files = portfolio_files(5)
+    files["campaign-lint.yaml"] += WAIVED
+    cli.write(files)
+    _age(cli.root, 120)
+    return Patches(cli, capsys, monkeypatch)
+
+
+def _age(root: Path, seconds: float) -> None:
+    """Date every file ``seconds`` back (a file modified moments ago is trusted by content only)."""
+    moment = time.time() - seconds
+    for folder, _, names in os.walk(root):
+        for name in names:
+            os.utime(os.path.join(folder, name), (moment, moment))
+
+
+def _edit(root: Path, name: str, change: Callable[[str], str]) -> None:
+    path = root / name
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _cold(patches: Patches, argv: tuple[str, ...]) -> Run:
+    run, how = patches.answer("--no-cache", *argv)
+    assert how == "linted"
+    return run
+
+
+def _same(first: Run, second: Run) -> None:
+    assert (second.exit_code, second.normalised(second.stdout), second.stderr) == (
+        first.exit_code,
+        first.normalised(first.stdout),
+        first.stderr,
+    )
+
+
+def _answered(patches: Patches, argv: tuple[str, ...], expected: str) -> Run:
+    """``check argv`` answered as ``expected``, as ``--no-cache`` answers; then replayed the same."""
+    warm, how = patches.answer(*argv)
+    cold = _cold(patches, argv)
+    _same(cold, warm)
+    assert how == expected
+    again, how = patches.answer(*argv)
+    assert how == "replayed"
+    _same(cold, again)
+    return warm
+
+
+def _fill(patches: Patches, argv: tuple[str, ...]) -> Run:
+    first, how = patches.answer(*argv)
+    assert how == "linted"
+    return first
+
+
+def _comment(text: str) -> str:
+    return text + "# reviewed again\n"
+
+
+def _reworded(text: str) -> str:
+    return text.replace("purpose: Tell customers about their order.", "purpose: Say where the order is.")
+
+
+def _on_top(text: str) -> str:
+    return "# moved down two lines\n# by a note\n" + text
+
+
+def _unsuppressed(text: str) -> str:
+    return re.sub(r"  # campaign-lint: disable=.*", "", text)
+
+
+def _suppressed(text: str) -> str:
+    return text.replace(
+        "frequency:\n", "frequency:  # campaign-lint: disable=FRQ003 -- agreed with the council\n"
+    )
+
+
+def _no_metrics(text: str) -> str:
+    """A finding of the file's own added: its success metrics are gone (no portfolio rule reads them)."""
+    return re.sub(r"(?m)^success_metrics: .*\n", "", text)
+
+
+EDITS = {
+    "comment": _comment,
+    "reworded purpose": _reworded,
+    "lines added on top": _on_top,
+    "suppression comment removed": _unsuppressed,
+    "suppression comment added": _suppressed,
+    "finding added": _no_metrics,
+}
+
+
+# Each edit, on the files it changes (only one has a suppression comment to remove).
+CASES = [
+    (edit, name)
+    for edit in EDITS
+    for name in (PLAIN, COMMENTED, EXCEPTED)
+    if (name == COMMENTED) == (edit == "suppression comment removed") or not edit.startswith("suppression")
+]
+
+
+@pytest.mark.parametrize("argv", FORMATS)
+@pytest.mark.parametrize(("edit", "name"), CASES)
+def test_an_edit_no_portfolio_rule_sees_is_patched(
+    patches: Patches, argv: tuple[str, ...], edit: str, name: str
+) -> None:
+    named = (*argv, "--force-exclude", name)
+    _fill(patches, named)
+    before = (patches.cli.root / name).read_text(encoding="utf-8")
+    _edit(patches.cli.root, name, EDITS[edit])
+    assert (patches.cli.root / name).read_text(encoding="utf-8") != before
+    _answered(patches, named, "patched")
+    _edit(patches.cli.root, name, _comment)  # a second edit patches the patched record
+    _answered(patches, named, "patched")
+
+
+def test_findings_added_then_removed_and_the_whole_portfolio(patches: Patches) -> None:
+    argv = ("--format", "json", "--show-suppressed")
+    first = _fill(patches, argv)
+    root = patches.cli.root
+    original = (root / OTHER).read_text(encoding="utf-8")
+    _edit(root, OTHER, _no_metrics)
+    added = _answered(patches, argv, "patched")
+    assert added.stdout != first.stdout  # the edit changed what is reported
+    (root / OTHER).write_text(original, encoding="utf-8")
+    back = _answered(patches, argv, "patched")
+    _same(first, back)
+
+
+def test_several_named_files_edited_at_once(patches: Patches) -> None:
+    names = (PLAIN, COMMENTED, EXCEPTED, OTHER)
+    argv = ("--force-exclude", *names)
+    _fill(patches, argv)
+    root = patches.cli.root
+    for name, edit in zip(names, (_comment, _unsuppressed, _on_top, _no_metrics), strict=True):
+        _edit(root, name, edit)
+    _answered(patches, argv, "patched")
+
+
+def _cap(text: str) -> str:
+    return re.sub(r"(?m)^  max: \d+$", "  max: 9", text, count=1)
+
+
+def _invalid(text: str) -> str:
+    return text.replace("channel: ", "chanel: ")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["cap raised", "made invalid", "file added", "file deleted", "policy edited", "nine files edited"],
+)
+def test_what_cannot_be_patched_is_linted_fully(patches: Patches, change: str) -> None:
+    argv = ("--format", "json", "--show-suppressed")
+    _fill(patches, argv)
+    root = patches.cli.root
+    if change == "cap raised":
+        _edit(root, PLAIN, _cap)
+    elif change == "made invalid":
+        _edit(root, PLAIN, _invalid)
+    elif change == "file added":
+        (root / "campaigns/team-a/c-99.yaml").write_text(
+            (root / PLAIN).read_text(encoding="utf-8").replace("id: c-00", "id: c-99"), encoding="utf-8"
+        )
+    elif change == "file deleted":
+        (root / OTHER).unlink()
+    elif change == "policy edited":
+        _edit(root, "campaign-lint.yaml", lambda text: text + "fail_on: warning\n")
+        moment = time.time() - 60  # a policy saved moments ago is not recorded (lint/replay.stamped)
+        os.utime(root / "campaign-lint.yaml", (moment, moment))
+    else:
+        for index in range(9):
+            _edit(root, f"campaigns/team-{'ab'[index % 2]}/c-{index:02d}.yaml", _comment)
+    _answered(patches, argv, "linted")
+    if change == "made invalid":  # invalid before the edit: linted fully too
+        _edit(root, PLAIN, _comment)
+        _answered(patches, argv, "linted")
