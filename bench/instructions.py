@@ -3,6 +3,7 @@
 Usage::
 
     python bench/instructions.py [--before 4942e46^] [--count 1000] [--custom [--jobs N]]
+    python bench/instructions.py --edited {cap,comment} [--before d7609d9] [--shape project] [--rounds 5]
 
 Wall and CPU times of the same cold check move by 10-50% from one run to the
 next on a shared machine (``bench/against.py`` prints them); the number of
@@ -31,7 +32,11 @@ part of a worker (the fork, the pages it copies) is not in the count: read
 CPU times beside it.
 
 Needs ``valgrind`` (Debian: ``apt-get install valgrind``); a run takes about
-a minute per side at 1,000 campaigns. A script, not a test: it prints
+a minute per side at 1,000 campaigns. ``--edited cap`` (or ``comment``) counts a warm run after one edit instead,
+in ``bench/incremental.py``'s corpus of 10,000 campaigns, with alternating
+CPU times beside the counts: see ``bench/edited.py``.
+
+A script, not a test: it prints
 figures and asserts nothing. Instructions are not time (cache misses, the
 processes of a parallel run and their pickling are not in them): read them
 beside ``bench/against.py``'s CPU times.
@@ -113,6 +118,11 @@ def instructions(folder: Path, src: Path | None, jobs: int = 1, children: bool =
 
 
 def main() -> None:
+    if "--edited" in sys.argv:
+        from edited import main as edited  # a warm run after an edit (bench/edited.py)
+
+        edited(sys.argv[1:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="4942e46^", help="the older commit (default 4942e46^)")
     parser.add_argument(

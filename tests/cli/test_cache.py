@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from campaign_lint.core import yamlload
-from campaign_lint.lint import cache, discovery
+from campaign_lint.lint import cache, cachedir, discovery
 from tests.cli.campaigns import DUPLICATE_ID, GOOD, SHIPPED
 from tests.cli.snapshots import Cli
 
@@ -201,6 +201,52 @@ def test_the_cache_is_written_again_once_the_journal_is_large(
     assert _stamp(cache_file) != written
     assert not list((cli.root / CACHE).glob("journal-*.bin"))
     assert _check(cli, parses) == (output, 0)
+
+
+def test_a_journal_leaves_out_what_the_cache_file_holds(
+    cli: Cli, parses: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an edit no portfolio rule reads, the journal holds the entry alone; after one they read, the state too."""
+    cli.write(PORTFOLIO)
+    for path in (cli.root / "campaigns").iterdir():  # older than the cache's racy window: trusted by stat
+        os.utime(path, ns=(path.stat().st_mtime_ns - 10_000_000_000,) * 2)
+    _check(cli, parses)
+    journals: list[tuple[object, ...]] = []
+    real = cachedir.store
+
+    def recording(path: Path, key: bytes, secret: bytes, *values: object) -> bool:
+        if path.name.startswith("journal-"):
+            journals.append(values)
+        return real(path, key, secret, *values)
+
+    monkeypatch.setattr(cachedir, "store", recording)
+    focused = (
+        "--force-exclude",
+        "campaigns/a-shipped.yaml",
+    )  # not the replayed command line: reads the cache
+    target = cli.root / "campaigns/a-shipped.yaml"
+    target.write_text(target.read_text() + "# edited\n")
+    commented, count = _check(cli, parses)
+    assert count == 1
+    (values,) = journals
+    assert list(values[1]) == ["campaigns/a-shipped.yaml"]  # type: ignore[call-overload]
+    assert values[2:] == (None, None)  # the answers and the portfolio state: the cache file's
+    assert _check(cli, parses, *focused) == (_check(cli, parses, "--no-cache", *focused)[0], 0)
+    # The duplicate id gone: SPEC003's findings change, and the journal holds the new state.
+    journals.clear()
+    duplicate = cli.root / "campaigns/b-duplicate.yaml"
+    duplicate.write_text(duplicate.read_text().replace("review-on-shipment", "review-renamed"))
+    fixed, count = _check(cli, parses)
+    assert count == 1
+    assert fixed != commented
+    (values,) = journals
+    assert values[2] is None
+    assert isinstance(values[3], tuple)
+    assert _check(cli, parses, *focused) == (_check(cli, parses, "--no-cache", *focused)[0], 0)
+    assert _check(cli, parses, "--format", "json")[1] == 0
+    assert (
+        _check(cli, parses, "--format", "json", "--no-cache")[0] == _check(cli, parses, "--format", "json")[0]
+    )
 
 
 def test_exceptions_and_comments_still_judge_cached_findings(cli: Cli, parses: list[int]) -> None:

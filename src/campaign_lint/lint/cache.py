@@ -21,6 +21,19 @@ signed (``lint/signed.py``): an HMAC with a key kept in the user's cache
 folder, outside the repository. A cache that is corrupt, from another version, another policy,
 another machine or committed by someone else fails the check and is ignored
 and rebuilt, never trusted (unpickling is only ever done on signed bytes).
+
+The cache file is four values pickled one after the other and signed
+together: the key, the entries, the patterns' answers, the portfolio state
+(``lint/portfolio.py``: a remembered group per SPEC003 id, the plans FRQ003
+and FRQ004 keep). The journal is the same four, with only the changed
+entries, and ``None`` for answers or a state that are the cache file's
+(``Cache.answers_filed``, ``Cache.state_filed``). ``open_cache`` reads the
+values in order and stops at what it needs: after an edit no portfolio rule
+reads (a comment, a reworded message) the journal holds the entry alone and
+neither file's answers nor state is written again; after one they read, the
+cache file's answers and state (an eighth of its bytes in a portfolio of 10,000) are verified but never
+unpickled. A warm run then settles each file with one ``stat`` in one loop
+(``Cache.lookup``).
 """
 
 from __future__ import annotations
@@ -31,15 +44,18 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campaign_lint import __version__
-from campaign_lint.core.pickling import by_fields
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
+from campaign_lint.lint.cacheentry import RACY_NS as RACY_NS
+from campaign_lint.lint.cacheentry import Entry as Entry
+from campaign_lint.lint.cacheentry import check_file as check_file
+from campaign_lint.lint.cacheentry import digest as digest
 from campaign_lint.lint.report import mentions
 from campaign_lint.lint.signed import Signed, read_signed, say_once, secret_key
 
@@ -52,90 +68,6 @@ if TYPE_CHECKING:
     from campaign_lint.lint.portfolio import State
     from campaign_lint.policies.base import CampaignRecord
     from campaign_lint.policies.timeline import Sender
-
-# A file modified this close to the moment it was cached may have changed again
-# within the file system's timestamp resolution: check its content ("racy git").
-RACY_NS = 2_000_000_000
-
-
-def digest(raw: bytes) -> bytes:
-    """The content digest recorded for a file."""
-    return hashlib.blake2b(raw, digest_size=16).digest()
-
-
-def check_file(
-    location: str, size: int, mtime_ns: int, taken_ns: int, content: bytes
-) -> tuple[bool, int] | None:
-    """Whether a file still holds ``content`` (digest) as it did at ``taken_ns``, with ``size`` and ``mtime_ns``.
-
-    ``None`` when it changed or cannot be read; else (trusted by ``stat``
-    alone, its modification time now). A file modified close to the moment
-    it was stamped may have changed again within the file system's time
-    resolution ("racy git"): it is checked by content, as is one whose time moved.
-    """
-    try:
-        info = os.stat(location)
-    except OSError:
-        return None
-    if info.st_size != size or not stat.S_ISREG(info.st_mode):  # a FIFO now: opening it would wait
-        return None
-    if info.st_mtime_ns == mtime_ns and mtime_ns < taken_ns - RACY_NS:
-        return True, mtime_ns
-    try:
-        with open(location, "rb") as handle:
-            same = digest(handle.read()) == content
-    except OSError:
-        return None
-    return (False, info.st_mtime_ns) if same else None
-
-
-@dataclass(slots=True)
-class Entry:
-    """What the cache knows about one file."""
-
-    size: int
-    mtime_ns: int
-    cached_ns: int
-    content: bytes
-    # The outcome, pickled on its own: saving the cache after one file changed
-    # writes the others' bytes as they are instead of pickling every outcome again.
-    blob: bytes
-    # The campaign's record, pickled apart from the outcome (None: not a valid
-    # campaign): ``simulate`` reads records without unpickling findings.
-    record: bytes | None = None
-    # The record's contact-timeline view (``CampaignRecord.sender``), pickled on its own too: a
-    # warm ``simulate`` reads only these.
-    sender: bytes | None = None
-    # The outcome's findings and source lines, pickled apart from the rest of it (``Shown``):
-    # a run can pass them on to its results and replay record without unpickling them.
-    shown: bytes = b""
-    # What the engine needs of an unchanged file besides its findings, kept unpickled:
-    # the record's digest and groups (``lint/portfolio.py``), the matched overrides, the
-    # rules of its findings, the files they involve (``Shown.mentions``), whether it has
-    # suppression comments.
-    record_key: bytes | None = None
-    groups: tuple[tuple[Hashable, ...], ...] | None = None
-    overrides: tuple[int, ...] = ()
-    rules: frozenset[str] = frozenset()
-    mentions: frozenset[str] = frozenset()
-    commented: bool = False
-
-    __reduce__ = by_fields
-
-    def outcome(self) -> FileOutcome:
-        """The cached outcome (its record still pickled, in ``record_blob``)."""
-        outcome: FileOutcome = pickle.loads(self.blob)  # signed with the cache: see the module docstring
-        outcome.findings, outcome.lines = pickle.loads(self.shown)
-        outcome.record_blob = self.record
-        return outcome
-
-    def untouched(self, waived: frozenset[str]) -> bool:
-        """Whether no control can change this file's findings: no comment, and no exception of their rules.
-
-        Such a file's findings go to the results as they are (``Entry.shown``,
-        still pickled); ``waived`` holds the rules the policy's exceptions name.
-        """
-        return not self.commented and self.rules.isdisjoint(waived)
 
 
 @dataclass(slots=True)
@@ -158,14 +90,56 @@ class Cache:
     # The ``campaigns`` and ``exclude`` patterns' answers by path (``Scope.answers``): the
     # policy is part of the key, so they hold; a run finds its files without matching them.
     answers: dict[str, tuple[bool, bool]] = field(default_factory=dict)
-    # How many answers the cache file, and the journal, hold.
+    # How many answers the cache file, and the journal, hold; how many the cache file holds.
     answers_saved: int = 0
+    answers_filed: int = 0
+    # Whether ``portfolio_state`` is the one the cache file holds (a journal then leaves it out).
+    state_filed: bool = False
 
     def keep_answers(self, answers: dict[str, tuple[bool, bool]]) -> None:
         """Remember the patterns' answers of this run (``answers``, which started as the cache's)."""
         self.answers = answers
         if len(answers) != self.answers_saved:
             self.dirty = True
+
+    def keep_state(self, state: State, changed: bool) -> None:
+        """Remember the portfolio state of this run (``changed``: it differs from the one the cache held)."""
+        self.portfolio_state = state
+        if changed:
+            self.dirty, self.state_filed = True, False
+
+    def lookup(self, files: Sequence[SourceFile]) -> list[Entry | None]:
+        """``entry`` of each of ``files``, in order, in one loop: a file whose ``stat`` settles it costs one call.
+
+        The usual file of a warm run (its size and modification time as
+        recorded, and recorded long enough after it was modified) is settled
+        here; any other goes through ``entry``, which stats it again.
+        """
+        get = self.entries.get
+        stat_of, regular = os.stat, stat.S_ISREG
+        found: list[Entry | None] = []
+        append = found.append
+        for source in files:
+            entry = get(source.display)
+            if entry is None or source.outside or source.content is not None:
+                append(None)
+                continue
+            try:
+                info = stat_of(source.location)
+            except OSError:
+                append(None)
+                continue
+            mtime_ns = entry.mtime_ns
+            if (
+                info.st_mtime_ns == mtime_ns
+                and info.st_size == entry.size
+                and mtime_ns < entry.cached_ns - RACY_NS
+                and regular(info.st_mode)
+            ):
+                append(entry)
+            else:
+                append(self.entry(source))
+        return found
 
     def entry(self, source: SourceFile) -> Entry | None:
         """The entry of ``source`` if the file is unchanged."""
@@ -233,8 +207,9 @@ class Cache:
 
         After a few edits (the pre-commit case) only the *journal* is written:
         the entries changed since the cache file was, and the portfolio
-        state, in a small signed file beside it that ``open_cache`` applies
-        over it. Once the changes pass ``_JOURNAL_SHARE`` of the entries, or
+        state and answers unless the cache file's still hold (module
+        docstring), in a small signed file beside it that ``open_cache``
+        applies over it. Once the changes pass ``_JOURNAL_SHARE`` of the entries, or
         an entry was forgotten, the whole cache file is written again and the
         journal removed. Each entry stands on its own (size, time and digest of
         the content it is the outcome of; group digests for the portfolio),
@@ -245,21 +220,22 @@ class Cache:
             return
         journal = _journal_of(self.path)
         small = len(self.changed) <= max(_JOURNAL_MIN, len(self.entries) * _JOURNAL_SHARE)
-        answers = self.answers
+        answers, state = self.answers, self.portfolio_state
         if self.based and not self.removed and small:
             changed = {name: self.entries[name] for name in sorted(self.changed) if name in self.entries}
+            # The answers and the state as the cache file holds them are left out (None): see ``open_cache``.
+            filed = None if len(answers) == self.answers_filed else answers
             if cachedir.store(
-                journal, self.key, self.secret, (self.key, changed, self.portfolio_state, answers)
+                journal, self.key, self.secret, self.key, changed, filed, None if self.state_filed else state
             ):
                 self.dirty, self.answers_saved = False, len(answers)
             return
-        if cachedir.store(
-            self.path, self.key, self.secret, (self.key, self.entries, self.portfolio_state, answers)
-        ):
+        if cachedir.store(self.path, self.key, self.secret, self.key, self.entries, answers, state):
             journal.unlink(missing_ok=True)
             self.dirty, self.based, self.removed = False, True, False
             self.changed.clear()
-            self.answers_saved = len(answers)
+            self.answers_saved = self.answers_filed = len(answers)
+            self.state_filed = True
 
 
 # The journal holds at most this share of the entries (and at least ``_JOURNAL_MIN``) before
@@ -347,38 +323,50 @@ def open_cache(settings: Settings) -> Cache:
     cache = Cache(path, key, secret)
     if secret is None:
         return cache
-    if not _load_into(cache, read_signed(path, key, secret)):
+    stored = read_signed(path, key, secret)
+    entries = _entries_of(stored, key)
+    if stored is None or entries is None:
         return cache
-    cache.based = True
+    cache.entries, cache.based = entries, True
     journal = read_signed(_journal_of(path), key, secret)
-    if journal is not None:
-        entries = cache.entries
-        cache.entries = {}
-        if _load_into(cache, journal):
-            cache.changed = set(cache.entries)
-            entries.update(cache.entries)
-        cache.entries = entries
+    changed = _entries_of(journal, key)
+    answers: object = None
+    state: object = None
+    if journal is not None and changed is not None:
+        answers, state = journal.next(), journal.next()
+        entries.update(changed)
+        cache.changed = set(changed)
+    if answers is None or state is None:
+        # What the journal leaves out (None) is as the cache file holds it: only then read (its answers
+        # come before its state). Most runs after an edit need neither.
+        filed = stored.next()
+        cache.answers_filed = len(filed) if isinstance(filed, dict) else 0
+        answers = filed if answers is None else answers
+        if state is None:
+            state, cache.state_filed = stored.next(), True
+    cache.answers = answers if isinstance(answers, dict) else {}
+    cache.answers_saved = len(cache.answers)
+    cache.portfolio_state = _state(state)
     return cache
 
 
-def _load_into(cache: Cache, signed: Signed | None) -> bool:
-    """Load the entries and portfolio state of a cache file, or journal, into ``cache``; whether it was one."""
-    stored = signed.next() if signed is not None else None
-    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[0] == cache.key):
-        return False
-    entries, portfolio, answers = stored[1:]
-    if not isinstance(entries, dict) or not isinstance(answers, dict):
-        return False
-    cache.entries = entries
+def _entries_of(signed: Signed | None, key: bytes) -> dict[str, Entry] | None:
+    """The entries of a cache file or journal (its first two values: the key, the entries); None if not one."""
+    if signed is None or signed.next() != key:
+        return None
+    entries = signed.next()
+    return entries if isinstance(entries, dict) else None
+
+
+def _state(value: Any) -> State | None:
+    """``value`` if it has the shape of a portfolio state (``lint/portfolio.py``), else None (none remembered)."""
     valid = (
-        isinstance(portfolio, tuple)
-        and len(portfolio) == 3
-        and isinstance(portfolio[1], dict)
-        and isinstance(portfolio[2], dict)
+        isinstance(value, tuple)
+        and len(value) == 3
+        and isinstance(value[1], dict)
+        and isinstance(value[2], dict)
     )
-    cache.portfolio_state = portfolio if valid else None
-    cache.answers, cache.answers_saved = answers, len(answers)
-    return True
+    return value if valid else None
 
 
 def file_stat(path: str) -> os.stat_result | None:

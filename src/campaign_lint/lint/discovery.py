@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,12 +15,12 @@ from campaign_lint.core.files import boundary_of, repository_of, require_regular
 from campaign_lint.core.pickling import by_fields
 from campaign_lint.lint.globs import compiled
 from campaign_lint.lint.locate import POLICY_NAMES
+from campaign_lint.lint.walk import YAML_SUFFIXES as _SUFFIXES
+from campaign_lint.lint.walk import campaigns_in, links_in, walk
 
 if TYPE_CHECKING:
     from campaign_lint.lint.globs import Matcher
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".venv", "venv", "node_modules", "__pycache__"})
-_SUFFIXES = (".yaml", ".yml")
 # Bytes asked of each read call: a campaign file is a few KiB.
 _READ = 1 << 16
 # The largest campaign file linted; reading stops past it (SPEC001 in the pipeline).
@@ -247,7 +247,7 @@ def discover(
             where = folder or os.sep
             known = folders[folder, boundary] = (
                 not within(os.path.realpath(where), boundary),
-                _links_in(where),
+                links_in(where),
             )
         folder_escapes, links = known
         if folder_escapes:
@@ -272,8 +272,11 @@ def discover(
                 rel = absolute[len(inside_root) :]
                 if scope.answer(rel if os.sep == "/" else rel.replace(os.sep, "/"))[0]:
                     return  # excluded, even when named
-        if not overlay.sees(absolute):
-            return
+        if overlay.sees(absolute):
+            add(absolute, boundary, explicit=explicit, link=link)
+
+    def add(absolute: str, boundary: str, *, explicit: bool, link: bool) -> None:
+        # A campaign the run sees (``consider``, or a walk's ``campaigns_in``).
         shown = absolute[len(inside_cwd) :] if absolute.startswith(inside_cwd) else display_path(absolute)
         if os.sep != "/":
             shown = shown.replace(os.sep, "/")
@@ -315,8 +318,20 @@ def discover(
                     f"{display_path(absolute)}: a symbolic link to a folder outside the repository; "
                     "campaign-lint does not read it (name a folder inside the repository)"
                 )
-            for file, is_link in _walk(absolute):
-                consider(file, boundary, explicit=False, link=is_link)
+            if (
+                use_globs
+                and not texts
+                and overlay.only is None
+                and (absolute + os.sep).startswith(inside_root)
+            ):
+                # The usual walk (the policy's patterns, nothing overlaid): one call a campaign.
+                for file, is_link in campaigns_in(
+                    walk(absolute), len(inside_root), scope.answers, scope.answer, policy_files
+                ):
+                    add(file, boundary, explicit=False, link=is_link)
+            else:
+                for file, is_link in walk(absolute):
+                    consider(file, boundary, explicit=False, link=is_link)
             for file in texts:  # what the overlay adds under the folder (a buffer not saved yet)
                 if within(file, absolute):
                     consider(file, boundary, explicit=False)
@@ -331,47 +346,3 @@ def discover(
             looked = ".yaml or .yml files"
         raise UsageError(f"no campaign files found in {where} (looked for {looked}); nothing was checked")
     return [found[key] for key in sorted(found)]
-
-
-def _links_in(folder: str) -> frozenset[str] | None:
-    """The names of the symbolic links in ``folder`` (from its listing); ``None`` if it cannot be listed."""
-    try:
-        with os.scandir(folder) as listing:
-            return frozenset(entry.name for entry in listing if entry.is_symlink())
-    except OSError:
-        return None
-
-
-def _walk(top: str) -> Iterator[tuple[str, bool]]:
-    """Every ``.yaml``/``.yml`` file under ``top``, and whether it is a symbolic link.
-
-    Like ``os.walk`` (links to folders are not followed; unreadable folders
-    are skipped), but the directory entries already know whether they are
-    links, so no file costs an extra system call; and a loop, not recursion,
-    so no tree is too deep. The order is fixed (names sorted, depth first),
-    so the first problem reported is always the same one.
-    """
-    pending = [top]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda entry: entry.name)
-        except OSError:
-            continue
-        folders = []
-        for entry in entries:
-            name = entry.name
-            try:
-                is_folder = entry.is_dir(follow_symlinks=False)
-            except OSError:
-                continue
-            if is_folder:
-                if name not in _SKIP_DIRS and not name.startswith("."):
-                    folders.append(entry.path)
-            elif name.endswith(_SUFFIXES):
-                is_link = entry.is_symlink()
-                if is_link and os.path.isdir(entry.path):
-                    continue  # a link to a folder is not walked into, as with os.walk
-                yield entry.path, is_link
-        pending.extend(reversed(folders))  # the next folder in name order is on top

@@ -104,12 +104,12 @@ class Engine:
         for source, outcome in zip(files, self._outcomes(files, jobs), strict=True):
             if not isinstance(outcome, FileOutcome):
                 # Unchanged, and no control can change its findings: passed on still pickled.
+                display = source.display
                 if outcome.record is not None:
-                    members.append(
-                        Member(source.display, None, outcome.record, outcome.record_key, outcome.groups)
-                    )
-                used_overrides.update(outcome.overrides)
-                untouched.append((source.display, outcome.mentions, outcome.shown))
+                    members.append(Member(display, None, outcome.record, outcome.record_key, outcome.groups))
+                if outcome.overrides:
+                    used_overrides.update(outcome.overrides)
+                untouched.append((display, outcome.mentions, outcome.shown))
                 if progress is not None:
                     progress()
                 continue
@@ -140,8 +140,7 @@ class Engine:
             self.records = [member.load() for member in members]
         del members  # the portfolio rules were their last use: freed before saving
         if cache is not None:
-            cache.portfolio_state = state
-            cache.dirty = cache.dirty or changed
+            cache.keep_state(state, changed)
             # Saved before the controls: they mark comments as used.
             cache.forget_missing({source.display for source in files})
             cache.save()
@@ -172,10 +171,10 @@ class Engine:
 
         pipeline.digest = digest
         waived = frozenset(waiver.rule for waiver in self.settings.exceptions)
-        known: list[FileOutcome | Entry | None] = []
-        for source in files:
-            entry = cache.entry(source)
-            known.append(None if entry is None else entry if entry.untouched(waived) else entry.outcome())
+        known: list[FileOutcome | Entry | None] = [
+            None if entry is None else entry if entry.untouched(waived) else entry.outcome()
+            for entry in cache.lookup(files)
+        ]
         misses = [source for source, outcome in zip(files, known, strict=True) if outcome is None]
         stats = {source.display: file_stat(source.location) for source in misses}
         fresh = pool.outcomes(pipeline, misses, jobs)

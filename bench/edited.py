@@ -1,0 +1,126 @@
+"""A warm check after one edit, here against an older commit: instructions (callgrind) and alternating CPU times.
+
+Usage::
+
+    python bench/instructions.py --edited cap [--before d7609d9] [--shape project] [--count 10000] [--rounds 5]
+
+(``bench/instructions.py --edited`` runs this module's ``main``.) The corpus
+is ``bench/incremental.py``'s (``bench/corpus/incremental-<shape>-<count>``)
+and the run is the one that bench times as *edited*: ``campaign-lint check
+--force-exclude --format json --output /dev/null FILE`` right after FILE was
+edited, every other campaign taken from the content cache. ``cap`` raises
+FILE's ``frequency.max`` by 1 (its portfolio record changes: FRQ003 and
+FRQ004 are checked again with their kept plans); ``comment`` adds a comment
+line (no rule sees it).
+
+For each side (this checkout, and ``--before`` extracted with ``git archive``
+and run through ``PYTHONPATH``, as ``bench/against.py`` does) a step is: an
+unmeasured run on the original FILE (it fills that side's cache: the cache
+key holds the code's stamp, so the sides never share one), the edit, the
+measured run, FILE restored. The instruction count is one step per side
+under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``); then
+``--rounds`` steps per side, alternating, are timed (wall, and CPU of the
+process from ``wait4``) and their medians printed. The cyclic collector is
+off in a check, so the count moves little from one step to the next.
+
+A script, not a test: it prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+from against import environment, extract, timed  # noqa: E402 - one way to run an older commit
+from incremental import _raise_cap, ensure, pick  # noqa: E402 - the corpus of the edited-run bench
+from run import compile_bytecode  # noqa: E402 - this checkout's bytecode, as the other benches
+
+ARGS = ["check", "--force-exclude", "--format", "json", "--output", os.devnull]
+
+
+def _edit(text: str, kind: str, step: int) -> str:
+    """``text`` edited as ``kind`` says, differently at each ``step`` (the cache never holds the edit)."""
+    if kind == "cap":
+        return _raise_cap(text, 1 + step % 2)
+    return text + f"# edited for step {step}\n"
+
+
+def _run(argv: list[str], folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, check=False)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"the check failed in {folder}:\n{done.stderr[-2000:]}")
+    return done
+
+
+def step(folder: Path, target: Path, kind: str, number: int, env: dict[str, str], counted: bool) -> float:
+    """One step (module docstring): instructions if ``counted``, else CPU seconds of the measured run."""
+    original = target.read_text(encoding="utf-8")
+    argv = [*ARGS, str(target.relative_to(folder))]
+    python = [sys.executable, "-m", "campaign_lint"]
+    _run([*python, *argv], folder, env)
+    try:
+        target.write_text(_edit(original, kind, number), encoding="utf-8")
+        if not counted:
+            wall, cpu, code, stderr = timed([*python, *argv], folder, env)
+            if code not in (0, 1):
+                raise SystemExit(f"the check failed in {folder}:\n{stderr[-2000:]}")
+            WALLS.append(wall)
+            return cpu
+        valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+        done = _run([*valgrind, *python, *argv], folder, env)
+        found = re.search(r"Collected : (\d+)", done.stderr)
+        if found is None:
+            raise SystemExit(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")
+        return float(found.group(1))
+    finally:
+        target.write_text(original, encoding="utf-8")
+
+
+# The wall seconds of the timed steps of the side being timed (read and cleared by ``main``).
+WALLS: list[float] = []
+
+
+def main(argv: list[str]) -> None:
+    """``bench/instructions.py --edited KIND`` (module docstring)."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--edited", choices=("cap", "comment"), required=True, help="the edit made")
+    parser.add_argument("--before", default="d7609d9", help="the older commit (default d7609d9)")
+    parser.add_argument("--shape", default="project", help="bench/incremental.py's corpus shape")
+    parser.add_argument("--count", type=int, default=10_000, help="campaigns (default 10000)")
+    parser.add_argument("--rounds", type=int, default=5, help="timed steps per side (default 5)")
+    args = parser.parse_args(argv)
+    if shutil.which("valgrind") is None:
+        raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
+    folder = ensure(args.shape, args.count)
+    target = pick(folder)
+    compile_bytecode()
+    with tempfile.TemporaryDirectory() as scratch:
+        before = extract(args.before, Path(scratch) / "before")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(before)], check=True)
+        sides = {args.before: environment(before), "now": environment(None)}
+        for env in sides.values():
+            env["PYTHONHASHSEED"] = "0"
+        counts = {name: step(folder, target, args.edited, 0, env, True) for name, env in sides.items()}
+        cpu: dict[str, list[float]] = {name: [] for name in sides}
+        wall: dict[str, list[float]] = {name: [] for name in sides}
+        for number in range(args.rounds):
+            for name, env in sides.items():
+                cpu[name].append(step(folder, target, args.edited, number + 1, env, False))
+                wall[name].append(WALLS.pop())
+    print(f"warm check after a {args.edited} edit, {args.shape} {args.count:,} campaigns")
+    for name in sides:
+        print(f"  {name:10s} {counts[name] / 1e6:9.1f} M instructions   "
+              f"wall {statistics.median(wall[name]):.3f} s  CPU {statistics.median(cpu[name]):.3f} s "
+              f"(median of {args.rounds}, alternating)")  # fmt: skip
+    before_cpu = statistics.median(cpu[args.before])
+    print(f"now / {args.before}: {counts['now'] / counts[args.before]:.3f}x instructions, "
+          f"{statistics.median(cpu['now']) / before_cpu:.3f}x CPU")  # fmt: skip
