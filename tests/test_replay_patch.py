@@ -4,7 +4,7 @@ Each test fills the record with a whole run, edits campaign files, and runs
 ``check`` on the edited files (the pre-commit case run by hand) and on the
 whole portfolio, through the console script's in-process ``main`` (which
 tries the record first). It asserts which path answered: patched (no full
-lint, ``patching.patch`` gave an answer) or the full run (an edit a
+lint, ``patching.Patch`` patched the results) or the full run (an edit a
 portfolio rule sees, a new or deleted file, ...), and that the output and exit
 code are those of ``--no-cache``. The run after a patched one is answered
 from the patched record, with the same answer again.
@@ -17,10 +17,12 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from campaign_lint.lint import patching
+from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.snapshots import Cli, InProcess, Run
 from tests.test_incremental import portfolio_files
@@ -43,14 +45,13 @@ class Patches(InProcess):
     def __init__(self, cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
         super().__init__(cli, capsys, monkeypatch, Engine, "results")
         self.patched = 0
-        real = patching.patch
+        real = patching.Patch.results
 
-        def counting(*args: object, **kwargs: object) -> object:
-            answer = real(*args, **kwargs)  # type: ignore[arg-type]
-            self.patched += answer is not None
-            return answer
+        def counting(patch: patching.Patch, *args: Any) -> Any:
+            self.patched += 1
+            return real(patch, *args)
 
-        monkeypatch.setattr(patching, "patch", counting)
+        monkeypatch.setattr(patching.Patch, "results", counting)
 
     def answer(self, *argv: str) -> tuple[Run, str]:
         """The run of ``check argv`` and how it was answered: ``patched``, ``replayed`` or ``linted``."""
@@ -238,3 +239,24 @@ def test_what_cannot_be_patched_is_linted_fully(patches: Patches, change: str) -
     if change == "made invalid":  # invalid before the edit: linted fully too
         _edit(root, PLAIN, _comment)
         _answered(patches, argv, "linted")
+
+
+def test_a_named_file_whose_facts_changed_falls_back_before_the_portfolio_is_looked_at(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The edited file named on the command line is linted first: a cap edit stops there."""
+    argv = ("--format", "json", "--force-exclude", PLAIN)
+    _fill(patches, argv)
+    looked: list[int] = []
+    changes = records.Record.changes
+
+    def spied(record: records.Record, *args: Any) -> Any:
+        looked.append(len(record.files))
+        return changes(record, *args)
+
+    monkeypatch.setattr(records.Record, "changes", spied)
+    _edit(patches.cli.root, PLAIN, _cap)
+    _answered(patches, argv, "linted")
+    assert len(looked) == 1  # only the replayed run after it restats every file
+    _edit(patches.cli.root, PLAIN, _comment)
+    _answered(patches, argv, "patched")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from campaign_lint.cli.checkoptions import CheckOptions
     from campaign_lint.lint.discovery import SourceFile
+    from campaign_lint.lint.patching import Patch
     from campaign_lint.lint.replay import Record, Stored
     from campaign_lint.lint.report import Report, Results
 
@@ -78,6 +79,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     from campaign_lint.cli.reporters import destinations
     from campaign_lint.core.findings import Severity
     from campaign_lint.lint import replay as records
+    from campaign_lint.lint.discovery import discover
     from campaign_lint.lint.locate import governed_root, policy_for, run_start
     from campaign_lint.lint.report import narrow
     from campaign_lint.lint.targets import resolve
@@ -103,6 +105,22 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         return None
     if record.scope.root != root:
         return None
+    patch = None
+    named = record.named_changed(given)
+    if named:
+        # Edited files named on the command line (the usual run after an edit): linted first, so
+        # that an edit a portfolio rule sees falls back before every other file is looked at.
+        patch = _patch(options, record)
+        if patch is None or len(named) > records.MOST_EDITED:
+            return None
+        lenient = options.force_exclude
+        chosen = {
+            source.location: source
+            for source in discover(given, record.scope, force_exclude=lenient, allow_empty=lenient)
+        }
+        sources = {index: chosen.get(record.files[index][0]) for index in named}
+        if not patch.lint({index: source for index, source in sources.items() if source is not None}):
+            return None
     targets = resolve(given, record.scope, force_exclude=options.force_exclude, changed=None)
     found = record.changes(targets.files, records.MOST_EDITED)
     if found is None:
@@ -113,7 +131,10 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         return None
     if edited:
         # A few files edited: they are linted, the rest answered from the record (lint/patching.py).
-        patched = _patched(options, key, stored, current, results, targets.files, edited)
+        patch = patch or _patch(options, record)
+        if patch is None:
+            return None
+        patched = _patched(key, stored, current, results, targets.files, edited, patch)
         if patched is None:
             return None
         results = patched
@@ -126,24 +147,12 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     return report, failed, targets.note, wanted
 
 
-def _patched(
-    options: CheckOptions,
-    key: bytes,
-    stored: Stored,
-    current: Record,
-    results: Results,
-    files: Sequence[SourceFile],
-    edited: tuple[int, ...],
-) -> Results | None:
-    """``results`` with the ``edited`` files linted again, recorded for the next run; ``None``: a full run answers."""
+def _patch(options: CheckOptions, record: Record) -> Patch | None:
+    """The settings of ``options`` ready to lint edited files (``None`` if they are not the record's)."""
     from campaign_lint.cli.values import parse_severity, parse_today
-    from campaign_lint.lint import patching
-    from campaign_lint.lint import replay as records
+    from campaign_lint.lint.patching import Patch
     from campaign_lint.lint.session import settings_for
 
-    part = patching.valid_section(stored.section(), len(files))
-    if part is None:
-        return None
     settings = settings_for(
         options.run_paths(),
         options.config,
@@ -152,12 +161,33 @@ def _patched(
         fail_on=parse_severity(options.fail_on),
         today=parse_today(options.today),
     )
-    if settings.root != current.scope.root or settings.fail_on is not current.fail_on:
+    if settings.root != record.scope.root or settings.fail_on is not record.fail_on:
         return None
-    patched = patching.patch(settings, results, part, files, edited)
-    if patched is None:
+    return Patch(settings, record)
+
+
+def _patched(
+    key: bytes,
+    stored: Stored,
+    current: Record,
+    results: Results,
+    files: Sequence[SourceFile],
+    edited: tuple[int, ...],
+    patch: Patch,
+) -> Results | None:
+    """``results`` with the ``edited`` files linted again, recorded for the next run; ``None``: a full run answers."""
+    from campaign_lint.lint import patching
+    from campaign_lint.lint import replay as records
+
+    part = patching.valid_section(stored.section())
+    if part is None:
         return None
-    results, section, stamps = patched
+    if any(files[index] != source for index, (source, _, _) in patch.fresh.items()):
+        return None  # found otherwise by the whole portfolio's discovery
+    rest = {index: files[index] for index in edited if index not in patch.fresh}
+    if (rest and not patch.lint(rest)) or set(patch.fresh) != set(edited):
+        return None
+    results, section, stamps = patch.results(results, part, files)
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
     records.store(key, replace(current, stamps=fresh), results, section=section)
     return results

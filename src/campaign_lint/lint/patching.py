@@ -8,8 +8,8 @@ were), every other file's findings are still those of the record, and so
 are the portfolio rules' findings: only their places in the edited files
 may have moved. So the record also keeps a :data:`Section`:
 
-* every file's record digest (``None``: not a valid campaign), in the run's
-  file order, and the policy ``overrides`` each file matched;
+* the policy ``overrides`` each file matched (the record itself keeps each
+  file's record digest, ``Record.keys``);
 * for each file whose findings the controls can change (a suppression
   comment, or a finding of a rule the policy's exceptions name: the files
   not in ``Results.untouched``), its findings and source lines, and the rest
@@ -17,7 +17,7 @@ may have moved. So the record also keeps a :data:`Section`:
 * the portfolio findings before the controls, with the YAML paths of their
   related places (``portfolio.Found``).
 
-:func:`patch` lints the edited files with the engine's pipeline and, when
+:class:`Patch` lints the edited files with the engine's pipeline and, when
 each one's record digest is the recorded one, puts their outcomes in place
 of the recorded ones, re-positions the portfolio findings in them
 (``portfolio.repositioned``, as a warm full run does) and applies the
@@ -37,7 +37,7 @@ import pickle
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from campaign_lint.lint import pool
 from campaign_lint.lint.cache import digest, file_stat
@@ -51,14 +51,15 @@ if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
-    from campaign_lint.lint.replay import Stamp
+    from campaign_lint.lint.replay import Record, Stamp
+    from campaign_lint.policies.base import CampaignRecord
 
 # A file whose findings the controls can change: display path, its findings and lines
 # pickled together, and its outcome pickled without them (``Entry.shown``, ``Entry.blob``).
 Controllable = tuple[str, bytes, bytes]
-# Record digests per file, matched overrides per file, the controllable files in file order,
-# the portfolio findings (see the module docstring).
-Section = tuple[tuple[bytes | None, ...], dict[str, tuple[int, ...]], list[Controllable], list[Found]]
+# Matched overrides per file, the controllable files in file order, the portfolio findings
+# (see the module docstring; the record digests are the record's own, ``Record.keys``).
+Section = tuple[dict[str, tuple[int, ...]], list[Controllable], list[Found]]
 
 
 def section(cache: Cache, results: Results, files: Sequence[SourceFile]) -> Section | None:
@@ -67,8 +68,7 @@ def section(cache: Cache, results: Results, files: Sequence[SourceFile]) -> Sect
     entries = [cache.entries.get(source.display) for source in files]
     if state is None or any(entry is None for entry in entries):
         return None
-    keys = tuple(entry.record_key for entry in entries if entry is not None)
-    if state[0] is None and any(key is not None for key in keys):
+    if state[0] is None and any(entry is not None and entry.record_key is not None for entry in entries):
         return None  # portfolio findings not remembered by digest: nothing to re-position
     untouched = {display for display, _, _ in results.untouched}
     overrides: dict[str, tuple[int, ...]] = {}
@@ -80,65 +80,74 @@ def section(cache: Cache, results: Results, files: Sequence[SourceFile]) -> Sect
         if source.display not in untouched:
             controllable.append((source.display, entry.shown, entry.blob))
     found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
-    return keys, overrides, controllable, found
+    return overrides, controllable, found
 
 
-def valid_section(value: object, files: int) -> Section | None:
-    """``value`` read back from a record, if it has the shape of a :data:`Section` over ``files`` files."""
-    if not isinstance(value, tuple) or len(value) != 4:
+def valid_section(value: object) -> Section | None:
+    """``value`` read back from a record, if it has the shape of a :data:`Section`."""
+    if not isinstance(value, tuple) or len(value) != 3:
         return None
-    keys, overrides, controllable, found = value
-    if not (isinstance(keys, tuple) and len(keys) == files and isinstance(overrides, dict)):
+    overrides, controllable, found = value
+    if not (isinstance(overrides, dict) and isinstance(controllable, list) and isinstance(found, list)):
         return None
-    if not (isinstance(controllable, list) and isinstance(found, list)):
-        return None
-    return keys, overrides, controllable, found
+    return overrides, controllable, found
 
 
-def patch(
-    settings: Settings,
-    recorded: Results,
-    part: Section,
-    files: Sequence[SourceFile],
-    edited: Sequence[int],
-) -> tuple[Results, Section, dict[int, Stamp]] | None:
-    """The results with the files at ``edited`` (indices in ``files``) linted again, the next section, their stamps.
+class Patch:
+    """The edited files of a recorded run, linted under ``settings``, and the results patched with them."""
 
-    ``None`` when a full run must answer (see the module docstring).
-    """
-    keys, overrides, controllable, found = part
-    pipeline = FilePipeline(settings, digest=digest)
-    pipeline.collect_lines = True
-    sources = [files[index] for index in edited]
-    stats = [file_stat(source.location) for source in sources]  # before reading, as the cache stamps
-    fresh: dict[str, Controllable] = {}
-    records: dict[str, Any] = {}
-    stamps: dict[int, Stamp] = {}
-    matched = dict(overrides)
-    for index, source, info, outcome in zip(
-        edited, sources, stats, pool.outcomes(pipeline, sources, 1), strict=True
-    ):
-        key = keys[index]
-        if info is None or outcome.content is None or key is None or outcome.record_key != key:
-            return None  # gone, unread, invalid before or after, or its facts changed
-        assert outcome.record is not None
-        records[source.display] = outcome.record
-        fresh[source.display] = _pickled(source.display, outcome)
-        stamps[index] = (source.location, info.st_size, info.st_mtime_ns, time.time_ns(), outcome.content)
-        matched.pop(source.display, None)
-        if outcome.overrides:
-            matched[source.display] = outcome.overrides
-    known = {entry[0]: entry for entry in controllable}
-    ordered = [
-        fresh.get(source.display) or known[source.display]
-        for source in files
-        if source.display in fresh or source.display in known
-    ]
-    moved = repositioned(found, records)
-    results = _controlled(settings, ordered, moved, matched)
-    results.paths = recorded.paths
-    results.untouched = [entry for entry in recorded.untouched if entry[0] not in fresh]
-    return results, (keys, matched, ordered, moved), stamps
+    def __init__(self, settings: Settings, record: Record) -> None:
+        self.settings = settings
+        self.record = record
+        self.pipeline = FilePipeline(settings, digest=digest)
+        self.pipeline.collect_lines = True
+        # Per index in the record's files: the file linted, its outcome, its stamp.
+        self.fresh: dict[int, tuple[SourceFile, FileOutcome, Stamp]] = {}
+
+    def lint(self, sources: Mapping[int, SourceFile]) -> bool:
+        """Lint the files ``sources`` (by index); whether each one's record digest is the recorded one.
+
+        False for a file gone, unread, not a valid campaign before or after,
+        or whose facts changed: a full run answers.
+        """
+        indices, files = list(sources), list(sources.values())
+        stats = [file_stat(source.location) for source in files]  # before reading, as the cache stamps
+        outcomes = pool.outcomes(self.pipeline, files, 1)
+        for index, source, info, outcome in zip(indices, files, stats, outcomes, strict=True):
+            key = self.record.key(index)
+            if info is None or outcome.content is None or key is None or outcome.record_key != key:
+                return False
+            stamp = (source.location, info.st_size, info.st_mtime_ns, time.time_ns(), outcome.content)
+            self.fresh[index] = (source, outcome, stamp)
+        return True
+
+    def results(
+        self, recorded: Results, part: Section, files: Sequence[SourceFile]
+    ) -> tuple[Results, Section, dict[int, Stamp]]:
+        """``recorded`` with the linted files' outcomes in place of theirs, the next section, their stamps."""
+        overrides, controllable, found = part
+        fresh: dict[str, Controllable] = {}
+        records: dict[str, CampaignRecord] = {}
+        matched = dict(overrides)
+        for source, outcome, _ in self.fresh.values():
+            assert outcome.record is not None
+            records[source.display] = outcome.record
+            fresh[source.display] = _pickled(source.display, outcome)
+            matched.pop(source.display, None)
+            if outcome.overrides:
+                matched[source.display] = outcome.overrides
+        known = {entry[0]: entry for entry in controllable}
+        ordered = [
+            fresh.get(source.display) or known[source.display]
+            for source in files
+            if source.display in fresh or source.display in known
+        ]
+        moved = repositioned(found, records)
+        results = _controlled(self.settings, ordered, moved, matched)
+        results.paths = recorded.paths
+        results.untouched = [entry for entry in recorded.untouched if entry[0] not in fresh]
+        stamps = {index: stamp for index, (_, _, stamp) in self.fresh.items()}
+        return results, (matched, ordered, moved), stamps
 
 
 def _pickled(display: str, outcome: FileOutcome) -> Controllable:

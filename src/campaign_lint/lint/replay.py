@@ -56,6 +56,9 @@ if TYPE_CHECKING:
     from campaign_lint.lint.zonefiles import Lookup  # the module is imported only for a record with zones
 
 _PREFIX = "replay-"
+# The size of a record digest (``lint/cache.digest``), and the digest of a file without one.
+KEY_SIZE = 16
+_NO_KEY = bytes(KEY_SIZE)
 # The most campaign files edited since the record that an edited run patches in (``lint/patching.py``).
 MOST_EDITED = 8
 
@@ -89,14 +92,28 @@ class Record:
     # When the run read time zones: how ``zoneinfo`` found their files (stamped in ``policy``,
     # ``lint/zonefiles.py``); None for a run without zones, which checks nothing more.
     zones: Lookup | None = None
+    # Every file's record digest (``FileOutcome.record_key``, ``KEY_SIZE`` bytes; zeros: not a
+    # valid campaign) one after another, in ``files`` order: one value, read at no cost.
+    keys: bytes = b""
 
     def named_unchanged(self, paths: Sequence[Path]) -> bool:
         """False when a file named on the command line is recorded and has changed since.
 
         A cheap first check: a commit's own files are the ones that changed.
         """
+        return not self.named_changed(paths)
+
+    def named_changed(self, paths: Sequence[Path]) -> list[int]:
+        """The indices of the files named in ``paths`` that are recorded and have changed since."""
         wanted = {os.path.abspath(path) for path in paths}
-        return all(_recheck(stamp) is not None for stamp in self.stamps if stamp[0] in wanted)
+        return [
+            index for index, stamp in enumerate(self.stamps) if stamp[0] in wanted and _recheck(stamp) is None
+        ]
+
+    def key(self, index: int) -> bytes | None:
+        """The record digest of the file at ``index`` (``None``: not a valid campaign, or not known)."""
+        key = self.keys[index * KEY_SIZE : (index + 1) * KEY_SIZE]
+        return key if len(key) == KEY_SIZE and key != _NO_KEY else None
 
     def revalidated(self, files: Sequence[SourceFile]) -> Record | None:
         """The record, if a run over ``files`` would find what it holds; else ``None``.
@@ -264,7 +281,9 @@ def stamped(
             return None
         stamps.append((source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content))
     names = tuple((source.location, source.display) for source in files)
-    return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), lookup)
+    keys = [cache.entries[source.display].record_key or _NO_KEY for source in files]
+    whole = b"".join(keys) if all(len(key) == KEY_SIZE for key in keys) else b""
+    return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), lookup, whole)
 
 
 def store(
