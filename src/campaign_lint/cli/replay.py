@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from campaign_lint.cli.checkoptions import CheckOptions
-    from campaign_lint.lint.discovery import SourceFile
     from campaign_lint.lint.patching import Patch
     from campaign_lint.lint.replay import Record, Stored
     from campaign_lint.lint.report import Report, Results
+    from campaign_lint.lint.survey import Survey
 
 Answer = tuple["Report", bool, str | None, list[tuple[str, Path | None]]]
 
@@ -79,10 +79,10 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     from campaign_lint.cli.reporters import destinations
     from campaign_lint.core.findings import Severity
     from campaign_lint.lint import replay as records
-    from campaign_lint.lint.discovery import discover
     from campaign_lint.lint.locate import governed_root, policy_for, run_start
     from campaign_lint.lint.report import narrow
-    from campaign_lint.lint.targets import resolve
+    from campaign_lint.lint.survey import Surveying
+    from campaign_lint.lint.survey import survey as plain_survey
 
     if options.fail_on is not None and options.fail_on not in {str(severity) for severity in Severity}:
         return None
@@ -108,43 +108,43 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     patch = None
     named = record.named_changed(given)
     if named:
-        # Edited files named on the command line (the usual run after an edit): linted first, so
-        # that an edit a portfolio rule sees falls back before every other file is looked at.
-        patch = _patch(options, record)
-        if patch is None or len(named) > records.MOST_EDITED:
+        # Edited files named on the command line (the usual run after an edit): the whole
+        # portfolio is surveyed apart (lint/survey.py) while they are linted, so that an edit
+        # a portfolio rule sees falls back without waiting for it.
+        if len(named) > records.MOST_EDITED:
             return None
-        lenient = options.force_exclude
-        chosen = {
-            source.location: source
-            for source in discover(given, record.scope, force_exclude=lenient, allow_empty=lenient)
-        }
-        sources = {index: chosen.get(record.files[index][0]) for index in named}
-        if not patch.lint({index: source for index, source in sources.items() if source is not None}):
-            return None
-    targets = resolve(given, record.scope, force_exclude=options.force_exclude, changed=None)
-    found = record.changes(targets.files, records.MOST_EDITED)
-    if found is None:
+        surveying = Surveying(record, given, options.force_exclude)
+        try:
+            patch = _patch(options, record)
+            if patch is None or not _lint_named(patch, given, named, options.force_exclude):
+                return None
+            survey = surveying.answer()
+        finally:
+            surveying.stop()
+    else:
+        survey = plain_survey(record, given, options.force_exclude)
+    if survey is None:
         return None
-    current, edited = found
+    current = survey.current(record)
     results = stored.results()
     if results is None:
         return None
-    if edited:
+    if survey.edited:
         # A few files edited: they are linted, the rest answered from the record (lint/patching.py).
         patch = patch or _patch(options, record)
         if patch is None:
             return None
-        patched = _patched(key, stored, current, results, targets.files, edited, patch)
+        patched = _patched(key, stored, current, results, survey, patch)
         if patched is None:
             return None
         results = patched
     elif current is not record:
         # Files saved again unchanged: trust their new times (what a patch needs kept as it was).
         records.store(key, current, results, section=stored.section())
-    report = narrow(results, targets.focus, time.perf_counter() - started)
+    report = narrow(results, survey.focus, time.perf_counter() - started)
     report.fail_on = current.fail_on
     failed = report.failed(current.fail_on)
-    return report, failed, targets.note, wanted
+    return report, failed, survey.note, wanted
 
 
 def _patch(options: CheckOptions, record: Record) -> Patch | None:
@@ -166,28 +166,33 @@ def _patch(options: CheckOptions, record: Record) -> Patch | None:
     return Patch(settings, record)
 
 
+def _lint_named(patch: Patch, given: Sequence[Path], named: Sequence[int], force_exclude: bool) -> bool:
+    """Lint the edited files named in ``given`` (indices ``named`` in the record); whether they can be patched in."""
+    from campaign_lint.lint.discovery import discover
+
+    record = patch.record
+    chosen = discover(given, record.scope, force_exclude=force_exclude, allow_empty=force_exclude)
+    found = {source.location: source for source in chosen}
+    sources = {index: found.get(record.files[index][0]) for index in named}
+    return patch.lint({index: source for index, source in sources.items() if source is not None})
+
+
 def _patched(
-    key: bytes,
-    stored: Stored,
-    current: Record,
-    results: Results,
-    files: Sequence[SourceFile],
-    edited: tuple[int, ...],
-    patch: Patch,
+    key: bytes, stored: Stored, current: Record, results: Results, survey: Survey, patch: Patch
 ) -> Results | None:
-    """``results`` with the ``edited`` files linted again, recorded for the next run; ``None``: a full run answers."""
+    """``results`` with the edited files linted again, recorded for the next run; ``None``: a full run answers."""
     from campaign_lint.lint import patching
     from campaign_lint.lint import replay as records
 
     part = patching.valid_section(stored.section())
     if part is None:
         return None
-    if any(files[index] != source for index, (source, _, _) in patch.fresh.items()):
+    if any(survey.sources.get(index) != source for index, (source, _, _) in patch.fresh.items()):
         return None  # found otherwise by the whole portfolio's discovery
-    rest = {index: files[index] for index in edited if index not in patch.fresh}
-    if (rest and not patch.lint(rest)) or set(patch.fresh) != set(edited):
+    rest = {index: source for index, source in survey.sources.items() if index not in patch.fresh}
+    if (rest and not patch.lint(rest)) or set(patch.fresh) != set(survey.edited):
         return None
-    results, section, stamps = patch.results(results, part, files)
+    results, section, stamps = patch.results(results, part, [display for _, display in current.files])
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
     records.store(key, replace(current, stamps=fresh), results, section=section)
     return results

@@ -122,9 +122,12 @@ class Patch:
         return True
 
     def results(
-        self, recorded: Results, part: Section, files: Sequence[SourceFile]
+        self, recorded: Results, part: Section, displays: Sequence[str]
     ) -> tuple[Results, Section, dict[int, Stamp]]:
-        """``recorded`` with the linted files' outcomes in place of theirs, the next section, their stamps."""
+        """``recorded`` with the linted files' outcomes in place of theirs, the next section, their stamps.
+
+        ``displays``: the display paths of the run's files, in order.
+        """
         overrides, controllable, found = part
         fresh: dict[str, Controllable] = {}
         records: dict[str, CampaignRecord] = {}
@@ -138,9 +141,9 @@ class Patch:
                 matched[source.display] = outcome.overrides
         known = {entry[0]: entry for entry in controllable}
         ordered = [
-            fresh.get(source.display) or known[source.display]
-            for source in files
-            if source.display in fresh or source.display in known
+            fresh.get(display) or known[display]
+            for display in displays
+            if display in fresh or display in known
         ]
         moved = repositioned(found, records)
         results = _controlled(self.settings, ordered, moved, matched)
