@@ -113,9 +113,25 @@ def _answered(patches: Patches, argv: tuple[str, ...], expected: str) -> Run:
 
 
 def _fill(patches: Patches, argv: tuple[str, ...]) -> Run:
+    """The content cache filled, and the record of a warm run (a cold run's cannot be patched: see below)."""
     first, how = patches.answer(*argv)
     assert how == "linted"
+    for record in (patches.cli.root / ".campaign-lint-cache").glob("replay-*.bin"):
+        record.unlink()
+    again, how = patches.answer(*argv)
+    assert how == "linted"
+    _same(first, again)
     return first
+
+
+def test_the_record_of_a_cold_run_is_not_patched_but_the_next_is(patches: Patches) -> None:
+    """A cold run passed every file through the controls: its record would be patched at the cost of a full run."""
+    argv = ("--force-exclude", PLAIN)
+    patches.answer(*argv)
+    _edit(patches.cli.root, PLAIN, _comment)
+    _answered(patches, argv, "linted")
+    _edit(patches.cli.root, PLAIN, _comment)
+    _answered(patches, argv, "patched")
 
 
 def _comment(text: str) -> str:

@@ -111,7 +111,8 @@ def run_check(options: CheckOptions) -> int:
                 from campaign_lint.lint.patching import section
 
                 # With what a run after a few edits needs to patch it (lint/patching.py).
-                patchable = section(linted.cache, linted.results, targets.files)
+                waived = frozenset(waiver.rule for waiver in settings.exceptions)
+                patchable = section(linted.cache, linted.results, targets.files, waived)
                 replay.store(options.replay_key(), record, linted.results, linted.cache.secret, patchable)
         report = linted.report()
         if recorded is not None:

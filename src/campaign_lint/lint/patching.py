@@ -45,7 +45,8 @@ from campaign_lint.lint.controls import apply_controls
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
 from campaign_lint.lint.portfolio import Found, repositioned
-from campaign_lint.lint.report import Results
+from campaign_lint.lint.replay import MOST_EDITED
+from campaign_lint.lint.report import Results, mentions
 
 if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache
@@ -62,8 +63,16 @@ Controllable = tuple[str, bytes, bytes]
 Section = tuple[dict[str, tuple[int, ...]], list[Controllable], list[Found]]
 
 
-def section(cache: Cache, results: Results, files: Sequence[SourceFile]) -> Section | None:
-    """What a patch needs of the full run that produced ``results`` with ``cache``; ``None`` when it cannot have it."""
+def section(
+    cache: Cache, results: Results, files: Sequence[SourceFile], waived: frozenset[str]
+) -> Section | None:
+    """What a patch needs of the full run that produced ``results`` with ``cache``; ``None`` when it cannot have it.
+
+    ``waived``: the rules the policy's exceptions name. A run that linted
+    most files (a cold one) passed them all through the controls: a patch
+    of its record would unpickle every one, so it gets none, and the next
+    full run, taking them from the cache, records one worth patching.
+    """
     state = cache.portfolio_state
     entries = [cache.entries.get(source.display) for source in files]
     if state is None or any(entry is None for entry in entries):
@@ -73,12 +82,16 @@ def section(cache: Cache, results: Results, files: Sequence[SourceFile]) -> Sect
     untouched = {display for display, _, _ in results.untouched}
     overrides: dict[str, tuple[int, ...]] = {}
     controllable: list[Controllable] = []
+    needless = 0  # files passed through the controls that no control can change
     for source, entry in zip(files, entries, strict=True):
         assert entry is not None
         if entry.overrides:
             overrides[source.display] = entry.overrides
         if source.display not in untouched:
             controllable.append((source.display, entry.shown, entry.blob))
+            needless += entry.untouched(waived)
+    if needless > MOST_EDITED:
+        return None
     found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
     return overrides, controllable, found
 
@@ -129,26 +142,34 @@ class Patch:
         ``displays``: the display paths of the run's files, in order.
         """
         overrides, controllable, found = part
-        fresh: dict[str, Controllable] = {}
+        fresh: dict[str, Controllable | None] = {}
         records: dict[str, CampaignRecord] = {}
         matched = dict(overrides)
+        waived = frozenset(waiver.rule for waiver in self.settings.exceptions)
+        linted = {source.display for source, _, _ in self.fresh.values()}
+        untouched = [entry for entry in recorded.untouched if entry[0] not in linted]
         for source, outcome, _ in self.fresh.values():
             assert outcome.record is not None
             records[source.display] = outcome.record
-            fresh[source.display] = _pickled(source.display, outcome)
+            pickled = _pickled(source.display, outcome)
+            fresh[source.display] = pickled
+            if not outcome.comments and waived.isdisjoint(finding.rule for finding in outcome.findings):
+                # No control can change its findings: passed on pickled, as a warm full run does.
+                untouched.append((source.display, mentions(outcome.findings), pickled[1]))
+                fresh[source.display] = None
             matched.pop(source.display, None)
             if outcome.overrides:
                 matched[source.display] = outcome.overrides
         known = {entry[0]: entry for entry in controllable}
         ordered = [
-            fresh.get(display) or known[display]
+            item
             for display in displays
-            if display in fresh or display in known
+            if (item := fresh[display] if display in fresh else known.get(display)) is not None
         ]
         moved = repositioned(found, records)
         results = _controlled(self.settings, ordered, moved, matched)
         results.paths = recorded.paths
-        results.untouched = [entry for entry in recorded.untouched if entry[0] not in fresh]
+        results.untouched = untouched
         stamps = {index: stamp for index, (_, _, stamp) in self.fresh.items()}
         return results, (matched, ordered, moved), stamps
 
