@@ -135,8 +135,9 @@ def check(
     carried = Carried(functools.partial(_unpickled, kept)) if tokens else None
     for index, (rule, ctx, severity) in enumerate(rules):
         ctx = replace(ctx, shared=shared, carried=carried)
-        grouped: dict[Hashable, list[Member]] = {}
-        for member in ordered:
+        whole = type(rule).groups is _DEFAULT_GROUPS  # one group, every member in it: ``everything``'s
+        grouped: dict[Hashable, list[Member]] = {WHOLE_PORTFOLIO: list(ordered)} if whole and ordered else {}
+        for member in ordered if not whole else ():
             assert member.groups is not None
             for key in member.groups[index]:
                 grouped.setdefault(key, []).append(member)
@@ -144,10 +145,15 @@ def check(
         remembered: Remembered = {}
         for key, group in grouped.items():
             # Without record digests (no cache) a group has none, and nothing is remembered.
-            digest = _digest(group, tokens) if tokens else None
+            if not tokens:
+                digest = None
+            elif whole:
+                digest = everything
+            else:  # a group of one (most of SPEC003's): its token is as good as its digest
+                digest = tokens.get(group[0].path) if len(group) == 1 else _digest(group, tokens)
             hit = known.get(key) if digest is not None else None
             if hit is not None and hit[0] == digest:
-                found = _repositioned(hit[1], fresh)
+                found = _repositioned(hit[1], fresh) if fresh and hit[1] else hit[1]
                 changed = changed or found is not hit[1]
             else:
                 found = _check_group(rule, ctx, severity, key, group)
