@@ -318,17 +318,14 @@ def discover(
                     f"{display_path(absolute)}: a symbolic link to a folder outside the repository; "
                     "campaign-lint does not read it (name a folder inside the repository)"
                 )
-            if (
-                use_globs
-                and not texts
-                and overlay.only is None
-                and (absolute + os.sep).startswith(inside_root)
-            ):
-                # The usual walk (the policy's patterns, nothing overlaid): one call a campaign.
+            if use_globs and (absolute + os.sep).startswith(inside_root):
+                # The usual walk (the policy's patterns): one call a campaign the overlay does not hide.
+                sees = overlay.sees if overlay.only is not None else None
                 for file, is_link in campaigns_in(
                     walk(absolute), len(inside_root), scope.answers, scope.answer, policy_files
                 ):
-                    add(file, boundary, explicit=False, link=is_link)
+                    if sees is None or sees(file):
+                        add(file, boundary, explicit=False, link=is_link)
             else:
                 for file, is_link in walk(absolute):
                     consider(file, boundary, explicit=False, link=is_link)
