@@ -71,9 +71,9 @@ def _key(record: CampaignRecord) -> bytes:
 def _changed(record: CampaignRecord, **fields: object) -> CampaignRecord:
     """``record`` with ``fields`` changed in its sender, and in the record where it has them too."""
     assert record.sender is not None
-    sender = dataclasses.replace(record.sender, **fields)  # type: ignore[arg-type]
+    sender = record.sender.replace(**fields)
     own = {name: value for name, value in fields.items() if name in {"event", "segment", "path", "id"}}
-    return dataclasses.replace(record, sender=sender, **own)  # type: ignore[arg-type]
+    return record.replace(sender=sender, **own)
 
 
 def _edit(rng: random.Random, records: list[CampaignRecord]) -> str | None:

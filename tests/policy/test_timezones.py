@@ -217,7 +217,7 @@ def _with_utc_times(sender: Sender) -> Sender:
     """``sender`` as if its schedule's times were written with ``Z``."""
     if sender.start is None or sender.open_time:
         return sender
-    return dataclasses.replace(sender, offset=0, end_offset=None if sender.end is None else 0)
+    return sender.replace(offset=0, end_offset=None if sender.end is None else 0)
 
 
 @settings(max_examples=60, deadline=None)
@@ -225,7 +225,7 @@ def _with_utc_times(sender: Sender) -> Sender:
 def test_without_offsets_the_zone_changes_nothing(portfolio: list[Sender], where: str | None) -> None:
     # Without their own caps: a campaign's ``frequency`` counts real time in a zone (``sendtimes.capped``),
     # so a cap's window across a clock change is an hour longer or shorter there, as documented.
-    portfolio = [dataclasses.replace(sender, frequency=None) for sender in portfolio]
+    portfolio = [sender.replace(frequency=None) for sender in portfolio]
     journey = (("order.placed", 11 * 60), ("order.delivered", 4 * DAY + 600))
     plain = simulate(portfolio, Persona("p", journey), date(2026, 11, 2), 30, POLICY)
     zoned = simulate(portfolio, Persona("p", journey, timezone=where), date(2026, 11, 2), 30, POLICY)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
-from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.core.yamlpath import YamlPath as YamlPath
 
 if TYPE_CHECKING:  # a replayed run reads findings without importing what fixes them
@@ -71,60 +70,120 @@ START = Span(1, 1, 1, 1)
 RELATED_KEPT = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(Slotted):
     """Another place that contributes to a finding (portfolio rules)."""
 
-    path: str
-    line: int
-    column: int
-    message: str
+    __slots__ = ("path", "line", "column", "message")
+    path: Final[str]
+    line: Final[int]
+    column: Final[int]
+    message: Final[str]
 
-    __reduce__ = by_fields
+    def __init__(self, path: str, line: int, column: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Slotted):
     """What a rule yields: a message and the YAML path it points at.
 
     ``key=True`` points at the mapping key instead of its value (used for
     unknown fields). Rules never know lines; the engine resolves them.
     """
 
-    message: str
-    path: YamlPath = ()
-    hint: str | None = None
-    key: bool = False
+    __slots__ = ("message", "path", "hint", "key", "fix")
+    message: Final[str]
+    path: Final[YamlPath]
+    hint: Final[str | None]
+    key: Final[bool]
     # What would fix it (``core/fixes.py``), when the rule knows.
-    fix: Remedy | None = None
+    fix: Final[Remedy | None]
+
+    def __init__(
+        self,
+        message: str,
+        path: YamlPath = (),
+        hint: str | None = None,
+        key: bool = False,
+        fix: Remedy | None = None,
+    ) -> None:
+        self.message = message
+        self.path = path
+        self.hint = hint
+        self.key = key
+        self.fix = fix
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Slotted):
     """A positioned finding, ready for a reporter."""
 
-    rule: str
-    severity: Severity
-    message: str
-    path: str
-    span: Span
-    campaign: str | None = None
-    hint: str | None = None
-    related: tuple[Related, ...] = field(default=())
-    yaml_path: YamlPath = ()
+    __slots__ = (
+        "rule",
+        "severity",
+        "message",
+        "path",
+        "span",
+        "campaign",
+        "hint",
+        "related",
+        "yaml_path",
+        "related_omitted",
+        "involved",
+        "subject",
+        "fix",
+    )
+    rule: Final[str]
+    severity: Final[Severity]
+    message: Final[str]
+    path: Final[str]
+    span: Final[Span]
+    campaign: Final[str | None]
+    hint: Final[str | None]
+    related: Final[tuple[Related, ...]]
+    yaml_path: Final[YamlPath]
     # Related places left out of ``related`` (at most ``RELATED_KEPT`` are kept).
-    related_omitted: int = 0
+    related_omitted: Final[int]
     # When places were left out: the paths of every file the finding involves
     # (possibly shared between findings), so that a run narrowed to some files
     # (pre-commit, --changed-since) still keeps a finding whose related place
     # in a focused file was left out. Never shown.
-    involved: frozenset[str] = frozenset()
+    involved: Final[frozenset[str]]
     # What a portfolio finding is about (see ``subject``); empty: the campaign (or file) and YAML path.
-    subject: Subject = ()
+    subject: Final[Subject]
     # What would fix it (``core/fixes.py``), when its rule knows: ``check --fix`` and SARIF read it.
-    fix: Remedy | None = None
+    fix: Final[Remedy | None]
 
-    __reduce__ = by_fields
+    def __init__(
+        self,
+        rule: str,
+        severity: Severity,
+        message: str,
+        path: str,
+        span: Span,
+        campaign: str | None = None,
+        hint: str | None = None,
+        related: tuple[Related, ...] = (),
+        yaml_path: YamlPath = (),
+        related_omitted: int = 0,
+        involved: frozenset[str] = frozenset(),
+        subject: Subject = (),
+        fix: Remedy | None = None,
+    ) -> None:
+        self.rule = rule
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.span = span
+        self.campaign = campaign
+        self.hint = hint
+        self.related = related
+        self.yaml_path = yaml_path
+        self.related_omitted = related_omitted
+        self.involved = involved
+        self.subject = subject
+        self.fix = fix
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Deterministic order: path, line, column, rule, message."""

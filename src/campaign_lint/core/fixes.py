@@ -17,10 +17,9 @@ trigger, a lower cap): ``--fix`` applies safe fixes, ``--unsafe-fixes`` both.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
-from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.core.yamlpath import YamlPath as YamlPath
 
 
@@ -31,8 +30,7 @@ class Safety(enum.StrEnum):
     UNSAFE = "unsafe"
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Slotted):
     """One change in YAML terms.
 
     ``set``: the scalar at ``path`` becomes ``value``; ``rename``: the key at
@@ -40,23 +38,33 @@ class Change:
     ``key`` with ``value`` (a scalar, a list or a mapping of scalars).
     """
 
-    kind: Literal["set", "rename", "add"]
-    path: YamlPath
-    value: Any
-    key: str = ""
+    __slots__ = ("kind", "path", "value", "key")
+    kind: Final[Literal["set", "rename", "add"]]
+    path: Final[YamlPath]
+    value: Final[Any]
+    key: Final[str]
 
-    __reduce__ = by_fields
+    def __init__(
+        self, kind: Literal["set", "rename", "add"], path: YamlPath, value: Any, key: str = ""
+    ) -> None:
+        self.kind = kind
+        self.path = path
+        self.value = value
+        self.key = key
 
 
-@dataclass(frozen=True, slots=True)
-class Remedy:
+class Remedy(Slotted):
     """What a finding's fix changes: a title for people, its safety, the changes (applied together)."""
 
-    title: str
-    safety: Safety
-    changes: tuple[Change, ...]
+    __slots__ = ("title", "safety", "changes")
+    title: Final[str]
+    safety: Final[Safety]
+    changes: Final[tuple[Change, ...]]
 
-    __reduce__ = by_fields
+    def __init__(self, title: str, safety: Safety, changes: tuple[Change, ...]) -> None:
+        self.title = title
+        self.safety = safety
+        self.changes = changes
 
 
 def set_value(path: YamlPath, value: Any) -> Change:

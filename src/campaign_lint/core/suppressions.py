@@ -13,29 +13,46 @@ with them and POL003 (``policies/pol.py``) judges them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Final
 
 from campaign_lint.core.findings import Finding
-from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Slotted
 
 _MARK = "campaign-lint:"
 # Characters of the rule list after `=` (whitespace too, see `_space`).
 _ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_,")
 
 
-@dataclass(slots=True)
-class Suppression:
+class Suppression(Slotted):
     """One suppression comment."""
 
-    line: int
-    column: int
-    end_column: int
-    ids: tuple[str, ...]
-    reason: str
-    whole_file: bool
-    used: set[str] = field(default_factory=set)
+    __slots__ = ("line", "column", "end_column", "ids", "reason", "whole_file", "used")
+    line: Final[int]
+    column: Final[int]
+    end_column: Final[int]
+    ids: Final[tuple[str, ...]]
+    reason: Final[str]
+    whole_file: Final[bool]
+    # The rules it silenced (``lint/controls.py`` adds them as it silences findings).
+    used: Final[set[str]]
 
-    __reduce__ = by_fields
+    def __init__(
+        self,
+        line: int,
+        column: int,
+        end_column: int,
+        ids: tuple[str, ...],
+        reason: str,
+        whole_file: bool,
+        used: set[str] | None = None,
+    ) -> None:
+        self.line = line
+        self.column = column
+        self.end_column = end_column
+        self.ids = ids
+        self.reason = reason
+        self.whole_file = whole_file
+        self.used = set() if used is None else used
 
     def covers(self, finding: Finding) -> bool:
         """Whether this comment names the finding's rule at the finding's place."""

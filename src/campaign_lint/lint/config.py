@@ -200,11 +200,15 @@ def _rule_settings(
     policy: Policy, layered: Layered, known: frozenset[str], problems: list[str]
 ) -> tuple[dict[str, RuleSetting], dict[str, BaseModel]]:
     """The rules the profile and the policy's ``rules:`` enable, and the options ``rules:`` sets."""
+    # Default options are made without validating (``model_construct``, the same values):
+    # an options model builds its validator only for a policy that sets its options.
     rules = {
-        rule_id: RuleSetting(RULES_BY_ID[rule_id].severity, RULES_BY_ID[rule_id].options())
+        rule_id: RuleSetting(RULES_BY_ID[rule_id].severity, RULES_BY_ID[rule_id].options.model_construct())
         for rule_id in profiles()[layered.profile].rules
     }
-    rules.update({rule.id: RuleSetting(rule.severity, NoOptions()) for rule in policy.custom_rules})
+    rules.update(
+        {rule.id: RuleSetting(rule.severity, NoOptions.model_construct()) for rule in policy.custom_rules}
+    )
     # Options are kept even for rules the profile leaves off: `--select` or an
     # override may switch them on later, and must use them.
     configured: dict[str, BaseModel] = {}
@@ -318,7 +322,7 @@ class RuleChange:
 
 def _default_options(rule_id: str) -> BaseModel:
     rule = RULES_BY_ID.get(rule_id)
-    return rule.options() if rule is not None else NoOptions()
+    return (rule.options if rule is not None else NoOptions).model_construct()
 
 
 def _parse_change(

@@ -221,7 +221,7 @@ def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> li
             for place, path in zip(finding.related, paths, strict=True)
         )
         if span != finding.span or related != finding.related:
-            finding = replace(finding, span=span, related=related)
+            finding = finding.replace(span=span, related=related)
         moved.append((finding, paths))
     return found if all(new[0] is old[0] for new, old in zip(moved, found, strict=True)) else moved
 

@@ -12,30 +12,34 @@ through ``RuleContext``: a frozen ``PolicyView`` and its own typed options.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
-from typing import ClassVar, Generic, Literal, Protocol, TypeVar, cast
+from typing import ClassVar, Final, Generic, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
-from campaign_lint.core.findings import Finding, Severity, Span, Subject, Violation, YamlPath
+from campaign_lint.core.findings import Finding, Severity, Violation
 from campaign_lint.core.fixes import Safety
-from campaign_lint.core.suppressions import Suppression
+from campaign_lint.core.slotted import Slotted
 
 # What portfolio rules see of each campaign (policies/record.py), re-exported for the rules.
 from campaign_lint.policies.record import PORTFOLIO_FIELDS as PORTFOLIO_FIELDS
 from campaign_lint.policies.record import CampaignRecord as CampaignRecord
 from campaign_lint.policies.record import portfolio_view as portfolio_view
 from campaign_lint.policies.view import PolicyView
+
+# What portfolio and run rules yield and read (policies/yields.py), re-exported for the rules.
+from campaign_lint.policies.yields import Placed as Placed
+from campaign_lint.policies.yields import Pointer as Pointer
+from campaign_lint.policies.yields import PortfolioViolation as PortfolioViolation
+from campaign_lint.policies.yields import RunFacts as RunFacts
 from campaign_lint.schemas.campaign import Campaign
-from campaign_lint.schemas.policy import Waiver
 
 
 class NoOptions(BaseModel):
     """A rule without options."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
@@ -107,45 +111,19 @@ class RuleContext(Generic[OptionsT]):
         return compute() if self.shared is None else self.shared.get(key, compute)
 
 
-@dataclass(frozen=True, slots=True)
-class Pointer:
-    """A place in one campaign of the portfolio."""
-
-    record: CampaignRecord
-    path: YamlPath = ()
-    message: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class PortfolioViolation:
-    """A cross-campaign problem, reported at ``at`` with ``related`` places.
-
-    The engine keeps ``RELATED_KEPT`` related places per finding. A rule that
-    would otherwise build a quadratic number of them (SPEC003: every copy of
-    an id points at every other) builds only those, and gives the number it
-    left out in ``related_omitted`` and every path involved in ``involved``.
-    """
-
-    at: Pointer
-    message: str
-    hint: str | None = None
-    related: tuple[Pointer, ...] = field(default=())
-    related_omitted: int = 0
-    involved: frozenset[str] = frozenset()
-    # What the finding is about when not ``at``'s campaign (``core.findings.subject``):
-    # its identity in SARIF and GitLab reports, which survives a move to another campaign.
-    subject: Subject = ()
-
-
 _SECTIONS = ("What it checks", "Why it matters", "Bad", "Use instead")
 
 
-@dataclass(frozen=True, slots=True)
-class RuleDoc:
+class RuleDoc(Slotted):
     """A rule's documentation, parsed from its docstring."""
 
-    summary: str
-    sections: dict[str, str]
+    __slots__ = ("summary", "sections")
+    summary: Final[str]
+    sections: Final[dict[str, str]]
+
+    def __init__(self, summary: str, sections: dict[str, str]) -> None:
+        self.summary = summary
+        self.sections = sections
 
     def examples(self, section: str) -> list[str]:
         """The YAML code blocks of a section (one file each)."""
@@ -296,47 +274,6 @@ class PortfolioRule(Rule, Generic[OptionsT]):
         has not seen before, and those its findings point at.
         """
         return self.check_group(key, [member.load() for member in members], ctx)
-
-
-@dataclass(frozen=True, slots=True)
-class RunFacts:
-    """What a run leaves for the rules that judge it, once every file is linted and silenced.
-
-    ``lint/controls.py`` fills it: suppression comments (each with the rules
-    it silenced in ``used``), the policy's exceptions and overrides with the
-    ones that took effect, and where each policy value is written.
-    """
-
-    # Suppression comments per campaign file (display path).
-    comments: Mapping[str, Sequence[Suppression]]
-    exceptions: Sequence[Waiver]
-    # Indices of ``exceptions`` that waived at least one finding.
-    used_exceptions: frozenset[int]
-    # The globs of each ``overrides:`` entry, by index, and the indices that matched a file.
-    overrides: Sequence[tuple[str, ...]]
-    used_overrides: frozenset[int]
-    today: date
-    # Built-in and custom rule IDs.
-    known_rules: frozenset[str]
-    unsuppressible: frozenset[str]
-    # Rules a policy file locks (``locked.rules``), each with its lock in words: not suppressible either.
-    locked: Mapping[str, str]
-    # Rules the command line switched off: they found nothing, so nothing of theirs is stale.
-    not_run: frozenset[str]
-    # Where a policy path is written: (file, span); ``("<policy>", START)`` when unknown.
-    where: Callable[[YamlPath], tuple[str, Span]]
-
-
-@dataclass(frozen=True, slots=True)
-class Placed:
-    """What a run rule yields: a violation at an explicit place (a comment, a policy value)."""
-
-    message: str
-    path: str
-    span: Span
-    hint: str | None = None
-    # None: the rule's configured severity (POL001 warns before an expiry whatever its own).
-    severity: Severity | None = None
 
 
 class RunRule(Rule, Generic[OptionsT]):

@@ -23,12 +23,12 @@ import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from campaign_lint.core.findings import YamlPath, subject
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.core.timezones import DAY
 from campaign_lint.policies.base import (
     WHOLE_PORTFOLIO,
@@ -134,16 +134,24 @@ def drawn(
     return timeline_for(senders, from_policy(name, entry, policy, senders), policy)
 
 
-@dataclass(frozen=True, slots=True)
-class Broken:
+class Broken(Slotted):
     """An expectation the timeline breaks, and the campaign responsible."""
 
-    persona: str
-    index: int  # of the expectation in the persona's ``expects``
-    kind: str  # ``at_most``, ``min_gap``, ``never`` or ``quiet``
-    path: str  # the campaign responsible
-    message: str
-    minute: int = 0  # of the timeline, of the message that breaks it
+    __slots__ = ("persona", "index", "kind", "path", "message", "minute")
+    persona: Final[str]
+    index: Final[int]  # of the expectation in the persona's ``expects``
+    kind: Final[str]  # ``at_most``, ``min_gap``, ``never`` or ``quiet``
+    path: Final[str]  # the campaign responsible
+    message: Final[str]
+    minute: Final[int]  # of the timeline, of the message that breaks it
+
+    def __init__(self, persona: str, index: int, kind: str, path: str, message: str, minute: int = 0) -> None:
+        self.persona = persona
+        self.index = index
+        self.kind = kind
+        self.path = path
+        self.message = message
+        self.minute = minute
 
 
 def kind(expectation: PersonaExpectation) -> str:

@@ -260,7 +260,7 @@ class FRQ003(PressureRule[NoOptions]):
 class FRQ004Options(BaseModel):
     """Options of FRQ004."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     max_per_day: int = Field(
         default=3, ge=1, description="Most texts or calls on one subject per 24 hours (FTSA)."

@@ -12,9 +12,10 @@ it did.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import Final
 
 from campaign_lint.core.findings import YamlPath
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies import vocabulary
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Ask, Campaign, CampaignType
@@ -25,16 +26,21 @@ FEEDBACK_ASKS = frozenset({Ask.REVIEW, Ask.RATING, Ask.SURVEY, Ask.FEEDBACK})
 TEXT_FIELDS: tuple[YamlPath, ...] = (("name",), ("purpose",), ("content", "subject"))
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(Slotted):
     """What the tool read a campaign as, and the evidence: a declared field, or the words that gave it away."""
 
+    __slots__ = ("path", "said", "declared")
     # Where the evidence stands.
-    path: YamlPath
+    path: Final[YamlPath]
     # What was read there: a declared value (``feedback``) or the words found (``rate your``).
-    said: str
+    said: Final[str]
     # Whether the campaign declared it (a field), rather than saying it in words.
-    declared: bool
+    declared: Final[bool]
+
+    def __init__(self, path: YamlPath, said: str, declared: bool) -> None:
+        self.path = path
+        self.said = said
+        self.declared = declared
 
     @property
     def why(self) -> str:

@@ -125,7 +125,7 @@ class TRP002(CampaignRule[NoOptions]):
 class TRP008Options(BaseModel):
     """Options of TRP008."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     min_notice: Duration = Field(
         default=Duration(30, "d"),

@@ -141,7 +141,7 @@ class MET001(CampaignRule[NoOptions]):
 class MET003Options(BaseModel):
     """Options of MET003."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     long_term_metrics: list[str] = Field(
         default=[
@@ -214,7 +214,7 @@ class MET003(CampaignRule[MET003Options]):
 class MET004Options(BaseModel):
     """Options of MET004."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     large_segments: list[str] = Field(
         default=["all"],

@@ -3,27 +3,42 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import cache
+from typing import Final
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Severity
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies.registry import RULES
 from campaign_lint.schemas.policy import Cap
 
 DEFAULT_PROFILE = "recommended"
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(Slotted):
     """A named set of rules and the ``fail_on`` it implies."""
 
-    name: str
-    description: str
-    rules: tuple[str, ...]
-    fail_on: Severity
+    __slots__ = ("name", "description", "rules", "fail_on", "total_cap")
+    name: Final[str]
+    description: Final[str]
+    rules: Final[tuple[str, ...]]
+    fail_on: Final[Severity]
     # All channels together when the policy sets no ``total_cap`` (FRQ003); None: no such cap.
-    total_cap: Cap | None = None
+    total_cap: Final[Cap | None]
+
+    def __init__(
+        self,
+        name: str,
+        description: str,
+        rules: tuple[str, ...],
+        fail_on: Severity,
+        total_cap: Cap | None = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.rules = rules
+        self.fail_on = fail_on
+        self.total_cap = total_cap
 
 
 @cache

@@ -8,12 +8,12 @@ in the cache, so that portfolio rules (and ``simulate``) never read YAML again.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from campaign_lint.core.findings import START, Span, YamlPath
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies.intent import feedback_request, service_notice
 from campaign_lint.policies.senders import CHANNELS, Sender, sender_of
 from campaign_lint.policies.view import PolicyView
@@ -29,11 +29,11 @@ TEXTS = (Channel.SMS, Channel.VOICE)
 _POSITIONS = frozenset({"spans", "whole"})
 
 
-# Not ``frozen``, for the same reason as ``Sender``: every record is unpickled when it
-# crosses from a worker and when an edited cap checks FRQ003/FRQ004 again. Hashed and
-# compared by value; never assigned to after it is made.
-@dataclass(slots=True, unsafe_hash=True)
-class CampaignRecord:
+# Written out on ``Slotted`` (``core/slotted.py``): hashed and compared by value. Its fields
+# are ``Final`` (never assigned to after it is made), checked by mypy rather than at run
+# time: every record is unpickled when it crosses from a worker and when an edited cap
+# checks FRQ003/FRQ004 again, and a frozen class's ``__init__`` is slower (see ``Sender``).
+class CampaignRecord(Slotted):
     """A validated campaign as portfolio rules see it: the few facts they read, and where.
 
     Portfolio rules hold every campaign of the repository in memory at once,
@@ -42,28 +42,76 @@ class CampaignRecord:
     Treated as immutable (see the note above the class).
     """
 
-    path: str
-    id: str
-    channel: Channel
+    __slots__ = (
+        "path",
+        "id",
+        "channel",
+        "transactional",
+        "recurring",
+        "frequency",
+        "event",
+        "schedule",
+        "segment",
+        "exclude",
+        "regions",
+        "spans",
+        "whole",
+        "sender",
+    )
+    path: Final[str]
+    id: Final[str]
+    channel: Final[Channel]
     # A transactional service notice (``intent.service_notice``): outside the marketing caps.
-    transactional: bool
+    transactional: Final[bool]
     # Triggered by an event or scheduled to repeat (``Campaign.recurring``).
-    recurring: bool
+    recurring: Final[bool]
     # ``frequency`` as (max, per in seconds); None without a cap.
-    frequency: tuple[int, int] | None
+    frequency: Final[tuple[int, int] | None]
     # ``trigger.event``.
-    event: str | None
+    event: Final[str | None]
     # ``trigger.schedule`` as its first and last day (``date.max``: no end).
-    schedule: tuple[date, date] | None
+    schedule: Final[tuple[date, date] | None]
     # ``audience``: segment (``all`` when none), exclusions, regions (empty: everywhere).
-    segment: str
-    exclude: tuple[str, ...]
-    regions: tuple[str, ...]
+    segment: Final[str]
+    exclude: Final[tuple[str, ...]]
+    regions: Final[tuple[str, ...]]
     # Spans of PORTFOLIO_FIELDS in order (None: field absent), and of the whole document.
-    spans: tuple[Span | None, ...]
-    whole: Span
+    spans: Final[tuple[Span | None, ...]]
+    whole: Final[Span]
     # What the contact timeline reads (``policies/timeline.py``); None only in hand-built records.
-    sender: Sender | None = None
+    sender: Final[Sender | None]
+
+    def __init__(
+        self,
+        path: str,
+        id: str,
+        channel: Channel,
+        transactional: bool,
+        recurring: bool,
+        frequency: tuple[int, int] | None,
+        event: str | None,
+        schedule: tuple[date, date] | None,
+        segment: str,
+        exclude: tuple[str, ...],
+        regions: tuple[str, ...],
+        spans: tuple[Span | None, ...],
+        whole: Span,
+        sender: Sender | None = None,
+    ) -> None:
+        self.path = path
+        self.id = id
+        self.channel = channel
+        self.transactional = transactional
+        self.recurring = recurring
+        self.frequency = frequency
+        self.event = event
+        self.schedule = schedule
+        self.segment = segment
+        self.exclude = exclude
+        self.regions = regions
+        self.spans = spans
+        self.whole = whole
+        self.sender = sender
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # As ``by_fields``, with the channel as its name (as ``Sender`` does): an edit to a

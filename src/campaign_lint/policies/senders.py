@@ -8,25 +8,23 @@ instant (``2026-11-23T09:00:00Z``) on one customer's clock.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.core.timezones import DAY, local, zone
 from campaign_lint.schemas.campaign import Campaign, CampaignType, Channel, SendWindow
 
 
-# Not ``frozen``: a frozen dataclass sets each field through ``object.__setattr__``, and
-# tens of thousands of these are unpickled per run (a third of the time of unpickling a
-# record). Hashed and compared by value as a frozen one; never assigned to after it is made
-# (``dataclasses.replace`` makes a changed copy).
-@dataclass(slots=True, unsafe_hash=True)
-class Sender:
+# Written out on ``Slotted`` (``core/slotted.py``): hashed and compared by value. Its fields
+# are ``Final`` (never assigned to after it is made; ``replace`` makes a changed copy),
+# checked by mypy rather than at run time: a frozen class sets each field through
+# ``object.__setattr__``, and tens of thousands of these are unpickled per run.
+class Sender(Slotted):
     """One campaign as the timeline reads it: plain values, small to keep and to pickle.
 
     Moments are absolute minutes (``date.toordinal() * 1440 + minute``), on
@@ -34,36 +32,105 @@ class Sender:
     persona's clock). Treated as immutable (see the note above the class).
     """
 
-    id: str
-    path: str
-    channel: Channel
-    type: str
-    transactional: bool
+    __slots__ = (
+        "id",
+        "path",
+        "channel",
+        "type",
+        "transactional",
+        "event",
+        "delay",
+        "stop_when",
+        "start",
+        "open_time",
+        "end",
+        "every",
+        "frequency",
+        "window",
+        "segment",
+        "exclude",
+        "regions",
+        "consent",
+        "feedback",
+        "offset",
+        "end_offset",
+    )
+    id: Final[str]
+    path: Final[str]
+    channel: Final[Channel]
+    type: Final[str]
+    transactional: Final[bool]
     # Event trigger: the event and the delay in minutes.
-    event: str | None
-    delay: int
-    stop_when: tuple[str, ...]
+    event: Final[str | None]
+    delay: Final[int]
+    stop_when: Final[tuple[str, ...]]
     # Schedule: first send (absolute minute of its day when the time is open), open time,
     # last moment (inclusive; None: no end), period in minutes (None: once).
-    start: int | None
-    open_time: bool
-    end: int | None
-    every: int | None
+    start: Final[int | None]
+    open_time: Final[bool]
+    end: Final[int | None]
+    every: Final[int | None]
     # ``frequency`` as (max, per in minutes).
-    frequency: tuple[int, int] | None
+    frequency: Final[tuple[int, int] | None]
     # The campaign's own send window in minutes of the day (start, end), inclusive.
-    window: tuple[int, int] | None
-    segment: str
-    exclude: tuple[str, ...]
-    regions: tuple[str, ...]
-    consent: str | None
+    window: Final[tuple[int, int] | None]
+    segment: Final[str]
+    exclude: Final[tuple[str, ...]]
+    regions: Final[tuple[str, ...]]
+    consent: Final[str | None]
     # Asks for a review, a rating or a survey (``intent.feedback_request``; persona expectations read it).
-    feedback: bool = False
+    feedback: Final[bool]
     # The UTC offsets written with ``start`` and ``end`` (``Z``: 0, ``+01:00``: 60), in minutes;
     # None: none written (a date, or a time on the recipient's own clock). ``start - offset``
     # is then the instant (UTC) the schedule starts.
-    offset: int | None = None
-    end_offset: int | None = None
+    offset: Final[int | None]
+    end_offset: Final[int | None]
+
+    def __init__(
+        self,
+        id: str,
+        path: str,
+        channel: Channel,
+        type: str,
+        transactional: bool,
+        event: str | None,
+        delay: int,
+        stop_when: tuple[str, ...],
+        start: int | None,
+        open_time: bool,
+        end: int | None,
+        every: int | None,
+        frequency: tuple[int, int] | None,
+        window: tuple[int, int] | None,
+        segment: str,
+        exclude: tuple[str, ...],
+        regions: tuple[str, ...],
+        consent: str | None,
+        feedback: bool = False,
+        offset: int | None = None,
+        end_offset: int | None = None,
+    ) -> None:
+        self.id = id
+        self.path = path
+        self.channel = channel
+        self.type = type
+        self.transactional = transactional
+        self.event = event
+        self.delay = delay
+        self.stop_when = stop_when
+        self.start = start
+        self.open_time = open_time
+        self.end = end
+        self.every = every
+        self.frequency = frequency
+        self.window = window
+        self.segment = segment
+        self.exclude = exclude
+        self.regions = regions
+        self.consent = consent
+        self.feedback = feedback
+        self.offset = offset
+        self.end_offset = end_offset
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # As ``by_fields``, with the channel as its name: an enum member costs a
@@ -168,10 +235,10 @@ def localised(senders: Sequence[Sender], timezone: str | None) -> Sequence[Sende
     for sender in senders:
         if sender.offset is not None and sender.start is not None:
             start = on_clock(sender.start, sender.offset, where)
-            sender = dataclasses.replace(sender, start=start, offset=sender.offset + start - sender.start)
+            sender = sender.replace(start=start, offset=sender.offset + start - sender.start)
         if sender.end_offset is not None and sender.end is not None:
             end = on_clock(sender.end, sender.end_offset, where)
-            sender = dataclasses.replace(sender, end=end, end_offset=sender.end_offset + end - sender.end)
+            sender = sender.replace(end=end, end_offset=sender.end_offset + end - sender.end)
         found.append(sender)
     return found
 

@@ -28,7 +28,7 @@ TITLE = "timing"
 class TIM001Options(BaseModel):
     """Options of TIM001."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     min_delay: Duration = Field(
         default=Duration(3, "d"),

@@ -100,7 +100,7 @@ class TRP003(CampaignRule[NoOptions]):
 class TRP004Options(BaseModel):
     """Options of TRP004."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     shaming_phrases: list[str] = Field(
         default=[],

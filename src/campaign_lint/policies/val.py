@@ -75,7 +75,7 @@ class VAL001(CampaignRule[NoOptions]):
 class VAL002Options(BaseModel):
     """Options of VAL002."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     company_phrases: list[str] = Field(
         default=[

@@ -17,10 +17,10 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from campaign_lint.core import yamlload
+from campaign_lint.core.slotted import Slotted
 
 # In the order docs/rules.md lists them.
 FILES = ("metrics", "segments", "asks", "offers", "reasons", "company_value", "declines", "games")
@@ -30,26 +30,61 @@ _NOT_TEXT = re.compile(r"[^a-z0-9'%£$€]+")
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
 
 
-@dataclass(frozen=True, slots=True)
-class WordList:
+class WordList(Slotted):
     """One list of a vocabulary file: its entries, and where they come from."""
 
-    key: str
-    title: str
-    rules: tuple[str, ...]
+    __slots__ = (
+        "key",
+        "title",
+        "rules",
+        "policy",
+        "source",
+        "entries",
+        "words",
+        "patterns",
+        "mapping",
+        "note",
+    )
+    key: Final[str]
+    title: Final[str]
+    rules: Final[tuple[str, ...]]
     # Where a policy adds to it (``vocabulary.offers``), or None.
-    policy: str | None
-    source: str
+    policy: Final[str | None]
+    source: Final[str]
     # Phrases or names (``phrases`` or ``names`` in the file).
-    entries: tuple[str, ...]
+    entries: Final[tuple[str, ...]]
     # Single words (``words`` in the file): filler, measure words, words read from a metric's end.
-    words: tuple[str, ...]
+    words: Final[tuple[str, ...]]
     # Regular expressions over normalised text (matched whole words, or whole names).
-    patterns: tuple[str, ...]
+    patterns: Final[tuple[str, ...]]
     # ``map`` in the file (the metric abbreviations).
-    mapping: Mapping[str, str]
+    mapping: Final[Mapping[str, str]]
     # How the list is read, for docs/rules.md (``note`` in the file).
-    note: str = ""
+    note: Final[str]
+
+    def __init__(
+        self,
+        key: str,
+        title: str,
+        rules: tuple[str, ...],
+        policy: str | None,
+        source: str,
+        entries: tuple[str, ...],
+        words: tuple[str, ...],
+        patterns: tuple[str, ...],
+        mapping: Mapping[str, str],
+        note: str = "",
+    ) -> None:
+        self.key = key
+        self.title = title
+        self.rules = rules
+        self.policy = policy
+        self.source = source
+        self.entries = entries
+        self.words = words
+        self.patterns = patterns
+        self.mapping = mapping
+        self.note = note
 
 
 @functools.cache

@@ -296,13 +296,15 @@ class Policy(FileModel):
     """How many messages one customer may get on all channels together."""
     events: dict[Text, EventDef] = {}
     """The lifecycle events campaigns may start or stop on; a campaign naming another is flagged."""
-    segments: Segments = Segments()
+    # The defaults below are made without validating (``model_construct``): the same
+    # values, without building each model's own validator at import (start-up).
+    segments: Segments = Segments.model_construct()
     """Facts about audience segments."""
     personas: dict[Text, PersonaDef] = {}
     """Named customers whose messages `campaign-lint simulate` lays out day by day."""
-    metrics: Metrics = Metrics()
+    metrics: Metrics = Metrics.model_construct()
     """Metric names added to the built-in vocabulary of the measurement rules."""
-    vocabulary: Vocabulary = Vocabulary()
+    vocabulary: Vocabulary = Vocabulary.model_construct()
     """Words added to the built-in vocabularies the rules read campaigns with."""
     rules: RuleSettings = {}
     """Rule ID -> severity (error, warning, info), `off`, or a mapping of the rule's options."""
@@ -316,7 +318,7 @@ class Policy(FileModel):
     """Reviewed, expiring exceptions to one rule for some campaigns."""
     unsuppressible: list[RuleRef] = []
     """Rules a campaign file may not silence with a `# campaign-lint: disable=...` comment."""
-    locked: Locks = Locks()
+    locked: Locks = Locks.model_construct()
     """What a policy that extends this one may not loosen."""
-    business: Business = Business()
+    business: Business = Business.model_construct()
     """Facts about the business that decide which engagement fits."""

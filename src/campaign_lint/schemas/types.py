@@ -7,13 +7,14 @@ and exports a JSON Schema pattern so editors can check it while typing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StrictStr, WithJsonSchema
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+from campaign_lint.core.slotted import Slotted
 
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "mo": 30 * 86400}
 _UNIT_WORDS = {"m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month"}
@@ -42,8 +43,11 @@ RuleOrFamily = Annotated[StrictStr, Field(min_length=1), catalogue("RuleOrFamily
 PolicyRef = Annotated[StrictStr, Field(min_length=1), catalogue("PolicyRef")]
 
 
-class TextValue:
-    """A value written as text in YAML; subclasses give ``parse`` and ``JSON_SCHEMA``."""
+class TextValue(Slotted):
+    """A value written as text in YAML; subclasses give ``parse`` and ``JSON_SCHEMA``.
+
+    Equal, hashed and shown by their fields (``core/slotted.py``), and immutable (``Final``).
+    """
 
     __slots__ = ()
     JSON_SCHEMA: ClassVar[dict[str, str]]
@@ -68,7 +72,6 @@ class TextValue:
         return dict(cls.JSON_SCHEMA)
 
 
-@dataclass(frozen=True, slots=True)
 class Duration(TextValue):
     """A whole number of minutes, hours, days, weeks or months (30 days)."""
 
@@ -80,8 +83,13 @@ class Duration(TextValue):
         "or 12mo (m minutes, h hours, d days, w weeks, mo months of 30 days).",
     }
 
-    amount: int
-    unit: str
+    __slots__ = ("amount", "unit")
+    amount: Final[int]
+    unit: Final[str]
+
+    def __init__(self, amount: int, unit: str) -> None:
+        self.amount = amount
+        self.unit = unit
 
     @property
     def seconds(self) -> int:
@@ -117,7 +125,6 @@ class Duration(TextValue):
         )
 
 
-@dataclass(frozen=True, slots=True, order=True)
 class ClockTime(TextValue):
     """A local time of day written ``HH:MM`` (24-hour clock)."""
 
@@ -128,7 +135,24 @@ class ClockTime(TextValue):
         "patternErrorMessage": 'Not a time of day: write HH:MM on a 24-hour clock, in quotes, like "09:00".',
     }
 
-    minutes: int
+    __slots__ = ("minutes",)
+    minutes: Final[int]
+
+    def __init__(self, minutes: int) -> None:
+        self.minutes = minutes
+
+    # Ordered by the time of day.
+    def __lt__(self, other: object) -> bool:
+        return self.minutes < other.minutes if isinstance(other, ClockTime) else NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        return self.minutes <= other.minutes if isinstance(other, ClockTime) else NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        return self.minutes > other.minutes if isinstance(other, ClockTime) else NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        return self.minutes >= other.minutes if isinstance(other, ClockTime) else NotImplemented
 
     def __str__(self) -> str:
         return f"{self.minutes // 60:02d}:{self.minutes % 60:02d}"
@@ -149,7 +173,6 @@ class ClockTime(TextValue):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class JourneyDay(TextValue):
     """When a journey event happens: a day from the journey's start, and maybe a time (``9d``, ``9d 14:30``)."""
 
@@ -161,9 +184,14 @@ class JourneyDay(TextValue):
         'and a time if it matters, like "9d 14:30".',
     }
 
-    day: int
+    __slots__ = ("day", "minute")
+    day: Final[int]
     # Minute of the day; None: not given (the timeline's default time).
-    minute: int | None = None
+    minute: Final[int | None]
+
+    def __init__(self, day: int, minute: int | None = None) -> None:
+        self.day = day
+        self.minute = minute
 
     def __str__(self) -> str:
         if self.minute is None:
@@ -189,7 +217,6 @@ class JourneyDay(TextValue):
         )
 
 
-@dataclass(frozen=True, slots=True)
 class Percentage(TextValue):
     """A share written ``10%``, between 0% and 100%."""
 
@@ -200,7 +227,11 @@ class Percentage(TextValue):
         "patternErrorMessage": "Not a percentage: write a number from 0 to 100 followed by %, like 10%.",
     }
 
-    value: float
+    __slots__ = ("value",)
+    value: Final[float]
+
+    def __init__(self, value: float) -> None:
+        self.value = value
 
     def __str__(self) -> str:
         return f"{self.value:g}%"
