@@ -6,7 +6,6 @@ in real time), senders.localised and the timeline that reads them.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import subprocess
 import sys

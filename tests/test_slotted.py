@@ -1,0 +1,113 @@
+"""The hand-written value classes (``core/slotted.py``) behave as the dataclasses they replace.
+
+Equality, hash, repr, ``replace`` and pickling are compared with a frozen
+dataclass of the same fields, and every class on the import path of a run
+that lints is checked to list its fields in ``__slots__`` in the order of its
+``__init__``'s parameters (what equality, repr and pickling follow).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import pickle
+
+import pytest
+
+from campaign_lint.core.findings import Finding, Related, Severity, Span, Violation
+from campaign_lint.core.fixes import Change, Remedy, Safety
+from campaign_lint.core.slotted import Slotted
+from campaign_lint.core.suppressions import Suppression
+from campaign_lint.policies.base import Placed, Pointer, PortfolioViolation, RuleDoc, RunFacts
+from campaign_lint.policies.expect import Broken
+from campaign_lint.policies.intent import Reading
+from campaign_lint.policies.profiles import Profile
+from campaign_lint.policies.record import CampaignRecord
+from campaign_lint.policies.senders import Sender
+from campaign_lint.policies.view import PolicyView
+from campaign_lint.policies.vocabulary import WordList
+from campaign_lint.schemas.types import ClockTime, Duration, JourneyDay, Percentage
+
+CLASSES = (
+    Finding,
+    Related,
+    Violation,
+    Change,
+    Remedy,
+    Suppression,
+    Placed,
+    Pointer,
+    PortfolioViolation,
+    RuleDoc,
+    RunFacts,
+    Broken,
+    Reading,
+    Profile,
+    CampaignRecord,
+    Sender,
+    PolicyView,
+    WordList,
+    ClockTime,
+    Duration,
+    JourneyDay,
+    Percentage,
+)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Twin:
+    """The dataclass ``Related`` was."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+
+def test_equality_hash_and_repr_are_a_dataclasses() -> None:
+    one, twin = Related("a.yaml", 3, 1, "here"), _Twin("a.yaml", 3, 1, "here")
+    assert one == Related("a.yaml", 3, 1, "here")
+    assert one != Related("a.yaml", 4, 1, "here")
+    assert one != twin  # another class, even with the same fields (as a dataclass)
+    assert hash(one) == hash(twin) == hash(("a.yaml", 3, 1, "here"))
+    assert repr(one) == repr(twin).replace("_Twin", "Related")
+    assert len({one, Related("a.yaml", 3, 1, "here")}) == 1
+
+
+def test_replace_makes_a_changed_copy() -> None:
+    finding = Finding("MET001", Severity.ERROR, "no metrics", "a.yaml", Span(1, 1, 1, 5))
+    moved = finding.replace(span=Span(2, 1, 2, 5))
+    assert moved.span == Span(2, 1, 2, 5)
+    assert (moved.rule, moved.message) == (finding.rule, finding.message)
+    assert finding.span == Span(1, 1, 1, 5)
+    with pytest.raises(TypeError):
+        finding.replace(nonsense=1)
+
+
+def test_pickled_by_their_fields() -> None:
+    fix = Remedy("Set it", Safety.SAFE, (Change("set", ("a",), 1),))
+    finding = Finding(
+        "MET001", Severity.ERROR, "m", "a.yaml", Span(1, 1, 1, 2), related=(Related("b", 1, 1, "x"),), fix=fix
+    )
+    assert pickle.loads(pickle.dumps(finding)) == finding
+    assert pickle.loads(pickle.dumps(ClockTime(540))) == ClockTime(540)
+
+
+def test_clock_times_are_ordered() -> None:
+    early, late = ClockTime(8 * 60), ClockTime(21 * 60)
+    assert early < late
+    assert early <= late
+    assert late > early
+    assert late >= early
+    assert sorted([late, early]) == [early, late]
+    assert max(early, late) is late
+    with pytest.raises(TypeError):
+        _ = early < 3
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__name__)
+def test_slots_are_the_init_parameters_in_order(cls: type[Slotted]) -> None:
+    parameters = list(inspect.signature(cls.__init__).parameters)[1:]
+    assert list(cls.__slots__) == parameters
+    assert not dataclasses.is_dataclass(cls)
+    assert issubclass(cls, Slotted)
