@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from campaign_lint.lint import patching
+from campaign_lint.lint import patching, replaydelta
 from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.snapshots import Cli, InProcess, Run
@@ -275,4 +275,46 @@ def test_a_named_file_whose_facts_changed_falls_back_before_the_portfolio_is_loo
     _answered(patches, argv, "linted")
     assert len(looked) == 1  # only the replayed run after it restats every file
     _edit(patches.cli.root, PLAIN, _comment)
+    _answered(patches, argv, "patched")
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """The replay records and deltas in the cache folder, by name."""
+    return {path.name: path.read_bytes() for path in (root / ".campaign-lint-cache").glob("replay-*.bin")}
+
+
+def test_a_patch_is_written_as_a_delta_beside_its_record(patches: Patches) -> None:
+    argv = ("--format", "json", "--force-exclude", PLAIN, OTHER)
+    _fill(patches, argv)
+    root = patches.cli.root
+    (base,) = _files(root).items()
+    for name, edit in ((PLAIN, _comment), (OTHER, _no_metrics), (PLAIN, _on_top)):
+        _edit(root, name, edit)
+        _answered(patches, argv, "patched")
+        files = _files(root)
+        assert files[base[0]] == base[1]  # the record itself is not written again...
+        assert len(files) == 2  # ...its delta is
+    _edit(root, PLAIN, _cap)  # a full run: a new record, the delta left stale
+    _answered(patches, argv, "linted")
+    assert _files(root)[base[0]] != base[1]
+    _edit(root, PLAIN, _comment)
+    _answered(patches, argv, "patched")
+
+
+def test_a_delta_grown_too_large_is_written_as_a_whole_record(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(replaydelta, "MOST_CHANGES", 1)
+    argv = ("--format", "json", "--show-suppressed")
+    _fill(patches, argv)
+    root = patches.cli.root
+    before = _files(root)
+    _edit(root, PLAIN, _comment)
+    _answered(patches, argv, "patched")
+    assert len(_files(root)) == 2
+    _edit(root, OTHER, _comment)  # two stamps against the record: written whole
+    _answered(patches, argv, "patched")
+    after = _files(root)
+    assert {name: after[name] == data for name, data in before.items()} == dict.fromkeys(before, False)
+    _edit(root, EXCEPTED, _comment)
     _answered(patches, argv, "patched")

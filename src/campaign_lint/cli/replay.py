@@ -140,7 +140,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         results = patched
     elif current is not record:
         # Files saved again unchanged: trust their new times (what a patch needs kept as it was).
-        records.store(key, current, results, section=stored.section())
+        stored.store_patched(key, current, results, stored.section())
     report = narrow(results, survey.focus, time.perf_counter() - started)
     report.fail_on = current.fail_on
     failed = report.failed(current.fail_on)
@@ -182,7 +182,6 @@ def _patched(
 ) -> Results | None:
     """``results`` with the edited files linted again, recorded for the next run; ``None``: a full run answers."""
     from campaign_lint.lint import patching
-    from campaign_lint.lint import replay as records
 
     part = patching.valid_section(stored.section())
     if part is None:
@@ -194,5 +193,5 @@ def _patched(
         return None
     results, section, stamps = patch.results(results, part, [display for _, display in current.files])
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
-    records.store(key, replace(current, stamps=fresh), results, section=section)
+    stored.store_patched(key, replace(current, stamps=fresh), results, section)
     return results

@@ -45,11 +45,12 @@ from typing import TYPE_CHECKING, Any
 
 from campaign_lint import __version__
 from campaign_lint.core.findings import Severity
-from campaign_lint.lint import cachedir
+from campaign_lint.lint import cachedir, replaydelta
 from campaign_lint.lint.cache import RACY_NS, Cache, check_file, code_stamp, digest
 from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.discovery import Scope, SourceFile
-from campaign_lint.lint.report import Results
+from campaign_lint.lint.replaydelta import Delta
+from campaign_lint.lint.report import Results, Untouched
 from campaign_lint.lint.signed import Signed, read_signed, secret_key
 
 if TYPE_CHECKING:
@@ -186,10 +187,19 @@ def location(root: Path, key: bytes) -> Path:
 
 @dataclass(slots=True)
 class Stored:
-    """A record read from its file; its results (stored after it) are read only when asked for."""
+    """A record read from its file; its results (stored after it) are read only when asked for.
+
+    With a delta (``lint/replaydelta.py``), ``record`` and what is read after
+    it are the record's with the delta applied; ``base`` is the record as
+    its file holds it.
+    """
 
     record: Record
     signed: Signed
+    base: Record | None = None
+    delta: Delta | None = None
+    # The base's untouched entries, once ``results`` has read them.
+    untouched: list[Untouched] | None = None
 
     def next(self) -> object:
         """The next value stored after the record (see :func:`store_answer`)."""
@@ -213,11 +223,35 @@ class Stored:
                 return None
             parts.append(part)
         kept, silenced, sources, untouched = parts
+        self.untouched = untouched
+        delta = self.delta
+        if delta is not None:
+            return Results(delta.kept, delta.silenced, delta.sources, paths, delta.untouched(untouched))  # type: ignore[arg-type]
         return Results(kept, silenced, dict(sources), paths, untouched)
 
     def section(self) -> object:
         """What a patch needs (``lint/patching.Section``), stored after the results; ``None`` if none."""
-        return self.signed.next()
+        base = self.signed.next()
+        return self.delta.section if self.delta is not None else base
+
+    def store_patched(self, key: bytes, record: Record, results: Results, section: object) -> bool:
+        """Write the patched ``record``, ``results`` and ``section``: as a delta of the base when small enough."""
+        base = self.base or self.record
+        secret = secret_key(base.scope.root)
+        if secret is None:
+            return False
+        if self.untouched is not None and len(record.stamps) == len(base.stamps):
+            stamps = {
+                index: stamp
+                for index, (stamp, old) in enumerate(zip(record.stamps, base.stamps, strict=True))
+                if stamp != old
+            }
+            found = replaydelta.delta(
+                self.signed.signature, record.policy, stamps, results, self.untouched, section
+            )
+            if found is not None:
+                return replaydelta.write(base.scope.root, key, secret, found)
+        return store(key, record, results, secret, section)
 
 
 def load(root: Path, key: bytes) -> Stored | None:
@@ -230,7 +264,16 @@ def load(root: Path, key: bytes) -> Stored | None:
     if signed is None or not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != key:
         return None
     record = stored[1]
-    return Stored(record, signed) if isinstance(record, Record) else None
+    if not isinstance(record, Record):
+        return None
+    delta = replaydelta.read(root, key, secret, signed.signature)
+    if delta is None:
+        return Stored(record, signed)
+    stamps = list(record.stamps)
+    for index, stamp in delta.stamps.items():
+        stamps[index] = stamp
+    patched = replace(record, policy=delta.policy, stamps=tuple(stamps))
+    return Stored(patched, signed, record, delta)
 
 
 def stamped(

@@ -97,7 +97,7 @@ def read_signed(path: Path, key: bytes, secret: bytes) -> Signed | None:
         return None
     stream = io.BytesIO(blob)  # shares the bytes until written to
     stream.seek(len(_MAGIC) + _SIG)
-    return Signed(stream)
+    return Signed(stream, signature)
 
 
 @dataclass(slots=True)
@@ -105,6 +105,8 @@ class Signed:
     """The verified values of a signed file, loaded one at a time."""
 
     stream: io.BytesIO
+    # The file's signature: tells it from any other file written under its key (``lint/replaydelta.py``).
+    signature: bytes = b""
 
     def next(self) -> object | None:
         """The next value; ``None`` when there is none or it cannot be read."""
