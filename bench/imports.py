@@ -56,7 +56,7 @@ SHORTCUTS = "from campaign_lint.cli import startup; startup.install()"
 # Each step imports what the one before did and more; the last is IMPORTS itself.
 STEPS = (
     ("interpreter", "pass"),
-    ("pydantic, PyYAML", f"{SHORTCUTS}; import pydantic, yaml"),
+    ("pydantic, PyYAML", f"{SHORTCUTS}; import yaml; from pydantic import BaseModel, Field, StrictStr"),
     (
         "campaign, policy models",
         f"{SHORTCUTS}; import campaign_lint.schemas.campaign, campaign_lint.schemas.policy",
