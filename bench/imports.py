@@ -2,7 +2,7 @@
 
 Usage::
 
-    python bench/imports.py [--before main] [--steps] [--rounds 0]
+    python bench/imports.py [--before main] [--after REV] [--steps] [--edited N] [--rounds N] [--no-count]
 
 The process measured is ``python -c IMPORTS``, ``IMPORTS`` being
 ``bench/incremental.py``'s: what any run that lints a file imports (the
@@ -11,7 +11,7 @@ the cache), the floor of every edited run of that bench. It is measured for
 this checkout and for ``--before`` (its ``src`` extracted with ``git
 archive`` and run through ``PYTHONPATH`` by the same interpreter, as
 ``bench/against.py`` and ``bench/instructions.py`` do; both trees compiled
-to bytecode first):
+to bytecode first; ``--after REV``: that commit's, the same way, instead of this checkout's):
 
 * instructions, counted by valgrind's callgrind (``PYTHONHASHSEED=0``): the
   same from one run to the next within a few thousand, whatever the load;
@@ -124,6 +124,9 @@ def cpu(src: Path | None) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default="main", help="the older commit (default main)")
+    parser.add_argument(
+        "--after", default=None, help="a commit instead of this checkout (default: the checkout)"
+    )
     parser.add_argument("--steps", action="store_true", help="count each step of the imports too")
     parser.add_argument("--rounds", type=int, default=0, help="alternating CPU runs of each side (default 0)")
     parser.add_argument("--no-count", action="store_true", help="no instruction counts (no valgrind)")
@@ -141,10 +144,14 @@ def main() -> None:
         before = extract(args.before, Path(scratch) / "before")
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(before)], check=True)
         compile_bytecode()
-        sides: dict[str, Path | None] = {args.before: before, "now": None}
+        after = None if args.after is None else extract(args.after, Path(scratch) / "after")
+        if after is not None:
+            subprocess.run([sys.executable, "-m", "compileall", "-q", str(after)], check=True)
+        later = args.after or "now"
+        sides: dict[str, Path | None] = {args.before: before, later: after}
         if not args.no_count:
             steps = STEPS if args.steps else STEPS[-1:]
-            print(f"instructions (M), python -c <step>, PYTHONHASHSEED=0; {args.before} and now")
+            print(f"instructions (M), python -c <step>, PYTHONHASHSEED=0; {args.before} and {later}")
             for label, code in steps:
                 then, now = (instructions(code, src) for src in sides.values())
                 print(f"  {label:30s} {then / 1e6:8.1f} {now / 1e6:8.1f}  {now / then:.3f}x")
@@ -155,10 +162,12 @@ def main() -> None:
                     shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".campaign-lint-cache"))
                 # Both sides from a copy in the scratch folder: a run of the same code from
                 # another folder counts very differently (1.6 G instructions more, measured).
-                here = Path(scratch) / "now" / "src"
-                shutil.copytree(BENCH.parent / "src", here, ignore=shutil.ignore_patterns("__pycache__"))
-                subprocess.run([sys.executable, "-m", "compileall", "-q", str(here)], check=True)
-                paths = {args.before: before, "now": here}
+                here = after
+                if here is None:
+                    here = Path(scratch) / "now" / "src"
+                    shutil.copytree(BENCH.parent / "src", here, ignore=shutil.ignore_patterns("__pycache__"))
+                    subprocess.run([sys.executable, "-m", "compileall", "-q", str(here)], check=True)
+                paths = {args.before: before, later: here}
                 then, now = (edited(copies[name], paths[name]) for name in sides)
                 label = f"edited run, {args.edited:,} campaigns"
                 print(f"  {label:30s} {then / 1e6:8.1f} {now / 1e6:8.1f}  {now / then:.3f}x")
