@@ -2,13 +2,15 @@
 
 Usage::
 
-    python bench/instructions.py --edited cap [--before d7609d9] [--shape project] [--count 10000] [--rounds 5]
+    python bench/instructions.py --edited cap [--before d7609d9] [--shape project] [--count 10000] [--rounds 5] [--hook]
 
 (``bench/instructions.py --edited`` runs this module's ``main``.) The corpus
 is ``bench/incremental.py``'s (``bench/corpus/incremental-<shape>-<count>``)
 and the run is the one that bench times as *edited*: ``campaign-lint check
 --force-exclude --format json --output /dev/null FILE`` right after FILE was
-edited, every other campaign taken from the content cache. ``cap`` raises
+edited, every other campaign taken from the content cache (with ``--hook``,
+as the pre-commit hook makes it: ``PRE_COMMIT=1``, FILE staged, the corpus
+a git repository, as ``bench/incremental.py --hook`` does). ``cap`` raises
 FILE's ``frequency.max`` by 1 (its portfolio record changes: FRQ003 and
 FRQ004 are checked again with their kept plans); ``comment`` adds a comment
 line (no rule sees it).
@@ -18,7 +20,9 @@ and run through ``PYTHONPATH``, as ``bench/against.py`` does) a step is: an
 unmeasured run on the original FILE (it fills that side's cache: the cache
 key holds the code's stamp, so the sides never share one), the edit, the
 measured run, FILE restored. The instruction count is one step per side
-under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``); then
+under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``; a forked
+child, such as the patched replay's survey, counted apart with
+``--dump-before=fork`` and added, as ``--custom`` counts workers); then
 ``--rounds`` steps per side, alternating, are timed (wall, and CPU of the
 process from ``wait4``) and their medians printed. The cyclic collector is
 off in a check, so the count moves little from one step to the next.
@@ -30,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -41,7 +44,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from against import environment, extract, timed  # noqa: E402 - one way to run an older commit
-from incremental import _raise_cap, ensure, pick  # noqa: E402 - the corpus of the edited-run bench
+from incremental import _git, _raise_cap, as_repository, ensure, pick  # noqa: E402 - the corpus of the edited-run bench
 from run import compile_bytecode  # noqa: E402 - this checkout's bytecode, as the other benches
 
 ARGS = ["check", "--force-exclude", "--format", "json", "--output", os.devnull]
@@ -66,23 +69,42 @@ def step(folder: Path, target: Path, kind: str, number: int, env: dict[str, str]
     original = target.read_text(encoding="utf-8")
     argv = [*ARGS, str(target.relative_to(folder))]
     python = [sys.executable, "-m", "campaign_lint"]
+    hook = env.get("PRE_COMMIT") == "1"
+    if hook:
+        _git(folder, "add", str(target.relative_to(folder)))
     _run([*python, *argv], folder, env)
     try:
         target.write_text(_edit(original, kind, number), encoding="utf-8")
+        if hook:  # what pre-commit judges: the index
+            _git(folder, "add", str(target.relative_to(folder)))
         if not counted:
             wall, cpu, code, stderr = timed([*python, *argv], folder, env)
             if code not in (0, 1):
                 raise SystemExit(f"the check failed in {folder}:\n{stderr[-2000:]}")
             WALLS.append(wall)
             return cpu
-        valgrind = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
-        done = _run([*valgrind, *python, *argv], folder, env)
-        found = re.search(r"Collected : (\d+)", done.stderr)
-        if found is None:
-            raise SystemExit(f"no instruction count from valgrind:\n{done.stderr[-2000:]}")
-        return float(found.group(1))
+        with tempfile.TemporaryDirectory() as scratch:
+            # A run may fork (the patched replay's survey): each part counted apart, then summed.
+            valgrind = [
+                "valgrind",
+                "--tool=callgrind",
+                "--dump-before=fork",
+                f"--callgrind-out-file={scratch}/cg.%p",
+            ]
+            _run([*valgrind, *python, *argv], folder, env)
+            totals = [
+                int(line.split()[1])
+                for part in Path(scratch).iterdir()
+                for line in part.read_text(encoding="utf-8", errors="replace").splitlines()
+                if line.startswith("totals:")
+            ]
+        if not totals:
+            raise SystemExit("no instruction count from valgrind")
+        return float(sum(totals))
     finally:
         target.write_text(original, encoding="utf-8")
+        if hook:
+            _git(folder, "add", str(target.relative_to(folder)))
 
 
 # The wall seconds of the timed steps of the side being timed (read and cleared by ``main``).
@@ -97,10 +119,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--shape", default="project", help="bench/incremental.py's corpus shape")
     parser.add_argument("--count", type=int, default=10_000, help="campaigns (default 10000)")
     parser.add_argument("--rounds", type=int, default=5, help="timed steps per side (default 5)")
+    parser.add_argument(
+        "--hook", action="store_true", help="as the pre-commit hook runs: PRE_COMMIT=1, staged"
+    )
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed (Debian: apt-get install valgrind)")
     folder = ensure(args.shape, args.count)
+    if args.hook:
+        as_repository(folder)
     target = pick(folder)
     compile_bytecode()
     with tempfile.TemporaryDirectory() as scratch:
@@ -109,6 +136,8 @@ def main(argv: list[str]) -> None:
         sides = {args.before: environment(before), "now": environment(None)}
         for env in sides.values():
             env["PYTHONHASHSEED"] = "0"
+            if args.hook:
+                env["PRE_COMMIT"] = "1"
         counts = {name: step(folder, target, args.edited, 0, env, True) for name, env in sides.items()}
         cpu: dict[str, list[float]] = {name: [] for name in sides}
         wall: dict[str, list[float]] = {name: [] for name in sides}
@@ -116,7 +145,8 @@ def main(argv: list[str]) -> None:
             for name, env in sides.items():
                 cpu[name].append(step(folder, target, args.edited, number + 1, env, False))
                 wall[name].append(WALLS.pop())
-    print(f"warm check after a {args.edited} edit, {args.shape} {args.count:,} campaigns")
+    how = " as the pre-commit hook runs (PRE_COMMIT=1, the edit staged)" if args.hook else ""
+    print(f"warm check after a {args.edited} edit{how}, {args.shape} {args.count:,} campaigns")
     for name in sides:
         print(f"  {name:10s} {counts[name] / 1e6:9.1f} M instructions   "
               f"wall {statistics.median(wall[name]):.3f} s  CPU {statistics.median(cpu[name]):.3f} s "
