@@ -18,7 +18,16 @@ from campaign_lint.core.findings import Finding, Related, Severity, Span, Violat
 from campaign_lint.core.fixes import Change, Remedy, Safety
 from campaign_lint.core.slotted import Slotted
 from campaign_lint.core.suppressions import Suppression
-from campaign_lint.policies.base import Placed, Pointer, PortfolioViolation, RuleDoc, RunFacts
+from campaign_lint.policies.base import (
+    NoOptions,
+    Placed,
+    Pointer,
+    PortfolioViolation,
+    RuleContext,
+    RuleDoc,
+    RunFacts,
+    Shared,
+)
 from campaign_lint.policies.expect import Broken
 from campaign_lint.policies.intent import Reading
 from campaign_lint.policies.profiles import Profile
@@ -40,6 +49,7 @@ CLASSES = (
     PortfolioViolation,
     RuleDoc,
     RunFacts,
+    RuleContext,
     Broken,
     Reading,
     Profile,
@@ -111,3 +121,12 @@ def test_slots_are_the_init_parameters_in_order(cls: type[Slotted]) -> None:
     assert list(cls.__slots__) == parameters
     assert not dataclasses.is_dataclass(cls)
     assert issubclass(cls, Slotted)
+
+
+def test_a_rule_context_is_equal_whatever_its_pass() -> None:
+    """As the dataclass's ``compare=False`` fields: what a pass shares is not what the rule is told."""
+    view, options = PolicyView(), NoOptions.model_construct()
+    alone, in_a_pass = RuleContext(view, options), RuleContext(view, options, Shared())
+    assert alone == in_a_pass
+    assert in_a_pass.replace(shared=None) == alone
+    assert RuleContext(PolicyView(activity_metrics=frozenset({"opens"})), options) != alone

@@ -35,7 +35,7 @@ import functools
 import hashlib
 import pickle
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity, YamlPath
@@ -134,7 +134,7 @@ def check(
     kept = dict(previous[2]) if previous is not None else {}
     carried = Carried(functools.partial(_unpickled, kept)) if tokens else None
     for index, (rule, ctx, severity) in enumerate(rules):
-        ctx = replace(ctx, shared=shared, carried=carried)
+        ctx = ctx.replace(shared=shared, carried=carried)
         whole = type(rule).groups is _DEFAULT_GROUPS  # one group, every member in it: ``everything``'s
         grouped: dict[Hashable, list[Member]] = {WHOLE_PORTFOLIO: list(ordered)} if whole and ordered else {}
         for member in ordered if not whole else ():

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import ClassVar, Final, Generic, Literal, Protocol, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
@@ -95,16 +94,40 @@ class Carried:
         self.kept[name] = value
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext(Generic[OptionsT]):
-    """What a rule may read besides the campaign: the policy's view and the rule's own options."""
+class RuleContext(Slotted, Generic[OptionsT]):
+    """What a rule may read besides the campaign: the policy's view and the rule's own options.
 
-    policy: PolicyView
-    options: OptionsT
+    Equal and hashed by ``policy`` and ``options`` alone: ``shared`` and
+    ``carried`` belong to a pass, not to what the rule is told.
+    """
+
+    __slots__ = ("policy", "options", "shared", "carried")
+    policy: Final[PolicyView]
+    options: OptionsT  # not Final: a Final may not depend on a type variable (mypy); never assigned to
     # What the portfolio rules of the pass share (set by ``lint/portfolio.check``; None outside a pass).
-    shared: Shared | None = field(default=None, compare=False)
+    shared: Final[Shared | None]
     # What they keep from one run to the next (set by ``lint/portfolio.check`` when the run has a cache).
-    carried: Carried | None = field(default=None, compare=False)
+    carried: Final[Carried | None]
+
+    def __init__(
+        self,
+        policy: PolicyView,
+        options: OptionsT,
+        shared: Shared | None = None,
+        carried: Carried | None = None,
+    ) -> None:
+        self.policy = policy
+        self.options = options
+        self.shared = shared
+        self.carried = carried
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RuleContext) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return (self.policy, self.options) == (other.policy, other.options)
+
+    def __hash__(self) -> int:
+        return hash((self.policy, self.options))
 
     def computed(self, key: Hashable, compute: Callable[[], T]) -> T:
         """``compute()``, once per pass for ``key`` when the rule runs in one."""
