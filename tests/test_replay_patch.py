@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from campaign_lint.lint import patching, replaydelta
+from campaign_lint.lint import patching, replaydelta, survey
 from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.snapshots import Cli, InProcess, Run
@@ -318,3 +318,29 @@ def test_a_delta_grown_too_large_is_written_as_a_whole_record(
     assert {name: after[name] == data for name, data in before.items()} == dict.fromkeys(before, False)
     _edit(root, EXCEPTED, _comment)
     _answered(patches, argv, "patched")
+
+
+def test_without_fork_the_survey_runs_in_the_process(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ("--format", "sarif", "--force-exclude", COMMENTED)
+    _fill(patches, argv)
+    monkeypatch.delattr(os, "fork", raising=False)
+    _edit(patches.cli.root, COMMENTED, _unsuppressed)
+    _answered(patches, argv, "patched")
+
+
+def test_a_survey_that_fails_leaves_the_answer_to_the_full_run(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    argv = ("--format", "json", "--force-exclude", PLAIN)
+    _fill(patches, argv)
+
+    def failing(*args: object) -> object:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(survey, "survey", failing)  # in the forked child too: it forks this process
+    _edit(patches.cli.root, PLAIN, _comment)
+    warm, how = patches.answer(*argv)
+    assert how == "linted"
+    _same(_cold(patches, argv), warm)

@@ -23,8 +23,12 @@ unchanged), without importing the policy models, the rules or the parser:
 an unchanged re-run costs a ``stat`` call per file. When only a few campaign
 files changed (at most ``MOST_EDITED``: the run after an edit), the record
 keeps what ``lint/patching.py`` needs to lint just them and patch the
-results, if no portfolio rule can see the edit; the patched record is
-written for the next run. Anything else, and anything unexpected, falls
+results, if no portfolio rule can see the edit (each file's record digest,
+``Record.keys``, is the recorded one); the patched record is written for
+the next run as a small delta beside the record (``lint/replaydelta.py``),
+which :func:`load` applies, as are new times of files saved again
+unchanged. What changed is found by ``lint/survey.py`` (in a forked child
+while an edited run lints). Anything else, and anything unexpected, falls
 back to the full run, which writes a new record.
 
 Like the cache, the record is pickled and signed with the user's key; a
