@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from campaign_lint.lint import patching, replaydelta, survey
+from campaign_lint.lint import forking, patching, replaydelta, survey
 from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.snapshots import Cli, InProcess, Run
@@ -320,11 +320,32 @@ def test_a_delta_grown_too_large_is_written_as_a_whole_record(
     _answered(patches, argv, "patched")
 
 
+@pytest.mark.parametrize("idle", [True, False])
+def test_the_survey_runs_apart_on_an_idle_machine_and_here_on_a_busy_one(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch, idle: bool
+) -> None:
+    argv = ("--format", "sarif", "--force-exclude", COMMENTED)
+    _fill(patches, argv)
+    monkeypatch.setattr(survey, "idle_core", lambda: idle)
+    started: list[object] = []
+    start = forking.start
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        started.append(args[0])
+        return start(*args, **kwargs)
+
+    monkeypatch.setattr(forking, "start", spied)
+    _edit(patches.cli.root, COMMENTED, _unsuppressed)
+    _answered(patches, argv, "patched")
+    assert (survey._surveying in started) is idle
+
+
 def test_without_fork_the_survey_runs_in_the_process(
     patches: Patches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     argv = ("--format", "sarif", "--force-exclude", COMMENTED)
     _fill(patches, argv)
+    monkeypatch.setattr(survey, "idle_core", lambda: True)
     monkeypatch.delattr(os, "fork", raising=False)
     _edit(patches.cli.root, COMMENTED, _unsuppressed)
     _answered(patches, argv, "patched")
@@ -340,6 +361,7 @@ def test_a_survey_that_fails_leaves_the_answer_to_the_full_run(
         raise OSError("the disk went away")
 
     monkeypatch.setattr(survey, "survey", failing)  # in the forked child too: it forks this process
+    monkeypatch.setattr(survey, "idle_core", lambda: True)
     _edit(patches.cli.root, PLAIN, _comment)
     warm, how = patches.answer(*argv)
     assert how == "linted"

@@ -10,11 +10,11 @@ because a file was saved again unchanged.
 
 After an edit, the run must also import the engine, load the settings and
 lint the edited files (``lint/patching.py``), which need none of that: where
-the platform forks, :func:`survey_apart` runs the survey in a forked child
-(``lint/forking.py``) while the caller goes on, and hands its answer over a
-pipe. Without ``fork`` the survey runs when its answer is asked for. A
-child that fails, or is not needed any more, answers nothing: the full run
-answers, as for any doubt.
+the platform forks and a processor is idle, :class:`Surveying` runs the
+survey in a forked child (``lint/forking.py``) while the caller goes on, and
+hands its answer over a pipe. Otherwise the survey runs when its answer is
+asked for. A child that fails, or is not needed any more, answers nothing:
+the full run answers, as for any doubt.
 """
 
 from __future__ import annotations
@@ -72,13 +72,27 @@ def survey(record: Record, given: Sequence[Path], force_exclude: bool) -> Survey
     return Survey(targets.focus, targets.note, edited, sources, moved, policy)
 
 
+def idle_core() -> bool:
+    """Whether a processor is likely idle (the load average of the last minute under their number).
+
+    On a busy machine the child would only take turns with the process it
+    should run beside: both ways cost the same time, and the child's work is
+    wasted when the edit cannot be patched (measured: docs/performance.md).
+    """
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return False
+    return load < (os.cpu_count() or 1) - 0.5
+
+
 class Surveying:
     """A survey under way in a forked child (or, without ``fork``, to be run when asked for)."""
 
     def __init__(self, record: Record, given: Sequence[Path], force_exclude: bool) -> None:
         self.args = (record, list(given), force_exclude)
         self.child: tuple[Process, Connection] | None = None
-        if hasattr(os, "fork"):
+        if hasattr(os, "fork") and idle_core():
             from campaign_lint.lint import forking
 
             self.child = forking.start(_surveying, self.args)
