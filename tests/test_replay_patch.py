@@ -366,3 +366,27 @@ def test_a_survey_that_fails_leaves_the_answer_to_the_full_run(
     warm, how = patches.answer(*argv)
     assert how == "linted"
     _same(_cold(patches, argv), warm)
+
+
+def test_policy_overrides_matched_by_edited_files_are_counted_as_a_full_run_counts_them(
+    patches: Patches,
+) -> None:
+    """An ``overrides:`` entry used only by the edited file stays used (POL003 would say it is not)."""
+    root = patches.cli.root
+    _edit(root, "campaign-lint.yaml", lambda text: text + _OVERRIDES)
+    _age(root, 120)
+    argv = ("--format", "json", "--show-suppressed", "--force-exclude", PLAIN, OTHER)
+    _fill(patches, argv)
+    _edit(root, PLAIN, _no_metrics)
+    _answered(patches, argv, "patched")
+    _edit(root, OTHER, _no_metrics)
+    _answered(patches, argv, "patched")
+
+
+_OVERRIDES = """\
+overrides:
+  - files: ["campaigns/team-a/c-00.yaml"]
+    rules: {MET001: off}
+  - files: ["campaigns/team-b/*.yaml"]
+    rules: {TIM004: info}
+"""
