@@ -208,6 +208,24 @@ def test_findings_added_then_removed_and_the_whole_portfolio(patches: Patches) -
     _same(first, back)
 
 
+# In the generated portfolio, c-02 carries an FRQ003 finding whose related places include c-06 and c-14.
+PORTFOLIO_SITES = tuple(f"campaigns/team-{'ab'[i % 2]}/c-{i:02d}.yaml" for i in (2, 6, 14))
+
+
+@pytest.mark.parametrize("argv", FORMATS)
+def test_portfolio_findings_move_with_lines_added_in_the_files_they_point_at(
+    patches: Patches, argv: tuple[str, ...]
+) -> None:
+    """A finding of a portfolio rule, and its related places, re-positioned in the patched files."""
+    first = _fill(patches, argv)
+    root = patches.cli.root
+    for name in PORTFOLIO_SITES:
+        _edit(root, name, _on_top)
+    moved = _answered(patches, argv, "patched")
+    assert "FRQ003" in moved.stdout
+    assert moved.stdout != first.stdout  # the lines the findings point at moved
+
+
 def test_several_named_files_edited_at_once(patches: Patches) -> None:
     names = (PLAIN, COMMENTED, EXCEPTED, OTHER)
     argv = ("--force-exclude", *names)
