@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from campaign_lint.lint import forking, patching, replaydelta, survey
+from campaign_lint.lint import forking, patching, replaydelta, session, survey
 from campaign_lint.lint import replay as records
 from campaign_lint.lint.engine import Engine
 from tests.cli.snapshots import Cli, InProcess, Run
@@ -408,3 +408,22 @@ overrides:
   - files: ["campaigns/team-b/*.yaml"]
     rules: {TIM004: info}
 """
+
+
+def test_a_named_cap_edit_loads_the_policy_once(patches: Patches, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The patch attempt's settings go on to the full run that answers a raised cap (cli/check.check_settings)."""
+    argv = ("--format", "json", "--force-exclude", PLAIN)
+    _fill(patches, argv)
+    _edit(patches.cli.root, PLAIN, _cap)
+    loads: list[tuple[object, ...]] = []
+    real = session.settings_for
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        loads.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(session, "settings_for", counting)
+    warm, how = patches.answer(*argv)
+    assert how == "linted"
+    assert len(loads) == 1
+    _same(_cold(patches, argv), warm)

@@ -20,7 +20,38 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from campaign_lint.cli.checkoptions import CheckOptions
+    from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import Overlay, Scope
+
+
+# Settings a replay attempt made for a command line it then left to the full run (``check_settings``).
+_made: list[tuple[CheckOptions, Settings]] = []
+
+
+def check_settings(options: CheckOptions) -> Settings:
+    """The settings of ``options``: its policy, ``--select``, ``--ignore``, ``--fail-on``, ``--today``.
+
+    Made once per command line: when the replay record could not answer a run
+    after an edit (``cli/replay.py``: a raised cap), the full run takes the
+    settings the attempt loaded rather than load the policy again.
+    """
+    if _made and _made[0][0] is options:
+        return _made.pop()[1]
+    from campaign_lint.lint.session import settings_for
+
+    return settings_for(
+        options.run_paths(),
+        options.config,
+        select=options.select,
+        ignore=options.ignore,
+        fail_on=parse_severity(options.fail_on),
+        today=parse_today(options.today),
+    )
+
+
+def handed_over(options: CheckOptions, settings: Settings | None) -> None:
+    """Keep ``settings`` for the full run of ``options`` (see ``check_settings``); ``None``: keep none."""
+    _made[:] = [] if settings is None else [(options, settings)]
 
 
 def run_check(options: CheckOptions) -> int:
@@ -29,21 +60,14 @@ def run_check(options: CheckOptions) -> int:
     from campaign_lint.cli.writing import deliver
     from campaign_lint.lint.discovery import NO_OVERLAY
     from campaign_lint.lint.pool import paused_collector
-    from campaign_lint.lint.session import Session, settings_for
+    from campaign_lint.lint.session import Session
 
     # The clock replay.stamped compares modification times with (lint.replay, imported only with a cache).
     started_ns = time.time_ns()
     wanted = destinations(options.formats, options.outputs)
     stdin = _read_stdin(options)
     paths = options.run_paths()
-    settings = settings_for(
-        paths,
-        options.config,
-        select=options.select,
-        ignore=options.ignore,
-        fail_on=parse_severity(options.fail_on),
-        today=parse_today(options.today),
-    )
+    settings = check_settings(options)
     # Compiles custom rules and checks the schema block: a broken policy is an
     # error even when there is nothing to lint or only the policy is shown.
     session = Session(settings)

@@ -141,6 +141,10 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     elif current is not record:
         # Files saved again unchanged: trust their new times (what a patch needs kept as it was).
         stored.store_patched(key, current, results, stored.section())
+    if patch is not None:
+        from campaign_lint.cli.check import handed_over
+
+        handed_over(options, None)  # answered here: no full run to hand the settings to
     report = narrow(results, survey.focus, time.perf_counter() - started)
     report.fail_on = current.fail_on
     failed = report.failed(current.fail_on)
@@ -148,19 +152,15 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
 
 
 def _patch(options: CheckOptions, record: Record) -> Patch | None:
-    """The settings of ``options`` ready to lint edited files (``None`` if they are not the record's)."""
-    from campaign_lint.cli.values import parse_severity, parse_today
-    from campaign_lint.lint.patching import Patch
-    from campaign_lint.lint.session import settings_for
+    """The settings of ``options`` ready to lint edited files (``None`` if they are not the record's).
 
-    settings = settings_for(
-        options.run_paths(),
-        options.config,
-        select=options.select,
-        ignore=options.ignore,
-        fail_on=parse_severity(options.fail_on),
-        today=parse_today(options.today),
-    )
+    They are handed over to the full run, should it have to answer (``cli/check.check_settings``).
+    """
+    from campaign_lint.cli.check import check_settings, handed_over
+    from campaign_lint.lint.patching import Patch
+
+    settings = check_settings(options)
+    handed_over(options, settings)
     if settings.root != record.scope.root or settings.fail_on is not record.fail_on:
         return None
     return Patch(settings, record)
