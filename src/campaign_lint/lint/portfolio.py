@@ -153,7 +153,7 @@ def check(
                 digest = tokens.get(group[0].path) if len(group) == 1 else _digest(group, tokens)
             hit = known.get(key) if digest is not None else None
             if hit is not None and hit[0] == digest:
-                found = _repositioned(hit[1], fresh) if fresh and hit[1] else hit[1]
+                found = repositioned(hit[1], fresh) if fresh and hit[1] else hit[1]
                 changed = changed or found is not hit[1]
             else:
                 found = _check_group(rule, ctx, severity, key, group)
@@ -195,7 +195,7 @@ def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[li
     for rule_id, remembered in previous[1].items():
         kept: Remembered = {}
         for key, (digest, found) in remembered.items():
-            moved = _repositioned(found, fresh)
+            moved = repositioned(found, fresh)
             changed = changed or moved is not found
             kept[key] = (digest, moved)
             findings.extend(finding for finding, _ in moved)
@@ -204,12 +204,11 @@ def _unchanged(previous: State, fresh: Mapping[str, CampaignRecord]) -> tuple[li
 
 
 def repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
-    """Findings kept from a run, their places in the re-linted ``fresh`` campaigns moved (``lint/patching.py``)."""
-    return _repositioned(found, fresh)
+    """``found`` with its places in ``fresh`` campaigns read from their records (``found`` itself if none moved).
 
-
-def _repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> list[Found]:
-    """``found`` with its places in ``fresh`` campaigns read from their records (``found`` itself if none moved)."""
+    Findings kept from a run, after the ``fresh`` campaigns were linted again
+    (here, and in a patched replay record: ``lint/patching.py``).
+    """
     if not fresh or not found:
         return found
     moved: list[Found] = []
