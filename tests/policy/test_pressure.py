@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from campaign_lint.core.findings import RELATED_KEPT, Severity
+from campaign_lint.lint import portfolio
+from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
 from campaign_lint.policies.plans import Plan, plan
-from campaign_lint.policies.pressure import Limits, within, worst
+from campaign_lint.policies.pressure import Limits, pressure_finding, share, within, worst
+from campaign_lint.policies.record import cap_path
 from campaign_lint.policies.timeline import DAY, Persona, Sender, sender_of
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Campaign
 from campaign_lint.schemas.policy import Cap
 from campaign_lint.schemas.types import Duration
+from tests.test_incremental import _records
 
 POLICY = PolicyView()
 WEEK = Cap(max=3, per=Duration(7, "d"))
@@ -117,3 +123,59 @@ def test_adding_a_campaign_never_lowers_the_worst_count(days: list[tuple[int, bo
     after = worst(drawn([*senders, sender(len(senders), extra, False)]), EMAIL)
     assert after is not None
     assert after.count >= (before.count if before is not None else 0)
+
+
+class _Reading(Mapping[str, CampaignRecord]):
+    """Records by path, each read counted."""
+
+    def __init__(self, records: list[CampaignRecord]) -> None:
+        self._records = {record.path: record for record in records}
+        self.reads: list[str] = []
+
+    def __getitem__(self, path: str) -> CampaignRecord:
+        self.reads.append(path)
+        return self._records[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+def test_a_finding_of_many_campaigns_reads_only_the_records_it_keeps() -> None:
+    """Sixty emails in one week: the finding is the engine's, with 50 related places read, the rest counted."""
+    texts = {
+        f"campaigns/c{i:02d}.yaml": (
+            f"id: c{i:02d}\nowner: crm@example.com\ntype: lifecycle\npurpose: Help.\nchannel: email\n"
+            f"trigger: {{schedule: {{start: 2026-11-0{2 + i % 5}}}}}\n"
+        )
+        for i in range(60)
+    }
+    records = _records(texts, POLICY)
+    window = worst(plan([r.sender for r in records if r.sender], BUYER, POLICY, 7), EMAIL)
+    assert window is not None
+    assert len(window.campaigns) == 60
+    by_path = _Reading(records)
+    found = pressure_finding("email", "email", WEEK, window, by_path)
+    # The top campaign, the 50 related places kept; the 57 campaigns to cut are named from the window.
+    assert len(by_path.reads) == 1 + RELATED_KEPT
+    ranked = window.ranked()
+    every = PortfolioViolation(
+        found.at,
+        found.message,
+        found.hint,
+        tuple(
+            Pointer(r, cap_path(r), share(r.id, counted, sent))
+            for path, counted, sent in ranked[1:]
+            for r in (by_path[path],)
+        ),
+        subject=found.subject,
+    )
+    assert portfolio._finding("FRQ003", Severity.ERROR, found) == portfolio._finding(
+        "FRQ003", Severity.ERROR, every
+    )
+    assert found.related_omitted == 59 - RELATED_KEPT
+    # The hint names the 57 campaigns to cut (read from the window, not from their records).
+    assert "`c56` by 1" in (found.hint or "")
+    assert "`c57`" not in (found.hint or "")

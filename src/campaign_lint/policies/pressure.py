@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from campaign_lint.core.findings import subject
+from campaign_lint.core.findings import RELATED_KEPT, subject
 from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
 from campaign_lint.policies.plans import Plan, Sent
 from campaign_lint.policies.rates import cap_words
@@ -46,6 +46,8 @@ class Window:
     campaigns: Mapping[str, tuple[int, int]]
     # The window in words: ``7 calendar days, 2026-11-02 to 2026-11-08``.
     when: str
+    # Per campaign path: its id (the hint names the campaigns to cut without reading their records).
+    ids: Mapping[str, str]
 
     def ranked(self) -> list[tuple[str, int, int]]:
         """(path, counted, sent) of each campaign in the window, the one contributing most first."""
@@ -202,6 +204,7 @@ def _window(
     end = start + limits.per
     inside = Counter(m[1] for m in messages if start <= m[0] < end)
     channel_of = {m[1]: m[3] for m in messages}
+    ids = {m[1]: m[2] for m in messages if m[1] in inside}
     campaigns = {path: (n, min(n, limits.campaign_max(channel_of[path]))) for path, n in inside.items()}
     if limits.calendar:
         days = limits.per // DAY
@@ -221,7 +224,7 @@ def _window(
         if placed is not None and plan.persona.journey:
             event, minute = plan.persona.journey[0]
             when += f", `{event}` on {plan.origin + timedelta(days=(minute + placed) // DAY)}"
-    return Window(plan.persona, count, campaigns, f"{span} ({when})")
+    return Window(plan.persona, count, campaigns, f"{span} ({when})", ids)
 
 
 def _clock(minute: int) -> str:
@@ -264,7 +267,7 @@ def pressure_finding(
     top = by_path[ranked[0][0]]
     cut = cuts(window, cap)
     parts = {path: (counted, sent) for path, counted, sent in ranked}
-    named = " and ".join(_cut(by_path[path].id, *parts[path], n) for path, n in cut)
+    named = " and ".join(_cut(window.ids[path], *parts[path], n) for path, n in cut)
     many = "s" if len(cut) > 1 or cut[0][1] != 1 or parts[cut[0][0]][0] != parts[cut[0][0]][1] else ""
     sent = sum(n for _, _, n in ranked)
     counted = (
@@ -272,19 +275,38 @@ def pressure_finding(
         if sent == window.count
         else f", {window.count} when each campaign counts only up to the cap (FRQ002 reports the rest)"
     )
+    related, omitted, involved = _related(ranked[1:], by_path)
     return PortfolioViolation(
         Pointer(top, cap_path(top)),
         f"{label}: the `{window.persona.name}` customer receives {sent} marketing messages in {window.when} "
         f"from {len(ranked)} campaigns{counted}, {ranked[0][2]} of them from this one; the cap is {cap_words(cap)}",
         hint=f"cut {named} message{many} in that window: lower `frequency`, space the schedules apart, "
         "or keep audiences that never overlap apart (`segments: disjoint:` in the policy)",
-        related=tuple(
-            Pointer(by_path[path], cap_path(by_path[path]), share(by_path[path].id, counted, sent))
-            for path, counted, sent in ranked[1:]
-        ),
+        related=related,
+        related_omitted=omitted,
+        involved=involved,
         # The finding is about the channel's cap, whichever campaign it is shown on.
         subject=subject(channel=channel, window=cap.per),
     )
+
+
+def _related(
+    others: Sequence[tuple[str, int, int]], by_path: Mapping[str, CampaignRecord]
+) -> tuple[tuple[Pointer, ...], int, frozenset[str]]:
+    """The related places of ``others`` (path, counted, sent), the number left out, and the paths involved.
+
+    The engine keeps the first ``RELATED_KEPT`` related places (``lint/portfolio.py``); building only
+    those reads only their records (a window of 7 days can hold hundreds of campaigns, and each record
+    is read from the cache), with the rest counted and named in ``involved`` as the engine would.
+    """
+    related = tuple(
+        Pointer(record, cap_path(record), share(record.id, counted, sent))
+        for path, counted, sent in others[:RELATED_KEPT]
+        for record in (by_path[path],)
+    )
+    if len(others) <= RELATED_KEPT:
+        return related, 0, frozenset()
+    return related, len(others) - RELATED_KEPT, frozenset(path for path, _, _ in others)
 
 
 def same_day_finding(
@@ -293,15 +315,15 @@ def same_day_finding(
     """FRQ004's finding of ``window``: texts and calls ``about`` an event (or the schedules) over ``most`` a day."""
     ranked = window.ranked()
     top = by_path[ranked[0][0]]
+    related, omitted, involved = _related([(path, n, n) for path, n, _ in ranked[1:]], by_path)
     return PortfolioViolation(
         Pointer(top, ("trigger",)),
         f"{len(ranked)} text/voice campaigns on {about} send the `{window.persona.name}` customer "
         f"{window.count} messages within {window.when}; at most {most} are allowed in 24 hours",
         hint="merge them into one message, or space them more than 24 hours apart",
-        related=tuple(
-            Pointer(by_path[path], cap_path(by_path[path]), share(by_path[path].id, n, n))
-            for path, n, _ in ranked[1:]
-        ),
+        related=related,
+        related_omitted=omitted,
+        involved=involved,
         # About texts and calls on one trigger event (or the schedules) in a day.
         subject=subject(
             channel="sms+voice", window="24h", event=event, schedules=None if event else "overlapping"
