@@ -191,7 +191,10 @@ def _patched(
     rest = {index: source for index, source in survey.sources.items() if index not in patch.fresh}
     if (rest and not patch.lint(rest)) or set(patch.fresh) != set(survey.edited):
         return None
-    results, section, stamps = patch.results(results, part, [display for _, display in current.files])
+    answer = patch.results(results, part, [display for _, display in current.files])
+    if answer is None:
+        return None
+    results, section, stamps = answer
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
     stored.store_patched(key, replace(current, stamps=fresh), results, section)
     return results

@@ -5,6 +5,16 @@ policy's ``exceptions`` waive findings of their rule for the campaigns they
 name until they expire. What took effect is recorded in ``RunFacts``, and
 the enabled run rules (POL001-POL003, SPEC004 on the event catalogue) judge
 it: their logic lives in their rule classes (``policies/``).
+
+The controls judge one part of the run's findings at a time (:class:`Part`):
+each file's own findings with that file's comments (every finding of a file
+is in it), then the portfolio rules' findings with the comments of the files
+they are in. Nothing of one file's part depends on another's: an exception
+has no limit of findings and the first live one that matches waives, and a
+comment counts only what it silenced. So the run's lists are the parts'
+lists one after another (``Ledger`` says how long each file's was), and a
+patch of the replay record (``lint/patching.py``) judges only the edited
+files' parts again, then the portfolio's and the run rules.
 """
 
 from __future__ import annotations
@@ -12,52 +22,170 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from campaign_lint.core.findings import Finding, Severity
 from campaign_lint.core.suppressions import Suppression
 from campaign_lint.lint.config import Settings
+from campaign_lint.lint.report import Ledger, Share
 from campaign_lint.policies.base import RuleContext, RunFacts, RunRule, placed_finding
 from campaign_lint.policies.registry import RULES
 from campaign_lint.schemas.policy import Waiver
 
+_NONE: frozenset[int] = frozenset()
+
 
 @dataclass(slots=True)
 class Controlled:
-    """The run's findings after the controls: kept (with the run rules' own), and silenced with why."""
+    """The run's findings after the controls: kept (with the run rules' own), and silenced with why.
+
+    ``ledger``: what each file's part came to (see the module docstring).
+    """
 
     kept: list[Finding] = field(default_factory=list)
     silenced: list[tuple[Finding, str]] = field(default_factory=list)
+    ledger: Ledger | None = None
+
+
+@dataclass(slots=True)
+class Part:
+    """One part of the run's findings after the comments and the exceptions."""
+
+    kept: list[Finding] = field(default_factory=list)
+    # Silenced by a suppression comment, then waived by an exception, each with why.
+    inline: list[tuple[Finding, str]] = field(default_factory=list)
+    waived: list[tuple[Finding, str]] = field(default_factory=list)
+    # The indices of the policy's exceptions that waived one of them.
+    exceptions: frozenset[int] = _NONE
+
+    def share(self, display: str, comments: Sequence[Suppression]) -> Share:
+        """The part as a file's share of the ledger (``comments``: the file's, marked by the part)."""
+        return display, len(self.kept), len(self.inline), len(self.waived), self.exceptions, tuple(comments)
+
+
+class Controls:
+    """The comments and exceptions of ``settings``, applied part by part; then the run rules."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.unsuppressible = settings.unsuppressible | frozenset(settings.locked)
+        today = settings.today
+        self.active = [(index, w) for index, w in enumerate(settings.exceptions) if today <= w.expires]
+        self.waived = frozenset(waiver.rule for _, waiver in self.active)
+
+    def judge(self, findings: Sequence[Finding], comments: Mapping[str, Sequence[Suppression]]) -> Part:
+        """The part of ``findings``, silenced by ``comments`` (by file), then waived; marks the comments used."""
+        if not comments and self.waived.isdisjoint(finding.rule for finding in findings):
+            return Part(list(findings))  # nothing can silence them
+        part = Part()
+        inline = _silence_inline(findings, comments, self.unsuppressible, part.inline)
+        exceptions = _waive(inline, self.active, self.settings.exceptions, part)
+        part.exceptions = frozenset(exceptions) if exceptions else _NONE
+        return part
+
+    def judge_file(self, display: str, findings: Sequence[Finding], comments: Sequence[Suppression]) -> Part:
+        """The part of one file's ``findings``, silenced by its ``comments`` (marked with what they silenced)."""
+        if not findings:
+            return Part()
+        return self.judge(findings, {display: comments} if comments else {})
+
+    def judge_portfolio(
+        self, findings: Sequence[Finding], comments: Mapping[str, Sequence[Suppression]]
+    ) -> tuple[Part, dict[str, Sequence[Suppression]]]:
+        """The portfolio findings' part, and ``comments`` with what they silenced too.
+
+        The comments of the files the findings are in are copied before they
+        are marked: those of ``comments`` keep what their own file's findings
+        silenced (a patch reuses them: ``lint/patching.py``).
+        """
+        marked = dict(comments)
+        for path in {finding.path for finding in findings}.intersection(comments):
+            marked[path] = [
+                Suppression(c.line, c.column, c.end_column, c.ids, c.reason, c.whole_file, set(c.used))
+                for c in comments[path]
+            ]
+        return self.judge(findings, marked), marked
+
+    def finish(
+        self,
+        files: Part,
+        portfolio: Part,
+        comments: Mapping[str, Sequence[Suppression]],
+        used_overrides: Iterable[int],
+    ) -> Controlled:
+        """The run's lists: the ``files``' parts (one after another, see ``joined``), the ``portfolio``'s, the run rules'.
+
+        ``comments``: every file's, marked with all they silenced (``judge_portfolio``).
+        """
+        kept = [*files.kept, *portfolio.kept]
+        silenced = [*files.inline, *portfolio.inline, *files.waived, *portfolio.waived]
+        facts = self.facts(comments, files.exceptions | portfolio.exceptions, frozenset(used_overrides))
+        for rule, ctx, severity in run_rules(self.settings):
+            kept.extend(placed_finding(rule, severity, placed) for placed in rule.judge(facts, ctx))
+        ruled = len(kept) - len(files.kept) - len(portfolio.kept)
+        tail = (len(portfolio.kept), len(portfolio.inline), len(portfolio.waived), ruled)
+        return Controlled(kept, silenced, ([], tail))
+
+    def facts(
+        self,
+        comments: Mapping[str, Sequence[Suppression]],
+        used_exceptions: frozenset[int],
+        used_overrides: frozenset[int],
+    ) -> RunFacts:
+        """What the run rules judge."""
+        settings = self.settings
+        return RunFacts(
+            comments=comments,
+            exceptions=settings.exceptions,
+            used_exceptions=used_exceptions,
+            overrides=tuple(entry.files for entry in settings.overrides),
+            used_overrides=used_overrides,
+            today=settings.today,
+            known_rules=settings.known_rule_ids(),
+            unsuppressible=settings.unsuppressible,
+            locked=settings.locked,
+            not_run=settings.dropped_by_cli,
+            where=settings.where_span,
+        )
 
 
 def apply_controls(
     settings: Settings,
-    findings: Iterable[Finding],
-    comments: Mapping[str, Sequence[Suppression]],
+    files: Sequence[tuple[str, Sequence[Finding], Sequence[Suppression]]],
+    portfolio: Sequence[Finding],
     used_overrides: Iterable[int],
 ) -> Controlled:
-    """Silence with comments, then with exceptions; add the run rules' findings."""
-    result = Controlled()
-    unsuppressible = settings.unsuppressible | frozenset(settings.locked)
-    inline = _silence_inline(findings, comments, unsuppressible, result.silenced)
-    used_exceptions = _waive(inline, settings.exceptions, settings.today, result)
-    facts = RunFacts(
-        comments=comments,
-        exceptions=settings.exceptions,
-        used_exceptions=frozenset(used_exceptions),
-        overrides=tuple(entry.files for entry in settings.overrides),
-        used_overrides=frozenset(used_overrides),
-        today=settings.today,
-        known_rules=settings.known_rule_ids(),
-        unsuppressible=settings.unsuppressible,
-        locked=settings.locked,
-        not_run=settings.dropped_by_cli,
-        where=settings.where_span,
-    )
-    for rule, ctx, severity in run_rules(settings):
-        result.kept.extend(placed_finding(rule, severity, placed) for placed in rule.judge(facts, ctx))
+    """Silence with comments, then with exceptions; add the run rules' findings.
+
+    ``files``: each file's display path, findings and comments, in the run's
+    order; ``portfolio``: the portfolio rules' findings. The result's ledger
+    has each file's share.
+    """
+    controls = Controls(settings)
+    parts = [controls.judge_file(display, found, comments) for display, found, comments in files]
+    # Each file's comments as its own findings marked them, before the portfolio's findings do.
+    shares = [
+        part.share(display, comments) for part, (display, _, comments) in zip(parts, files, strict=True)
+    ]
+    own = {display: comments for display, _, comments in files if comments}
+    judged, marked = controls.judge_portfolio(portfolio, own)
+    result = controls.finish(joined(parts), judged, marked, used_overrides)
+    assert result.ledger is not None
+    result.ledger = (shares, result.ledger[1])
     return result
+
+
+def joined(parts: Iterable[Part]) -> Part:
+    """One part of ``parts`` in turn: their kept, silenced and waived findings each one after another."""
+    whole = Part()
+    used: set[int] = set()
+    for part in parts:
+        whole.kept.extend(part.kept)
+        whole.inline.extend(part.inline)
+        whole.waived.extend(part.waived)
+        used.update(part.exceptions)
+    whole.exceptions = frozenset(used)
+    return whole
 
 
 def unsilenced(
@@ -66,13 +194,9 @@ def unsilenced(
     """The findings of one file that neither its comments nor the policy's exceptions silence (``check --fix``)."""
     if not comments and not settings.exceptions:
         return list(findings)
-    unsuppressible = settings.unsuppressible | frozenset(settings.locked)
     found = list(findings)
     paths = {finding.path for finding in found}
-    inline = _silence_inline(found, dict.fromkeys(paths, comments), unsuppressible, [])
-    result = Controlled()
-    _waive(inline, settings.exceptions, settings.today, result)
-    return result.kept
+    return Controls(settings).judge(found, dict.fromkeys(paths, comments)).kept
 
 
 def run_rules(settings: Settings) -> list[tuple[RunRule[Any], RuleContext[Any], Severity]]:
@@ -96,6 +220,8 @@ def _silence_inline(
     A comment without a reason, or naming an unsuppressible or locked rule,
     silences nothing; findings about the policy itself (POL) are never silenced.
     """
+    if not comments:
+        return list(findings)
     kept = []
     for finding in findings:
         reason = None
@@ -112,18 +238,19 @@ def _silence_inline(
     return kept
 
 
-def _waive(findings: list[Finding], waivers: Sequence[Waiver], today: date, result: Controlled) -> set[int]:
-    """Waive what live exceptions cover (into ``result``); the indices of the exceptions used."""
+def _waive(
+    findings: list[Finding], active: Sequence[tuple[int, Waiver]], waivers: Sequence[Waiver], part: Part
+) -> set[int]:
+    """Waive what the live exceptions ``active`` cover (into ``part``); the indices of the exceptions used."""
     used: set[int] = set()
-    active = [(index, waiver) for index, waiver in enumerate(waivers) if today <= waiver.expires]
     for finding in findings:
         match = next((i for i, w in active if w.rule == finding.rule and _matches(w, finding)), None)
         if match is None:
-            result.kept.append(finding)
+            part.kept.append(finding)
         else:
             used.add(match)
             waiver = waivers[match]
-            result.silenced.append((finding, f"exception until {waiver.expires}: {waiver.reason}"))
+            part.waived.append((finding, f"exception until {waiver.expires}: {waiver.reason}"))
     return used
 
 

@@ -95,10 +95,10 @@ class Engine:
     def _results(
         self, files: Sequence[SourceFile], jobs: int, progress: Callable[[], None] | None
     ) -> Results:
-        findings: list[Finding] = []
+        # Each file passed through the controls: display path, findings, comments.
+        judged: list[tuple[str, list[Finding], list[Suppression]]] = []
         members: list[Member] = []
         sources: dict[str, dict[int, str]] = {}
-        comments: dict[str, list[Suppression]] = {}
         used_overrides: set[int] = set()
         untouched: list[Untouched] = []
         for source, outcome in zip(files, self._outcomes(files, jobs), strict=True):
@@ -113,7 +113,7 @@ class Engine:
                 if progress is not None:
                     progress()
                 continue
-            findings.extend(outcome.findings)
+            judged.append((source.display, outcome.findings, outcome.comments))
             if outcome.record is not None or outcome.record_blob is not None:
                 members.append(
                     Member(
@@ -126,8 +126,6 @@ class Engine:
                 )
             if outcome.lines:
                 sources[source.display] = outcome.lines
-            if outcome.comments:
-                comments[source.display] = outcome.comments
             used_overrides.update(outcome.overrides)
             if progress is not None:
                 progress()
@@ -135,7 +133,6 @@ class Engine:
         found, state, changed = portfolio.check(
             self.portfolio_rules, members, cache.portfolio_state if cache is not None else None
         )
-        findings.extend(found)
         if self.keep_records:
             self.records = [member.load() for member in members]
         del members  # the portfolio rules were their last use: freed before saving
@@ -144,13 +141,14 @@ class Engine:
             # Saved before the controls: they mark comments as used.
             cache.forget_missing({source.display for source in files})
             cache.save()
-        controlled = apply_controls(self.settings, findings, comments, used_overrides)
+        controlled = apply_controls(self.settings, judged, found, used_overrides)
         return Results(
             controlled.kept,
             controlled.silenced,
             sources,
             tuple(source.display for source in files),
             untouched,
+            controlled.ledger,
         )
 
     def _outcomes(self, files: Sequence[SourceFile], jobs: int) -> Iterator[FileOutcome | Entry]:

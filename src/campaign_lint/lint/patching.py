@@ -36,17 +36,16 @@ from __future__ import annotations
 import pickle
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from campaign_lint.lint import pool
 from campaign_lint.lint.cache import digest, file_stat
-from campaign_lint.lint.controls import apply_controls
+from campaign_lint.lint.controls import Controls, Part
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
 from campaign_lint.lint.portfolio import Found, repositioned
 from campaign_lint.lint.replay import MOST_EDITED
-from campaign_lint.lint.report import Results, mentions
+from campaign_lint.lint.report import Results, Share, Untouched, mentions
 
 if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache
@@ -55,12 +54,10 @@ if TYPE_CHECKING:
     from campaign_lint.lint.replay import Record, Stamp
     from campaign_lint.policies.base import CampaignRecord
 
-# A file whose findings the controls can change: display path, its findings and lines
-# pickled together, and its outcome pickled without them (``Entry.shown``, ``Entry.blob``).
-Controllable = tuple[str, bytes, bytes]
-# Matched overrides per file, the controllable files in file order, the portfolio findings
-# (see the module docstring; the record digests are the record's own, ``Record.keys``).
-Section = tuple[dict[str, tuple[int, ...]], list[Controllable], list[Found]]
+# Matched overrides per file; each controllable file's share of the controls, in file order;
+# the portfolio findings; the counts of the rest of the run's lists (``report.Ledger``). The
+# record digests are the record's own (``Record.keys``).
+Section = tuple[dict[str, tuple[int, ...]], list[Share], list[Found], tuple[int, int, int, int]]
 
 
 def section(
@@ -69,41 +66,50 @@ def section(
     """What a patch needs of the full run that produced ``results`` with ``cache``; ``None`` when it cannot have it.
 
     ``waived``: the rules the policy's exceptions name. A run that linted
-    most files (a cold one) passed them all through the controls: a patch
-    of its record would unpickle every one, so it gets none, and the next
-    full run, taking them from the cache, records one worth patching.
+    most files (a cold one) passed them all through the controls: its
+    results hold every finding unpickled, which a patch would write again
+    in its delta, so it gets none, and the next full run, taking them from
+    the cache, records one worth patching.
     """
     state = cache.portfolio_state
+    ledger = results.ledger
     entries = [cache.entries.get(source.display) for source in files]
-    if state is None or any(entry is None for entry in entries):
+    if ledger is None or state is None or any(entry is None for entry in entries):
         return None
     if state[0] is None and any(entry is not None and entry.record_key is not None for entry in entries):
         return None  # portfolio findings not remembered by digest: nothing to re-position
     untouched = {display for display, _, _ in results.untouched}
     overrides: dict[str, tuple[int, ...]] = {}
-    controllable: list[Controllable] = []
+    controllable: list[str] = []
     needless = 0  # files passed through the controls that no control can change
     for source, entry in zip(files, entries, strict=True):
         assert entry is not None
         if entry.overrides:
             overrides[source.display] = entry.overrides
         if source.display not in untouched:
-            controllable.append((source.display, entry.shown, entry.blob))
+            controllable.append(source.display)
             needless += entry.untouched(waived)
-    if needless > MOST_EDITED:
+    shares, tail = ledger
+    if needless > MOST_EDITED or [share[0] for share in shares] != controllable:
         return None
     found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
-    return overrides, controllable, found
+    return overrides, shares, found, tail
 
 
 def valid_section(value: object) -> Section | None:
     """``value`` read back from a record, if it has the shape of a :data:`Section`."""
-    if not isinstance(value, tuple) or len(value) != 3:
+    if not isinstance(value, tuple) or len(value) != 4:
         return None
-    overrides, controllable, found = value
-    if not (isinstance(overrides, dict) and isinstance(controllable, list) and isinstance(found, list)):
+    overrides, shares, found, tail = value
+    if not (
+        isinstance(overrides, dict)
+        and isinstance(shares, list)
+        and isinstance(found, list)
+        and isinstance(tail, tuple)
+        and len(tail) == 4
+    ):
         return None
-    return overrides, controllable, found
+    return overrides, shares, found, tail
 
 
 class Patch:
@@ -136,70 +142,113 @@ class Patch:
 
     def results(
         self, recorded: Results, part: Section, displays: Sequence[str]
-    ) -> tuple[Results, Section, dict[int, Stamp]]:
+    ) -> tuple[Results, Section, dict[int, Stamp]] | None:
         """``recorded`` with the linted files' outcomes in place of theirs, the next section, their stamps.
 
-        ``displays``: the display paths of the run's files, in order.
+        ``displays``: the display paths of the run's files, in order. Only the
+        linted files' findings go through the comments and exceptions again;
+        every other file's part is taken from ``recorded`` as the section's
+        ledger places it, then the portfolio findings' part and the run rules
+        are judged again on what the files' parts recorded (``lint/controls.py``).
+        ``None`` when ``recorded`` is not what the ledger counts.
         """
-        overrides, controllable, found = part
-        fresh: dict[str, Controllable | None] = {}
-        records: dict[str, CampaignRecord] = {}
-        matched = dict(overrides)
+        overrides, shares, found, tail = part
+        placed = _placed(recorded, shares, tail)
+        if placed is None:
+            return None
+        controls = Controls(self.settings)
         waived = frozenset(waiver.rule for waiver in self.settings.exceptions)
         linted = {source.display for source, _, _ in self.fresh.values()}
         untouched = [entry for entry in recorded.untouched if entry[0] not in linted]
+        fresh: dict[str, tuple[Share, Part, dict[int, str]] | None] = {}
+        records: dict[str, CampaignRecord] = {}
+        matched = dict(overrides)
         for source, outcome, _ in self.fresh.values():
+            display = source.display
             assert outcome.record is not None
-            records[source.display] = outcome.record
-            pickled = _pickled(source.display, outcome)
-            fresh[source.display] = pickled
+            records[display] = outcome.record
+            matched.pop(display, None)
+            if outcome.overrides:
+                matched[display] = outcome.overrides
             if not outcome.comments and waived.isdisjoint(finding.rule for finding in outcome.findings):
                 # No control can change its findings: passed on pickled, as a warm full run does.
-                untouched.append((source.display, mentions(outcome.findings), pickled[1]))
-                fresh[source.display] = None
-            matched.pop(source.display, None)
-            if outcome.overrides:
-                matched[source.display] = outcome.overrides
-        known = {entry[0]: entry for entry in controllable}
-        ordered = [
-            item
-            for display in displays
-            if (item := fresh[display] if display in fresh else known.get(display)) is not None
-        ]
+                untouched.append(_untouched(display, outcome))
+                fresh[display] = None
+                continue
+            judged = controls.judge_file(display, outcome.findings, outcome.comments)
+            fresh[display] = (judged.share(display, outcome.comments), judged, outcome.lines)
+        files, sources, comments = Part(), {}, {}
+        ordered: list[Share] = []
+        used: set[int] = set()
+        for display in displays:
+            if display in fresh:
+                item = fresh[display]
+                if item is None:
+                    continue
+                share, judged, lines = item
+            elif (known := placed.get(display)) is not None:
+                share, judged = known
+                lines = recorded.sources.get(display, {})
+            else:
+                continue
+            files.kept.extend(judged.kept)
+            files.inline.extend(judged.inline)
+            files.waived.extend(judged.waived)
+            used.update(share[4])
+            ordered.append(share)
+            if share[5]:
+                comments[display] = share[5]
+            if lines:
+                sources[display] = lines
+        files.exceptions = frozenset(used)
         moved = repositioned(found, records)
-        results = _controlled(self.settings, ordered, moved, matched)
-        results.paths = recorded.paths
-        results.untouched = untouched
+        portfolio, marked = controls.judge_portfolio([finding for finding, _ in moved], comments)
+        used_overrides = {index for indices in matched.values() for index in indices}
+        controlled = controls.finish(files, portfolio, marked, used_overrides)
+        assert controlled.ledger is not None
+        results = Results(controlled.kept, controlled.silenced, sources, recorded.paths, untouched)
         stamps = {index: stamp for index, (_, _, stamp) in self.fresh.items()}
-        return results, (matched, ordered, moved), stamps
+        return results, (matched, ordered, moved, controlled.ledger[1]), stamps
 
 
-def _pickled(display: str, outcome: FileOutcome) -> Controllable:
-    """``outcome`` as the cache keeps it (``Cache.store``), before the controls mark its comments."""
+def _placed(
+    recorded: Results, shares: Sequence[Share], tail: tuple[int, int, int, int]
+) -> dict[str, tuple[Share, Part]] | None:
+    """Each recorded file's share with its part, cut from ``recorded``'s lists; ``None`` if they do not add up.
+
+    The run's lists are the files' parts one after another, then the
+    portfolio's and the run rules' (``Controls.finish``): kept findings, then
+    silenced by comments, then waived.
+    """
+    kept_count = sum(share[1] for share in shares)
+    inline_count = sum(share[2] for share in shares)
+    waived_count = sum(share[3] for share in shares)
+    portfolio_kept, portfolio_inline, portfolio_waived, ruled = tail
+    if kept_count + portfolio_kept + ruled != len(recorded.kept) or (
+        inline_count + portfolio_inline + waived_count + portfolio_waived != len(recorded.silenced)
+    ):
+        return None
+    kept, silenced = recorded.kept, recorded.silenced
+    at_kept, at_inline, at_waived = 0, 0, inline_count + portfolio_inline
+    placed: dict[str, tuple[Share, Part]] = {}
+    for share in shares:
+        _, kept_n, inline_n, waived_n, used, _ = share
+        placed[share[0]] = (
+            share,
+            Part(
+                kept[at_kept : at_kept + kept_n],
+                silenced[at_inline : at_inline + inline_n],
+                silenced[at_waived : at_waived + waived_n],
+                used,
+            ),
+        )
+        at_kept += kept_n
+        at_inline += inline_n
+        at_waived += waived_n
+    return placed
+
+
+def _untouched(display: str, outcome: FileOutcome) -> Untouched:
+    """``outcome``'s findings and lines as an untouched entry of the results (pickled as ``Entry.shown``)."""
     shown = pickle.dumps((outcome.findings, outcome.lines), protocol=pickle.HIGHEST_PROTOCOL)
-    rest = replace(outcome, findings=[], lines={}, record=None, record_blob=None)
-    return display, shown, pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _controlled(
-    settings: Settings,
-    controllable: Sequence[Controllable],
-    portfolio: Sequence[Found],
-    matched: Mapping[str, tuple[int, ...]],
-) -> Results:
-    """The controls over the controllable files' findings, then the portfolio's, as ``Engine._results`` applies them."""
-    findings = []
-    sources: dict[str, dict[int, str]] = {}
-    comments = {}
-    for display, shown, blob in controllable:
-        found, lines = pickle.loads(shown)  # the signed record's bytes (lint/replay.py)
-        outcome: FileOutcome = pickle.loads(blob)
-        findings.extend(found)
-        if lines:
-            sources[display] = lines
-        if outcome.comments:
-            comments[display] = outcome.comments
-    findings.extend(finding for finding, _ in portfolio)
-    used = {index for indices in matched.values() for index in indices}
-    controlled = apply_controls(settings, findings, comments, used)
-    return Results(controlled.kept, controlled.silenced, sources, ())
+    return display, mentions(outcome.findings), shown

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from campaign_lint.core.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from campaign_lint.core.suppressions import Suppression
 
 
 @dataclass(slots=True)
@@ -57,12 +61,25 @@ class Results:
     # Files taken from the cache whose findings no control could change: their
     # findings and lines still pickled (``Untouched``), unpickled only when reported.
     untouched: list[Untouched] = field(default_factory=list)
+    # What the controls made of each file's findings (``lint/controls.py``), for the replay
+    # record's section (``lint/patching.py``); not itself recorded. None: not known.
+    ledger: Ledger | None = None
 
 
 # An unchanged file's findings and source lines, pickled together (the cache's
 # ``Entry.shown``), with its display path and the files those findings involve
 # (``mentions``): a run narrowed to a few files unpickles only theirs.
 Untouched = tuple[str, frozenset[str], bytes]
+
+
+# One file's part of the controls (``lint/controls.Part.share``): its display path; how many of
+# its findings were kept, silenced by its comments and waived by exceptions (in that order in
+# the run's lists); the exceptions that waived them; its comments, marked with the rules they
+# silenced among its own findings.
+Share = tuple[str, int, int, int, frozenset[int], tuple["Suppression", ...]]
+# The files' shares in the run's order, and the rest of the run's lists: the portfolio findings
+# kept, silenced by comments and waived, then the run rules' findings (how many of each).
+Ledger = tuple[list[Share], tuple[int, int, int, int]]
 
 
 def mentions(findings: Sequence[Finding]) -> frozenset[str]:
