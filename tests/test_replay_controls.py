@@ -36,6 +36,10 @@ EXCEPTIONS = """\
     reason: Measured by the finance team (MKT-3).
     expires: 2099-12-31
   - rule: MET001
+    campaigns: ["c-13"]
+    reason: Measured by the finance team (MKT-13).
+    expires: 2099-12-31
+  - rule: MET001
     campaigns: ["c-1*"]
     reason: Measured by the finance team (MKT-10).
     expires: 2099-12-31
@@ -69,8 +73,9 @@ def patches(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     files = portfolio_files(5)
     files["campaign-lint.yaml"] += EXCEPTIONS
-    # c-10 and c-11 use the exception of c-1*; c-06 has an unused whole-file suppression.
-    for index in (10, 11):
+    # c-10 and c-11 use the exception of c-1*, c-13 (with a suppression comment) its own;
+    # c-06 has an unused whole-file suppression.
+    for index in (10, 11, 13):
         files[name(index)] = _no_metrics(files[name(index)])
     files[name(6)] = FILE_WIDE + files[name(6)]
     cli.write(files)
@@ -112,6 +117,19 @@ def test_an_exception_made_used_then_unused_by_the_edited_file(patches: Patches)
     assert _counts(used)["MET001", "exception"] == _counts(before)["MET001", "exception"] + 1
     unused = _patched(patches, 3, _restored(original))
     assert _messages(unused, "POL002") == _messages(before, "POL002")
+
+
+def test_an_exception_made_unused_then_used_by_an_edited_file_that_stays_controllable(
+    patches: Patches,
+) -> None:
+    """c-13 has a suppression comment: its findings go through the controls before and after each edit."""
+    before = _fill(patches, ARGV)
+    assert not any("for c-13 " in message for message in _messages(before, "POL002"))
+    original = (patches.cli.root / name(13)).read_text(encoding="utf-8")
+    unused = _patched(patches, 13, lambda text: text + "success_metrics: [repeat_purchase_rate]\n")
+    assert any("for c-13 " in message for message in _messages(unused, "POL002"))
+    used = _patched(patches, 13, _restored(original))
+    assert _messages(used, "POL002") == _messages(before, "POL002")
 
 
 def test_an_exception_still_used_by_another_file_stays_used(patches: Patches) -> None:
