@@ -12,23 +12,39 @@ may have moved. So the record also keeps a :data:`Section`:
   file's record digest, ``Record.keys``);
 * for each file whose findings the controls can change (a suppression
   comment, or a finding of a rule the policy's exceptions name: the files
-  not in ``Results.untouched``), its findings and source lines, and the rest
-  of its outcome (its comments), each still pickled as the cache holds them;
+  not in ``Results.untouched``), its share of the controls
+  (``report.Share``: how many of its findings were kept, silenced by its
+  comments and waived by an exception, the exceptions it used, its comments
+  marked with the rules they silenced), and how long the rest of the run's
+  lists are (the portfolio findings' part, the run rules' findings): the
+  run's ledger (``Results.ledger``, ``lint/controls.py``);
 * the portfolio findings before the controls, with the YAML paths of their
   related places (``portfolio.Found``).
 
 :class:`Patch` lints the edited files with the engine's pipeline and, when
-each one's record digest is the recorded one, puts their outcomes in place
-of the recorded ones, re-positions the portfolio findings in them
-(``portfolio.repositioned``, as a warm full run does) and applies the
-controls (``lint/controls.py``) to exactly the findings, comments and
-matched overrides a full run applies them to, in the same order: the
-answer, and the next record, are what a full run gives. A file that is not
-a valid campaign before or after, or whose facts changed (a raised cap),
-gives ``None``: the full run answers. The content cache is left alone: its
-entry of an edited file no longer matches the file, so the next full run
-lints that file again, and its portfolio state re-positions as it does for
-any edit no rule reads.
+each one's record digest is the recorded one, judges their findings with
+their comments and the policy's exceptions (``Controls.judge_file``), as a
+full run judges each file's; every other file's kept and silenced findings
+are cut from the recorded lists where the ledger places them, without
+unpickling anything more than the record's results. Then the portfolio
+findings, re-positioned in the edited files (``portfolio.repositioned``, as
+a warm full run does), are judged with the comments of the files they are
+in, and the run rules (POL001-POL003, SPEC004) judge the recombined facts:
+the comments of every file, the exceptions used by any part, the overrides
+matched by any file. The lists come out in a full run's order, so the
+answer, and the next record, are what a full run gives. Nothing of one
+file's share depends on another file: an exception has no limit and the
+first live one that names a finding waives it (the day, and with it which
+exceptions expired, is the record's), and a comment silences only the
+findings of its own file (a file's own findings all are in it; a portfolio
+finding in another file is judged with that file's comments, again at each
+patch). A record whose ledger does not add up to its lists is not patched.
+
+A file that is not a valid campaign before or after, or whose facts
+changed (a raised cap), gives ``None``: the full run answers. The content
+cache is left alone: its entry of an edited file no longer matches the
+file, so the next full run lints that file again, and its portfolio state
+re-positions as it does for any edit no rule reads.
 """
 
 from __future__ import annotations
