@@ -54,7 +54,7 @@ from campaign_lint.lint.cache import RACY_NS, Cache, check_file, code_stamp, dig
 from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.discovery import Scope, SourceFile
 from campaign_lint.lint.replaydelta import Delta
-from campaign_lint.lint.report import Results, Untouched
+from campaign_lint.lint.report import Results
 from campaign_lint.lint.signed import Signed, read_signed, secret_key
 
 if TYPE_CHECKING:
@@ -202,8 +202,8 @@ class Stored:
     signed: Signed
     base: Record | None = None
     delta: Delta | None = None
-    # The base's untouched entries, once ``results`` has read them.
-    untouched: list[Untouched] | None = None
+    # The base's results, once ``results`` has read them (a delta is written against them).
+    base_results: Results | None = None
 
     def next(self) -> object:
         """The next value stored after the record (see :func:`store_answer`)."""
@@ -227,11 +227,9 @@ class Stored:
                 return None
             parts.append(part)
         kept, silenced, sources, untouched = parts
-        self.untouched = untouched
+        self.base_results = Results(kept, silenced, dict(sources), paths, untouched)
         delta = self.delta
-        if delta is not None:
-            return Results(delta.kept, delta.silenced, delta.sources, paths, delta.untouched(untouched))  # type: ignore[arg-type]
-        return Results(kept, silenced, dict(sources), paths, untouched)
+        return delta.applied(self.base_results) if delta is not None else self.base_results
 
     def section(self) -> object:
         """What a patch needs (``lint/patching.Section``), stored after the results; ``None`` if none."""
@@ -244,14 +242,14 @@ class Stored:
         secret = secret_key(base.scope.root)
         if secret is None:
             return False
-        if self.untouched is not None and len(record.stamps) == len(base.stamps):
+        if self.base_results is not None and len(record.stamps) == len(base.stamps):
             stamps = {
                 index: stamp
                 for index, (stamp, old) in enumerate(zip(record.stamps, base.stamps, strict=True))
                 if stamp != old
             }
             found = replaydelta.delta(
-                self.signed.signature, record.policy, stamps, results, self.untouched, section
+                self.signed.signature, record.policy, stamps, results, self.base_results, section
             )
             if found is not None:
                 return replaydelta.write(base.scope.root, key, secret, found)

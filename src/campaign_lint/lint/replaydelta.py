@@ -11,7 +11,11 @@ own beside the record (``replay-<key>-delta.bin``), signed like it:
 * the signature of the record it applies to (its *base*: a delta read with
   another record, one written since by a full run, is ignored);
 * the policy's stamps, and every campaign stamp that differs from the base's;
-* the controlled findings and their source lines (replacing the base's);
+* the controlled findings, kept and silenced, each list as runs of the
+  base's list (where the patch took them from it: every file but the
+  edited ones) and of findings of its own (``Runs``);
+* the source lines of the files whose lines are not the base's, and the
+  files whose lines left;
 * the untouched entries of the base left out, and those added;
 * what the next patch needs (``patching.Section``, replacing the base's).
 
@@ -24,9 +28,12 @@ applies a valid delta when it reads the record.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from campaign_lint.core.findings import Finding
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.report import Results, Untouched
@@ -37,6 +44,12 @@ MOST_CHANGES = 64
 _PREFIX = "replay-"
 
 
+T = TypeVar("T")
+# A list of a patched record's results as runs: ``(start, stop)`` of the base's list, or items of
+# its own.
+Runs = list[tuple[int, int] | list[T]]
+
+
 @dataclass(frozen=True, slots=True)
 class Delta:
     """What a delta file holds (see the module docstring)."""
@@ -44,18 +57,61 @@ class Delta:
     base: bytes
     policy: tuple[tuple[str, int, int, int, bytes], ...]
     stamps: dict[int, tuple[str, int, int, int, bytes]]
-    kept: list[object]
-    silenced: list[object]
+    kept: Runs[Finding]
+    silenced: Runs[tuple[Finding, str]]
     sources: dict[str, dict[int, str]]
+    sources_gone: frozenset[str]
     dropped: frozenset[str]
     added: list[Untouched]
     section: object
 
-    def untouched(self, base: list[Untouched]) -> list[Untouched]:
-        """The base's untouched entries with this delta's changes."""
-        dropped = self.dropped
-        kept = [entry for entry in base if entry[0] not in dropped] if dropped else list(base)
-        return kept + self.added
+    def applied(self, base: Results) -> Results:
+        """The results of the base, ``base``, with this delta's changes."""
+        dropped, gone = self.dropped, self.sources_gone
+        untouched = (
+            [entry for entry in base.untouched if entry[0] not in dropped]
+            if dropped
+            else list(base.untouched)
+        )
+        sources = {path: lines for path, lines in base.sources.items() if path not in gone}
+        sources.update(self.sources)
+        return Results(
+            _joined(self.kept, base.kept),
+            _joined(self.silenced, base.silenced),
+            sources,
+            base.paths,
+            untouched + self.added,
+        )
+
+
+def _runs(items: Sequence[T], base: Sequence[T]) -> Runs[T]:
+    """``items`` as runs of ``base`` (the very objects, in its order) and of items of their own."""
+    where = {id(item): index for index, item in enumerate(base)}
+    runs: Runs[T] = []
+    for item in items:
+        at = where.get(id(item))
+        last = runs[-1] if runs else None
+        if at is None:
+            if isinstance(last, list):
+                last.append(item)
+            else:
+                runs.append([item])
+        elif isinstance(last, tuple) and last[1] == at:
+            runs[-1] = (last[0], at + 1)
+        else:
+            runs.append((at, at + 1))
+    return runs
+
+
+def _joined(runs: Runs[T], base: Sequence[T]) -> list[T]:
+    """The list that ``runs`` make of ``base``."""
+    joined: list[T] = []
+    for run in runs:
+        if isinstance(run, tuple):
+            joined.extend(base[run[0] : run[1]])
+        else:
+            joined.extend(run)
+    return joined
 
 
 def location(root: Path, key: bytes) -> Path:
@@ -82,23 +138,28 @@ def delta(
     policy: tuple[tuple[str, int, int, int, bytes], ...],
     stamps: dict[int, tuple[str, int, int, int, bytes]],
     results: Results,
-    untouched: list[Untouched],
+    recorded: Results,
     section: object,
 ) -> Delta | None:
-    """The delta that makes ``results`` of a base whose untouched entries were ``untouched``; ``None`` if too large.
+    """The delta that makes ``results`` of a base whose results were ``recorded``; ``None`` if too large.
 
-    The entries of ``results.untouched`` that are the base's own objects are
-    the base's; any other is added (an entry replaced is left out and added).
+    What of ``results`` is the very objects of ``recorded`` is the base's:
+    the untouched entries, findings, silenced findings and source lines.
+    Any other untouched entry is added (an entry replaced is left out and
+    added), any other finding is the delta's own.
     """
-    ours = {id(entry) for entry in untouched}
+    ours = {id(entry) for entry in recorded.untouched}
     added = [entry for entry in results.untouched if id(entry) not in ours]
     if len(added) > MOST_CHANGES or len(stamps) > MOST_CHANGES:
         return None
     still = {entry[0] for entry in results.untouched if id(entry) in ours}
-    dropped = frozenset(entry[0] for entry in untouched if entry[0] not in still)
-    kept: list[object] = list(results.kept)
-    silenced: list[object] = list(results.silenced)
-    return Delta(base, policy, stamps, kept, silenced, results.sources, dropped, added, section)
+    dropped = frozenset(entry[0] for entry in recorded.untouched if entry[0] not in still)
+    before = recorded.sources
+    sources = {path: lines for path, lines in results.sources.items() if before.get(path) is not lines}
+    gone = frozenset(path for path in before if path not in results.sources)
+    kept = _runs(results.kept, recorded.kept)
+    silenced = _runs(results.silenced, recorded.silenced)
+    return Delta(base, policy, stamps, kept, silenced, sources, gone, dropped, added, section)
 
 
 def write(root: Path, key: bytes, secret: bytes, found: Delta) -> bool:
