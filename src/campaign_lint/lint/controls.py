@@ -70,8 +70,12 @@ class Controls:
         self.settings = settings
         self.unsuppressible = settings.unsuppressible | frozenset(settings.locked)
         today = settings.today
-        self.active = [(index, w) for index, w in enumerate(settings.exceptions) if today <= w.expires]
-        self.waived = frozenset(waiver.rule for _, waiver in self.active)
+        # The live exceptions by rule, each rule's in the policy's order (the first that matches waives).
+        self.active: dict[str, list[tuple[int, Waiver]]] = {}
+        for index, waiver in enumerate(settings.exceptions):
+            if today <= waiver.expires:
+                self.active.setdefault(waiver.rule, []).append((index, waiver))
+        self.waived = frozenset(self.active)
 
     def judge(self, findings: Sequence[Finding], comments: Mapping[str, Sequence[Suppression]]) -> Part:
         """The part of ``findings``, silenced by ``comments`` (by file), then waived; marks the comments used."""
@@ -239,12 +243,15 @@ def _silence_inline(
 
 
 def _waive(
-    findings: list[Finding], active: Sequence[tuple[int, Waiver]], waivers: Sequence[Waiver], part: Part
+    findings: list[Finding],
+    active: Mapping[str, Sequence[tuple[int, Waiver]]],
+    waivers: Sequence[Waiver],
+    part: Part,
 ) -> set[int]:
-    """Waive what the live exceptions ``active`` cover (into ``part``); the indices of the exceptions used."""
+    """Waive what the live exceptions ``active`` (by rule) cover (into ``part``); the indices of the exceptions used."""
     used: set[int] = set()
     for finding in findings:
-        match = next((i for i, w in active if w.rule == finding.rule and _matches(w, finding)), None)
+        match = next((i for i, w in active.get(finding.rule, ()) if _matches(w, finding)), None)
         if match is None:
             part.kept.append(finding)
         else:
