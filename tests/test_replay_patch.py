@@ -246,15 +246,13 @@ def _invalid(text: str) -> str:
 
 @pytest.mark.parametrize(
     "change",
-    ["cap raised", "made invalid", "file added", "file deleted", "policy edited", "nine files edited"],
+    ["made invalid", "file added", "file deleted", "policy edited", "nine files edited"],
 )
 def test_what_cannot_be_patched_is_linted_fully(patches: Patches, change: str) -> None:
     argv = ("--format", "json", "--show-suppressed")
     _fill(patches, argv)
     root = patches.cli.root
-    if change == "cap raised":
-        _edit(root, PLAIN, _cap)
-    elif change == "made invalid":
+    if change == "made invalid":
         _edit(root, PLAIN, _invalid)
     elif change == "file added":
         (root / "campaigns/team-a/c-99.yaml").write_text(
@@ -275,10 +273,10 @@ def test_what_cannot_be_patched_is_linted_fully(patches: Patches, change: str) -
         _answered(patches, argv, "linted")
 
 
-def test_a_named_file_whose_facts_changed_falls_back_before_the_portfolio_is_looked_at(
+def test_a_named_file_that_cannot_be_patched_falls_back_before_the_portfolio_is_looked_at(
     patches: Patches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The edited file named on the command line is linted first: a cap edit stops there."""
+    """The edited file named on the command line is linted first: a file no longer valid stops there."""
     argv = ("--format", "json", "--force-exclude", PLAIN)
     _fill(patches, argv)
     looked: list[int] = []
@@ -289,11 +287,9 @@ def test_a_named_file_whose_facts_changed_falls_back_before_the_portfolio_is_loo
         return changes(record, *args)
 
     monkeypatch.setattr(records.Record, "changes", spied)
-    _edit(patches.cli.root, PLAIN, _cap)
+    _edit(patches.cli.root, PLAIN, _invalid)
     _answered(patches, argv, "linted")
     assert len(looked) == 1  # only the replayed run after it restats every file
-    _edit(patches.cli.root, PLAIN, _comment)
-    _answered(patches, argv, "patched")
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -312,10 +308,13 @@ def test_a_patch_is_written_as_a_delta_beside_its_record(patches: Patches) -> No
         files = _files(root)
         assert files[base[0]] == base[1]  # the record itself is not written again...
         assert len(files) == 2  # ...its delta is
-    _edit(root, PLAIN, _cap)  # a full run: a new record, the delta left stale
+    _edit(root, PLAIN, _cap)  # the portfolio checked again: still a delta
+    _answered(patches, argv, "patched")
+    assert _files(root)[base[0]] == base[1]
+    _edit(root, PLAIN, _invalid)  # a full run: a new record, the delta left stale
     _answered(patches, argv, "linted")
     assert _files(root)[base[0]] != base[1]
-    _edit(root, PLAIN, _comment)
+    _edit(root, OTHER, _comment)
     _answered(patches, argv, "patched")
 
 
@@ -410,11 +409,13 @@ overrides:
 """
 
 
-def test_a_named_cap_edit_loads_the_policy_once(patches: Patches, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The patch attempt's settings go on to the full run that answers a raised cap (cli/check.check_settings)."""
+def test_a_named_edit_that_falls_back_loads_the_policy_once(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The patch attempt's settings go on to the full run that answers (cli/check.check_settings)."""
     argv = ("--format", "json", "--force-exclude", PLAIN)
     _fill(patches, argv)
-    _edit(patches.cli.root, PLAIN, _cap)
+    _edit(patches.cli.root, PLAIN, _invalid)
     loads: list[tuple[object, ...]] = []
     real = session.settings_for
 

@@ -22,21 +22,24 @@ if TYPE_CHECKING:
     from campaign_lint.cli.checkoptions import CheckOptions
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import Overlay, Scope
+    from campaign_lint.lint.engine import Handed
 
 
-# Settings a replay attempt made for a command line it then left to the full run (``check_settings``).
-_made: list[tuple[CheckOptions, Settings]] = []
+# Settings a replay attempt made for a command line it then left to the full run (``check_settings``),
+# and the files it linted with them (``Engine.handed``).
+_made: list[tuple[CheckOptions, Settings, Handed]] = []
 
 
 def check_settings(options: CheckOptions) -> Settings:
     """The settings of ``options``: its policy, ``--select``, ``--ignore``, ``--fail-on``, ``--today``.
 
     Made once per command line: when the replay record could not answer a run
-    after an edit (``cli/replay.py``: a raised cap), the full run takes the
-    settings the attempt loaded rather than load the policy again.
+    after an edit (``cli/replay.py``: a file that is no campaign any more, a
+    new file), the full run takes the settings the attempt loaded rather than
+    load the policy again (and the files it linted: ``handed_files``).
     """
     if _made and _made[0][0] is options:
-        return _made.pop()[1]
+        return _made[0][1]
     from campaign_lint.lint.session import settings_for
 
     return settings_for(
@@ -49,9 +52,19 @@ def check_settings(options: CheckOptions) -> Settings:
     )
 
 
-def handed_over(options: CheckOptions, settings: Settings | None) -> None:
-    """Keep ``settings`` for the full run of ``options`` (see ``check_settings``); ``None``: keep none."""
-    _made[:] = [] if settings is None else [(options, settings)]
+def handed_over(options: CheckOptions, settings: Settings | None, linted: Handed | None = None) -> None:
+    """Keep ``settings`` for the full run of ``options`` (see ``check_settings``); ``None``: keep none.
+
+    ``linted``: the files the attempt lints with them, by location (filled as it goes).
+    """
+    _made[:] = [] if settings is None else [(options, settings, {} if linted is None else linted)]
+
+
+def handed_files(options: CheckOptions, settings: Settings) -> Handed:
+    """What the replay attempt linted with ``settings`` for ``options``, taken once (``Engine.handed``)."""
+    if not _made or _made[0][0] is not options or _made[0][1] is not settings:
+        return {}
+    return _made.pop()[2]
 
 
 def run_check(options: CheckOptions) -> int:
@@ -71,6 +84,7 @@ def run_check(options: CheckOptions) -> int:
     # Compiles custom rules and checks the schema block: a broken policy is an
     # error even when there is nothing to lint or only the policy is shown.
     session = Session(settings)
+    session.engine.handed = handed_files(options, settings)
     if options.show_policy:
         from campaign_lint.cli.showpolicy import show_policy as render_policy
 

@@ -154,16 +154,18 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
 def _patch(options: CheckOptions, record: Record) -> Patch | None:
     """The settings of ``options`` ready to lint edited files (``None`` if they are not the record's).
 
-    They are handed over to the full run, should it have to answer (``cli/check.check_settings``).
+    They are handed over to the full run, should it have to answer (``cli/check.check_settings``),
+    with the files the patch lints (``cli/check.handed_files``): a fallback lints none of them again.
     """
     from campaign_lint.cli.check import check_settings, handed_over
     from campaign_lint.lint.patching import Patch
 
     settings = check_settings(options)
-    handed_over(options, settings)
+    patch = Patch(settings, record)
+    handed_over(options, settings, patch.handed)  # with the files it lints (``Engine.handed``)
     if settings.root != record.scope.root or settings.fail_on is not record.fail_on:
         return None
-    return Patch(settings, record)
+    return patch
 
 
 def _lint_named(patch: Patch, given: Sequence[Path], named: Sequence[int], force_exclude: bool) -> bool:
@@ -191,10 +193,14 @@ def _patched(
     rest = {index: source for index, source in survey.sources.items() if index not in patch.fresh}
     if (rest and not patch.lint(rest)) or set(patch.fresh) != set(survey.edited):
         return None
+    if not patch.recheck(current):  # a raised cap: the portfolio checked again (lint/recheck.py)
+        return None
     answer = patch.results(results, part, [display for _, display in current.files])
     if answer is None:
         return None
     results, section, stamps = answer
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
-    stored.store_patched(key, replace(current, stamps=fresh), results, section)
+    stored.store_patched(
+        key, replace(current, stamps=fresh, keys=patch.keys or current.keys), results, section
+    )
     return results

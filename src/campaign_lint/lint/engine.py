@@ -11,11 +11,12 @@ them. Nothing here prints.
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-from campaign_lint.core.findings import Finding, Severity
+from campaign_lint.core.findings import Finding
 from campaign_lint.core.suppressions import Suppression
 from campaign_lint.lint import pool, portfolio
 from campaign_lint.lint.config import Settings
@@ -25,11 +26,13 @@ from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
 from campaign_lint.lint.portfolio import Member
 from campaign_lint.lint.report import Report, Results, Untouched, narrow
-from campaign_lint.policies.base import CampaignRecord, PortfolioRule, RuleContext
-from campaign_lint.policies.registry import RULES
+from campaign_lint.policies.base import CampaignRecord
 
 if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache, Entry
+
+# Files linted before a run, by location: each outcome and the file's ``stat`` taken before (``Engine.handed``).
+Handed = dict[str, tuple[FileOutcome, os.stat_result]]
 
 
 class Engine:
@@ -51,15 +54,10 @@ class Engine:
         self.keep_records = False
         self.records: list[CampaignRecord] = []
         self.pipeline = FilePipeline(settings)
-        self.portfolio_rules: list[tuple[PortfolioRule[Any], RuleContext[Any], Severity]] = [
-            (
-                rule(),
-                RuleContext(settings.view, settings.rules[rule.id].options),
-                settings.rules[rule.id].severity,
-            )
-            for rule in RULES
-            if rule.id in settings.rules and issubclass(rule, PortfolioRule)
-        ]
+        # Files linted under these settings before the run (a patch attempt that fell back:
+        # ``cli/replay.py``), by location: taken instead of linted again while they hold (``_reused``).
+        self.handed: Handed = {}
+        self.portfolio_rules = portfolio.rules_of(settings)
 
     def run(
         self,
@@ -175,14 +173,48 @@ class Engine:
         ]
         misses = [source for source, outcome in zip(files, known, strict=True) if outcome is None]
         stats = {source.display: file_stat(source.location) for source in misses}
-        fresh = pool.outcomes(pipeline, misses, jobs)
+        reused = self._reused(misses, stats) if self.handed else {}
+        fresh = pool.outcomes(pipeline, [source for source in misses if source.display not in reused], jobs)
         for source, outcome in zip(files, known, strict=True):
             if outcome is None:
-                outcome = next(fresh)
+                outcome = reused.get(source.display) or next(fresh)
                 if outcome.record is not None:
                     outcome.groups = portfolio.groups_of(self.portfolio_rules, outcome.record)
                 cache.store(source, outcome, stats[source.display])
             yield outcome
+
+    def _reused(
+        self, misses: Sequence[SourceFile], stats: Mapping[str, os.stat_result | None]
+    ) -> dict[str, FileOutcome]:
+        """The outcomes ``handed`` over of ``misses`` whose file is still the one linted, by display path.
+
+        Still: the same ``stat`` (``stats``, taken now) as before it was
+        linted, and the same content digest (read again: a file rewritten
+        within the clock's resolution keeps its time). Taken once.
+        """
+        from campaign_lint.lint.cache import digest
+
+        handed, self.handed = self.handed, {}
+        reused: dict[str, FileOutcome] = {}
+        for source in misses:
+            found = handed.get(source.location)
+            info = stats.get(source.display)
+            if found is None or info is None or source.outside or source.content is not None:
+                continue
+            outcome, before = found
+            if (info.st_size, info.st_mtime_ns, info.st_ino) != (
+                before.st_size,
+                before.st_mtime_ns,
+                before.st_ino,
+            ):
+                continue
+            try:
+                same = digest(source.read()) == outcome.content
+            except OSError:
+                continue
+            if same and self.pipeline.collect_lines:
+                reused[source.display] = outcome
+        return reused
 
     def portfolio(self, records: Sequence[CampaignRecord]) -> list[Finding]:
         """Run the cross-campaign rules over every valid campaign (nothing remembered)."""

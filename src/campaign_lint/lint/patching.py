@@ -21,9 +21,8 @@ may have moved. So the record also keeps a :data:`Section`:
 * the portfolio findings before the controls, with the YAML paths of their
   related places (``portfolio.Found``).
 
-:class:`Patch` lints the edited files with the engine's pipeline and, when
-each one's record digest is the recorded one, judges their findings with
-their comments and the policy's exceptions (``Controls.judge_file``), as a
+:class:`Patch` lints the edited files with the engine's pipeline and
+judges their findings with their comments and the policy's exceptions (``Controls.judge_file``), as a
 full run judges each file's; every other file's kept and silenced findings
 are cut from the recorded lists where the ledger places them, without
 unpickling anything more than the record's results. Then the portfolio
@@ -40,15 +39,26 @@ findings of its own file (a file's own findings all are in it; a portfolio
 finding in another file is judged with that file's comments, again at each
 patch). A record whose ledger does not add up to its lists is not patched.
 
-A file that is not a valid campaign before or after, or whose facts
-changed (a raised cap), gives ``None``: the full run answers. The content
-cache is left alone: its entry of an edited file no longer matches the
-file, so the next full run lints that file again, and its portfolio state
-re-positions as it does for any edit no rule reads.
+A file that is not a valid campaign before or after gives ``None``: the
+full run answers, and takes the outcomes linted here rather than lint those
+files again (``handed``, ``Engine.handed``).
+
+When an edited file's facts changed (a raised cap, another id: its record
+digest is not the recorded one), the recorded portfolio findings no longer
+hold: ``recheck`` runs the portfolio rules again as a full run would, with
+the content cache standing in for the files not linted
+(``lint/recheck.py``), and the next record carries the new record digests;
+the portfolio findings found again are judged as above. After an edit no
+rule reads, the content cache is left alone: its entry of the edited file
+no longer matches the file, so the next full run (or the next ``recheck``)
+lints that file again, and its portfolio state re-positions as it does for
+any edit no rule reads.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import pickle
 import time
 from collections.abc import Mapping, Sequence
@@ -67,6 +77,8 @@ if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
+    from campaign_lint.lint.engine import Handed
+    from campaign_lint.lint.recheck import Linted
     from campaign_lint.lint.replay import Record, Stamp
     from campaign_lint.policies.base import CampaignRecord
 
@@ -138,23 +150,76 @@ class Patch:
         self.pipeline.collect_lines = True
         # Per index in the record's files: the file linted, its outcome, its stamp.
         self.fresh: dict[int, tuple[SourceFile, FileOutcome, Stamp]] = {}
+        # Their ``stat`` taken before reading (what the content cache stamps them with).
+        self.stats: dict[int, os.stat_result] = {}
+        # The indices of those whose record digest is not the recorded one (a raised cap).
+        self.moved: set[int] = set()
+        # Once ``recheck`` ran: the portfolio findings found again, and every file's record digest.
+        self.found: list[Found] | None = None
+        self.keys: bytes | None = None
+        # Every file linted, by location, for the full run should the patch fall back (``Engine.handed``).
+        self.handed: Handed = {}
 
     def lint(self, sources: Mapping[int, SourceFile]) -> bool:
-        """Lint the files ``sources`` (by index); whether each one's record digest is the recorded one.
+        """Lint the files ``sources`` (by index); whether each one is a valid campaign, before and after.
 
-        False for a file gone, unread, not a valid campaign before or after,
-        or whose facts changed: a full run answers.
+        False for a file gone, unread or not a valid campaign before or after:
+        a full run answers. A file whose facts changed (its record digest is
+        not the recorded one: a raised cap) is noted in ``moved``: the
+        portfolio is checked again (``recheck``).
         """
         indices, files = list(sources), list(sources.values())
         stats = [file_stat(source.location) for source in files]  # before reading, as the cache stamps
         outcomes = pool.outcomes(self.pipeline, files, 1)
         for index, source, info, outcome in zip(indices, files, stats, outcomes, strict=True):
             key = self.record.key(index)
-            if info is None or outcome.content is None or key is None or outcome.record_key != key:
+            if info is not None:
+                self.handed[source.location] = (outcome, info)
+            if info is None or outcome.content is None or key is None or outcome.record is None:
                 return False
+            if outcome.record_key != key:
+                self.moved.add(index)
             stamp = (source.location, info.st_size, info.st_mtime_ns, time.time_ns(), outcome.content)
             self.fresh[index] = (source, outcome, stamp)
+            self.stats[index] = info
         return True
+
+    def recheck(self, record: Record) -> bool:
+        """Check the portfolio again with the linted files (``lint/recheck.py``); whether it could be.
+
+        ``record``: the record as the run found it (fresh times). Needed only
+        when a linted file's facts changed (``moved``); otherwise the recorded
+        portfolio findings hold and are only re-positioned.
+        """
+        if not self.moved:
+            return True
+        from campaign_lint.lint.recheck import recheck
+
+        linted = {
+            index: (source, outcome, self.stats[index]) for index, (source, outcome, _) in self.fresh.items()
+        }
+        found = recheck(self.settings, record, linted, functools.partial(self._relinted, record))
+        if found is None:
+            return False
+        self.found, self.keys = found
+        return True
+
+    def _relinted(self, record: Record, indices: Sequence[int]) -> dict[int, Linted] | None:
+        """The files at ``indices`` linted, if each is still the recorded file (its content and record digests)."""
+        from campaign_lint.lint.discovery import SourceFile
+
+        files = [SourceFile(*record.files[index]) for index in indices]
+        stats = [file_stat(source.location) for source in files]
+        outcomes = pool.outcomes(self.pipeline, files, 1)
+        linted: dict[int, Linted] = {}
+        for index, source, info, outcome in zip(indices, files, stats, outcomes, strict=True):
+            stamp = record.stamps[index]
+            if info is not None:
+                self.handed[source.location] = (outcome, info)
+            if info is None or outcome.content != stamp[4] or outcome.record_key != record.key(index):
+                return None
+            linted[index] = (source, outcome, info)
+        return linted
 
     def results(
         self, recorded: Results, part: Section, displays: Sequence[str]
@@ -217,7 +282,7 @@ class Patch:
             if lines:
                 sources[display] = lines
         files.exceptions = frozenset(used)
-        moved = repositioned(found, records)
+        moved = self.found if self.found is not None else repositioned(found, records)
         portfolio, marked = controls.judge_portfolio([finding for finding, _ in moved], comments)
         used_overrides = {index for indices in matched.values() for index in indices}
         controlled = controls.finish(files, portfolio, marked, used_overrides)

@@ -36,7 +36,7 @@ import hashlib
 import pickle
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity, YamlPath
 from campaign_lint.policies.base import (
@@ -48,6 +48,9 @@ from campaign_lint.policies.base import (
     RuleContext,
     Shared,
 )
+
+if TYPE_CHECKING:
+    from campaign_lint.lint.config import Settings
 
 # The enabled portfolio rules, in catalogue order, with their context and severity.
 Rules = Sequence[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]
@@ -83,6 +86,21 @@ class Member:
             assert self.blob is not None
             self.record = pickle.loads(self.blob)  # from the signed cache (lint/cache.py)
         return self.record
+
+
+def rules_of(settings: Settings) -> list[tuple[PortfolioRule[Any], RuleContext[Any], Severity]]:
+    """The enabled portfolio rules of ``settings``, in catalogue order, with their context and severity."""
+    from campaign_lint.policies.registry import RULES
+
+    return [
+        (
+            rule(),
+            RuleContext(settings.view, settings.rules[rule.id].options),
+            settings.rules[rule.id].severity,
+        )
+        for rule in RULES
+        if rule.id in settings.rules and issubclass(rule, PortfolioRule)
+    ]
 
 
 def groups_of(rules: Rules, record: CampaignRecord) -> Groups:

@@ -23,8 +23,9 @@ unchanged), without importing the policy models, the rules or the parser:
 an unchanged re-run costs a ``stat`` call per file. When only a few campaign
 files changed (at most ``MOST_EDITED``: the run after an edit), the record
 keeps what ``lint/patching.py`` needs to lint just them and patch the
-results, if no portfolio rule can see the edit (each file's record digest,
-``Record.keys``, is the recorded one); the patched record is written for
+results (each file's record digest, ``Record.keys``, tells whether a
+portfolio rule can see the edit; if one can, the portfolio rules run again
+from the content cache: ``lint/recheck.py``); the patched record is written for
 the next run as a small delta beside the record (``lint/replaydelta.py``),
 which :func:`load` applies, as are new times of files saved again
 unchanged. What changed is found by ``lint/survey.py`` (in a forked child
@@ -242,14 +243,15 @@ class Stored:
         secret = secret_key(base.scope.root)
         if secret is None:
             return False
-        if self.base_results is not None and len(record.stamps) == len(base.stamps):
+        keys = replaydelta.keys_changed(record.keys, base.keys, KEY_SIZE)
+        if self.base_results is not None and len(record.stamps) == len(base.stamps) and keys is not None:
             stamps = {
                 index: stamp
                 for index, (stamp, old) in enumerate(zip(record.stamps, base.stamps, strict=True))
                 if stamp != old
             }
             found = replaydelta.delta(
-                self.signed.signature, record.policy, stamps, results, self.base_results, section
+                self.signed.signature, record.policy, stamps, results, self.base_results, section, keys
             )
             if found is not None:
                 return replaydelta.write(base.scope.root, key, secret, found)
@@ -274,7 +276,8 @@ def load(root: Path, key: bytes) -> Stored | None:
     stamps = list(record.stamps)
     for index, stamp in delta.stamps.items():
         stamps[index] = stamp
-    patched = replace(record, policy=delta.policy, stamps=tuple(stamps))
+    keys = replaydelta.with_keys(record.keys, delta.keys, KEY_SIZE)
+    patched = replace(record, policy=delta.policy, stamps=tuple(stamps), keys=keys)
     return Stored(patched, signed, record, delta)
 
 

@@ -16,6 +16,8 @@ own beside the record (``replay-<key>-delta.bin``), signed like it:
   edited ones) and of findings of its own (``Runs``);
 * the source lines of the files whose lines are not the base's, and the
   files whose lines left;
+* every record digest that differs from the base's (``Record.keys``: after
+  an edit a portfolio rule reads, ``lint/recheck.py``);
 * the untouched entries of the base left out, and those added;
 * what the next patch needs (``patching.Section``, replacing the base's).
 
@@ -29,7 +31,7 @@ applies a valid delta when it reads the record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -64,6 +66,8 @@ class Delta:
     dropped: frozenset[str]
     added: list[Untouched]
     section: object
+    # The record digests (``Record.keys``) that differ from the base's, by file index (a raised cap).
+    keys: dict[int, bytes] = field(default_factory=dict)
 
     def applied(self, base: Results) -> Results:
         """The results of the base, ``base``, with this delta's changes."""
@@ -140,6 +144,7 @@ def delta(
     results: Results,
     recorded: Results,
     section: object,
+    keys: dict[int, bytes] | None = None,
 ) -> Delta | None:
     """The delta that makes ``results`` of a base whose results were ``recorded``; ``None`` if too large.
 
@@ -150,7 +155,7 @@ def delta(
     """
     ours = {id(entry) for entry in recorded.untouched}
     added = [entry for entry in results.untouched if id(entry) not in ours]
-    if len(added) > MOST_CHANGES or len(stamps) > MOST_CHANGES:
+    if len(added) > MOST_CHANGES or len(stamps) > MOST_CHANGES or len(keys or ()) > MOST_CHANGES:
         return None
     still = {entry[0] for entry in results.untouched if id(entry) in ours}
     dropped = frozenset(entry[0] for entry in recorded.untouched if entry[0] not in still)
@@ -159,7 +164,34 @@ def delta(
     gone = frozenset(path for path in before if path not in results.sources)
     kept = _runs(results.kept, recorded.kept)
     silenced = _runs(results.silenced, recorded.silenced)
-    return Delta(base, policy, stamps, kept, silenced, sources, gone, dropped, added, section)
+    return Delta(base, policy, stamps, kept, silenced, sources, gone, dropped, added, section, keys or {})
+
+
+def keys_changed(ours: bytes, base: bytes, size: int) -> dict[int, bytes] | None:
+    """The record digests (``size`` bytes each) of ``ours`` that differ from ``base``'s, by file index.
+
+    ``None`` when the two do not hold as many: the record is written whole.
+    """
+    if ours == base:
+        return {}
+    if len(ours) != len(base):
+        return None
+    return {
+        start // size: ours[start : start + size]
+        for start in range(0, len(ours), size)
+        if ours[start : start + size] != base[start : start + size]
+    }
+
+
+def with_keys(keys: bytes, changes: dict[int, bytes], size: int) -> bytes:
+    """``keys`` (``size`` bytes each) with the ``changes`` a delta holds."""
+    if not changes:
+        return keys
+    changed = bytearray(keys)
+    for index, key in changes.items():
+        if len(key) == size and (index + 1) * size <= len(keys):
+            changed[index * size : (index + 1) * size] = key
+    return bytes(changed)
 
 
 def write(root: Path, key: bytes, secret: bytes, found: Delta) -> bool:
