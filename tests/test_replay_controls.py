@@ -224,3 +224,15 @@ def test_a_record_whose_ledger_does_not_add_up_is_linted_fully(
     assert patches.answer(*ARGV)[1] == "linted"  # the record of a warm run, miscounted
     _edit(patches.cli.root, name(3), _no_metrics)
     _answered(patches, ARGV, "linted")
+
+
+def test_a_raised_cap_in_a_file_whose_comment_silences_a_portfolio_finding(patches: Patches) -> None:
+    """A cap edit runs the portfolio rules again (``lint/recheck.py``): their findings judged with the comments."""
+    before = _fill(patches, ARGV)
+    silenced = _patched(
+        patches, 2, lambda text: "# campaign-lint: disable-file=FRQ003 -- agreed (MKT-2)\n" + text
+    )
+    assert _counts(silenced)["FRQ003", "inline"] == _counts(before)["FRQ003", "inline"] + 1
+    raised = _patched(patches, 2, lambda text: re.sub(r"(?m)^  max: \d+$", "  max: 9", text, count=1))
+    assert _counts(raised) != _counts(silenced)  # the portfolio rules count the raised cap
+    assert not any(finding[0] == "FRQ003" for finding in _sites(raised, name(2)))
