@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -246,10 +248,19 @@ class FRQ003(PressureRule[NoOptions]):
         if not caps:
             return
         horizon = max(cap.per.seconds for _, _, cap in caps) // 86400 + 1
-        plans = pool.plans(False, horizon)
         for label, channel, cap in caps:
             limits = Limits(cap, None if channel is None else str(channel), within(ctx.policy, cap))
-            found = [window for window in (worst(p, limits) for p in plans) if window is not None]
+            # What is judged, the same in every run (a persona whose plan did not change keeps its window).
+            what = (
+                self.id,
+                label,
+                limits.channel,
+                cap.max,
+                cap.per.seconds,
+                tuple(sorted(limits.channel_max.items())),
+            )
+            judged = pool.judged(False, horizon, what, functools.partial(worst, limits=limits))
+            found = [window for window in judged if window is not None]
             window = max(found, key=lambda w: w.count, default=None)
             if window is not None and window.count > cap.max:
                 yield pressure_finding(
@@ -355,19 +366,21 @@ class FRQ004(PressureRule[FRQ004Options]):
         if not texts:
             return
         # The contact timeline, imported only when there are texts to count (policies/pressurepool.py).
-        from campaign_lint.policies.plans import only
-        from campaign_lint.policies.pressure import Limits, same_day_finding, worst
+        from campaign_lint.policies.pressure import Limits, same_day_finding, worst_among
 
         most = ctx.options.max_per_day
         limits = Limits(Cap(max=most, per=Duration(24, "h")), None, {}, rolling=True)
-        plans = pool.plans(True, 1)
         events = sorted({event for _, event, _ in texts if event is not None})
         groups: list[tuple[str, str | None, set[str]]] = [
             (f"`{event}`", event, {path for path, on, _ in texts if on == event}) for event in events
         ]
         groups.append(("their schedules", None, {path for path, _, scheduled in texts if scheduled}))
         for about, event, paths in groups:
-            found = [w for w in (worst(only(p, paths), limits) for p in plans) if w is not None]
+            # What is judged, the same in every run: the campaigns of the group count, not only the plan.
+            counted = hashlib.blake2b("\0".join(sorted(paths)).encode("utf-8", "surrogatepass")).digest()
+            judge = functools.partial(worst_among, paths=paths, limits=limits)
+            judged = pool.judged(True, 1, (self.id, about, most, counted), judge)
+            found = [w for w in judged if w is not None]
             window = max(found, key=lambda w: w.count, default=None)
             if window is not None and window.count > most:
                 yield same_day_finding(about, event, most, window, pool.records)

@@ -104,10 +104,14 @@ def quiet(persona: Persona) -> Persona:
 
 def calendar(days: Iterable[tuple[int, int]], horizon_days: int) -> tuple[int, int]:
     """(first day, number of days) the schedules are drawn over, from their (first, last) days."""
-    spans = list(days)
-    first = min(start for start, _ in spans)
-    last = max(end for _, end in spans)
+    first, last = bounds(days)
     return first, last - first + 1 + max(horizon_days, MIN_HORIZON_DAYS)
+
+
+def bounds(days: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """(first day, last day) of the schedules, from their (first, last) days."""
+    spans = list(days)
+    return min(start for start, _ in spans), max(end for _, end in spans)
 
 
 def journey_days(persona: Persona, longest_delay: int, horizon_days: int) -> int:

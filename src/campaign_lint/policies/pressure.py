@@ -19,13 +19,13 @@ that channel's own finding).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from campaign_lint.core.findings import RELATED_KEPT, subject
 from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
-from campaign_lint.policies.plans import Plan, Sent
+from campaign_lint.policies.plans import Plan, Sent, only
 from campaign_lint.policies.rates import cap_words
 from campaign_lint.policies.record import cap_path
 from campaign_lint.policies.timeline import DAY, Persona
@@ -122,6 +122,11 @@ def worst(plan: Plan, limits: Limits) -> Window | None:
     if not found:
         return None
     return max(found, key=lambda window: window.count)  # the first of equals: schedules, journey, both
+
+
+def worst_among(plan: Plan, paths: Container[str], limits: Limits) -> Window | None:
+    """The worst window of ``limits`` in ``plan`` counting the campaigns at ``paths`` alone (FRQ004's groups)."""
+    return worst(only(plan, paths), limits)
 
 
 def _placed(plan: Plan, scheduled: list[Sent], triggered: list[Sent], shift: int) -> list[Sent]:

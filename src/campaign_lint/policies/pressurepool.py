@@ -12,9 +12,9 @@ one-campaign run without a cache never imports either.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from campaign_lint.policies.base import (
     CampaignRecord,
@@ -29,6 +29,8 @@ from campaign_lint.policies.record import TEXTS
 if TYPE_CHECKING:
     from campaign_lint.policies.plans import Plan
     from campaign_lint.policies.replans import Chosen
+
+T = TypeVar("T")
 
 
 class Pool(Protocol):
@@ -47,6 +49,16 @@ class Pool(Protocol):
         """Each persona's plan of the ``chosen`` campaigns."""
         ...
 
+    def judged(self, texts: bool, horizon_days: int, what: Hashable, judge: Callable[[Plan], T]) -> list[T]:
+        """``judge`` of each persona's plan (``plans``), in order.
+
+        ``what`` names what ``judge`` computes (the rule, the cap, the
+        campaigns it counts), the same in every run: with a cache, a
+        persona whose plan is the one the last run judged under ``what``
+        gets the last run's result (``policies/verdicts.py``).
+        """
+        ...
+
 
 class RecordPool:
     """The portfolio from its records, every plan drawn (no cache)."""
@@ -55,6 +67,7 @@ class RecordPool:
         self._all = records
         self._ctx = ctx
         self._counted: dict[bool, list[CampaignRecord]] = {}
+        self._plans: dict[tuple[bool, int], list[Plan]] = {}
 
     @cached_property
     def records(self) -> Mapping[str, CampaignRecord]:
@@ -79,7 +92,15 @@ class RecordPool:
         # The contact timeline: imported only to draw (module docstring).
         from campaign_lint.policies.plans import plans_for
 
-        return plans_for(self._all, self._chosen(texts), self._ctx, horizon_days)
+        drawn = self._plans.get((texts, horizon_days))
+        if drawn is None:
+            drawn = plans_for(self._all, self._chosen(texts), self._ctx, horizon_days)
+            self._plans[texts, horizon_days] = drawn
+        return drawn
+
+    def judged(self, texts: bool, horizon_days: int, what: Hashable, judge: Callable[[Plan], T]) -> list[T]:
+        """See ``Pool.judged``: every plan judged."""
+        return [judge(plan) for plan in self.plans(texts, horizon_days)]
 
 
 class PressureRule(PortfolioRule[OptionsT]):

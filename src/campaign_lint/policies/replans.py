@@ -37,16 +37,18 @@ import dataclasses
 import functools
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from campaign_lint.core.timezones import DAY, zone
+from campaign_lint.policies import verdicts
 from campaign_lint.policies.base import CampaignRecord, LazyRecord, RuleContext
 from campaign_lint.policies.personas import Audiences, drawn
 from campaign_lint.policies.plans import (
     MAX_FOLLOW_DAYS,
+    MIN_HORIZON_DAYS,
     NO_ORIGIN,
     Plan,
     Sent,
@@ -64,6 +66,7 @@ from campaign_lint.policies.view import PolicyView
 
 # What the rules keep between runs (``Carried``), under this name.
 MEMO = "pressure-plans"
+T = TypeVar("T")
 # A campaign, as FRQ004 groups it: its path, its trigger event, whether it is scheduled.
 Chosen = tuple[str, str | None, bool]
 
@@ -109,8 +112,8 @@ def brief_of(record: CampaignRecord) -> Brief:
     )  # fmt: skip
 
 
-# Per slot: (what it is drawn for, {record digest: the campaign's part}).
-Slot = tuple[tuple[Any, ...], dict[bytes, Any]]
+# Per slot: (what it is drawn for, {record digest: (the campaign's part, the part's digest)}).
+Slot = tuple[tuple[Any, ...], dict[bytes, tuple[Any, int]]]
 
 
 class RememberedPool:
@@ -121,7 +124,7 @@ class RememberedPool:
         self._ctx = ctx
         self._members = members
         kept = ctx.carried.previous(MEMO)
-        valid = isinstance(kept, tuple) and len(kept) == 2
+        valid = isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], list)
         old_briefs: dict[bytes, Brief] = kept[0] if valid else {}  # type: ignore[index]
         self._old: list[Slot] = kept[1] if valid else []  # type: ignore[index]
         self._briefs: dict[bytes, Brief] = {}
@@ -140,6 +143,12 @@ class RememberedPool:
             self._briefs[key] = brief
         self._slots: list[Slot] = []
         ctx.carried.keep(MEMO, (self._briefs, self._slots))
+        # Per (FRQ004's texts, horizon): each persona's parts (``_recipes``).
+        self._drawn: dict[tuple[bool, int], list[_Recipe]] = {}
+        # Per FRQ004's texts: the campaigns counted, with their briefs (``_chosen``).
+        self._counted: dict[bool, list[tuple[LazyRecord, Brief]]] = {}
+        # The windows judged, kept from one run to the next (read when first needed).
+        self._verdicts: verdicts.Verdicts | None = None
         sending = [brief for brief in self._briefs.values() if brief[0] & _SENDS]
         seen = Audiences(
             frozenset(b[1] for b in sending if b[1] is not None),
@@ -155,9 +164,13 @@ class RememberedPool:
         return _Loaded({member.path: member for member in self._members})
 
     def _chosen(self, texts: bool) -> list[tuple[LazyRecord, Brief]]:
-        flag = _TEXT if texts else _MARKETING
-        briefs = self._briefs
-        return [(m, b) for m in self._members if (b := briefs[m.key])[0] & flag]  # type: ignore[index]
+        found = self._counted.get(texts)
+        if found is None:
+            flag = _TEXT if texts else _MARKETING
+            briefs = self._briefs
+            found = [(m, b) for m in self._members if (b := briefs[m.key])[0] & flag]  # type: ignore[index]
+            self._counted[texts] = found
+        return found
 
     def chosen(self, texts: bool) -> list[Chosen]:
         """See ``pressurepool.Pool.chosen``."""
@@ -165,72 +178,161 @@ class RememberedPool:
 
     def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
         """See ``pressurepool.Pool.plans``: each persona's, from the parts kept and those drawn again."""
+        return [recipe.plan() for recipe in self._recipes(texts, horizon_days)]
+
+    def judged(self, texts: bool, horizon_days: int, what: Hashable, judge: Callable[[Plan], T]) -> list[T]:
+        """See ``pressurepool.Pool.judged``: kept from the last run for a persona whose plan is the same."""
+        if self._verdicts is None:
+            assert self._ctx.carried is not None
+            self._verdicts = verdicts.Verdicts(self._ctx.carried)
+        return [
+            self._verdicts.judged((what, *recipe.totals), recipe.described, recipe.plan, judge)
+            for recipe in self._recipes(texts, horizon_days)
+        ]
+
+    def _recipes(self, texts: bool, horizon_days: int) -> list[_Recipe]:
+        """Each persona's parts of its plan, the plan built only when asked for."""
+        done = self._drawn.get((texts, horizon_days))
+        if done is not None:
+            return done
         chosen = self._chosen(texts)
-        scheduled = [(m, b) for m, b in chosen if b[1] is None and b[6] is not None]
-        triggered = [(m, b) for m, b in chosen if b[1] is not None]
+        # By record digest (each slot takes its parts of these).
+        scheduled = {m.key: m for m, b in chosen if b[1] is None and b[6] is not None}
+        triggered = {m.key: m for m, b in chosen if b[1] is not None}
+        delay = max((b[5] for _, b in chosen if b[1] is not None), default=0)
         which = "texts" if texts else "marketing"
         policy = self._ctx.policy
+        # The schedules' first and last days, per clock (the built-in personas share one).
+        spans: dict[str | None, tuple[int, int]] = {}
         found = []
         for persona in self._people:
-            where = None if persona.timezone is None else zone(persona.timezone)
-            origin = None
-            on_calendar: tuple[Sent, ...] = ()
-            stops: dict[str, tuple[int, tuple[str, ...]]] = {}
+            recipe = _Recipe(persona)
             if scheduled:
-                first, days = calendar((_span(b, where) for _, b in scheduled), horizon_days)
-                origin = date.fromordinal(first)
+                span = spans.get(persona.timezone)
+                if span is None:
+                    where = None if persona.timezone is None else zone(persona.timezone)
+                    span = calendar(
+                        (_span(b, where) for _, b in chosen if b[1] is None and b[6] is not None), 0
+                    )
+                    spans[persona.timezone] = span
+                first, days = calendar([(span[0], span[0] + span[1] - 1 - MIN_HORIZON_DAYS)], horizon_days)
+                recipe.origin = date.fromordinal(first)
                 alone = quiet(persona)
                 draw = functools.partial(_schedules, alone, first, days, policy)
-                parts = self._slot(("calendar", which, _anonymous(alone), first, days), scheduled, draw)
-                on_calendar = tuple(
-                    sorted((m for messages, _ in parts.values() for m in messages), key=_ORDER)
-                )
-                stops = {path: stop for path, (_, stop) in parts.items() if stop is not None}
-            journey: tuple[Sent, ...] = ()
+                recipe.calendar_for = ("calendar", which, _anonymous(alone), first, days)
+                recipe.calendar, recipe.totals[0] = self._slot(recipe.calendar_for, scheduled, draw)
             if triggered and persona.journey:
-                days = journey_days(persona, max(b[5] for _, b in triggered), horizon_days)
-                start = origin or NO_ORIGIN
-                # Drawn as long as ``days`` can ever be, and cut to ``days`` below.
+                days = journey_days(persona, delay, horizon_days)
+                start = recipe.origin or NO_ORIGIN
+                # Drawn as long as ``days`` can ever be, and cut to ``days`` (``until``) in the plan.
                 longest = persona.journey[-1][1] // DAY + 1 + MAX_FOLLOW_DAYS
                 draw = functools.partial(_journeys, persona, start, longest, policy)
                 # Without a zone the journey's messages do not depend on the date of its day 0.
                 dated = start if persona.timezone is not None else None
-                parts = self._slot(("journey", which, _anonymous(persona), dated), triggered, draw)
-                until = days * DAY
-                journey = tuple(
-                    sorted((m for messages in parts.values() for m in messages if m[0] < until), key=_ORDER)
-                )
-            found.append(Plan(persona, origin, on_calendar, journey, stops))
+                recipe.journey_for = ("journey", which, _anonymous(persona), dated)
+                recipe.journey, recipe.totals[1] = self._slot(recipe.journey_for, triggered, draw)
+                recipe.until = days * DAY
+            found.append(recipe)
+        self._drawn[texts, horizon_days] = found
         return found
 
     def _slot(
         self,
         drawn_for: tuple[Any, ...],
-        items: list[tuple[LazyRecord, Brief]],
+        items: dict[bytes | None, LazyRecord],
         draw: Callable[[list[Sender]], dict[str, Any]],
-    ) -> dict[str, Any]:
-        """Each of ``items``' part in the slot ``drawn_for`` (only those with one), by path; drawn when not kept."""
+    ) -> tuple[dict[str, Any], int]:
+        """Each of ``items``' part in the slot ``drawn_for`` (only those with one) by path, and their digests' sum.
+
+        Parts are drawn when not kept: those of new digests, or all when the slot is new. The sum
+        of the parts' digests (``verdicts.digest``) tells whether a persona's plan is the one the
+        last run judged (``judged``).
+        """
         for done, parts in self._slots:  # drawn earlier in this pass (the built-in personas share schedules)
             if done == drawn_for:
-                return {m.path: parts[m.key] for m, _ in items if m.key in parts}
+                return _taken(items, parts)
         old = next((parts for done, parts in self._old if done == drawn_for), None)
-        parts = {}
-        needed = []
-        for member, _ in items:
-            key = member.key
-            assert key is not None
-            if old is None or key in self._fresh:
-                needed.append(member)
-            elif key in old:
-                parts[key] = old[key]
+        fresh = self._fresh
+        if old is None:
+            parts = {}
+            needed = list(items.values())
+        else:  # most campaigns send the persona nothing: go through the parts, not the campaigns
+            parts = {key: part for key, part in old.items() if key in items and key not in fresh}
+            needed = sorted((items[key] for key in fresh if key in items), key=lambda m: m.path)
         if needed:
             senders = [member.load().sender for member in needed]
             new = draw([s for s in senders if s is not None])
             for member in needed:
-                if member.path in new:
-                    parts[member.key] = new[member.path]  # type: ignore[index]
+                part = new.get(member.path)
+                if part is not None:
+                    parts[member.key] = (part, verdicts.digest(part))  # type: ignore[index]
         self._slots.append((drawn_for, parts))
-        return {m.path: parts[m.key] for m, _ in items if m.key in parts}
+        return _taken(items, parts)
+
+
+def _taken(
+    items: dict[bytes | None, LazyRecord], parts: dict[bytes, tuple[Any, int]]
+) -> tuple[dict[str, Any], int]:
+    """The parts of ``items`` in a slot's ``parts`` by path, and the sum of their digests."""
+    found = {}
+    total = 0
+    for key, (part, digest) in parts.items():
+        member = items.get(key)
+        if member is not None:
+            found[member.path] = part
+            total += digest
+    return found, total
+
+
+class _Recipe:
+    """One persona's plan as its parts (the plan built when first asked for), and what tells it apart."""
+
+    __slots__ = (
+        "persona",
+        "origin",
+        "calendar_for",
+        "calendar",
+        "journey_for",
+        "journey",
+        "until",
+        "totals",
+        "_plan",
+    )
+
+    def __init__(self, persona: Persona) -> None:
+        self.persona = persona
+        self.origin: date | None = None
+        self.calendar_for: tuple[Any, ...] | None = None
+        # Per scheduled campaign sending the persona something: (its messages, its stop).
+        self.calendar: dict[str, Any] = {}
+        self.journey_for: tuple[Any, ...] | None = None
+        # Per triggered campaign sending the persona something: its messages.
+        self.journey: dict[str, tuple[Sent, ...]] = {}
+        self.until = 0
+        # The sums of the calendar's and the journey's parts' digests.
+        self.totals = [0, 0]
+        self._plan: Plan | None = None
+
+    @property
+    def described(self) -> tuple[Any, ...]:
+        """Besides the parts, everything the plan is drawn from (compared with the last run's)."""
+        return (self.persona, self.calendar_for, self.journey_for, self.until)
+
+    def plan(self) -> Plan:
+        """The persona's plan of these parts."""
+        if self._plan is None:
+            on_calendar = tuple(
+                sorted((m for messages, _ in self.calendar.values() for m in messages), key=_ORDER)
+            )
+            stops = {path: stop for path, (_, stop) in self.calendar.items() if stop is not None}
+            until = self.until
+            journey = tuple(
+                sorted(
+                    (m for messages in self.journey.values() for m in messages if m[0] < until), key=_ORDER
+                )
+            )
+            self._plan = Plan(self.persona, self.origin, on_calendar, journey, stops)
+        return self._plan
 
 
 def _schedules(
