@@ -20,6 +20,7 @@ from campaign_lint.policies.base import (
 from campaign_lint.policies.intent import service_notice
 from campaign_lint.policies.pressurepool import Pool, PressureRule
 from campaign_lint.policies.rates import cap_words, messages_in, show
+from campaign_lint.policies.verdicts import Asked
 from campaign_lint.schemas.campaign import Campaign, Channel
 from campaign_lint.schemas.policy import Cap
 from campaign_lint.schemas.types import Duration
@@ -250,7 +251,8 @@ class FRQ003(PressureRule[NoOptions]):
         horizon = max(cap.per.seconds for _, _, cap in caps) // 86400 + 1
         for label, channel, cap in caps:
             limits = Limits(cap, None if channel is None else str(channel), within(ctx.policy, cap))
-            # What is judged, the same in every run (a persona whose plan did not change keeps its window).
+            # What is judged, the same in every run (a persona whose plan did not change in the cap's
+            # channel keeps its window).
             what = (
                 self.id,
                 label,
@@ -259,7 +261,8 @@ class FRQ003(PressureRule[NoOptions]):
                 cap.per.seconds,
                 tuple(sorted(limits.channel_max.items())),
             )
-            judged = pool.judged(False, horizon, what, functools.partial(worst, limits=limits))
+            judge = functools.partial(worst, limits=limits)
+            judged = pool.judged(Asked(False, horizon, what, limits.channel), judge)
             found = [window for window in judged if window is not None]
             window = max(found, key=lambda w: w.count, default=None)
             if window is not None and window.count > cap.max:
@@ -379,7 +382,7 @@ class FRQ004(PressureRule[FRQ004Options]):
             # What is judged, the same in every run: the campaigns of the group count, not only the plan.
             counted = hashlib.blake2b("\0".join(sorted(paths)).encode("utf-8", "surrogatepass")).digest()
             judge = functools.partial(worst_among, paths=paths, limits=limits)
-            judged = pool.judged(True, 1, (self.id, about, most, counted), judge)
+            judged = pool.judged(Asked(True, 1, (self.id, about, most, counted)), judge)
             found = [w for w in judged if w is not None]
             window = max(found, key=lambda w: w.count, default=None)
             if window is not None and window.count > most:

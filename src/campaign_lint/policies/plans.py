@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -35,6 +35,8 @@ NO_ORIGIN = date(2000, 1, 3)
 
 # (minute, campaign path, campaign id, channel): one message, as counted here.
 Sent = tuple[int, str, str, str]
+# The order of a plan's messages (as ``simulate`` sorts them: minute, campaign id, path).
+ORDER: Callable[[Sent], tuple[int, str, str]] = lambda m: (m[0], m[2], m[1])  # noqa: E731
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,3 +158,55 @@ def stops_of(
 def sent(messages: Iterable[Message]) -> tuple[Sent, ...]:
     """The marketing ``messages`` as counted (transactional ones are not)."""
     return tuple((m.minute, m.path, m.campaign, str(m.channel)) for m in messages if not m.transactional)
+
+
+class Parts:
+    """One persona's plan as each campaign's part of it (the plan built when first asked for), and what tells it apart.
+
+    ``policies/replans.py`` fills it from the parts it keeps between runs.
+    """
+
+    __slots__ = (
+        "persona",
+        "origin",
+        "calendar_for",
+        "calendar",
+        "journey_for",
+        "journey",
+        "until",
+        "totals",
+        "_plan",
+    )
+
+    def __init__(self, persona: Persona) -> None:
+        self.persona = persona
+        self.origin: date | None = None
+        self.calendar_for: tuple[Any, ...] | None = None
+        # Per scheduled campaign sending the persona something: (its messages, its stop).
+        self.calendar: dict[str, Any] = {}
+        self.journey_for: tuple[Any, ...] | None = None
+        # Per triggered campaign sending the persona something: its messages.
+        self.journey: dict[str, tuple[Sent, ...]] = {}
+        self.until = 0
+        # The sums of the calendar's and the journey's parts' digests, per channel.
+        self.totals: list[dict[str, int]] = [{}, {}]
+        self._plan: Plan | None = None
+
+    @property
+    def described(self) -> tuple[Any, ...]:
+        """Besides the parts, everything the plan is drawn from (compared with the last run's)."""
+        return (self.persona, self.calendar_for, self.journey_for, self.until)
+
+    def plan(self) -> Plan:
+        """The persona's plan of these parts."""
+        if self._plan is None:
+            on_calendar = tuple(
+                sorted((m for messages, _ in self.calendar.values() for m in messages), key=ORDER)
+            )
+            stops = {path: stop for path, (_, stop) in self.calendar.items() if stop is not None}
+            until = self.until
+            journey = tuple(
+                sorted((m for messages in self.journey.values() for m in messages if m[0] < until), key=ORDER)
+            )
+            self._plan = Plan(self.persona, self.origin, on_calendar, journey, stops)
+        return self._plan

@@ -25,6 +25,7 @@ from campaign_lint.policies.base import (
     RuleContext,
 )
 from campaign_lint.policies.record import TEXTS
+from campaign_lint.policies.verdicts import Asked
 
 if TYPE_CHECKING:
     from campaign_lint.policies.plans import Plan
@@ -49,13 +50,12 @@ class Pool(Protocol):
         """Each persona's plan of the ``chosen`` campaigns."""
         ...
 
-    def judged(self, texts: bool, horizon_days: int, what: Hashable, judge: Callable[[Plan], T]) -> list[T]:
+    def judged(self, asked: Asked, judge: Callable[[Plan], T]) -> list[T]:
         """``judge`` of each persona's plan (``plans``), in order.
 
-        ``what`` names what ``judge`` computes (the rule, the cap, the
-        campaigns it counts), the same in every run: with a cache, a
-        persona whose plan is the one the last run judged under ``what``
-        gets the last run's result (``policies/verdicts.py``).
+        With a cache, a persona whose plan (in ``asked.channel``) is the one
+        the last run judged under ``asked.what`` gets the last run's result
+        (``policies/verdicts.py``).
         """
         ...
 
@@ -98,9 +98,9 @@ class RecordPool:
             self._plans[texts, horizon_days] = drawn
         return drawn
 
-    def judged(self, texts: bool, horizon_days: int, what: Hashable, judge: Callable[[Plan], T]) -> list[T]:
+    def judged(self, asked: Asked, judge: Callable[[Plan], T]) -> list[T]:
         """See ``Pool.judged``: every plan judged."""
-        return [judge(plan) for plan in self.plans(texts, horizon_days)]
+        return [judge(plan) for plan in self.plans(asked.texts, asked.horizon_days)]
 
 
 class PressureRule(PortfolioRule[OptionsT]):

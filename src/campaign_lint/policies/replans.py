@@ -37,7 +37,7 @@ import dataclasses
 import functools
 import sys
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date
 from functools import cached_property
 from typing import Any, TypeVar
@@ -50,6 +50,7 @@ from campaign_lint.policies.plans import (
     MAX_FOLLOW_DAYS,
     MIN_HORIZON_DAYS,
     NO_ORIGIN,
+    Parts,
     Plan,
     Sent,
     calendar,
@@ -94,8 +95,6 @@ Brief = tuple[
 ]
 _SENDS, _MARKETING, _TEXT = 1, 2, 4
 _NOTHING: Brief = (0, None, (), "", (), 0, None, None, None, None, None)
-# The order of a plan's messages (as ``simulate`` sorts them: minute, campaign id, path).
-_ORDER: Callable[[Sent], tuple[int, str, str]] = lambda m: (m[0], m[2], m[1])  # noqa: E731
 
 
 def brief_of(record: CampaignRecord) -> Brief:
@@ -144,7 +143,7 @@ class RememberedPool:
         self._slots: list[Slot] = []
         ctx.carried.keep(MEMO, (self._briefs, self._slots))
         # Per (FRQ004's texts, horizon): each persona's parts (``_recipes``).
-        self._drawn: dict[tuple[bool, int], list[_Recipe]] = {}
+        self._drawn: dict[tuple[bool, int], list[Parts]] = {}
         # Per FRQ004's texts: the campaigns counted, with their briefs (``_chosen``).
         self._counted: dict[bool, list[tuple[LazyRecord, Brief]]] = {}
         # The windows judged, kept from one run to the next (read when first needed).
@@ -180,17 +179,26 @@ class RememberedPool:
         """See ``pressurepool.Pool.plans``: each persona's, from the parts kept and those drawn again."""
         return [recipe.plan() for recipe in self._recipes(texts, horizon_days)]
 
-    def judged(self, texts: bool, horizon_days: int, what: Hashable, judge: Callable[[Plan], T]) -> list[T]:
-        """See ``pressurepool.Pool.judged``: kept from the last run for a persona whose plan is the same."""
+    def judged(self, asked: verdicts.Asked, judge: Callable[[Plan], T]) -> list[T]:
+        """See ``pressurepool.Pool.judged``: kept from the last run for a persona whose plan is the same.
+
+        With ``asked.channel``, the same in that channel's messages: an edit to an email changes no push window.
+        """
         if self._verdicts is None:
             assert self._ctx.carried is not None
             self._verdicts = verdicts.Verdicts(self._ctx.carried)
-        return [
-            self._verdicts.judged((what, *recipe.totals), recipe.described, recipe.plan, judge)
-            for recipe in self._recipes(texts, horizon_days)
-        ]
+        found = []
+        what, channel = asked.what, asked.channel
+        for recipe in self._recipes(asked.texts, asked.horizon_days):
+            on_calendar, in_journey = recipe.totals
+            if channel is None:
+                key = (what, sum(on_calendar.values()), sum(in_journey.values()))
+            else:
+                key = (what, on_calendar.get(channel, 0), in_journey.get(channel, 0))
+            found.append(self._verdicts.judged(key, recipe.described, recipe.plan, judge))
+        return found
 
-    def _recipes(self, texts: bool, horizon_days: int) -> list[_Recipe]:
+    def _recipes(self, texts: bool, horizon_days: int) -> list[Parts]:
         """Each persona's parts of its plan, the plan built only when asked for."""
         done = self._drawn.get((texts, horizon_days))
         if done is not None:
@@ -206,7 +214,7 @@ class RememberedPool:
         spans: dict[str | None, tuple[int, int]] = {}
         found = []
         for persona in self._people:
-            recipe = _Recipe(persona)
+            recipe = Parts(persona)
             if scheduled:
                 span = spans.get(persona.timezone)
                 if span is None:
@@ -241,8 +249,8 @@ class RememberedPool:
         drawn_for: tuple[Any, ...],
         items: dict[bytes | None, LazyRecord],
         draw: Callable[[list[Sender]], dict[str, Any]],
-    ) -> tuple[dict[str, Any], int]:
-        """Each of ``items``' part in the slot ``drawn_for`` (only those with one) by path, and their digests' sum.
+    ) -> tuple[dict[str, Any], dict[str, int]]:
+        """Each of ``items``' part in the slot ``drawn_for`` (only those with one) by path, and their digests' sums.
 
         Parts are drawn when not kept: those of new digests, or all when the slot is new. The sum
         of the parts' digests (``verdicts.digest``) tells whether a persona's plan is the one the
@@ -250,7 +258,7 @@ class RememberedPool:
         """
         for done, parts in self._slots:  # drawn earlier in this pass (the built-in personas share schedules)
             if done == drawn_for:
-                return _taken(items, parts)
+                return _taken(items, parts, drawn_for[0] == "calendar")
         old = next((parts for done, parts in self._old if done == drawn_for), None)
         fresh = self._fresh
         if old is None:
@@ -267,72 +275,22 @@ class RememberedPool:
                 if part is not None:
                     parts[member.key] = (part, verdicts.digest(part))  # type: ignore[index]
         self._slots.append((drawn_for, parts))
-        return _taken(items, parts)
+        return _taken(items, parts, drawn_for[0] == "calendar")
 
 
 def _taken(
-    items: dict[bytes | None, LazyRecord], parts: dict[bytes, tuple[Any, int]]
-) -> tuple[dict[str, Any], int]:
-    """The parts of ``items`` in a slot's ``parts`` by path, and the sum of their digests."""
+    items: dict[bytes | None, LazyRecord], parts: dict[bytes, tuple[Any, int]], scheduled: bool
+) -> tuple[dict[str, Any], dict[str, int]]:
+    """The parts of ``items`` in a slot's ``parts`` by path, and the sum of their digests per channel."""
     found = {}
-    total = 0
+    sums: dict[str, int] = {}
     for key, (part, digest) in parts.items():
         member = items.get(key)
         if member is not None:
             found[member.path] = part
-            total += digest
-    return found, total
-
-
-class _Recipe:
-    """One persona's plan as its parts (the plan built when first asked for), and what tells it apart."""
-
-    __slots__ = (
-        "persona",
-        "origin",
-        "calendar_for",
-        "calendar",
-        "journey_for",
-        "journey",
-        "until",
-        "totals",
-        "_plan",
-    )
-
-    def __init__(self, persona: Persona) -> None:
-        self.persona = persona
-        self.origin: date | None = None
-        self.calendar_for: tuple[Any, ...] | None = None
-        # Per scheduled campaign sending the persona something: (its messages, its stop).
-        self.calendar: dict[str, Any] = {}
-        self.journey_for: tuple[Any, ...] | None = None
-        # Per triggered campaign sending the persona something: its messages.
-        self.journey: dict[str, tuple[Sent, ...]] = {}
-        self.until = 0
-        # The sums of the calendar's and the journey's parts' digests.
-        self.totals = [0, 0]
-        self._plan: Plan | None = None
-
-    @property
-    def described(self) -> tuple[Any, ...]:
-        """Besides the parts, everything the plan is drawn from (compared with the last run's)."""
-        return (self.persona, self.calendar_for, self.journey_for, self.until)
-
-    def plan(self) -> Plan:
-        """The persona's plan of these parts."""
-        if self._plan is None:
-            on_calendar = tuple(
-                sorted((m for messages, _ in self.calendar.values() for m in messages), key=_ORDER)
-            )
-            stops = {path: stop for path, (_, stop) in self.calendar.items() if stop is not None}
-            until = self.until
-            journey = tuple(
-                sorted(
-                    (m for messages in self.journey.values() for m in messages if m[0] < until), key=_ORDER
-                )
-            )
-            self._plan = Plan(self.persona, self.origin, on_calendar, journey, stops)
-        return self._plan
+            channel = part[0][0][3] if scheduled else part[0][3]  # a schedule's part: (messages, stop)
+            sums[channel] = sums.get(channel, 0) + digest
+    return found, sums
 
 
 def _schedules(

@@ -27,16 +27,29 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from campaign_lint.policies.base import Carried
-from campaign_lint.policies.plans import Plan
+if TYPE_CHECKING:
+    from campaign_lint.policies.base import Carried
+    from campaign_lint.policies.plans import Plan
 
 # What the rules keep between runs (``Carried``), under this name.
 VERDICTS = "pressure-verdicts"
 T = TypeVar("T")
 # Nothing kept (a judgement may be None: no window).
 _NONE: Any = object()
+
+
+class Asked(NamedTuple):
+    """What a rule asks of every persona's plan (``Pool.judged``)."""
+
+    # The plans of FRQ004's texts and calls (else of FRQ003's marketing campaigns), and the longest window judged.
+    texts: bool
+    horizon_days: int
+    # What is judged, the same in every run: the rule, the cap, the campaigns counted.
+    what: Hashable
+    # The judge reads only this channel's messages (None: every channel).
+    channel: str | None = None
 
 
 def digest(part: object) -> int:
