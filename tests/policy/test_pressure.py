@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 from campaign_lint.core.findings import RELATED_KEPT, Severity
 from campaign_lint.lint import portfolio
 from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
-from campaign_lint.policies.plans import Plan, plan
-from campaign_lint.policies.pressure import Limits, pressure_finding, share, within, worst
+from campaign_lint.policies.plans import Plan, Sent, plan
+from campaign_lint.policies.pressure import Limits, _slide, pressure_finding, share, within, worst
 from campaign_lint.policies.record import cap_path
 from campaign_lint.policies.timeline import DAY, Persona, Sender, sender_of
 from campaign_lint.policies.view import PolicyView
@@ -179,3 +180,45 @@ def test_a_finding_of_many_campaigns_reads_only_the_records_it_keeps() -> None:
     # The hint names the 57 campaigns to cut (read from the window, not from their records).
     assert "`c56` by 1" in (found.hint or "")
     assert "`c57`" not in (found.hint or "")
+
+
+def _counted_by_hand(messages: list[Sent], limits: Limits, start: int) -> int:
+    """What the window from ``start`` counts: each campaign up to its most, each channel up to its ceiling."""
+    inside = Counter((m[3], m[1]) for m in messages if start <= m[0] < start + limits.per)
+    channels: Counter[str] = Counter()
+    for (channel, _), n in inside.items():
+        channels[channel] += min(n, limits.campaign_max(channel))
+    if limits.channel is not None:
+        return sum(channels.values())
+    return sum(min(n, limits.channel_max.get(channel, n)) for channel, n in channels.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 20 * DAY), st.integers(0, 5)), max_size=30),
+    st.sampled_from([(7, "d"), (1, "d"), (24, "h"), (30, "h")]),
+    st.integers(1, 4),
+    st.sampled_from([None, "email"]),
+    st.dictionaries(st.sampled_from(["email", "sms", "push"]), st.integers(1, 4)),
+    st.booleans(),
+)
+def test_the_slide_finds_the_first_busiest_window(
+    sends: list[tuple[int, int]],
+    per: tuple[int, str],
+    most: int,
+    channel: str | None,
+    channel_max: dict[str, int],
+    rolling: bool,
+) -> None:
+    """``_slide`` against every window counted by hand (calendar windows from each midnight, rolling from each message)."""
+    channels = ("email", "sms", "push")
+    messages = sorted(
+        (minute, f"c{c}.yaml", f"c{c}", channels[c % 3] if channel is None else channel)
+        for minute, c in sends
+    )
+    limits = Limits(Cap(max=most, per=Duration(*per)), channel, channel_max, rolling=rolling)
+    found = _slide(messages, limits)
+    starts = sorted({m[0] - m[0] % DAY for m in messages}) if limits.calendar else [m[0] for m in messages]
+    counts = [(_counted_by_hand(messages, limits, start), start) for start in starts]
+    best = max(counts, key=lambda item: item[0], default=(0, 0))
+    assert found == (best if best[0] else None)

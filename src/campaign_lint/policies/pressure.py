@@ -104,24 +104,32 @@ def within(policy: PolicyView, cap: Cap) -> dict[str, int]:
 
 def worst(plan: Plan, limits: Limits) -> Window | None:
     """The worst window of ``limits`` for the persona of ``plan``: None when it sends nothing counted."""
-    scheduled = [m for m in plan.scheduled if limits.counts(m)]
-    triggered = [m for m in plan.triggered if limits.counts(m)]
-    found: list[Window] = []
+    channel = limits.channel
+    if channel is None:
+        scheduled, triggered = list(plan.scheduled), list(plan.triggered)
+    else:
+        scheduled = [m for m in plan.scheduled if m[3] == channel]
+        triggered = [m for m in plan.triggered if m[3] == channel]
+    # Each placement's best (count, start), its messages, and where the journey is: the window is
+    # described for the worst alone.
+    found: list[tuple[tuple[int, int], Sequence[Sent], int | None]] = []
     best_scheduled = _slide(scheduled, limits)
     if best_scheduled is not None:
-        found.append(_window(plan, limits, scheduled, best_scheduled, None))
+        found.append((best_scheduled, scheduled, None))
     best_triggered = _slide(triggered, limits)
     if best_triggered is not None:
-        found.append(_window(plan, limits, triggered, best_triggered, JOURNEY))
+        found.append((best_triggered, triggered, JOURNEY))
     if best_scheduled is not None and best_triggered is not None:
         shift = (best_scheduled[1] // DAY - best_triggered[1] // DAY) * DAY
         together = _placed(plan, scheduled, triggered, shift)
         best = _slide(together, limits)
         if best is not None:
-            found.append(_window(plan, limits, together, best, shift))
+            found.append((best, together, shift))
     if not found:
         return None
-    return max(found, key=lambda window: window.count)  # the first of equals: schedules, journey, both
+    # The first of equals: schedules, journey, both.
+    best, messages, placed = max(found, key=lambda item: item[0][0])
+    return _window(plan, limits, messages, best, placed)
 
 
 def worst_among(plan: Plan, paths: Container[str], limits: Limits) -> Window | None:
@@ -162,38 +170,44 @@ def _slide(messages: Sequence[Sent], limits: Limits) -> tuple[int, int] | None:
     starts = sorted({m[0] - m[0] % DAY for m in messages}) if limits.calendar else [m[0] for m in messages]
     most = {channel: limits.campaign_max(channel) for channel in {m[3] for m in messages}}
     ceilings = {} if limits.channel is not None else dict(limits.channel_max)
+    # Per message its campaign's most and its channel; a channel without a cap has no ceiling.
+    tops = [most[m[3]] for m in messages]
+    ceiling = {channel: ceilings.get(channel, len(messages) + 1) for channel in most}
+    minutes = [m[0] for m in messages]
     sent: dict[str, int] = {}
     by_channel: dict[str, int] = dict.fromkeys(most, 0)
-    total = 0
-    best = (0, starts[0])
+    total = best_count = 0
+    best_start = starts[0]
     left = right = 0
     size = len(messages)
     for start in starts:
-        while left < size and messages[left][0] < start:
+        while left < size and minutes[left] < start:
             if left < right:
                 _, path, _, channel = messages[left]
-                sent[path] -= 1
-                if sent[path] < most[channel]:
-                    ceiling = ceilings.get(channel)
-                    by_channel[channel] -= 1
-                    if ceiling is None or by_channel[channel] < ceiling:
+                count = sent[path] - 1
+                sent[path] = count
+                if count < tops[left]:
+                    held = by_channel[channel] - 1
+                    by_channel[channel] = held
+                    if held < ceiling[channel]:
                         total -= 1
             left += 1
-        right = max(right, left)
+        if right < left:
+            right = left
         end = start + per
-        while right < size and messages[right][0] < end:
+        while right < size and minutes[right] < end:
             _, path, _, channel = messages[right]
-            already = sent.get(path, 0)
-            sent[path] = already + 1
-            if already < most[channel]:
-                ceiling = ceilings.get(channel)
-                if ceiling is None or by_channel[channel] < ceiling:
+            count = sent.get(path, 0)
+            sent[path] = count + 1
+            if count < tops[right]:
+                held = by_channel[channel]
+                if held < ceiling[channel]:
                     total += 1
-                by_channel[channel] += 1
+                by_channel[channel] = held + 1
             right += 1
-        if total > best[0]:
-            best = (total, start)
-    return best if best[0] else None
+        if total > best_count:
+            best_count, best_start = total, start
+    return (best_count, best_start) if best_count else None
 
 
 def _window(
@@ -210,7 +224,8 @@ def _window(
     inside = Counter(m[1] for m in messages if start <= m[0] < end)
     channel_of = {m[1]: m[3] for m in messages}
     ids = {m[1]: m[2] for m in messages if m[1] in inside}
-    campaigns = {path: (n, min(n, limits.campaign_max(channel_of[path]))) for path, n in inside.items()}
+    tops = {channel: limits.campaign_max(channel) for channel in set(channel_of.values())}
+    campaigns = {path: (n, min(n, tops[channel_of[path]])) for path, n in inside.items()}
     if limits.calendar:
         days = limits.per // DAY
         span = f"{days} calendar day{'s' if days != 1 else ''}"
