@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,7 +112,7 @@ def test_cap_edits_one_after_another_patch_the_patched_record(patches: Patches) 
 def test_a_cap_edit_after_a_patched_comment_lints_the_file_the_cache_missed(
     patches: Patches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A patch of an edit no rule reads leaves the cache alone: the cap patch lints that file again, once."""
+    """A patch of an edit no rule reads keeps no record for a portfolio check: the cap patch lints that file again."""
     argv = ("--format", "json", "--show-suppressed")
     _fill(patches, argv)
     root = patches.cli.root
@@ -126,7 +125,7 @@ def test_a_cap_edit_after_a_patched_comment_lints_the_file_the_cache_missed(
     assert how == "patched"
     assert counted.files == Counter({_name(9): 1, sited: 1})
     _answered(patches, argv, "replayed")
-    _edit(root, sited, _comment)  # the cache now holds c-20 as it is: a plain patch again
+    _edit(root, sited, _comment)  # the record now keeps c-20 as it is: a plain patch again
     _answered(patches, argv, "patched")
     assert warm.stdout
 
@@ -148,16 +147,46 @@ def test_a_cap_edit_with_a_duplicate_id_around(patches: Patches) -> None:
     assert again.stdout.count('"rule": "SPEC003"') == 2
 
 
-def _without_cache(patches: Patches) -> tuple[str, ...]:
-    """A record of a run naming PLAIN, and no content cache any more: a patch of a cap edit falls back."""
+def _renamed(text: str) -> str:
+    """PLAIN (c-00) given the id of c-03, which no portfolio finding involves: SPEC003 reads c-03's record."""
+    return text.replace("id: c-00", "id: c-03")
+
+
+def _plain(patches: Patches) -> tuple[str, ...]:
+    """The command line of a JSON run naming PLAIN, its record filled."""
     argv = ("--format", "json", "--force-exclude", PLAIN)
     _fill(patches, argv)
+    return argv
+
+
+def _without_cache(patches: Patches) -> tuple[str, ...]:
+    """A record of a run naming PLAIN, and no content cache any more: a record the patch has not kept is missing."""
+    argv = _plain(patches)
     for cache in (patches.cli.root / ".campaign-lint-cache").glob("results-*.bin"):
         cache.unlink()
     return argv
 
 
-def test_a_cap_edit_the_cache_cannot_stand_in_for_is_linted_once(
+def test_a_new_duplicate_id_reads_the_other_record_from_the_content_cache(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record the replay record does not keep (no finding pointed at it) is read from the cache."""
+    argv = _plain(patches)
+    read: list[str] = []
+    real = rechecking._Cached.blob
+
+    def spied(cached: Any, path: str) -> bytes:
+        read.append(path)
+        return real(cached, path)
+
+    monkeypatch.setattr(rechecking._Cached, "blob", spied)
+    _edit(patches.cli.root, PLAIN, _renamed)
+    duplicate = _answered(patches, argv, "patched")
+    assert read == [_name(3)]
+    assert duplicate.stdout.count('"rule": "SPEC003"') == 2  # PLAIN's, and c-03's pointing at it
+
+
+def test_a_record_the_cache_cannot_give_falls_back_and_the_file_is_linted_once(
     patches: Patches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the content cache the patch falls back, and the full run takes the file it linted."""
@@ -172,7 +201,7 @@ def test_a_cap_edit_the_cache_cannot_stand_in_for_is_linted_once(
 
     monkeypatch.setattr(rechecking, "recheck", spied)
     counted = Counted(monkeypatch)
-    _edit(patches.cli.root, PLAIN, _capped(9))
+    _edit(patches.cli.root, PLAIN, _renamed)
     warm, how = patches.answer(*argv)
     assert (how, asked) == ("linted", [None])
     assert counted.files[PLAIN] == 1  # by the attempt, not again by the full run
@@ -188,24 +217,24 @@ def test_a_file_changed_after_the_attempt_linted_it_is_linted_again(
     real = rechecking.recheck
 
     def changing(*args: Any) -> Any:
-        _edit(patches.cli.root, PLAIN, _capped(1))  # between the attempt and the full run
+        _edit(patches.cli.root, PLAIN, lambda text: text.replace("id: c-03", "id: c-13"))  # the same size
         return real(*args)
 
     monkeypatch.setattr(rechecking, "recheck", changing)
     counted = Counted(monkeypatch)
-    _edit(patches.cli.root, PLAIN, _capped(9))
+    _edit(patches.cli.root, PLAIN, _renamed)
     warm, how = patches.answer(*argv)
     assert how == "linted"
     assert counted.files[PLAIN] == 2
     monkeypatch.setattr(rechecking, "recheck", real)
     _same(patches.answer("--no-cache", *argv)[0], warm)
-    assert "max: 1" in (patches.cli.root / PLAIN).read_text(encoding="utf-8")
+    assert "id: c-13" in (patches.cli.root / PLAIN).read_text(encoding="utf-8")
 
 
-def test_after_a_cap_patch_a_full_run_lints_nothing_again(
-    patches: Patches, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_cap_patch_leaves_the_content_cache_alone(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The patch kept the edited file's outcome and the portfolio state in the content cache."""
+    """The next full run lints the edited file again, and only it (as after any patch)."""
     argv = ("--format", "json", "--show-suppressed")
     _fill(patches, argv)
     root = patches.cli.root
@@ -215,5 +244,5 @@ def test_after_a_cap_patch_a_full_run_lints_nothing_again(
     monkeypatch.setenv("PRE_COMMIT", "1")  # never answered from the record (outside a git tree: the disk)
     hook, how = patches.answer("--format", "json", "--force-exclude", OTHER)
     assert how == "linted"
-    assert counted.files == Counter()
+    assert counted.files == Counter({_name(9): 1})
     _same(patches.answer("--no-cache", "--format", "json", "--force-exclude", OTHER)[0], hook)

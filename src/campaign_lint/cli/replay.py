@@ -140,7 +140,8 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         results = patched
     elif current is not record:
         # Files saved again unchanged: trust their new times (what a patch needs kept as it was).
-        stored.store_patched(key, current, results, stored.section())
+        section = stored.section()
+        stored.store_patched(key, current, results, section, stored.portfolio())
     if patch is not None:
         from campaign_lint.cli.check import handed_over
 
@@ -193,14 +194,14 @@ def _patched(
     rest = {index: source for index, source in survey.sources.items() if index not in patch.fresh}
     if (rest and not patch.lint(rest)) or set(patch.fresh) != set(survey.edited):
         return None
-    if not patch.recheck(current):  # a raised cap: the portfolio checked again (lint/recheck.py)
+    kept = stored.portfolio()  # what the record keeps for a portfolio check, after its section
+    if not patch.recheck(current, kept):  # a raised cap: the portfolio checked again (lint/recheck.py)
         return None
     answer = patch.results(results, part, [display for _, display in current.files])
     if answer is None:
         return None
     results, section, stamps = answer
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
-    stored.store_patched(
-        key, replace(current, stamps=fresh, keys=patch.keys or current.keys), results, section
-    )
+    patched = replace(current, stamps=fresh, keys=patch.keys or current.keys)
+    stored.store_patched(key, patched, results, section, patch.kept or kept)
     return results

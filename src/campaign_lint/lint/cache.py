@@ -346,7 +346,7 @@ def open_cache(settings: Settings) -> Cache:
             state, cache.state_filed = stored.next(), True
     cache.answers = answers if isinstance(answers, dict) else {}
     cache.answers_saved = len(cache.answers)
-    cache.portfolio_state = _state(state)
+    cache.portfolio_state = valid_state(state)
     return cache
 
 
@@ -358,7 +358,7 @@ def _entries_of(signed: Signed | None, key: bytes) -> dict[str, Entry] | None:
     return entries if isinstance(entries, dict) else None
 
 
-def _state(value: Any) -> State | None:
+def valid_state(value: Any) -> State | None:
     """``value`` if it has the shape of a portfolio state (``lint/portfolio.py``), else None (none remembered)."""
     valid = (
         isinstance(value, tuple)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import pickle
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,10 +79,14 @@ class Member:
     # Digest of the record's facts (``FileOutcome.record_key``); None without a cache.
     key: bytes | None = None
     groups: Groups | None = None
+    # Where ``blob`` is read when the member holds neither (a patch: ``lint/recheck.py``), by path.
+    fetch: Callable[[str], bytes] | None = None
 
     def load(self) -> CampaignRecord:
         """The campaign's record, unpickled on first use."""
         if self.record is None:
+            if self.blob is None and self.fetch is not None:
+                self.blob = self.fetch(self.path)
             assert self.blob is not None
             self.record = pickle.loads(self.blob)  # from the signed cache (lint/cache.py)
         return self.record

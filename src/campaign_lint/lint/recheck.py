@@ -1,48 +1,51 @@
-"""A patch whose edited files' facts changed: the portfolio rules checked again, from the content cache.
+"""A patch whose edited files' facts changed: the portfolio rules checked again, from the replay record.
 
 A patch of the replay record (``lint/patching.py``) lints only the few
 edited files. When one of them changed what a portfolio rule reads (a raised
 ``frequency.max``, a new id: its record digest, ``FileOutcome.record_key``, is
 not the recorded one), the portfolio findings must be found again. A full
-run would: open the content cache, take an outcome for each of the 10,000
-files, run the portfolio rules over their records with the state the cache
+run would open the content cache (its 10,000 entries unpickled), take an
+outcome for each file and run the portfolio rules with the state the cache
 remembers (only the groups whose digest moved are checked again, FRQ003 and
-FRQ004 with the plans they kept: ``lint/portfolio.py``), save the cache and
-write a whole new record. :func:`recheck` does the portfolio part of that
-alone:
+FRQ004 with the plans they kept: ``lint/portfolio.py``). :func:`recheck` runs
+the same ``portfolio.check`` on what the replay record keeps for it
+(:data:`Kept`, written after the record's section by the full run, and
+again by each patch that checks the portfolio):
 
-* the members are the record's valid campaigns (``Record.files``,
-  ``Record.keys``), the edited ones with their fresh records, every other
-  one with its record still pickled in the cache entry (``Entry.record``,
-  unpickled only if a rule asks for it) and its groups (``Entry.groups``);
-  an entry that is not of the recorded file (another content digest, another
-  record digest: the cache was not written by the run the record is of)
-  makes it give up, and the full run answers;
-* ``portfolio.check`` runs with the cache's state (``Cache.portfolio_state``)
-  as a full run would, so the findings are a full run's, in its order;
-* the cache then keeps the edited files' outcomes and the new state, as the
-  full run would have saved them (a journal: ``Cache.save``), so the next
-  full run lints nothing again, and the next patch finds entries of the
-  recorded files.
+* the portfolio state of the run, pickled (``Cache.portfolio_state``);
+* every file's portfolio groups (``Entry.groups``), so that no record is
+  unpickled to group the members (SPEC003 has one group per id);
+* the record of every campaign a remembered finding points at, with the
+  content digest of the file it was made from.
 
-The answer is the portfolio findings with the YAML paths of their related
-places (``portfolio.Found``, what the next patch re-positions) and the
-record digests of every file for the next record.
+The members are the record's valid campaigns (``Record.files``,
+``Record.keys``): the edited ones with their fresh records; those a finding
+points at with their kept records, so that every remembered finding is
+re-positioned from a record of the file as it is now (a kept record of a
+file edited since, by a patch that left the portfolio alone, is made again
+by linting the file: ``relint``, at most ``MOST_EDITED``); every other one
+with no record at all, read from the content cache only if a rule asks for
+it (a new duplicate id), and only if the cache's entry is of the file the
+record holds. Anything else gives ``None``: the full run answers.
+
+The content cache is not written: its entries of the edited files no longer
+match them, so the next full run lints them again (and checks the portfolio
+again with the state the cache holds), as after any patch.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+import pickle
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from campaign_lint.lint import portfolio
-from campaign_lint.lint.cache import open_cache
-from campaign_lint.lint.portfolio import Found, Member
+from campaign_lint.lint.portfolio import Found, Member, State
 from campaign_lint.lint.replay import KEY_SIZE, MOST_EDITED
 
 if TYPE_CHECKING:
-    from campaign_lint.lint.cache import Entry
+    from campaign_lint.lint.cache import Cache, Entry
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
     from campaign_lint.lint.outcome import FileOutcome
@@ -50,45 +53,87 @@ if TYPE_CHECKING:
 
 # A file linted by the patch: the file, its outcome, its ``stat`` taken before reading it.
 Linted = tuple["SourceFile", "FileOutcome", os.stat_result]
+# What the record keeps for a portfolio check (module docstring): the state pickled, every file's
+# groups pickled (in the record's file order; None: not a valid campaign), and by path the content
+# digest and pickled record of each campaign a remembered finding points at.
+Kept = tuple[bytes, bytes, dict[str, tuple[bytes, bytes]]]
+
+
+def kept_of(cache: Cache, files: Sequence[SourceFile]) -> Kept | None:
+    """What the record of a full run over ``files`` with ``cache`` keeps for a portfolio check; ``None`` if it cannot."""
+    state = cache.portfolio_state
+    if state is None:
+        return None
+    entries = cache.entries
+    groups: list[Any] = []
+    for source in files:
+        entry = entries.get(source.display)
+        if entry is None:
+            return None
+        if entry.record_key is not None and entry.groups is None:
+            return None
+        groups.append(entry.groups if entry.record_key is not None else None)
+    records: dict[str, tuple[bytes, bytes]] = {}
+    for path in _places(state):
+        found = entries.get(path)
+        if found is None or found.record is None:
+            return None
+        records[path] = (found.content, found.record)
+    return _pickled(state), _pickled(groups), records
+
+
+def valid_kept(value: object) -> Kept | None:
+    """``value`` read back from a record, if it has the shape of :data:`Kept`."""
+    if not isinstance(value, tuple) or len(value) != 3:
+        return None
+    state, groups, records = value
+    if not (isinstance(state, bytes) and isinstance(groups, bytes) and isinstance(records, dict)):
+        return None
+    return state, groups, records
 
 
 def recheck(
     settings: Settings,
     record: Record,
+    kept: Kept,
     fresh: Mapping[int, Linted],
     relint: Callable[[list[int]], dict[int, Linted] | None],
-) -> tuple[list[Found], bytes] | None:
-    """The portfolio findings of ``record``'s files with the ``fresh`` ones (by index), and every file's digest.
+) -> tuple[list[Found], bytes, Kept] | None:
+    """The portfolio findings with the ``fresh`` files (by index), every file's record digest, the next :data:`Kept`.
 
-    ``relint`` lints the files (by index) whose cache entry is not of the
-    recorded file, at most ``MOST_EDITED`` of them (those a patch of an
-    edit no rule reads left behind: the cache is not written then), and
-    gives them only if each is still the recorded file. ``None`` when the
-    content cache cannot stand in for the files not linted (see the module
-    docstring): the full run answers.
+    ``record``: the record as the run found it (its other files unchanged).
+    ``relint`` lints files by index and gives them only if each is still
+    the recorded file. ``None``: the full run answers (module docstring).
     """
     if not record.files or KEY_SIZE * len(record.files) != len(record.keys):
         return None
-    cache = open_cache(settings)
-    if cache.secret is None or not cache.entries:
+    state_blob, groups_blob, records = kept
+    previous = _state(pickle.loads(state_blob))  # the signed record's bytes (lint/replay.py)
+    groups = pickle.loads(groups_blob)
+    if previous is None or not isinstance(groups, list) or len(groups) != len(record.files):
         return None
-    rules = portfolio.rules_of(settings)
-    entries = cache.entries
+    indices = {display: index for index, (_, display) in enumerate(record.files)}
+    places = _places(previous)
+    if not places <= records.keys() or not places <= indices.keys():
+        return None
     stale = [
-        index
-        for index, ((_, display), stamp) in enumerate(zip(record.files, record.stamps, strict=True))
-        if index not in fresh and record.key(index) is not None and not _holds(entries.get(display), stamp[4])
+        indices[path]
+        for path, (content, _) in records.items()
+        if path in indices and indices[path] not in fresh and content != record.stamps[indices[path]][4]
     ]
     if len(stale) > MOST_EDITED:
         return None
     linted = dict(fresh)
     if stale:
-        again = relint(stale)
+        again = relint(sorted(stale))
         if again is None:
             return None
         linted.update(again)
+    rules = portfolio.rules_of(settings)
+    cached = _Cached(settings, record, indices)
     members: list[Member] = []
     keys = bytearray(record.keys)
+    regrouped = False
     for index, (_, display) in enumerate(record.files):
         if index in linted:
             outcome = linted[index][1]
@@ -97,24 +142,114 @@ def recheck(
             outcome.groups = portfolio.groups_of(rules, outcome.record)
             members.append(Member(display, outcome.record, None, outcome.record_key, outcome.groups))
             keys[index * KEY_SIZE : (index + 1) * KEY_SIZE] = outcome.record_key
+            if outcome.groups != groups[index]:
+                groups[index], regrouped = outcome.groups, True
             continue
         key = record.key(index)
         if key is None:
             continue  # not a valid campaign: no member
-        entry = entries[display]
-        if entry.record_key != key or entry.record is None or entry.groups is None:
-            return None  # another record than the recorded one's (the cache of another run)
-        members.append(Member(display, None, entry.record, key, entry.groups))
-    _, state, changed = portfolio.check(rules, members, cache.portfolio_state)
+        grouped = groups[index]
+        if grouped is None:
+            return None
+        known = records.get(display)
+        if known is not None:  # a record of the file as it is: remembered findings re-positioned from it
+            members.append(Member(display, pickle.loads(known[1]), None, key, grouped))
+        else:
+            members.append(Member(display, None, None, key, grouped, cached.blob))
+    try:
+        _, state, _ = portfolio.check(rules, members, previous)
+    except _Missed:
+        return None
     del members
-    for source, outcome, info in linted.values():
-        cache.store(source, outcome, info)
-    cache.keep_state(state, changed)
-    cache.save()
+    again_kept = _next(state, records, linted, cached, record, indices)
+    if again_kept is None:
+        return None
     found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
-    return found, bytes(keys)
+    return found, bytes(keys), (_pickled(state), _pickled(groups) if regrouped else groups_blob, again_kept)
 
 
-def _holds(entry: Entry | None, content: bytes) -> bool:
-    """Whether ``entry`` is of the file whose content digest is ``content``."""
-    return entry is not None and entry.content == content
+def _next(
+    state: State,
+    records: Mapping[str, tuple[bytes, bytes]],
+    linted: Mapping[int, Linted],
+    cached: _Cached,
+    record: Record,
+    indices: Mapping[str, int],
+) -> dict[str, tuple[bytes, bytes]] | None:
+    """The records the next :data:`Kept` holds: of the places of ``state``'s findings, as their files are now."""
+    fresh = {linted_[0].display: linted_[1] for linted_ in linted.values()}
+    kept: dict[str, tuple[bytes, bytes]] = {}
+    for path in _places(state):
+        outcome = fresh.get(path)
+        if outcome is not None:
+            assert outcome.content is not None
+            assert outcome.record is not None
+            kept[path] = (outcome.content, _pickled(outcome.record))
+        elif path in records:
+            kept[path] = records[path]
+        elif path in cached.read:
+            kept[path] = (record.stamps[indices[path]][4], cached.read[path])
+        else:
+            return None  # a finding on a record the check did not read: never, but not taken on trust
+    return kept
+
+
+class _Missed(Exception):
+    """A record a rule asked for is not in the content cache as the replay record holds it."""
+
+
+class _Cached:
+    """Records read from the content cache, only when a rule asks for one (``Member.fetch``)."""
+
+    def __init__(self, settings: Settings, record: Record, indices: Mapping[str, int]) -> None:
+        self.settings = settings
+        self.record = record
+        self.indices = indices
+        self.cache: Cache | None = None
+        # What was read, by path (the next ``Kept`` takes the records findings point at from it).
+        self.read: dict[str, bytes] = {}
+
+    def blob(self, path: str) -> bytes:
+        """The record of ``path``'s campaign, pickled, if the cache holds the file the record holds."""
+        from campaign_lint.lint.cache import open_cache  # the first time a rule asks: most checks never do
+
+        if self.cache is None:
+            self.cache = open_cache(self.settings)
+        index = self.indices[path]
+        entry: Entry | None = self.cache.entries.get(path)
+        if (
+            entry is None
+            or entry.record is None
+            or entry.record_key != self.record.key(index)
+            or entry.content != self.record.stamps[index][4]
+        ):
+            raise _Missed(path)
+        self.read[path] = entry.record
+        return entry.record
+
+
+def _places(state: State) -> set[str]:
+    """Every campaign a finding of ``state`` sits on or points at."""
+    return {
+        path
+        for remembered in state[1].values()
+        for _, pairs in remembered.values()
+        for finding, _ in pairs
+        for path in _paths(finding.path, (place.path for place in finding.related))
+    }
+
+
+def _paths(first: str, rest: Iterable[str]) -> Iterable[str]:
+    yield first
+    yield from rest
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _state(value: object) -> State | None:
+    """``value`` if it has the shape of a portfolio state."""
+    from campaign_lint.lint.cache import valid_state
+
+    return valid_state(value)
