@@ -39,11 +39,14 @@ _NONE: frozenset[int] = frozenset()
 class Controlled:
     """The run's findings after the controls: kept (with the run rules' own), and silenced with why.
 
-    ``ledger``: what each file's part came to (see the module docstring).
+    ``tail``: how many of them are the portfolio findings' part (kept, silenced
+    by a comment, waived) and the run rules' findings; ``ledger``: that, and
+    what each file's part came to (see the module docstring).
     """
 
     kept: list[Finding] = field(default_factory=list)
     silenced: list[tuple[Finding, str]] = field(default_factory=list)
+    tail: tuple[int, int, int, int] = (0, 0, 0, 0)
     ledger: Ledger | None = None
 
 
@@ -127,8 +130,9 @@ class Controls:
         for rule, ctx, severity in run_rules(self.settings):
             kept.extend(placed_finding(rule, severity, placed) for placed in rule.judge(facts, ctx))
         ruled = len(kept) - len(files.kept) - len(portfolio.kept)
-        tail = (len(portfolio.kept), len(portfolio.inline), len(portfolio.waived), ruled)
-        return Controlled(kept, silenced, ([], tail))
+        return Controlled(
+            kept, silenced, (len(portfolio.kept), len(portfolio.inline), len(portfolio.waived), ruled)
+        )
 
     def facts(
         self,
@@ -174,8 +178,7 @@ def apply_controls(
     own = {display: comments for display, _, comments in files if comments}
     judged, marked = controls.judge_portfolio(portfolio, own)
     result = controls.finish(joined(parts), judged, marked, used_overrides)
-    assert result.ledger is not None
-    result.ledger = (shares, result.ledger[1])
+    result.ledger = (shares, result.tail)
     return result
 
 

@@ -290,10 +290,9 @@ class Patch:
         portfolio, marked = controls.judge_portfolio([finding for finding, _ in moved], comments)
         used_overrides = {index for indices in matched.values() for index in indices}
         controlled = controls.finish(files, portfolio, marked, used_overrides)
-        assert controlled.ledger is not None
         results = Results(controlled.kept, controlled.silenced, sources, recorded.paths, untouched)
         stamps = {index: stamp for index, (_, _, stamp) in self.fresh.items()}
-        return results, (matched, ordered, moved, controlled.ledger[1]), stamps
+        return results, (matched, ordered, moved, controlled.tail), stamps
 
 
 def _placed(
