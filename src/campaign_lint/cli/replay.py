@@ -105,7 +105,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         return None
     if record.scope.root != root:
         return None
-    patch = None
+    patch, results = None, None
     named = record.named_changed(given)
     if named:
         # Edited files named on the command line (the usual run after an edit): the whole
@@ -118,6 +118,11 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
             patch = _patch(options, record)
             if patch is None or not _lint_named(patch, given, named, options.force_exclude):
                 return None
+            if surveying.child is not None:
+                # Read while the child still surveys: what the patch needs of the record.
+                results = stored.results()
+                if results is None:
+                    return None
             survey = surveying.answer()
         finally:
             surveying.stop()
@@ -126,9 +131,10 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
     if survey is None:
         return None
     current = survey.current(record)
-    results = stored.results()
     if results is None:
-        return None
+        results = stored.results()
+        if results is None:
+            return None
     if survey.edited:
         # A few files edited: they are linted, the rest answered from the record (lint/patching.py).
         patch = patch or _patch(options, record)
