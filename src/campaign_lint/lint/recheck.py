@@ -79,7 +79,7 @@ def kept_of(cache: Cache, files: Sequence[SourceFile]) -> Kept | None:
         if found is None or found.record is None:
             return None
         records[path] = (found.content, found.record)
-    return _pickled(state), _pickled(groups), records
+    return _split(state, None, {}), _pickled(groups), records
 
 
 def valid_kept(value: object) -> Kept | None:
@@ -108,18 +108,21 @@ def recheck(
     if not record.files or KEY_SIZE * len(record.files) != len(record.keys):
         return None
     state_blob, groups_blob, records = kept
-    previous = _state(pickle.loads(state_blob))  # the signed record's bytes (lint/replay.py)
-    groups = pickle.loads(groups_blob)
-    if previous is None or not isinstance(groups, list) or len(groups) != len(record.files):
+    joined = _joined(state_blob)
+    if joined is None:
         return None
-    indices = {display: index for index, (_, display) in enumerate(record.files)}
-    places = _places(previous)
-    if not places <= records.keys() or not places <= indices.keys():
+    previous, parts = joined
+    groups = pickle.loads(groups_blob)
+    if not isinstance(groups, list) or len(groups) != len(record.files):
+        return None
+    # The index of each campaign a kept record is of (the others' only if a rule asks: ``_Cached``).
+    indices = {display: index for index, (_, display) in enumerate(record.files) if display in records}
+    if not _places(previous) <= indices.keys():
         return None
     stale = [
-        indices[path]
-        for path, (content, _) in records.items()
-        if path in indices and indices[path] not in fresh and content != record.stamps[indices[path]][4]
+        index
+        for path, index in indices.items()
+        if index not in fresh and records[path][0] != record.stamps[index][4]
     ]
     if len(stale) > MOST_EDITED:
         return None
@@ -130,42 +133,56 @@ def recheck(
             return None
         linted.update(again)
     rules = portfolio.rules_of(settings)
-    cached = _Cached(settings, record, indices)
-    members: list[Member] = []
+    cached = _Cached(settings, record)
+    members = _members(record, groups, records, linted, cached.blob)
+    if members is None:
+        return None
     keys = bytearray(record.keys)
     regrouped = False
-    for index, (_, display) in enumerate(record.files):
-        if index in linted:
-            outcome = linted[index][1]
-            if outcome.record is None or outcome.record_key is None or len(outcome.record_key) != KEY_SIZE:
-                return None
-            outcome.groups = portfolio.groups_of(rules, outcome.record)
-            members.append(Member(display, outcome.record, None, outcome.record_key, outcome.groups))
-            keys[index * KEY_SIZE : (index + 1) * KEY_SIZE] = outcome.record_key
-            if outcome.groups != groups[index]:
-                groups[index], regrouped = outcome.groups, True
-            continue
-        key = record.key(index)
-        if key is None:
-            continue  # not a valid campaign: no member
-        grouped = groups[index]
-        if grouped is None:
+    for index, (source, outcome, _) in linted.items():
+        if outcome.record is None or outcome.record_key is None or len(outcome.record_key) != KEY_SIZE:
             return None
-        known = records.get(display)
-        if known is not None:  # a record of the file as it is: remembered findings re-positioned from it
-            members.append(Member(display, pickle.loads(known[1]), None, key, grouped))
-        else:
-            members.append(Member(display, None, None, key, grouped, cached.blob))
+        outcome.groups = portfolio.groups_of(rules, outcome.record)
+        members.append(Member(source.display, outcome.record, None, outcome.record_key, outcome.groups))
+        keys[index * KEY_SIZE : (index + 1) * KEY_SIZE] = outcome.record_key
+        if outcome.groups != groups[index]:
+            groups[index], regrouped = outcome.groups, True
     try:
         _, state, _ = portfolio.check(rules, members, previous)
     except _Missed:
         return None
     del members
-    again_kept = _next(state, records, linted, cached, record, indices)
+    again_kept = _next(state, records, linted, cached)
     if again_kept is None:
         return None
     found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
-    return found, bytes(keys), (_pickled(state), _pickled(groups) if regrouped else groups_blob, again_kept)
+    state_again = _split(state, previous, parts)
+    return found, bytes(keys), (state_again, _pickled(groups) if regrouped else groups_blob, again_kept)
+
+
+def _members(
+    record: Record,
+    groups: Sequence[Any],
+    records: Mapping[str, tuple[bytes, bytes]],
+    linted: Mapping[int, Linted],
+    fetch: Callable[[str], bytes],
+) -> list[Member] | None:
+    """The valid campaigns not ``linted``, as portfolio members (see the module docstring); ``None``: a group unknown."""
+    members: list[Member] = []
+    append, loads, kept, every = members.append, pickle.loads, records.get, record.keys
+    none = bytes(KEY_SIZE)
+    for index, ((_, display), grouped) in enumerate(zip(record.files, groups, strict=True)):
+        key = every[index * KEY_SIZE : (index + 1) * KEY_SIZE]
+        if key == none or index in linted:
+            continue  # not a valid campaign (no member), or linted: made by the caller
+        if grouped is None:
+            return None
+        known = kept(display)
+        if known is not None:  # a record of the file as it is: remembered findings re-positioned from it
+            append(Member(display, loads(known[1]), None, key, grouped))
+        else:
+            append(Member(display, None, None, key, grouped, fetch))
+    return members
 
 
 def _next(
@@ -173,8 +190,6 @@ def _next(
     records: Mapping[str, tuple[bytes, bytes]],
     linted: Mapping[int, Linted],
     cached: _Cached,
-    record: Record,
-    indices: Mapping[str, int],
 ) -> dict[str, tuple[bytes, bytes]] | None:
     """The records the next :data:`Kept` holds: of the places of ``state``'s findings, as their files are now."""
     fresh = {linted_[0].display: linted_[1] for linted_ in linted.values()}
@@ -188,7 +203,7 @@ def _next(
         elif path in records:
             kept[path] = records[path]
         elif path in cached.read:
-            kept[path] = (record.stamps[indices[path]][4], cached.read[path])
+            kept[path] = cached.read[path]
         else:
             return None  # a finding on a record the check did not read: never, but not taken on trust
     return kept
@@ -201,30 +216,34 @@ class _Missed(Exception):
 class _Cached:
     """Records read from the content cache, only when a rule asks for one (``Member.fetch``)."""
 
-    def __init__(self, settings: Settings, record: Record, indices: Mapping[str, int]) -> None:
+    def __init__(self, settings: Settings, record: Record) -> None:
         self.settings = settings
         self.record = record
-        self.indices = indices
         self.cache: Cache | None = None
-        # What was read, by path (the next ``Kept`` takes the records findings point at from it).
-        self.read: dict[str, bytes] = {}
+        self.indices: dict[str, int] = {}
+        # What was read, by path: the content digest and the pickled record (the next ``Kept``
+        # takes the records findings point at from it).
+        self.read: dict[str, tuple[bytes, bytes]] = {}
 
     def blob(self, path: str) -> bytes:
         """The record of ``path``'s campaign, pickled, if the cache holds the file the record holds."""
         from campaign_lint.lint.cache import open_cache  # the first time a rule asks: most checks never do
 
+        record = self.record
         if self.cache is None:
             self.cache = open_cache(self.settings)
+            self.indices = {display: index for index, (_, display) in enumerate(record.files)}
         index = self.indices[path]
+        content = record.stamps[index][4]
         entry: Entry | None = self.cache.entries.get(path)
         if (
             entry is None
             or entry.record is None
-            or entry.record_key != self.record.key(index)
-            or entry.content != self.record.stamps[index][4]
+            or entry.record_key != record.key(index)
+            or entry.content != content
         ):
             raise _Missed(path)
-        self.read[path] = entry.record
+        self.read[path] = (content, entry.record)
         return entry.record
 
 
@@ -248,8 +267,36 @@ def _pickled(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _state(value: object) -> State | None:
-    """``value`` if it has the shape of a portfolio state."""
+def _split(state: State, before: State | None, parts: Mapping[str, bytes]) -> bytes:
+    """``state`` pickled with each rule's remembered groups pickled apart (``parts``: ``before``'s, reused when equal).
+
+    A cap edit checks FRQ003 and FRQ004 again; SPEC003's thousands of groups
+    (one per id) stay as they were and are not pickled again.
+    """
+    pickled: dict[str, bytes] = {}
+    for rule_id, remembered in state[1].items():
+        old = before[1].get(rule_id) if before is not None else None
+        same = rule_id in parts and old is not None and _same(remembered, old)
+        pickled[rule_id] = parts[rule_id] if same else _pickled(remembered)
+    return _pickled((state[0], pickled, state[2]))
+
+
+def _same(
+    remembered: Mapping[Any, tuple[bytes, list[Found]]], old: Mapping[Any, tuple[bytes, list[Found]]]
+) -> bool:
+    """Whether every group of ``remembered`` is ``old``'s, with the same digest and the very same findings."""
+    if remembered.keys() != old.keys():
+        return False
+    return all(found is old[key][1] and digest == old[key][0] for key, (digest, found) in remembered.items())
+
+
+def _joined(blob: bytes) -> tuple[State, dict[str, bytes]] | None:
+    """The state ``_split`` pickled (``None`` if it is not one), and each rule's part still pickled."""
     from campaign_lint.lint.cache import valid_state
 
-    return valid_state(value)
+    value = pickle.loads(blob)  # the signed record's bytes (lint/replay.py)
+    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(value[1], dict):
+        return None
+    everything, parts, plans = value
+    state = valid_state((everything, {rule_id: pickle.loads(part) for rule_id, part in parts.items()}, plans))
+    return None if state is None else (state, parts)
