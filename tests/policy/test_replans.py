@@ -127,7 +127,10 @@ def test_kept_plans_are_the_plans_drawn_at_once(tmp_path: Path, seed: int, perso
                 assert kept_plans == [_counted(plan) for plan in drawn.plans(texts, horizon)], (step, texts)
         if capped is not None:  # a cap edited: only that campaign is read (and drawn) again
             assert set(reads) == {capped}
-        kept = {name: pickle.dumps(value) for name, value in carried.kept.items()}
+        kept = {
+            **kept,
+            **{name: pickle.dumps(value) for name, value in carried.kept.items()},
+        }  # as Carried passes on
 
 
 def test_a_memo_that_no_longer_unpickles_is_drawn_again(tmp_path: Path) -> None:
@@ -196,7 +199,10 @@ def test_kept_plans_after_random_edits_are_the_plans_drawn_at_once(
             for horizon in (1, 8):
                 kept_plans = [_counted(plan) for plan in pool.plans(texts_only, horizon)]
                 assert kept_plans == [_counted(plan) for plan in drawn.plans(texts_only, horizon)], step
-        kept = {name: pickle.dumps(value) for name, value in carried.kept.items()}
+        kept = {
+            **kept,
+            **{name: pickle.dumps(value) for name, value in carried.kept.items()},
+        }  # as Carried passes on
 
 
 def test_a_journey_on_a_clock_of_its_own_is_drawn_again_when_its_first_day_moves(tmp_path: Path) -> None:
@@ -240,5 +246,38 @@ def test_a_journey_on_a_clock_of_its_own_is_drawn_again_when_its_first_day_moves
         plans = pool.plans(False, 8)
         assert plans == RecordPool(records, RuleContext(view, NoOptions())).plans(False, 8)
         journeys.append(len(plans[0].triggered))
-        kept = {name: pickle.dumps(value) for name, value in carried.kept.items()}
+        kept = {
+            **kept,
+            **{name: pickle.dumps(value) for name, value in carried.kept.items()},
+        }  # as Carried passes on
     assert journeys == [1, 2]  # the clock change did hold one back, and only on the first day 0
+
+
+def test_an_edit_and_its_undo_keep_the_briefs_as_they_were(tmp_path: Path) -> None:
+    """Most briefs are kept apart and not pickled again after an edit; a campaign edited back is drawn again.
+
+    The briefs of the first pass are the base; an edit keeps only the new brief beside it. Undone,
+    the campaign's first digest is in the base again, but the last pass did not see it: its parts
+    are drawn again, not taken as "sends nothing" from the last pass's slots.
+    """
+    files = portfolio_files(4, count=30)
+    (tmp_path / "campaign-lint.yaml").write_text(POLICY, encoding="utf-8")
+    view = load_settings(tmp_path / "campaign-lint.yaml", tmp_path).view
+    records = _records(files, view)
+    original = records[:]
+    sending = next(i for i, r in enumerate(records) if r.sender is not None and r.sender.start is not None)
+    kept: dict[str, bytes] = {}
+    for step in range(6):
+        if step % 2:
+            records[sending] = _changed(original[sending], frequency=(step + 1, 7 * DAY))
+        else:
+            records[:] = original
+        members = [Held(r.path, _key(r), r, []) for r in records]
+        carried = Carried(functools.partial(_unpickled, kept))
+        pool = replans.remembered(members, RuleContext(view, NoOptions(), Shared(), carried))
+        drawn = RecordPool(records, RuleContext(view, NoOptions()))
+        for texts in (False, True):
+            assert [_counted(p) for p in pool.plans(texts, 8)] == [_counted(p) for p in drawn.plans(texts, 8)]
+        # The base of every brief is written by the first pass only.
+        assert (replans.BRIEFS in carried.kept) == (step == 0)
+        kept = {**kept, **{name: pickle.dumps(value) for name, value in carried.kept.items()}}

@@ -239,7 +239,7 @@ class FRQ003(PressureRule[NoOptions]):
 
     def judge(self, pool: Pool, ctx: RuleContext[NoOptions]) -> Iterable[PortfolioViolation]:
         """Count each persona's worst window against each cap; report the worst persona per cap."""
-        if len(pool.chosen(texts=False)) < 2:
+        if pool.counted(texts=False) < 2:
             return  # one campaign alone is FRQ002's
         # The contact timeline, imported only when there is a portfolio to count (policies/pressurepool.py).
         from campaign_lint.policies.capcount import caps_of

@@ -46,6 +46,10 @@ class Pool(Protocol):
         """The campaigns counted: marketing ones (FRQ003), or their texts and calls (``texts``: FRQ004)."""
         ...
 
+    def counted(self, texts: bool) -> int:
+        """How many campaigns ``chosen`` lists."""
+        ...
+
     def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
         """Each persona's plan of the ``chosen`` campaigns."""
         ...
@@ -86,6 +90,10 @@ class RecordPool:
     def chosen(self, texts: bool) -> list[Chosen]:
         """See ``Pool.chosen``."""
         return [(r.path, r.event, r.schedule is not None) for r in self._chosen(texts)]
+
+    def counted(self, texts: bool) -> int:
+        """See ``Pool.counted``."""
+        return len(self._chosen(texts))
 
     def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
         """See ``Pool.plans``."""

@@ -67,6 +67,8 @@ from campaign_lint.policies.view import PolicyView
 
 # What the rules keep between runs (``Carried``), under this name.
 MEMO = "pressure-plans"
+# Most campaigns' briefs, written again only when enough of them changed (``RememberedPool``).
+BRIEFS = "pressure-briefs"
 T = TypeVar("T")
 # A campaign, as FRQ004 groups it: its path, its trigger event, whether it is scheduled.
 Chosen = tuple[str, str | None, bool]
@@ -123,10 +125,16 @@ class RememberedPool:
         self._ctx = ctx
         self._members = members
         kept = ctx.carried.previous(MEMO)
-        valid = isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], list)
-        old_briefs: dict[bytes, Brief] = kept[0] if valid else {}  # type: ignore[index]
+        valid = isinstance(kept, tuple) and len(kept) == 3 and isinstance(kept[1], list)
+        recent: dict[bytes, Brief] = kept[0] if valid else {}  # type: ignore[index]
         self._old: list[Slot] = kept[1] if valid else []  # type: ignore[index]
+        # The digests of ``base`` the last run did not see (campaigns edited, or deleted, since it was written).
+        gone: set[bytes] = kept[2] if valid else set()  # type: ignore[index]
+        settled = ctx.carried.previous(BRIEFS)
+        base: dict[bytes, Brief] = settled if isinstance(settled, dict) and valid else {}
         self._briefs: dict[bytes, Brief] = {}
+        # The briefs not in ``base``: kept apart, so that an edit does not pickle every brief again.
+        since: dict[bytes, Brief] = {}
         # Digests the last run did not see: their parts are drawn in every slot.
         self._fresh: set[bytes] = set()
         # Equal briefs of new digests as one object: the memo pickles each once (a third are alike).
@@ -134,14 +142,27 @@ class RememberedPool:
         for member in members:
             key = member.key
             assert key is not None
-            brief = old_briefs.get(key)
+            brief = base.get(key)
             if brief is None:
-                brief = brief_of(member.load())
-                brief = alike.setdefault(brief, brief)
+                brief = recent.get(key)
+                if brief is None:
+                    brief = brief_of(member.load())
+                    brief = alike.setdefault(brief, brief)
+                    self._fresh.add(key)
+                since[key] = brief
+            elif key in gone:
                 self._fresh.add(key)
             self._briefs[key] = brief
+        # ``base`` is written again when what it lacks, and what it holds for no campaign, pass 2% of the
+        # campaigns (at least 64), or when there was none; otherwise it is passed on as it was (``Carried``).
+        stale = len(base) - (len(self._briefs) - len(since))
+        if not base or len(since) + stale > max(64, len(members) // 50):
+            ctx.carried.keep(BRIEFS, self._briefs)
+            since, gone = {}, set()
+        else:
+            gone = set(base).difference(self._briefs) if stale else set()
         self._slots: list[Slot] = []
-        ctx.carried.keep(MEMO, (self._briefs, self._slots))
+        ctx.carried.keep(MEMO, (since, self._slots, gone))
         # Per (FRQ004's texts, horizon): each persona's parts (``_recipes``).
         self._drawn: dict[tuple[bool, int], list[Parts]] = {}
         # Per FRQ004's texts: the campaigns counted, with their briefs (``_chosen``).
@@ -174,6 +195,10 @@ class RememberedPool:
     def chosen(self, texts: bool) -> list[Chosen]:
         """See ``pressurepool.Pool.chosen``."""
         return [(m.path, b[1], b[6] is not None) for m, b in self._chosen(texts)]
+
+    def counted(self, texts: bool) -> int:
+        """See ``pressurepool.Pool.counted``."""
+        return len(self._chosen(texts))
 
     def plans(self, texts: bool, horizon_days: int) -> list[Plan]:
         """See ``pressurepool.Pool.plans``: each persona's, from the parts kept and those drawn again."""
