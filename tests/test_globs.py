@@ -56,6 +56,22 @@ def test_any_other_glob_goes_to_pathspec(pattern: str) -> None:
     assert isinstance(globs.compiled(["campaigns/**/*.yaml", pattern]), pathspec.GitIgnoreSpec)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("**/*/**", "campaigns/campaigns", True),
+        ("**/*/**", "campaigns", False),
+        ("**/*/**", "a/b/c.yaml", True),
+    ],
+)
+def test_an_unanchored_expression_is_searched_as_pathspec_does(
+    pattern: str, path: str, matches: bool
+) -> None:
+    assert globs._regex(pattern) == "/"  # found by the property test above, once: not anchored at the start
+    assert globs.compiled([pattern]).match_file(path) is matches
+    assert pathspec.GitIgnoreSpec.from_lines([pattern]).match_file(path) is matches
+
+
 def test_the_default_globs_are_simple() -> None:
     matcher = globs.compiled(["campaigns/**/*.yaml", "campaigns/**/*.yml"])
     assert not isinstance(matcher, pathspec.PathSpec)

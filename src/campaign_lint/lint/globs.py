@@ -85,7 +85,11 @@ def _regex(pattern: str) -> str | None:
 
 
 class _Simple:
-    """Simple globs (all including: any match includes), as compiled regular expressions."""
+    """Simple globs (all including: any match includes), as compiled regular expressions.
+
+    Searched, as pathspec searches them: most are anchored (``^``), but
+    ``**/*/**`` becomes ``/`` (any path with a folder in it).
+    """
 
     def __init__(self, regexes: list[re.Pattern[str]]) -> None:
         self._regexes = regexes
@@ -98,4 +102,4 @@ class _Simple:
             file = file[1:]
         elif file.startswith("./"):
             file = file[2:]
-        return any(regex.match(file) for regex in self._regexes)
+        return any(regex.search(file) for regex in self._regexes)  # as pathspec's ``RegexPattern``
