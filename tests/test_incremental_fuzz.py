@@ -11,9 +11,15 @@ a campaign added, deleted, moved to another folder or copied under another
 name, an edit no rule reads, the file made invalid, the policy changed, and
 ``--ignore`` / ``--select`` of FRQ003 and FRQ004 switched (each switch runs
 on a cache of its own, so a cache is left behind and found again, stale,
-later). After each edit the cached run's JSON report and exit code are those
-of ``--no-cache``. The memo FRQ003 and FRQ004 keep between runs
-(``policies/replans.py``) is what this mostly tries to trip.
+later). The controls are drawn too: suppression comments (whole-file, at the
+end of a line, some without a reason) of portfolio rules and of rules of one
+campaign, exceptions (live or expired, naming ids, globs on ids or on paths)
+and ``overrides``; an edit adds or takes away comments, or redraws the
+exceptions or the overrides. After each edit the cached run's JSON report
+(with the silenced findings and why) and exit code are those of
+``--no-cache``. The memo FRQ003 and FRQ004 keep between runs
+(``policies/replans.py``) is what this mostly tries to trip, then the
+controls a patch judges again file by file (``lint/controls.py``).
 """
 
 from __future__ import annotations
@@ -68,6 +74,40 @@ def examples(default: int) -> int:
 
 Policy = dict[str, Any]
 
+# The rules the controls are drawn over: portfolio rules (their findings judged with the comments of
+# the file they are in) and rules of one campaign that these portfolios often break.
+CONTROLLED = (
+    "FRQ003",
+    "FRQ004",
+    "FRQ005",
+    "TIM005",
+    "SPEC003",
+    "CON001",
+    "AUD001",
+    "FRQ001",
+    "FRQ002",
+    "TIM002",
+)
+# Where a suppression comment sits: a whole-file one, or at the end of a line of the campaign
+# (``!``: without a reason, so it silences nothing and POL003 says so).
+PLACES = ("file", "file", "channel", "trigger", "frequency", "audience", "id", "!channel")
+# What an exception names: an id, globs on ids, globs on the file path.
+PATTERNS = ("c-01", "c-0[0-3]", "c-*", "campaigns/b/*", "deep/*.yaml", "a/c-0?.yaml")
+REASON = "reviewed with the CRM team"
+
+_suppressions = st.lists(st.tuples(st.sampled_from(CONTROLLED), st.sampled_from(PLACES)), max_size=2)
+_exceptions = st.lists(
+    st.tuples(st.sampled_from(CONTROLLED), st.sampled_from(PATTERNS), st.booleans()), max_size=3
+)
+_overrides = st.lists(
+    st.tuples(
+        st.sampled_from(("campaigns/b/**", "campaigns/a/*.yaml", "**/c-0[0-4].yaml")),
+        st.sampled_from(CONTROLLED[5:]),
+        st.sampled_from(("off", "error", "info")),
+    ),
+    max_size=2,
+)
+
 _clock = st.sampled_from(("00:30", "08:00", "09:00", "10:00", "18:00", "21:30", "23:45"))
 
 
@@ -102,6 +142,7 @@ def campaigns(draw: st.DrawFn) -> Campaign:
         "trigger": trigger,
         "frequency": draw(st.none() | st.tuples(st.integers(1, 4), st.sampled_from(("1d", "7d", "12h")))),
         "window": draw(st.none() | st.tuples(_clock, _clock)),
+        "suppress": draw(_suppressions),
     }
 
 
@@ -155,6 +196,9 @@ def policies(draw: st.DrawFn) -> Policy:
         "max_per_day": draw(st.sampled_from((None, 1, 1, 1, 2))),
         # A catalogue of events (the built-in personas walk it), or none (they walk the default one).
         "events": draw(st.booleans()),
+        # Exceptions (rule, campaigns, live or expired) and overrides (files, rule, setting).
+        "exceptions": draw(_exceptions),
+        "overrides": draw(_overrides),
     }
 
 
@@ -189,6 +233,15 @@ def render_policy(policy: Policy) -> str:
                 f"{e}: [{', '.join(repr(d) for d in ds)}]" for e, ds in persona["journey"].items()
             )
             lines.append(f"    journey: {{{days}}}")
+    if policy.get("exceptions"):
+        lines.append("exceptions:")
+        for number, (rule, pattern, live) in enumerate(policy["exceptions"]):
+            lines.append(f'  - {{rule: {rule}, campaigns: ["{pattern}"], reason: "Reviewed (MKT-{number})",')
+            lines.append(f"     expires: {'2099-12-31' if live else '2020-01-31'}}}")
+    if policy.get("overrides"):
+        lines.append("overrides:")
+        for files, rule, setting in policy["overrides"]:
+            lines.append(f'  - {{files: ["{files}"], rules: {{{rule}: {setting}}}}}')
     return "\n".join(lines) + "\n"
 
 
@@ -220,10 +273,26 @@ def render_campaign(index: int, facts: Campaign) -> str:
         text += f"frequency: {{max: {facts['frequency'][0]}, per: {facts['frequency'][1]}}}\n"
     if facts["window"] is not None:
         text += f'send_window: {{start: "{facts["window"][0]}", end: "{facts["window"][1]}"}}\n'
-    return text + (
+    text += (
         f"content:\n  subject: {facts['subject']}\n  unsubscribe: one_click\n"
         "success_metrics: [problems_resolved, repeat_purchase_rate]\n"
     )
+    return _suppressed(text, facts.get("suppress", ()))
+
+
+def _suppressed(text: str, suppressions: Any) -> str:
+    """``text`` with the suppression comments ``suppressions`` (rule, place) written in."""
+    lines = text.splitlines()
+    for rule, place in suppressions:
+        reason = "" if place.startswith("!") else f" -- {REASON}"
+        if place == "file":
+            lines.insert(0, f"# campaign-lint: disable-file={rule}{reason}")
+            continue
+        key = place.lstrip("!") + ":"
+        at = next((i for i, line in enumerate(lines) if line.startswith(key)), None)
+        if at is not None:
+            lines[at] += f"  # campaign-lint: disable={rule}{reason}"
+    return "\n".join(lines) + "\n"
 
 
 FOLDERS = ("campaigns/a", "campaigns/b", "campaigns/b/deep")
@@ -259,6 +328,8 @@ def _same_as_cold(console: InProcess, args: tuple[str, ...]) -> str:
     for rule in ("FRQ003", "FRQ004"):
         shown = f'"rule": "{rule}"' in warm.stdout
         event(f"{rule} {'found' if shown else 'not found'}")
+    for silenced in ('"reason": "inline', '"reason": "exception', '"rule": "POL'):
+        event(f"{silenced} {'found' if silenced in warm.stdout else 'not found'}")
     return warm.stdout
 
 
@@ -325,6 +396,8 @@ def _apply(data: st.DataObject, portfolio: Portfolio, args: list[tuple[str, ...]
                 *("field", "field", "field", "add", "delete", "move", "copy"),
                 # Comments twice: the edit a patched replay record answers (lint/patching.py).
                 *("comment", "comment", "invalid", "revert", "policy", "args", "folder"),
+                # A suppression comment added or taken away: patched too (the controls judged again).
+                *("suppress", "suppress", "controls"),
             )
         )
         if paths
@@ -340,9 +413,11 @@ def _apply(data: st.DataObject, portfolio: Portfolio, args: list[tuple[str, ...]
         here = Path.cwd()
         os.chdir(portfolio.root if here != portfolio.root else portfolio.root / "campaigns")
         return f"run in {Path.cwd()}", None
-    if kind == "policy":
+    if kind in ("policy", "controls"):
         fresh = data.draw(policies())
-        part = data.draw(st.sampled_from(sorted(fresh)))
+        part = data.draw(
+            st.sampled_from(("exceptions", "overrides") if kind == "controls" else sorted(fresh))
+        )
         portfolio.policy = {**portfolio.policy, part: fresh[part]}
         portfolio.write_policy()
         return f"policy {part}", None
@@ -359,6 +434,8 @@ def _apply(data: st.DataObject, portfolio: Portfolio, args: list[tuple[str, ...]
         portfolio.write(path, portfolio.before.get(path, (index, facts, extra)))
     elif kind == "comment":
         portfolio.write(path, (index, facts, extra + "# reviewed again\n"))
+    elif kind == "suppress":
+        portfolio.write(path, (index, {**facts, "suppress": data.draw(_suppressions)}, extra))
     elif kind == "invalid":
         portfolio.remove(path)
         (portfolio.root / path).write_text("version: 1\nid: [broken\n", encoding="utf-8")
