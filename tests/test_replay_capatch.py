@@ -246,3 +246,18 @@ def test_a_cap_patch_leaves_the_content_cache_alone(
     assert how == "linted"
     assert counted.files == Counter({_name(9): 1})
     _same(patches.answer("--no-cache", "--format", "json", "--force-exclude", OTHER)[0], hook)
+
+
+def test_what_is_kept_for_other_record_digests_is_not_used(patches: Patches) -> None:
+    """The file beside the record holds the digests it was made for: an older one is not trusted."""
+    argv = ("--format", "json", "--show-suppressed")
+    _fill(patches, argv)
+    root = patches.cli.root
+    (kept,) = (root / ".campaign-lint-cache").glob("kept-*.bin")
+    older = kept.read_bytes()
+    _edit(root, _name(9), _capped(9))
+    _answered(patches, argv, "patched")
+    assert kept.read_bytes() != older  # made again for the new digests
+    kept.write_bytes(older)  # as if the patch's file had not been written
+    _edit(root, _name(21), _capped(1))
+    _answered(patches, argv, "linted")

@@ -151,13 +151,12 @@ def run_check(options: CheckOptions) -> int:
                 # With what a run after a few edits needs to patch it (lint/patching.py).
                 waived = frozenset(waiver.rule for waiver in settings.exceptions)
                 patchable = section(linted.cache, linted.results, targets.files, waived)
-                kept = None
+                key = options.replay_key()
+                replay.store(key, record, linted.results, linted.cache.secret, patchable)
                 if patchable is not None:
-                    from campaign_lint.lint.recheck import kept_of  # and to check its portfolio again
+                    from campaign_lint.lint import recheck  # and what it needs to check the portfolio again
 
-                    kept = kept_of(linted.cache, targets.files)
-                secret = linted.cache.secret
-                replay.store(options.replay_key(), record, linted.results, secret, patchable, kept)
+                    recheck.keep(linted.cache, targets.files, record, key)
         report = linted.report()
         if recorded is not None:
             report = baseline.apply(report, recorded, settings.root)

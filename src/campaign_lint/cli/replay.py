@@ -146,8 +146,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
         results = patched
     elif current is not record:
         # Files saved again unchanged: trust their new times (what a patch needs kept as it was).
-        section = stored.section()
-        stored.store_patched(key, current, results, section, stored.portfolio())
+        stored.store_patched(key, current, results, stored.section())
     if patch is not None:
         from campaign_lint.cli.check import handed_over
 
@@ -200,8 +199,7 @@ def _patched(
     rest = {index: source for index, source in survey.sources.items() if index not in patch.fresh}
     if (rest and not patch.lint(rest)) or set(patch.fresh) != set(survey.edited):
         return None
-    kept = stored.portfolio()  # what the record keeps for a portfolio check, after its section
-    if not patch.recheck(current, kept):  # a raised cap: the portfolio checked again (lint/recheck.py)
+    if not patch.recheck(current, key):  # a raised cap: the portfolio checked again (lint/recheck.py)
         return None
     answer = patch.results(results, part, [display for _, display in current.files])
     if answer is None:
@@ -209,5 +207,5 @@ def _patched(
     results, section, stamps = answer
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
     patched = replace(current, stamps=fresh, keys=patch.keys or current.keys)
-    stored.store_patched(key, patched, results, section, patch.kept or kept)
+    stored.store_patched(key, patched, results, section)
     return results

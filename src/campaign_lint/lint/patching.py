@@ -46,8 +46,9 @@ files again (``handed``, ``Engine.handed``).
 When an edited file's facts changed (a raised cap, another id: its record
 digest is not the recorded one), the recorded portfolio findings no longer
 hold: ``recheck`` runs the portfolio rules again as a full run would, from
-what the record keeps for that (``lint/recheck.py``), and the next record
-carries the new record digests and what the next check needs; the
+what is kept for that beside the record (``lint/recheck.py``), and the next
+record carries the new record digests (and the file, what the next check
+needs); the
 portfolio findings found again are judged as above. The content cache is
 left alone: its entry of an edited file no longer matches the file, so the
 next full run lints that file again, and re-positions its portfolio state
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
     from campaign_lint.lint.config import Settings
     from campaign_lint.lint.discovery import SourceFile
     from campaign_lint.lint.engine import Handed
-    from campaign_lint.lint.recheck import Kept, Linted
+    from campaign_lint.lint.recheck import Linted
     from campaign_lint.lint.replay import Record, Stamp
     from campaign_lint.policies.base import CampaignRecord
 
@@ -156,7 +157,6 @@ class Patch:
         # Once ``recheck`` ran: the portfolio findings found again, and every file's record digest.
         self.found: list[Found] | None = None
         self.keys: bytes | None = None
-        self.kept: Kept | None = None
         # Every file linted, by location, for the full run should the patch fall back (``Engine.handed``).
         self.handed: Handed = {}
 
@@ -184,28 +184,33 @@ class Patch:
             self.stats[index] = info
         return True
 
-    def recheck(self, record: Record, kept: object) -> bool:
+    def recheck(self, record: Record, key: bytes) -> bool:
         """Check the portfolio again with the linted files (``lint/recheck.py``); whether it could be.
 
-        ``record``: the record as the run found it (fresh times); ``kept``:
-        what it keeps for a portfolio check. Needed only when a linted file's
-        facts changed (``moved``); otherwise the recorded portfolio findings
-        hold and are only re-positioned.
+        ``record``: the record under ``key`` as the run found it (fresh
+        times). Needed only when a linted file's facts changed (``moved``);
+        otherwise the recorded portfolio findings hold and are only
+        re-positioned. What the check keeps for the next one is written
+        beside the record.
         """
         if not self.moved:
             return True
-        from campaign_lint.lint.recheck import recheck, valid_kept
+        from campaign_lint.lint import recheck as rechecking
 
-        part = valid_kept(kept)
-        if part is None:
+        root = record.scope.root
+        kept = rechecking.load_kept(root, key, record.keys)
+        if kept is None:
             return False
         linted: dict[int, Linted] = {
             index: (source, outcome, self.stats[index]) for index, (source, outcome, _) in self.fresh.items()
         }
-        found = recheck(self.settings, record, part, linted, functools.partial(self._relinted, record))
+        found = rechecking.recheck(
+            self.settings, record, kept, linted, functools.partial(self._relinted, record)
+        )
         if found is None:
             return False
-        self.found, self.keys, self.kept = found
+        self.found, self.keys, again = found
+        rechecking.store_kept(root, key, self.keys, again)
         return True
 
     def _relinted(self, record: Record, indices: Sequence[int]) -> dict[int, Linted] | None:

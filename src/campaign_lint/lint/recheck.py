@@ -1,4 +1,4 @@
-"""A patch whose edited files' facts changed: the portfolio rules checked again, from the replay record.
+"""A patch whose edited files' facts changed: the portfolio rules checked again, from a file beside the record.
 
 A patch of the replay record (``lint/patching.py``) lints only the few
 edited files. When one of them changed what a portfolio rule reads (a raised
@@ -8,9 +8,11 @@ run would open the content cache (its 10,000 entries unpickled), take an
 outcome for each file and run the portfolio rules with the state the cache
 remembers (only the groups whose digest moved are checked again, FRQ003 and
 FRQ004 with the plans they kept: ``lint/portfolio.py``). :func:`recheck` runs
-the same ``portfolio.check`` on what the replay record keeps for it
-(:data:`Kept`, written after the record's section by the full run, and
-again by each patch that checks the portfolio):
+the same ``portfolio.check`` on what is kept for it beside the replay record
+(:data:`Kept`, in ``kept-<key>.bin``, signed like the record: written by the
+full run that writes the record, and again by each patch that checks the
+portfolio; neither an unchanged run nor a patch of an edit no rule reads
+reads it):
 
 * the portfolio state of the run, pickled (``Cache.portfolio_state``);
 * every file's portfolio groups (``Entry.groups``), so that no record is
@@ -28,6 +30,8 @@ with no record at all, read from the content cache only if a rule asks for
 it (a new duplicate id), and only if the cache's entry is of the file the
 record holds. Anything else gives ``None``: the full run answers.
 
+The file also holds the record digests of every file it was made for: one
+made for other digests (a patch whose record was not written) is not used.
 The content cache is not written: its entries of the edited files no longer
 match them, so the next full run lints them again (and checks the portfolio
 again with the state the cache holds), as after any patch.
@@ -38,11 +42,14 @@ from __future__ import annotations
 import os
 import pickle
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from campaign_lint.lint import portfolio
+from campaign_lint.lint import cachedir, portfolio
+from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.portfolio import Found, Member, State
 from campaign_lint.lint.replay import KEY_SIZE, MOST_EDITED
+from campaign_lint.lint.signed import read_signed, secret_key
 
 if TYPE_CHECKING:
     from campaign_lint.lint.cache import Cache, Entry
@@ -57,6 +64,7 @@ Linted = tuple["SourceFile", "FileOutcome", os.stat_result]
 # groups pickled (in the record's file order; None: not a valid campaign), and by path the content
 # digest and pickled record of each campaign a remembered finding points at.
 Kept = tuple[bytes, bytes, dict[str, tuple[bytes, bytes]]]
+_PREFIX = "kept-"
 
 
 def kept_of(cache: Cache, files: Sequence[SourceFile]) -> Kept | None:
@@ -80,6 +88,45 @@ def kept_of(cache: Cache, files: Sequence[SourceFile]) -> Kept | None:
             return None
         records[path] = (found.content, found.record)
     return _split(state, None, {}), _pickled(groups), records
+
+
+def location(root: Path, key: bytes) -> Path:
+    """Where :data:`Kept` of the replay record under ``key`` is kept for the folder ``root``."""
+    return root / CACHE_DIR / f"{_PREFIX}{key.hex()[:16]}.bin"
+
+
+def keep(cache: Cache, files: Sequence[SourceFile], record: Record, key: bytes) -> bool:
+    """Write what a portfolio check of the full run's ``record`` (under ``key``) needs; whether it was written."""
+    kept = kept_of(cache, files)
+    return kept is not None and store_kept(record.scope.root, key, record.keys, kept)
+
+
+def store_kept(root: Path, key: bytes, keys: bytes, kept: Kept) -> bool:
+    """Write ``kept``, made for a record whose record digests are ``keys``, beside the record under ``key``."""
+    secret = secret_key(root)
+    return secret is not None and cachedir.store(location(root, key), _signing(key), secret, keys, kept)
+
+
+def load_kept(root: Path, key: bytes, keys: bytes) -> Kept | None:
+    """What a portfolio check needs, if it was made for a record whose record digests are ``keys``.
+
+    Every file's digest of its facts the same: the groups kept are every
+    file's groups (a file's groups are made from its facts); the state is a
+    memo that ``portfolio.check`` trusts only where its digests hold; a kept
+    record is used only while its file's content is the recorded one. So a
+    file written by another run of the same key, or left by a patch whose
+    record was not written, is either right or not used.
+    """
+    secret = secret_key(root)
+    signed = read_signed(location(root, key), _signing(key), secret) if secret is not None else None
+    if signed is None or signed.next() != keys:
+        return None
+    return valid_kept(signed.next())
+
+
+def _signing(key: bytes) -> bytes:
+    """The key the file is signed under: not the record's, so that neither passes for the other."""
+    return key + b"+kept"
 
 
 def valid_kept(value: object) -> Kept | None:

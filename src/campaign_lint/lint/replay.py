@@ -25,7 +25,7 @@ files changed (at most ``MOST_EDITED``: the run after an edit), the record
 keeps what ``lint/patching.py`` needs to lint just them and patch the
 results (each file's record digest, ``Record.keys``, tells whether a
 portfolio rule can see the edit; if one can, the portfolio rules run again
-from what the record keeps for them: ``lint/recheck.py``); the patched record is written for
+from what a file beside the record keeps for them: ``lint/recheck.py``); the patched record is written for
 the next run as a small delta beside the record (``lint/replaydelta.py``),
 which :func:`load` applies, as are new times of files saved again
 unchanged. What changed is found by ``lint/survey.py`` (in a forked child
@@ -35,7 +35,7 @@ back to the full run, which writes a new record.
 Like the cache, the record is pickled and signed with the user's key; a
 record that fails the check is ignored. The results follow the record in the
 same file and are unpickled only once every stamp has held (but the few
-edited ones); what a patch needs follows them, then what a portfolio check needs.
+edited ones); what a patch needs follows them.
 """
 
 from __future__ import annotations
@@ -205,8 +205,6 @@ class Stored:
     delta: Delta | None = None
     # The base's results, once ``results`` has read them (a delta is written against them).
     base_results: Results | None = None
-    # What the base keeps for a portfolio check, once ``portfolio`` has read it (a delta leaves it out).
-    base_portfolio: object = None
 
     def next(self) -> object:
         """The next value stored after the record (see :func:`store_answer`)."""
@@ -239,17 +237,8 @@ class Stored:
         base = self.signed.next()
         return self.delta.section if self.delta is not None else base
 
-    def portfolio(self) -> object:
-        """What a portfolio check needs (``lint/recheck.Kept``), stored after the section; ``None`` if none."""
-        self.base_portfolio = self.signed.next()
-        if self.delta is not None and self.delta.portfolio is not None:
-            return self.delta.portfolio
-        return self.base_portfolio
-
-    def store_patched(
-        self, key: bytes, record: Record, results: Results, section: object, portfolio: object = None
-    ) -> bool:
-        """Write the patched ``record``, ``results``, ``section`` and ``portfolio``, as a delta when small enough."""
+    def store_patched(self, key: bytes, record: Record, results: Results, section: object) -> bool:
+        """Write the patched ``record``, ``results`` and ``section``: as a delta of the base when small enough."""
         base = self.base or self.record
         secret = secret_key(base.scope.root)
         if secret is None:
@@ -265,9 +254,8 @@ class Stored:
                 self.signed.signature, record.policy, stamps, results, self.base_results, section, keys
             )
             if found is not None:
-                kept = None if portfolio is self.base_portfolio else portfolio  # None: the base's
-                return replaydelta.write(base.scope.root, key, secret, replace(found, portfolio=kept))
-        return store(key, record, results, secret, section, portfolio)
+                return replaydelta.write(base.scope.root, key, secret, found)
+        return store(key, record, results, secret, section)
 
 
 def load(root: Path, key: bytes) -> Stored | None:
@@ -347,23 +335,15 @@ def stamped(
 
 
 def store(
-    key: bytes,
-    record: Record,
-    results: Results,
-    secret: bytes | None = None,
-    section: object = None,
-    portfolio: object = None,
+    key: bytes, record: Record, results: Results, secret: bytes | None = None, section: object = None
 ) -> bool:
     """Write ``record`` and its ``results`` under ``key`` (signed with ``secret``, default the user's key).
 
-    ``section``, what an edited run needs to patch them (``lint/patching.py``), follows them when given,
-    and ``portfolio``, what it needs to check the portfolio again (``lint/recheck.py``), follows that.
+    ``section``, what an edited run needs to patch them (``lint/patching.py``), follows them when given.
     """
     pieces = _pieces(results)
     if section is not None:
         pieces.append(section)
-        if portfolio is not None:
-            pieces.append(portfolio)
     return store_answer(key, record, pieces, secret)
 
 

@@ -19,8 +19,7 @@ own beside the record (``replay-<key>-delta.bin``), signed like it:
 * every record digest that differs from the base's (``Record.keys``: after
   an edit a portfolio rule reads, ``lint/recheck.py``);
 * the untouched entries of the base left out, and those added;
-* what the next patch needs (``patching.Section``, replacing the base's),
-  and what it needs to check the portfolio again (``recheck.Kept``).
+* what the next patch needs (``patching.Section``, replacing the base's).
 
 A delta is always against the base, so a second patch writes a new delta
 that holds the first one's changes too. When it would hold more than
@@ -69,8 +68,6 @@ class Delta:
     section: object
     # The record digests (``Record.keys``) that differ from the base's, by file index (a raised cap).
     keys: dict[int, bytes] = field(default_factory=dict)
-    # What a portfolio check needs (``lint/recheck.Kept``), replacing the base's; None: the base's.
-    portfolio: object = None
 
     def applied(self, base: Results) -> Results:
         """The results of the base, ``base``, with this delta's changes."""
