@@ -177,9 +177,12 @@ def test_a_finding_of_many_campaigns_reads_only_the_records_it_keeps() -> None:
         "FRQ003", Severity.ERROR, every
     )
     assert found.related_omitted == 59 - RELATED_KEPT
-    # The hint names the 57 campaigns to cut (read from the window, not from their records).
-    assert "`c56` by 1" in (found.hint or "")
-    assert "`c57`" not in (found.hint or "")
+    # The hint names the first 3 of the 57 campaigns to cut (read from the window, not from their
+    # records) and sums the other 54.
+    assert "cut `c00` by 1, `c01` by 1, `c02` by 1 and 54 more from the next 54 campaigns" in (
+        found.hint or ""
+    )
+    assert "`c03`" not in (found.hint or "")
 
 
 def _counted_by_hand(messages: list[Sent], limits: Limits, start: int) -> int:

@@ -172,7 +172,10 @@ class FRQ003(PressureRule[NoOptions]):
     overlap (segments your policy declares `disjoint`, exclusions, regions,
     consent) do not either. A cap of whole days counts calendar days in the
     customer's time zone. The finding sits on the campaign that sends most
-    in that window; the others are listed with their counts.
+    in that window; the others are listed with their counts. The hint
+    says which campaigns to cut, and by how many messages, the largest
+    first: four or fewer by name; past four, the first three by name and
+    the messages left to cut from the next ones in the list.
 
     One cause is reported once: a campaign counts at most the cap, since
     what one campaign alone sends beyond it is FRQ002's finding (and an

@@ -279,6 +279,23 @@ def _cut(campaign: str, counted: int, sent: int, cut: int) -> str:
     return f"`{campaign}` by {sent - counted + cut} (to {counted - cut})"
 
 
+# The cuts a hint names one by one; past one more, the rest are summed (a week of one-off sends
+# can need dozens of cuts, and the related places list those campaigns in the same order).
+NAMED_CUTS = 3
+
+
+def _named_cuts(chosen: Sequence[tuple[str, int, int, int]]) -> str:
+    """The hint's cuts (id, counted, sent, cut), largest first: at most ``NAMED_CUTS`` named, the rest summed."""
+    if len(chosen) <= NAMED_CUTS + 1:
+        return " and ".join(_cut(*one) for one in chosen)
+    rest = chosen[NAMED_CUTS:]
+    messages = sum(sent - counted + cut for _, counted, sent, cut in rest)  # as ``_cut`` counts each
+    return (
+        ", ".join(_cut(*one) for one in chosen[:NAMED_CUTS])
+        + f" and {messages} more from the next {len(rest)} campaigns sending most"
+    )
+
+
 def pressure_finding(
     label: str, channel: str, cap: Cap, window: Window, by_path: Mapping[str, CampaignRecord]
 ) -> PortfolioViolation:
@@ -287,7 +304,7 @@ def pressure_finding(
     top = by_path[ranked[0][0]]
     cut = cuts(window, cap)
     parts = {path: (counted, sent) for path, counted, sent in ranked}
-    named = " and ".join(_cut(window.ids[path], *parts[path], n) for path, n in cut)
+    named = _named_cuts([(window.ids[path], *parts[path], n) for path, n in cut])
     many = "s" if len(cut) > 1 or cut[0][1] != 1 or parts[cut[0][0]][0] != parts[cut[0][0]][1] else ""
     sent = sum(n for _, _, n in ranked)
     counted = (
