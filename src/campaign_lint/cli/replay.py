@@ -158,7 +158,7 @@ def _answer(options: CheckOptions, started: float) -> Answer | None:
 
 
 def _patch(options: CheckOptions, record: Record) -> Patch | None:
-    """The settings of ``options`` ready to lint edited files (``None`` if they are not the record's).
+    """The settings of ``options`` ready to lint edited files (``None`` if they are not the record's: of its day too).
 
     They are handed over to the full run, should it have to answer (``cli/check.check_settings``),
     with the files the patch lints (``cli/check.handed_files``): a fallback lints none of them again.
@@ -170,6 +170,9 @@ def _patch(options: CheckOptions, record: Record) -> Patch | None:
     patch = Patch(settings, record)
     handed_over(options, settings, patch.handed)  # with the files it lints (``Engine.handed``)
     if settings.root != record.scope.root or settings.fail_on is not record.fail_on:
+        return None
+    if settings.today.isoformat() != record.today:
+        # Made past midnight: the recorded files' exceptions were judged on another day.
         return None
     return patch
 

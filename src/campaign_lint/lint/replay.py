@@ -15,7 +15,8 @@ what they depend on:
   the policy's personas (``lint/zonefiles.py``: and where ``zoneinfo`` looked
   for them) and every campaign file linted, each as size, modification time
   and content digest;
-* the day (exceptions expire) and where campaign files are looked for.
+* the day (exceptions expire: a patch, below, also needs its settings made
+  on that day) and where campaign files are looked for.
 
 ``cli/replay.py`` answers the next run from the record when all of that is
 unchanged (a file whose time moved but whose content did not still counts as
