@@ -13,9 +13,10 @@ name, an edit no rule reads, the file made invalid, the policy changed, and
 on a cache of its own, so a cache is left behind and found again, stale,
 later). The controls are drawn too: suppression comments (whole-file, at the
 end of a line, some without a reason) of portfolio rules and of rules of one
-campaign, exceptions (live or expired, naming ids, globs on ids or on paths)
-and ``overrides``; an edit adds or takes away comments, or redraws the
-exceptions or the overrides. After each edit the cached run's JSON report
+campaign and of a custom CEL rule, exceptions (live or expired, naming ids,
+globs on ids or on paths), ``unsuppressible`` rules and ``overrides``; an
+edit adds or takes away comments, or redraws the exceptions (with the custom
+rule and the unsuppressible rules) or the overrides. After each edit the cached run's JSON report
 (with the silenced findings and why) and exit code are those of
 ``--no-cache``. The memo FRQ003 and FRQ004 keep between runs
 (``policies/replans.py``) is what this mostly tries to trip, then the
@@ -95,10 +96,33 @@ PLACES = ("file", "file", "channel", "trigger", "frequency", "audience", "id", "
 PATTERNS = ("c-01", "c-0[0-3]", "c-*", "campaigns/b/*", "deep/*.yaml", "a/c-0?.yaml")
 REASON = "reviewed with the CRM team"
 
-_suppressions = st.lists(st.tuples(st.sampled_from(CONTROLLED), st.sampled_from(PLACES)), max_size=2)
-_exceptions = st.lists(
-    st.tuples(st.sampled_from(CONTROLLED), st.sampled_from(PATTERNS), st.booleans()), max_size=3
+# A custom CEL rule some policies declare (a comment naming it without it is a POL003 finding).
+CUSTOM = """\
+custom_rules:
+  - id: ORG900
+    severity: warning
+    description: Voice calls are reviewed by the contact centre.
+    assert: "campaign.channel != 'voice'"
+    message: "campaign {id} calls customers; the contact centre reviews calls first"
+"""
+
+_suppressions = st.lists(
+    st.tuples(st.sampled_from((*CONTROLLED, "ORG900")), st.sampled_from(PLACES)), max_size=2
 )
+
+
+@st.composite
+def _controls(draw: st.DrawFn) -> dict[str, Any]:
+    """The policy's controls: the custom rule or none, exceptions, rules no comment silences."""
+    custom = draw(st.booleans())
+    rules = st.sampled_from((*CONTROLLED, "ORG900") if custom else CONTROLLED)
+    return {
+        "custom": custom,
+        "exceptions": draw(st.lists(st.tuples(rules, st.sampled_from(PATTERNS), st.booleans()), max_size=3)),
+        "unsuppressible": draw(st.lists(rules, max_size=1)),
+    }
+
+
 _overrides = st.lists(
     st.tuples(
         st.sampled_from(("campaigns/b/**", "campaigns/a/*.yaml", "**/c-0[0-4].yaml")),
@@ -196,8 +220,9 @@ def policies(draw: st.DrawFn) -> Policy:
         "max_per_day": draw(st.sampled_from((None, 1, 1, 1, 2))),
         # A catalogue of events (the built-in personas walk it), or none (they walk the default one).
         "events": draw(st.booleans()),
-        # Exceptions (rule, campaigns, live or expired) and overrides (files, rule, setting).
-        "exceptions": draw(_exceptions),
+        # Exceptions (rule, campaigns, live or expired), overrides (files, rule, setting), a custom
+        # rule, the rules no comment silences.
+        "controls": draw(_controls()),
         "overrides": draw(_overrides),
     }
 
@@ -233,9 +258,14 @@ def render_policy(policy: Policy) -> str:
                 f"{e}: [{', '.join(repr(d) for d in ds)}]" for e, ds in persona["journey"].items()
             )
             lines.append(f"    journey: {{{days}}}")
-    if policy.get("exceptions"):
+    controls = policy.get("controls", {})
+    if controls.get("custom"):
+        lines.append(CUSTOM.rstrip("\n"))
+    if controls.get("unsuppressible"):
+        lines.append(f"unsuppressible: [{', '.join(controls['unsuppressible'])}]")
+    if controls.get("exceptions"):
         lines.append("exceptions:")
-        for number, (rule, pattern, live) in enumerate(policy["exceptions"]):
+        for number, (rule, pattern, live) in enumerate(controls["exceptions"]):
             lines.append(f'  - {{rule: {rule}, campaigns: ["{pattern}"], reason: "Reviewed (MKT-{number})",')
             lines.append(f"     expires: {'2099-12-31' if live else '2020-01-31'}}}")
     if policy.get("overrides"):
@@ -415,9 +445,7 @@ def _apply(data: st.DataObject, portfolio: Portfolio, args: list[tuple[str, ...]
         return f"run in {Path.cwd()}", None
     if kind in ("policy", "controls"):
         fresh = data.draw(policies())
-        part = data.draw(
-            st.sampled_from(("exceptions", "overrides") if kind == "controls" else sorted(fresh))
-        )
+        part = data.draw(st.sampled_from(("controls", "overrides") if kind == "controls" else sorted(fresh)))
         portfolio.policy = {**portfolio.policy, part: fresh[part]}
         portfolio.write_policy()
         return f"policy {part}", None
