@@ -66,3 +66,24 @@ def test_a_record_of_yesterday_is_not_patched_with_the_settings_of_today(
     assert '"reason": "exception until' not in cold.stdout
     _same(cold, warm)
     assert how == "linted"
+
+
+def test_a_record_of_an_explicit_day_is_still_patched(
+    cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """With ``--today`` the record's day is the one asked for, whatever the clock says: the edit is patched."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+    files = portfolio_files(5)
+    files["campaign-lint.yaml"] += EXPIRING
+    files[OTHER] = _no_metrics(files[OTHER])
+    cli.write(files)
+    _age(cli.root, 120)
+    patches = Patches(cli, capsys, monkeypatch)
+    argv = ("--today", "2026-12-02", *ARGV)
+    _fill(patches, argv)
+    _edit(cli.root, PLAIN, _comment)
+    warm, how = patches.answer(*argv)
+    cold, _ = patches.answer("--no-cache", *argv)
+    assert '"reason": "exception until 2026-12-02' in cold.stdout
+    _same(cold, warm)
+    assert how == "patched"
