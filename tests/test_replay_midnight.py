@@ -43,22 +43,29 @@ def _day(monkeypatch: pytest.MonkeyPatch, day: date) -> None:
     monkeypatch.setattr(config, "date", Fixed)
 
 
-def test_a_record_of_yesterday_is_not_patched_with_the_settings_of_today(
+@pytest.fixture
+def patches(
     cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+) -> Patches:
+    """The generated portfolio with OTHER's MET001 waived by an exception that expires on 2 December."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     files = portfolio_files(5)
     files["campaign-lint.yaml"] += EXPIRING
     files[OTHER] = _no_metrics(files[OTHER])
     cli.write(files)
     _age(cli.root, 120)
-    patches = Patches(cli, capsys, monkeypatch)
+    return Patches(cli, capsys, monkeypatch)
+
+
+def test_a_record_of_yesterday_is_not_patched_with_the_settings_of_today(
+    patches: Patches, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The record is of 2 December, and the run after the edit checks it still is (just before midnight)...
     monkeypatch.setattr(cli_replay, "today_text", lambda: "2026-12-02")
     _day(monkeypatch, date(2026, 12, 2))
     filled = _fill(patches, ARGV)
     assert '"reason": "exception until 2026-12-02' in filled.stdout
-    _edit(cli.root, PLAIN, _comment)
+    _edit(patches.cli.root, PLAIN, _comment)
     # ... and makes its settings just after: the exception expired.
     _day(monkeypatch, date(2026, 12, 3))
     warm, how = patches.answer(*ARGV)
@@ -68,20 +75,11 @@ def test_a_record_of_yesterday_is_not_patched_with_the_settings_of_today(
     assert how == "linted"
 
 
-def test_a_record_of_an_explicit_day_is_still_patched(
-    cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_record_of_an_explicit_day_is_still_patched(patches: Patches) -> None:
     """With ``--today`` the record's day is the one asked for, whatever the clock says: the edit is patched."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
-    files = portfolio_files(5)
-    files["campaign-lint.yaml"] += EXPIRING
-    files[OTHER] = _no_metrics(files[OTHER])
-    cli.write(files)
-    _age(cli.root, 120)
-    patches = Patches(cli, capsys, monkeypatch)
     argv = ("--today", "2026-12-02", *ARGV)
     _fill(patches, argv)
-    _edit(cli.root, PLAIN, _comment)
+    _edit(patches.cli.root, PLAIN, _comment)
     warm, how = patches.answer(*argv)
     cold, _ = patches.answer("--no-cache", *argv)
     assert '"reason": "exception until 2026-12-02' in cold.stdout
