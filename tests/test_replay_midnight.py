@@ -20,7 +20,17 @@ from campaign_lint.cli import replay as cli_replay
 from campaign_lint.lint import config
 from tests.cli.snapshots import Cli
 from tests.test_incremental import portfolio_files
-from tests.test_replay_patch import OTHER, PLAIN, Patches, _age, _comment, _edit, _fill, _no_metrics, _same
+from tests.test_replay_patch import (
+    OTHER,
+    PLAIN,
+    Patches,
+    _comment,
+    _edit,
+    _fill,
+    _no_metrics,
+    _same,
+    written,
+)
 
 ARGV = ("--format", "json", "--show-suppressed")
 # Waives OTHER's MET001 (its success metrics taken out) up to the last day before midnight.
@@ -48,13 +58,10 @@ def patches(
     cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Patches:
     """The generated portfolio with OTHER's MET001 waived by an exception that expires on 2 December."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     files = portfolio_files(5)
     files["campaign-lint.yaml"] += EXPIRING
     files[OTHER] = _no_metrics(files[OTHER])
-    cli.write(files)
-    _age(cli.root, 120)
-    return Patches(cli, capsys, monkeypatch)
+    return written(files, cli, capsys, monkeypatch, tmp_path)
 
 
 def test_a_record_of_yesterday_is_not_patched_with_the_settings_of_today(

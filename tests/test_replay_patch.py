@@ -65,9 +65,20 @@ class Patches(InProcess):
 def patches(
     cli: Cli, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Patches:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     files = portfolio_files(5)
     files["campaign-lint.yaml"] += WAIVED
+    return written(files, cli, capsys, monkeypatch, tmp_path)
+
+
+def written(
+    files: dict[str, str],
+    cli: Cli,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Patches:
+    """``files`` written two minutes back, with a user cache of the test's own: ready for patched runs."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     cli.write(files)
     _age(cli.root, 120)
     return Patches(cli, capsys, monkeypatch)
