@@ -107,10 +107,7 @@ class Controls:
         """
         marked = dict(comments)
         for path in {finding.path for finding in findings}.intersection(comments):
-            marked[path] = [
-                Suppression(c.line, c.column, c.end_column, c.ids, c.reason, c.whole_file, set(c.used))
-                for c in comments[path]
-            ]
+            marked[path] = [comment.replace(used=set(comment.used)) for comment in comments[path]]
         return self.judge(findings, marked), marked
 
     def finish(

@@ -66,10 +66,10 @@ from typing import TYPE_CHECKING
 
 from campaign_lint.lint import pool
 from campaign_lint.lint.cache import digest, file_stat
-from campaign_lint.lint.controls import Controls, Part
+from campaign_lint.lint.controls import Controls, Part, joined
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
-from campaign_lint.lint.portfolio import Found, repositioned
+from campaign_lint.lint.portfolio import Found, remembered_found, repositioned
 from campaign_lint.lint.replay import MOST_EDITED
 from campaign_lint.lint.report import Results, Share, Untouched, mentions
 
@@ -120,8 +120,7 @@ def section(
     shares, tail = ledger
     if needless > MOST_EDITED or [share[0] for share in shares] != controllable:
         return None
-    found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
-    return overrides, shares, found, tail
+    return overrides, shares, remembered_found(state), tail
 
 
 def valid_section(value: object) -> Section | None:
@@ -267,9 +266,9 @@ class Patch:
                 continue
             judged = controls.judge_file(display, outcome.findings, outcome.comments)
             fresh[display] = (judged.share(display, outcome.comments), judged, outcome.lines)
-        files, sources, comments = Part(), {}, {}
+        parts: list[Part] = []
+        sources, comments = {}, {}
         ordered: list[Share] = []
-        used: set[int] = set()
         for display in displays:
             if display in fresh:
                 item = fresh[display]
@@ -281,16 +280,13 @@ class Patch:
                 lines = recorded.sources.get(display, {})
             else:
                 continue
-            files.kept.extend(judged.kept)
-            files.inline.extend(judged.inline)
-            files.waived.extend(judged.waived)
-            used.update(share[4])
+            parts.append(judged)
             ordered.append(share)
             if share[5]:
                 comments[display] = share[5]
             if lines:
                 sources[display] = lines
-        files.exceptions = frozenset(used)
+        files = joined(parts)
         moved = self.found if self.found is not None else repositioned(found, records)
         portfolio, marked = controls.judge_portfolio([finding for finding, _ in moved], comments)
         used_overrides = {index for indices in matched.values() for index in indices}

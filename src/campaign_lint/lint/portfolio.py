@@ -193,6 +193,11 @@ def check(
     return findings, (everything, state, kept), changed
 
 
+def remembered_found(state: State) -> list[Found]:
+    """Every finding ``state`` remembers, rule by rule and group by group (a patch's, ``lint/patching.py``)."""
+    return [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
+
+
 def _unpickled(kept: Mapping[str, bytes], name: str) -> object | None:
     """What the last run kept under ``name`` (from the signed cache: lint/cache.py), unpickled; None if unreadable.
 

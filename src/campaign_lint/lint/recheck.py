@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -202,7 +202,7 @@ def recheck(
     again_kept = _next(state, records, linted, cached)
     if again_kept is None:
         return None
-    found = [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
+    found = portfolio.remembered_found(state)
     state_again = _split(state, previous, parts)
     return found, bytes(keys), (state_again, _pickled(groups) if regrouped else groups_blob, again_kept)
 
@@ -296,18 +296,11 @@ class _Cached:
 
 def _places(state: State) -> set[str]:
     """Every campaign a finding of ``state`` sits on or points at."""
-    return {
-        path
-        for remembered in state[1].values()
-        for _, pairs in remembered.values()
-        for finding, _ in pairs
-        for path in _paths(finding.path, (place.path for place in finding.related))
-    }
-
-
-def _paths(first: str, rest: Iterable[str]) -> Iterable[str]:
-    yield first
-    yield from rest
+    places: set[str] = set()
+    for finding, _ in portfolio.remembered_found(state):
+        places.add(finding.path)
+        places.update(place.path for place in finding.related)
+    return places
 
 
 def _pickled(value: object) -> bytes:
