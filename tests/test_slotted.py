@@ -16,8 +16,15 @@ import pytest
 
 from campaign_lint.core.findings import Finding, Related, Severity, Span, Violation
 from campaign_lint.core.fixes import Change, Remedy, Safety
-from campaign_lint.core.slotted import Slotted
+from campaign_lint.core.slotted import Mutable, Slotted
 from campaign_lint.core.suppressions import Suppression
+from campaign_lint.lint.controls import Controlled, Part
+from campaign_lint.lint.outcome import FileOutcome
+from campaign_lint.lint.overrides import FileRules
+from campaign_lint.lint.policyfile import Layered, Origin
+from campaign_lint.lint.portfolio import Member
+from campaign_lint.lint.resolved import PathOverride, RuleChange, RuleSetting, Settings
+from campaign_lint.lint.session import Linted
 from campaign_lint.policies.base import (
     NoOptions,
     Placed,
@@ -61,6 +68,18 @@ CLASSES = (
     Duration,
     JourneyDay,
     Percentage,
+    RuleSetting,
+    RuleChange,
+    PathOverride,
+    Settings,
+    Linted,
+    Member,
+    Controlled,
+    Part,
+    FileOutcome,
+    FileRules,
+    Layered,
+    Origin,
 )
 
 
@@ -130,3 +149,15 @@ def test_a_rule_context_is_equal_whatever_its_pass() -> None:
     assert alone == in_a_pass
     assert in_a_pass.replace(shared=None) == alone
     assert RuleContext(PolicyView(activity_metrics=frozenset({"opens"})), options) != alone
+
+
+def test_a_mutable_one_is_compared_by_value_but_not_hashable() -> None:
+    """As a dataclass that is not frozen: equal by its fields, no hash (it may change)."""
+    one = Member("a.yaml", None, b"blob")
+    assert one == Member("a.yaml", None, b"blob")
+    assert one != Member("b.yaml", None, b"blob")
+    assert isinstance(one, Mutable)
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(one)
+    one.blob = b"other"
+    assert one.replace(blob=b"blob") == Member("a.yaml", None, b"blob")

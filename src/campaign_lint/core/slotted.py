@@ -14,6 +14,10 @@ path is written out instead, on :class:`Slotted`:
   objects are equal when they are of the same class and their fields are
   equal); ``replace`` is ``dataclasses.replace``; pickling calls the class
   with the fields (``core/pickling.by_fields``).
+
+A class whose fields change after it is made (a dataclass that was not
+frozen) is written on :class:`Mutable` instead: the same, but unhashable, as
+such a dataclass was; its fields are not ``Final``.
 """
 
 from __future__ import annotations
@@ -49,3 +53,14 @@ class Slotted:
         return self.__class__(**values)
 
     __reduce__ = by_fields
+
+
+class Mutable(Slotted):
+    """Base of a hand-written value class whose fields may change: compared by value, so not hashable.
+
+    As a dataclass that is not frozen: its ``__hash__`` is ``None``.
+    """
+
+    __slots__ = ()
+
+    __hash__ = None  # type: ignore[assignment]  # as a dataclass that is not frozen

@@ -45,7 +45,7 @@ import pickle
 import stat
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +172,7 @@ class Cache:
         findings, lines = outcome.findings, outcome.lines
         shown = pickle.dumps((findings, lines), protocol=pickle.HIGHEST_PROTOCOL)
         blob = pickle.dumps(
-            replace(outcome, findings=[], lines={}, record=None, record_blob=None),
+            outcome.replace(findings=[], lines={}, record=None, record_blob=None),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
         self.entries[source.display] = Entry(

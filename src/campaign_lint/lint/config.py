@@ -1,10 +1,12 @@
-"""The effective settings of a run: policy files, profile, defaults and CLI flags."""
+"""The effective settings of a run: policy files, profile, defaults and CLI flags.
+
+What it makes (``Settings``, ``RuleSetting``, ...) is defined in ``lint/resolved.py``.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from campaign_lint.core.errors import PolicyError, UsageError
-from campaign_lint.core.findings import Severity, Span, YamlPath
+from campaign_lint.core.findings import Severity, YamlPath
 from campaign_lint.core.suggest import did_you_mean
-from campaign_lint.lint.discovery import Scope
 from campaign_lint.lint.locate import find_policy, governed_root
 from campaign_lint.lint.policyfile import Layered, load_policy
+from campaign_lint.lint.resolved import PathOverride, RuleChange, default_options
+from campaign_lint.lint.resolved import RuleSetting as RuleSetting  # imported from here by the rest
+from campaign_lint.lint.resolved import Settings as Settings
 from campaign_lint.policies import defaults
 from campaign_lint.policies.base import NoOptions
 from campaign_lint.policies.profiles import profiles
@@ -24,94 +28,14 @@ from campaign_lint.policies.registry import FAMILY_NAMES, RULES_BY_ID
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.base import strip_extensions
 from campaign_lint.schemas.messages import describe_errors
-from campaign_lint.schemas.policy import (
-    CustomRule,
-    Policy,
-    Waiver,
-)
-from campaign_lint.schemas.policy import (
-    RuleSetting as RawRuleSetting,
-)
+from campaign_lint.schemas.policy import Policy
+from campaign_lint.schemas.policy import RuleSetting as RawRuleSetting
 
 if TYPE_CHECKING:
     from campaign_lint.lint import locks
 
 DEFAULT_CAMPAIGNS = ("campaigns/**/*.yaml", "campaigns/**/*.yml")
 BUILT_IN_FAMILIES = frozenset(FAMILY_NAMES)
-
-
-@dataclass(frozen=True, slots=True)
-class RuleSetting:
-    """How one enabled rule runs."""
-
-    severity: Severity
-    options: BaseModel
-
-
-@dataclass(frozen=True, slots=True)
-class PathOverride:
-    """``overrides:`` entry: rule changes for files matching ``files``."""
-
-    index: int
-    files: tuple[str, ...]
-    rules: dict[str, RuleChange]
-
-
-@dataclass(slots=True)
-class Settings:
-    """Everything a run needs to know, resolved once."""
-
-    root: Path
-    policy_path: Path | None
-    profile: str
-    campaigns: tuple[str, ...]
-    exclude: tuple[str, ...]
-    fail_on: Severity
-    rules: dict[str, RuleSetting]
-    # What rules may read of the policy (``RuleContext.policy``).
-    view: PolicyView = field(default_factory=PolicyView)
-    overrides: tuple[PathOverride, ...] = ()
-    custom_rules: tuple[CustomRule, ...] = ()
-    schema: dict[str, Any] | None = None
-    exceptions: tuple[Waiver, ...] = ()
-    unsuppressible: frozenset[str] = frozenset()
-    # Rules a policy file locks (``locked.rules``): rule ID -> the lock, in words, for POL003.
-    locked: Mapping[str, str] = field(default_factory=dict)
-    today: date = field(default_factory=date.today)
-    dropped_by_cli: frozenset[str] = frozenset()
-    policy: Policy = field(default_factory=Policy.model_construct)
-    layered: Layered | None = None
-
-    def known_rule_ids(self) -> frozenset[str]:
-        """Built-in and custom rule IDs."""
-        return frozenset(RULES_BY_ID) | {rule.id for rule in self.custom_rules}
-
-    def scope(self) -> Scope:
-        """Where this run looks for campaign files (see ``discovery``)."""
-        files = self.layered.files if self.layered is not None else ()
-        return Scope(
-            self.root,
-            self.policy_path,
-            self.campaigns,
-            self.exclude,
-            frozenset(os.path.abspath(name) for name in files),
-        )
-
-    def where(self, path: YamlPath, *, key: bool = False) -> tuple[str, int, int]:
-        """(policy file, line, column) of a policy path, for POL findings."""
-        origin = self.layered.origin(path, key=key) if self.layered else None
-        if origin is None:
-            return ("<policy>", 1, 1)
-        return (origin.path, origin.span.line, origin.span.column)
-
-    def where_text(self, path: YamlPath) -> str:
-        """``file:line:col`` of a policy path, for policy errors."""
-        return ":".join(map(str, self.where(path)))
-
-    def where_span(self, path: YamlPath) -> tuple[str, Span]:
-        """(policy file, span of one point) of a policy path, for findings on the policy."""
-        file, line, column = self.where(path)
-        return file, Span(line, column, line, column)
 
 
 def load_settings(
@@ -156,7 +80,7 @@ def load_settings(
     if selected:
         rules = {
             r: rules.get(r)
-            or RuleSetting(_default_severity(r, policy), configured.get(r) or _default_options(r))
+            or RuleSetting(_default_severity(r, policy), configured.get(r) or default_options(r))
             for r in selected
         }
     for rule_id in _expand_ids(ignore, "--ignore", known):
@@ -297,32 +221,6 @@ def _default_severity(rule_id: str, policy: Policy) -> Severity:
 
 def _unknown_rule(where: str, rule_id: str, known: Iterable[str]) -> str:
     return f"{where}: `{rule_id}` is not a rule{did_you_mean(rule_id, known, '; see `campaign-lint rules`')}"
-
-
-@dataclass(frozen=True, slots=True)
-class RuleChange:
-    """One ``rules:`` entry: switch off, set a severity, and/or set options."""
-
-    off: bool = False
-    severity: Severity | None = None
-    options: BaseModel | None = None
-
-    def apply(self, rule_id: str, rules: dict[str, RuleSetting], default: Severity) -> None:
-        """Change ``rules`` in place. Options alone do not switch a rule on."""
-        if self.off:
-            rules.pop(rule_id, None)
-            return
-        current = rules.get(rule_id)
-        if current is None and self.severity is None:
-            return
-        severity = self.severity or (current.severity if current else default)
-        options = self.options or (current.options if current else _default_options(rule_id))
-        rules[rule_id] = RuleSetting(severity, options)
-
-
-def _default_options(rule_id: str) -> BaseModel:
-    rule = RULES_BY_ID.get(rule_id)
-    return (rule.options if rule is not None else NoOptions).model_construct()
 
 
 def _parse_change(

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from campaign_lint.core.findings import Finding, Severity
+from campaign_lint.core.slotted import Mutable
 from campaign_lint.core.suppressions import Suppression
 from campaign_lint.lint.config import Settings
 from campaign_lint.lint.report import Ledger, Share
@@ -35,8 +35,7 @@ from campaign_lint.schemas.policy import Waiver
 _NONE: frozenset[int] = frozenset()
 
 
-@dataclass(slots=True)
-class Controlled:
+class Controlled(Mutable):
     """The run's findings after the controls: kept (with the run rules' own), and silenced with why.
 
     ``tail``: how many of them are the portfolio findings' part (kept, silenced
@@ -44,22 +43,47 @@ class Controlled:
     what each file's part came to (see the module docstring).
     """
 
-    kept: list[Finding] = field(default_factory=list)
-    silenced: list[tuple[Finding, str]] = field(default_factory=list)
-    tail: tuple[int, int, int, int] = (0, 0, 0, 0)
-    ledger: Ledger | None = None
+    __slots__ = ("kept", "silenced", "tail", "ledger")
+    kept: list[Finding]
+    silenced: list[tuple[Finding, str]]
+    tail: tuple[int, int, int, int]
+    ledger: Ledger | None
+
+    def __init__(
+        self,
+        kept: list[Finding] | None = None,
+        silenced: list[tuple[Finding, str]] | None = None,
+        tail: tuple[int, int, int, int] = (0, 0, 0, 0),
+        ledger: Ledger | None = None,
+    ) -> None:
+        self.kept = [] if kept is None else kept
+        self.silenced = [] if silenced is None else silenced
+        self.tail = tail
+        self.ledger = ledger
 
 
-@dataclass(slots=True)
-class Part:
+class Part(Mutable):
     """One part of the run's findings after the comments and the exceptions."""
 
-    kept: list[Finding] = field(default_factory=list)
+    __slots__ = ("kept", "inline", "waived", "exceptions")
+    kept: list[Finding]
     # Silenced by a suppression comment, then waived by an exception, each with why.
-    inline: list[tuple[Finding, str]] = field(default_factory=list)
-    waived: list[tuple[Finding, str]] = field(default_factory=list)
+    inline: list[tuple[Finding, str]]
+    waived: list[tuple[Finding, str]]
     # The indices of the policy's exceptions that waived one of them.
-    exceptions: frozenset[int] = _NONE
+    exceptions: frozenset[int]
+
+    def __init__(
+        self,
+        kept: list[Finding] | None = None,
+        inline: list[tuple[Finding, str]] | None = None,
+        waived: list[tuple[Finding, str]] | None = None,
+        exceptions: frozenset[int] = _NONE,
+    ) -> None:
+        self.kept = [] if kept is None else kept
+        self.inline = [] if inline is None else inline
+        self.waived = [] if waived is None else waived
+        self.exceptions = exceptions
 
     def share(self, display: str, comments: Sequence[Suppression]) -> Share:
         """The part as a file's share of the ledger (``comments``: the file's, marked by the part)."""

@@ -44,7 +44,7 @@ _DAY = 24 * 60
 
 
 class Change(Protocol):
-    """One rule of an ``overrides`` entry (``config.RuleChange``)."""
+    """One rule of an ``overrides`` entry (``resolved.RuleChange``)."""
 
     @property
     def off(self) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from campaign_lint.core.findings import Severity
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.lint.config import RuleSetting, Settings
 from campaign_lint.lint.globs import compiled
 from campaign_lint.policies.base import CampaignRule, RuleContext
@@ -19,14 +19,21 @@ if TYPE_CHECKING:
 CampaignRules = list[tuple[CampaignRule[Any], RuleContext[Any], Severity]]
 
 
-@dataclass(frozen=True, slots=True)
-class FileRules:
+class FileRules(Slotted):
     """The rules that run on one file."""
 
+    __slots__ = ("matched", "settings", "campaign_rules")
     # Indices of the ``overrides`` entries that matched the file (POL002 reports those that never do).
-    matched: tuple[int, ...]
-    settings: dict[str, RuleSetting]
-    campaign_rules: CampaignRules
+    matched: Final[tuple[int, ...]]
+    settings: Final[dict[str, RuleSetting]]
+    campaign_rules: Final[CampaignRules]
+
+    def __init__(
+        self, matched: tuple[int, ...], settings: dict[str, RuleSetting], campaign_rules: CampaignRules
+    ) -> None:
+        self.matched = matched
+        self.settings = settings
+        self.campaign_rules = campaign_rules
 
 
 class RuleSets:

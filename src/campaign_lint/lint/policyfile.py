@@ -12,14 +12,14 @@ keeps its origin (file, line, column) for error messages and
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.errors import PolicyError
 from campaign_lint.core.files import MIB, boundary_of, escapes, read_regular
 from campaign_lint.core.findings import START, Span, YamlPath
+from campaign_lint.core.slotted import Mutable, Slotted
 from campaign_lint.policies.profiles import DEFAULT_PROFILE, profiles
 
 CONCATENATED = frozenset({"custom_rules", "exceptions", "overrides", "unsuppressible"})
@@ -28,29 +28,51 @@ _MAX_CHAIN = 32
 MAX_POLICY_BYTES = 4 * MIB
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(Slotted):
     """Where a value was written."""
 
-    path: str
-    span: Span
+    __slots__ = ("path", "span")
+    path: Final[str]
+    span: Final[Span]
+
+    def __init__(self, path: str, span: Span) -> None:
+        self.path = path
+        self.span = span
 
     def __str__(self) -> str:
         return f"{self.path}:{self.span.line}:{self.span.column}"
 
 
-@dataclass(slots=True)
-class Layered:
+class Layered(Mutable):
     """Merged policy data with the origin of every value and key."""
 
-    data: dict[str, Any] = field(default_factory=dict)
-    values: dict[YamlPath, Origin] = field(default_factory=dict)
-    keys: dict[YamlPath, Origin] = field(default_factory=dict)
-    profile: str = DEFAULT_PROFILE
-    profile_origin: str = "built-in default"
-    files: list[str] = field(default_factory=list)
+    __slots__ = ("data", "values", "keys", "profile", "profile_origin", "files", "locking")
+    data: dict[str, Any]
+    values: dict[YamlPath, Origin]
+    keys: dict[YamlPath, Origin]
+    profile: str
+    profile_origin: str
+    files: list[str]
     # The files that write `locked:` themselves (lint/locks.py): a later layer cannot unwrite them.
-    locking: list[str] = field(default_factory=list)
+    locking: list[str]
+
+    def __init__(
+        self,
+        data: dict[str, Any] | None = None,
+        values: dict[YamlPath, Origin] | None = None,
+        keys: dict[YamlPath, Origin] | None = None,
+        profile: str = DEFAULT_PROFILE,
+        profile_origin: str = "built-in default",
+        files: list[str] | None = None,
+        locking: list[str] | None = None,
+    ) -> None:
+        self.data = {} if data is None else data
+        self.values = {} if values is None else values
+        self.keys = {} if keys is None else keys
+        self.profile = profile
+        self.profile_origin = profile_origin
+        self.files = [] if files is None else files
+        self.locking = [] if locking is None else locking
 
     def origin(self, path: YamlPath, *, key: bool = False) -> Origin | None:
         """Origin of ``path`` (or of its nearest parent that has one)."""

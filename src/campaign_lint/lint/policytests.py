@@ -38,7 +38,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from pydantic import ValidationError
@@ -311,7 +311,7 @@ def _run_case(
     for target, content in fixtures.items():
         (folder / target).parent.mkdir(parents=True, exist_ok=True)
         (folder / target).write_bytes(content)
-    session = Session(replace(suite.settings, root=folder, today=case.today or suite.settings.today))
+    session = Session(suite.settings.replace(root=folder, today=case.today or suite.settings.today))
     try:
         targets = session.targets([folder / target for target in fixtures])
     except UsageError:  # the policy excludes every fixture: nothing is linted

@@ -35,10 +35,10 @@ import functools
 import hashlib
 import pickle
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from campaign_lint.core.findings import RELATED_KEPT, Finding, Related, Severity, YamlPath
+from campaign_lint.core.slotted import Mutable
 from campaign_lint.policies.base import (
     WHOLE_PORTFOLIO,
     CampaignRecord,
@@ -68,19 +68,35 @@ _DEFAULT_GROUPS = PortfolioRule.groups
 _WHOLE: tuple[Hashable, ...] = (WHOLE_PORTFOLIO,)
 
 
-@dataclass(slots=True)
-class Member:
+class Member(Mutable):
     """One valid campaign of the portfolio: its record (or the record pickled), its digest, its groups."""
 
+    __slots__ = ("path", "record", "blob", "key", "groups", "fetch")
     path: str
     record: CampaignRecord | None
     # ``record`` pickled (from the cache): unpickled only when a group it is in is checked again.
-    blob: bytes | None = None
+    blob: bytes | None
     # Digest of the record's facts (``FileOutcome.record_key``); None without a cache.
-    key: bytes | None = None
-    groups: Groups | None = None
+    key: bytes | None
+    groups: Groups | None
     # Where ``blob`` is read when the member holds neither (a patch: ``lint/recheck.py``), by path.
-    fetch: Callable[[str], bytes] | None = None
+    fetch: Callable[[str], bytes] | None
+
+    def __init__(
+        self,
+        path: str,
+        record: CampaignRecord | None,
+        blob: bytes | None = None,
+        key: bytes | None = None,
+        groups: Groups | None = None,
+        fetch: Callable[[str], bytes] | None = None,
+    ) -> None:
+        self.path = path
+        self.record = record
+        self.blob = blob
+        self.key = key
+        self.groups = groups
+        self.fetch = fetch
 
     def load(self) -> CampaignRecord:
         """The campaign's record, unpickled on first use."""

@@ -28,12 +28,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from campaign_lint.core.findings import Severity
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.lint.config import Settings, load_settings
 from campaign_lint.lint.discovery import NO_OVERLAY, Overlay
 from campaign_lint.lint.engine import Engine
@@ -68,15 +68,24 @@ def settings_for(
     return load_settings(policy, run_start(paths), select=select, ignore=ignore, fail_on=fail_on, today=today)
 
 
-@dataclass(frozen=True, slots=True)
-class Linted:
+class Linted(Slotted):
     """What a run produced: its targets, every file's results, how long it took, the cache it used."""
 
-    targets: Targets
-    results: Results
-    seconds: float
-    lines: bool
-    cache: Cache | None
+    __slots__ = ("targets", "results", "seconds", "lines", "cache")
+    targets: Final[Targets]
+    results: Final[Results]
+    seconds: Final[float]
+    lines: Final[bool]
+    cache: Final[Cache | None]
+
+    def __init__(
+        self, targets: Targets, results: Results, seconds: float, lines: bool, cache: Cache | None
+    ) -> None:
+        self.targets = targets
+        self.results = results
+        self.seconds = seconds
+        self.lines = lines
+        self.cache = cache
 
     def report(self) -> Report:
         """The results narrowed to the targets' focus (see ``lint/report.narrow``)."""

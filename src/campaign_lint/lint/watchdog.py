@@ -39,10 +39,10 @@ import signal
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from campaign_lint.core.errors import PolicyError
+from campaign_lint.core.slotted import Mutable
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.pipeline import FilePipeline
@@ -56,21 +56,34 @@ POLL_SECONDS = 0.05
 FIELDS = 3
 
 
-@dataclass(slots=True)
-class _Chunk:
+class _Chunk(Mutable):
     """Consecutive files handed to one worker; ``not_run`` by position: rules stopped there before."""
 
+    __slots__ = ("number", "sources", "not_run")
     number: int
     sources: list[SourceFile]
-    not_run: dict[int, dict[int, str]] = field(default_factory=dict)
+    not_run: dict[int, dict[int, str]]
+
+    def __init__(
+        self, number: int, sources: list[SourceFile], not_run: dict[int, dict[int, str]] | None = None
+    ) -> None:
+        self.number = number
+        self.sources = sources
+        self.not_run = {} if not_run is None else not_run
 
 
-@dataclass(slots=True)
-class _Worker:
+class _Worker(Mutable):
+    __slots__ = ("slot", "process", "connection", "chunk")
     slot: int
     process: Any
     connection: Any
-    chunk: _Chunk | None = None
+    chunk: _Chunk | None
+
+    def __init__(self, slot: int, process: Any, connection: Any, chunk: _Chunk | None = None) -> None:
+        self.slot = slot
+        self.process = process
+        self.connection = connection
+        self.chunk = chunk
 
 
 class SharedWatch:
