@@ -55,9 +55,7 @@ class Held:
 def _counted(plan: Plan) -> Plan:
     """``plan`` as the windows read it: the stops of the schedules that send the persona something."""
     sending = {message[1] for message in plan.scheduled}
-    return dataclasses.replace(
-        plan, stops={path: stop for path, stop in plan.stops.items() if path in sending}
-    )
+    return plan.replace(stops={path: stop for path, stop in plan.stops.items() if path in sending})
 
 
 def _unpickled(kept: dict[str, bytes], name: str) -> object:

@@ -13,7 +13,7 @@ judged by the customer-side assertions when a judge is given.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -250,9 +250,7 @@ def _personas(view: PolicyView, senders: Sequence[Sender], request: Request) -> 
         zone(request.timezone)
     except ValueError as exc:
         raise UsageError(f"--timezone: {exc}") from None
-    return [
-        persona if persona.timezone else replace(persona, timezone=request.timezone) for persona in chosen
-    ]
+    return [persona if persona.timezone else persona.replace(timezone=request.timezone) for persona in chosen]
 
 
 def _unreceived(

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Final
 
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies.timeline import DAY, Message, Timeline
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.schemas.campaign import Channel
@@ -26,21 +27,41 @@ from campaign_lint.schemas.policy import Cap
 ALL_CHANNELS = "all channels together"
 
 
-@dataclass(frozen=True, slots=True)
-class CapCount:
+class CapCount(Slotted):
     """A persona's worst window against one cap."""
 
+    __slots__ = ("label", "channel", "cap", "calendar", "count", "start", "end", "messages")
     # ``email``..., or ``ALL_CHANNELS`` for ``total_cap``.
-    label: str
-    channel: Channel | None
-    cap: Cap
+    label: Final[str]
+    channel: Final[Channel | None]
+    cap: Final[Cap]
     # Calendar days in the recipient's time zone (``per`` in whole days), else rolling minutes.
-    calendar: bool
-    count: int
+    calendar: Final[bool]
+    count: Final[int]
     # The worst window, minutes from the timeline's start: [start, end).
-    start: int
-    end: int
-    messages: tuple[Message, ...]
+    start: Final[int]
+    end: Final[int]
+    messages: Final[tuple[Message, ...]]
+
+    def __init__(
+        self,
+        label: str,
+        channel: Channel | None,
+        cap: Cap,
+        calendar: bool,
+        count: int,
+        start: int,
+        end: int,
+        messages: tuple[Message, ...],
+    ) -> None:
+        self.label = label
+        self.channel = channel
+        self.cap = cap
+        self.calendar = calendar
+        self.count = count
+        self.start = start
+        self.end = end
+        self.messages = messages
 
     @property
     def over(self) -> bool:

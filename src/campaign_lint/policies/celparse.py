@@ -19,7 +19,9 @@ Only expressions the CEL library has already compiled are measured, so a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Final
+
+from campaign_lint.core.slotted import Slotted
 
 # Calls that loop over a list or map: the comprehension macros of CEL and of
 # its extensions (the receiver form `list.map(x, ...)`; a global call with one
@@ -58,13 +60,18 @@ class CelSyntaxError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(Slotted):
     """One token: ``kind`` is ``name``, ``literal``, ``operator`` or the punctuation itself."""
 
-    kind: str
-    text: str
-    at: int
+    __slots__ = ("kind", "text", "at")
+    kind: Final[str]
+    text: Final[str]
+    at: Final[int]
+
+    def __init__(self, kind: str, text: str, at: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.at = at
 
 
 def tokens(source: str) -> list[Token]:

@@ -22,11 +22,11 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
 
 from campaign_lint.core.errors import PolicyError
 from campaign_lint.core.findings import Violation, YamlPath
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies.celparse import CelSyntaxError
 from campaign_lint.policies.celparse import macro_nesting as macro_nesting  # re-exported
 from campaign_lint.schemas.policy import CustomRule
@@ -67,14 +67,20 @@ def load_cel() -> Any:
         ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
+class CompiledRule(Slotted):
     """A custom rule ready to evaluate."""
 
-    rule: CustomRule
-    when: Any
-    check: Any
-    path: YamlPath
+    __slots__ = ("rule", "when", "check", "path")
+    rule: Final[CustomRule]
+    when: Final[Any]
+    check: Final[Any]
+    path: Final[YamlPath]
+
+    def __init__(self, rule: CustomRule, when: Any, check: Any, path: YamlPath) -> None:
+        self.rule = rule
+        self.when = when
+        self.check = check
+        self.path = path
 
 
 def parse_path(text: str | None) -> YamlPath:

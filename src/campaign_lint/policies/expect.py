@@ -19,7 +19,6 @@ expect nothing (most) never draws a timeline for them.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -171,7 +170,7 @@ def timeline_for(senders: Sequence[Sender], persona: Persona, policy: PolicyView
     if scheduled:
         first = min(s.start for s in scheduled if s.start is not None) // DAY
         last = max((s.end if s.end is not None else s.start) for s in scheduled if s.start is not None) // DAY
-        quiet = dataclasses.replace(persona, journey=())
+        quiet = persona.replace(journey=())
         days = last - first + 8
         seen = simulate(scheduled, quiet, date.fromordinal(first), days, policy).messages
         if seen:

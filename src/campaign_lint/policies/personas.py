@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import Final
 
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies import defaults
 from campaign_lint.policies.events import declines
 from campaign_lint.policies.timeline import ANCHOR, DAY, EVERYONE, Persona, Sender
@@ -36,16 +37,17 @@ LATE_FULFILMENT = 8
 FIRST_ROOT = 9 * 60
 ROOT_GAP = 60
 # Without a catalogue, the built-in journeys walk this one (and every other event a campaign starts from).
+# Made without validating (``model_construct``, the same values): ``EventDef`` builds its validator
+# only for a policy that declares events.
 DEFAULT_CATALOGUE: Mapping[str, EventDef] = {
-    "order.placed": EventDef(),
-    "order.shipped": EventDef(after="order.placed"),
-    defaults.FULFILMENT_EVENT: EventDef(after="order.shipped", fulfilment=True),
+    "order.placed": EventDef.model_construct(),
+    "order.shipped": EventDef.model_construct(after="order.placed"),
+    defaults.FULFILMENT_EVENT: EventDef.model_construct(after="order.shipped", fulfilment=True),
 }
 BUILT_IN = ("typical", "late-delivery")
 
 
-@dataclass(frozen=True, slots=True)
-class Audiences:
+class Audiences(Slotted):
     """What the personas are drawn from, of all the campaigns together (``audiences``).
 
     Kept apart from the campaigns so that FRQ003 and FRQ004, after an edit,
@@ -53,12 +55,25 @@ class Audiences:
     every campaign again (``policies/replans.py``).
     """
 
+    __slots__ = ("triggers", "stoppers", "segments", "regions")
     # The events campaigns start from, and those they stop at.
-    triggers: frozenset[str]
-    stoppers: frozenset[str]
+    triggers: Final[frozenset[str]]
+    stoppers: Final[frozenset[str]]
     # How many campaigns target each segment, and each list of regions (``()``: everywhere).
-    segments: Mapping[str, int]
-    regions: Mapping[tuple[str, ...], int]
+    segments: Final[Mapping[str, int]]
+    regions: Final[Mapping[tuple[str, ...], int]]
+
+    def __init__(
+        self,
+        triggers: frozenset[str],
+        stoppers: frozenset[str],
+        segments: Mapping[str, int],
+        regions: Mapping[tuple[str, ...], int],
+    ) -> None:
+        self.triggers = triggers
+        self.stoppers = stoppers
+        self.segments = segments
+        self.regions = regions
 
 
 def audiences(senders: Iterable[Sender]) -> Audiences:
@@ -166,7 +181,7 @@ def _default_catalogue(triggers: Iterable[str]) -> dict[str, EventDef]:
     """The default catalogue, with every other event a campaign starts from as a root."""
     catalogue = dict(DEFAULT_CATALOGUE)
     for event in sorted(triggers):
-        catalogue.setdefault(event, EventDef())
+        catalogue.setdefault(event, EventDef.model_construct())
     return catalogue
 
 

@@ -13,13 +13,12 @@ keep each campaign's part from one run to the next.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies.base import CampaignRecord, RuleContext
 from campaign_lint.policies.personas import personas
 from campaign_lint.policies.sendtimes import place_open
@@ -39,25 +38,38 @@ Sent = tuple[int, str, str, str]
 ORDER: Callable[[Sent], tuple[int, str, str]] = lambda m: (m[0], m[2], m[1])  # noqa: E731
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Slotted):
     """One persona's messages, split so that the journey can be placed on any day."""
 
-    persona: Persona
+    __slots__ = ("persona", "origin", "scheduled", "triggered", "stops")
+    persona: Final[Persona]
     # Day 0 of ``scheduled`` (the first scheduled send); None when nothing is scheduled.
-    origin: date | None
+    origin: Final[date | None]
     # Scheduled messages, minutes from ``origin``, as if the journey never happened (nothing stopped).
-    scheduled: tuple[Sent, ...]
+    scheduled: Final[tuple[Sent, ...]]
     # Event-triggered messages, minutes from midnight of the journey's day 0.
-    triggered: tuple[Sent, ...]
+    triggered: Final[tuple[Sent, ...]]
     # Scheduled campaigns with ``stop_when``: path -> (first send minute from ``origin``, stop events).
-    stops: Mapping[str, tuple[int, tuple[str, ...]]]
+    stops: Final[Mapping[str, tuple[int, tuple[str, ...]]]]
+
+    def __init__(
+        self,
+        persona: Persona,
+        origin: date | None,
+        scheduled: tuple[Sent, ...],
+        triggered: tuple[Sent, ...],
+        stops: Mapping[str, tuple[int, tuple[str, ...]]],
+    ) -> None:
+        self.persona = persona
+        self.origin = origin
+        self.scheduled = scheduled
+        self.triggered = triggered
+        self.stops = stops
 
 
 def only(plan: Plan, paths: Container[str]) -> Plan:
     """``plan`` with the messages of the campaigns at ``paths`` alone."""
-    return dataclasses.replace(
-        plan,
+    return plan.replace(
         scheduled=tuple(m for m in plan.scheduled if m[1] in paths),
         triggered=tuple(m for m in plan.triggered if m[1] in paths),
     )
@@ -101,7 +113,7 @@ def plan(senders: Sequence[Sender], persona: Persona, policy: PolicyView, horizo
 
 def quiet(persona: Persona) -> Persona:
     """``persona`` without its journey: what the schedules alone send it."""
-    return dataclasses.replace(persona, journey=())
+    return persona.replace(journey=())
 
 
 def calendar(days: Iterable[tuple[int, int]], horizon_days: int) -> tuple[int, int]:

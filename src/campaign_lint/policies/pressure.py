@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
+from typing import Final
 
 from campaign_lint.core.findings import RELATED_KEPT, subject
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.policies.base import CampaignRecord, Pointer, PortfolioViolation
 from campaign_lint.policies.plans import Plan, Sent, only
 from campaign_lint.policies.rates import cap_words
@@ -36,18 +37,32 @@ from campaign_lint.schemas.policy import Cap
 JOURNEY = -1
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Slotted):
     """The worst window of one cap for one persona."""
 
-    persona: Persona
-    count: int
+    __slots__ = ("persona", "count", "campaigns", "when", "ids")
+    persona: Final[Persona]
+    count: Final[int]
     # Per campaign path: (messages in the window, messages counted: at most the cap).
-    campaigns: Mapping[str, tuple[int, int]]
+    campaigns: Final[Mapping[str, tuple[int, int]]]
     # The window in words: ``7 calendar days, 2026-11-02 to 2026-11-08``.
-    when: str
+    when: Final[str]
     # Per campaign path: its id (the hint names the campaigns to cut without reading their records).
-    ids: Mapping[str, str]
+    ids: Final[Mapping[str, str]]
+
+    def __init__(
+        self,
+        persona: Persona,
+        count: int,
+        campaigns: Mapping[str, tuple[int, int]],
+        when: str,
+        ids: Mapping[str, str],
+    ) -> None:
+        self.persona = persona
+        self.count = count
+        self.campaigns = campaigns
+        self.when = when
+        self.ids = ids
 
     def ranked(self) -> list[tuple[str, int, int]]:
         """(path, counted, sent) of each campaign in the window, the one contributing most first."""
@@ -57,17 +72,25 @@ class Window:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(Slotted):
     """What one cap counts: which messages, at most how many per campaign and per channel."""
 
-    cap: Cap
+    __slots__ = ("cap", "channel", "channel_max", "rolling")
+    cap: Final[Cap]
     # The channel the cap is for; None: every channel (``total_cap``).
-    channel: str | None
+    channel: Final[str | None]
     # Per channel: the most its own cap lets through in this cap's window (``within``).
-    channel_max: Mapping[str, int]
+    channel_max: Final[Mapping[str, int]]
     # Windows start at any message (FTSA's 24 hours), even for a ``per`` of whole days.
-    rolling: bool = False
+    rolling: Final[bool]
+
+    def __init__(
+        self, cap: Cap, channel: str | None, channel_max: Mapping[str, int], rolling: bool = False
+    ) -> None:
+        self.cap = cap
+        self.channel = channel
+        self.channel_max = channel_max
+        self.rolling = rolling
 
     @property
     def calendar(self) -> bool:

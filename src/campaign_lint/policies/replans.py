@@ -33,7 +33,6 @@ The findings are those of a run without a cache (``tests/test_incremental.py``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import sys
 from collections import Counter
@@ -348,7 +347,7 @@ def _span(brief: Brief, where: Any) -> tuple[int, int]:
 
 def _anonymous(persona: Persona) -> Persona:
     """``persona`` without what does not change its messages (the built-in ones share their schedules)."""
-    return dataclasses.replace(persona, name="", description="", builtin=False)
+    return persona.replace(name="", description="", builtin=False)
 
 
 def _by_path(messages: tuple[Sent, ...]) -> dict[str, tuple[Sent, ...]]:

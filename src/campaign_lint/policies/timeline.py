@@ -44,10 +44,11 @@ the plan sends, and ``policies/capcount.py`` counts it against the caps.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
 from zoneinfo import ZoneInfo
 
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.core.timezones import zone
 from campaign_lint.policies.senders import Sender as Sender
 from campaign_lint.policies.senders import localised as localised
@@ -66,8 +67,7 @@ AGREED = frozenset({Consent.OPT_IN, Consent.SOFT_OPT_IN, Consent.EXPRESS_WRITTEN
 EVERYONE = frozenset({"all"})
 
 
-@dataclass(frozen=True, slots=True)
-class Persona:
+class Persona(Slotted):
     """One customer: who they are and what happens to them.
 
     ``segments`` None: in every segment except ``not_in`` and excluded by no
@@ -80,15 +80,48 @@ class Persona:
     clock the campaigns' schedules are written in.
     """
 
-    name: str
-    journey: tuple[tuple[str, int], ...]
-    segments: frozenset[str] | None = None
-    not_in: frozenset[str] = frozenset()
-    region: str | None = None
-    consent: Mapping[Channel, frozenset[Consent]] | None = None
-    description: str = ""
-    builtin: bool = False
-    timezone: str | None = None
+    __slots__ = (
+        "name",
+        "journey",
+        "segments",
+        "not_in",
+        "region",
+        "consent",
+        "description",
+        "builtin",
+        "timezone",
+    )
+    name: Final[str]
+    journey: Final[tuple[tuple[str, int], ...]]
+    segments: Final[frozenset[str] | None]
+    not_in: Final[frozenset[str]]
+    region: Final[str | None]
+    consent: Final[Mapping[Channel, frozenset[Consent]] | None]
+    description: Final[str]
+    builtin: Final[bool]
+    timezone: Final[str | None]
+
+    def __init__(
+        self,
+        name: str,
+        journey: tuple[tuple[str, int], ...],
+        segments: frozenset[str] | None = None,
+        not_in: frozenset[str] = frozenset(),
+        region: str | None = None,
+        consent: Mapping[Channel, frozenset[Consent]] | None = None,
+        description: str = "",
+        builtin: bool = False,
+        timezone: str | None = None,
+    ) -> None:
+        self.name = name
+        self.journey = journey
+        self.segments = segments
+        self.not_in = not_in
+        self.region = region
+        self.consent = consent
+        self.description = description
+        self.builtin = builtin
+        self.timezone = timezone
 
     def reaches(self, sender: Sender, everyone: Collection[str] = EVERYONE) -> bool:
         """Whether ``sender``'s audience holds this persona (``everyone``: segment names for the whole list)."""
@@ -109,17 +142,27 @@ class Persona:
         return sender.consent in self.consent.get(sender.channel, frozenset())
 
 
-@dataclass(frozen=True, slots=True)
-class Message:
+class Message(Slotted):
     """One message the persona receives."""
 
-    minute: int  # from midnight of the timeline's first day, recipient-local
-    campaign: str
-    path: str
-    channel: Channel
-    transactional: bool
+    __slots__ = ("minute", "campaign", "path", "channel", "transactional", "cause")
+    minute: Final[int]  # from midnight of the timeline's first day, recipient-local
+    campaign: Final[str]
+    path: Final[str]
+    channel: Final[Channel]
+    transactional: Final[bool]
     # Why it is sent: ``order.shipped + 1 day``, ``schedule``.
-    cause: str
+    cause: Final[str]
+
+    def __init__(
+        self, minute: int, campaign: str, path: str, channel: Channel, transactional: bool, cause: str
+    ) -> None:
+        self.minute = minute
+        self.campaign = campaign
+        self.path = path
+        self.channel = channel
+        self.transactional = transactional
+        self.cause = cause
 
     @property
     def day(self) -> int:
@@ -133,16 +176,30 @@ class Message:
         return f"{of_day // 60:02d}:{of_day % 60:02d}"
 
 
-@dataclass(frozen=True, slots=True)
-class Timeline:
+class Timeline(Slotted):
     """What one persona receives from ``start`` for ``days`` days, in order of time."""
 
-    persona: Persona
-    start: date
-    days: int
-    messages: tuple[Message, ...]
+    __slots__ = ("persona", "start", "days", "messages", "silent")
+    persona: Final[Persona]
+    start: Final[date]
+    days: Final[int]
+    messages: Final[tuple[Message, ...]]
     # Campaigns that reach the persona's audience but send nothing in these days, and why.
-    silent: Mapping[str, str]
+    silent: Final[Mapping[str, str]]
+
+    def __init__(
+        self,
+        persona: Persona,
+        start: date,
+        days: int,
+        messages: tuple[Message, ...],
+        silent: Mapping[str, str],
+    ) -> None:
+        self.persona = persona
+        self.start = start
+        self.days = days
+        self.messages = messages
+        self.silent = silent
 
     def date_of(self, minute: int) -> date:
         """The calendar date of a minute of the timeline."""
@@ -153,23 +210,39 @@ class Timeline:
         return frozenset(message.path for message in self.messages)
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Slotted):
     """One customer-side assertion of a persona, judged on its timeline.
 
     The rules that own the assertion vocabulary make these; ``simulate``
     shows them and fails the run on a failed one at or above ``fail_on``.
     """
 
-    rule: str
+    __slots__ = ("rule", "assertion", "passed", "message", "path", "minute")
+    rule: Final[str]
     # The assertion in words, as the marketer reads it.
-    assertion: str
-    passed: bool
+    assertion: Final[str]
+    passed: Final[bool]
     # Why it failed, with the persona's day and message (empty when it passed).
-    message: str = ""
+    message: Final[str]
     # The campaign responsible, and the minute of the timeline it concerns.
-    path: str | None = None
-    minute: int | None = None
+    path: Final[str | None]
+    minute: Final[int | None]
+
+    def __init__(
+        self,
+        rule: str,
+        assertion: str,
+        passed: bool,
+        message: str = "",
+        path: str | None = None,
+        minute: int | None = None,
+    ) -> None:
+        self.rule = rule
+        self.assertion = assertion
+        self.passed = passed
+        self.message = message
+        self.path = path
+        self.minute = minute
 
 
 def simulate(
