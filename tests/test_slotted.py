@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -18,13 +19,23 @@ from campaign_lint.core.findings import Finding, Related, Severity, Span, Violat
 from campaign_lint.core.fixes import Change, Remedy, Safety
 from campaign_lint.core.slotted import Mutable, Slotted
 from campaign_lint.core.suppressions import Suppression
+from campaign_lint.lint.cache import Cache
+from campaign_lint.lint.cacheentry import Entry
 from campaign_lint.lint.controls import Controlled, Part
+from campaign_lint.lint.discovery import Overlay, Scope, SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.overrides import FileRules
 from campaign_lint.lint.policyfile import Layered, Origin
 from campaign_lint.lint.portfolio import Member
+from campaign_lint.lint.replay import Stored
+from campaign_lint.lint.replaydelta import Delta
+from campaign_lint.lint.replayrecord import Record
+from campaign_lint.lint.report import Report, Results
 from campaign_lint.lint.resolved import PathOverride, RuleChange, RuleSetting, Settings
 from campaign_lint.lint.session import Linted
+from campaign_lint.lint.signed import Signed
+from campaign_lint.lint.survey import Survey
+from campaign_lint.lint.targets import Targets
 from campaign_lint.policies.base import (
     NoOptions,
     Placed,
@@ -35,11 +46,18 @@ from campaign_lint.policies.base import (
     RunFacts,
     Shared,
 )
+from campaign_lint.policies.capcount import CapCount
+from campaign_lint.policies.celparse import Token
+from campaign_lint.policies.custom import CompiledRule
 from campaign_lint.policies.expect import Broken
 from campaign_lint.policies.intent import Reading
+from campaign_lint.policies.personas import Audiences
+from campaign_lint.policies.plans import Plan
+from campaign_lint.policies.pressure import Limits, Window
 from campaign_lint.policies.profiles import Profile
 from campaign_lint.policies.record import CampaignRecord
 from campaign_lint.policies.senders import Sender
+from campaign_lint.policies.timeline import Message, Persona, Timeline, Verdict
 from campaign_lint.policies.view import PolicyView
 from campaign_lint.policies.vocabulary import WordList
 from campaign_lint.schemas.types import ClockTime, Duration, JourneyDay, Percentage
@@ -80,6 +98,30 @@ CLASSES = (
     FileRules,
     Layered,
     Origin,
+    CapCount,
+    Token,
+    CompiledRule,
+    Audiences,
+    Plan,
+    Limits,
+    Window,
+    Message,
+    Persona,
+    Timeline,
+    Verdict,
+    Cache,
+    Entry,
+    Overlay,
+    Scope,
+    SourceFile,
+    Stored,
+    Delta,
+    Record,
+    Report,
+    Results,
+    Signed,
+    Survey,
+    Targets,
 )
 
 
@@ -161,3 +203,21 @@ def test_a_mutable_one_is_compared_by_value_but_not_hashable() -> None:
         hash(one)
     one.blob = b"other"
     assert one.replace(blob=b"blob") == Member("a.yaml", None, b"blob")
+
+
+def test_a_scope_is_equal_whatever_it_has_matched() -> None:
+    """As the dataclass's ``compare=False, repr=False`` field: ``answers`` only remembers what the globs decide."""
+    scope = Scope(Path("/repo"), None, ("campaigns/**/*.yaml",), (), frozenset({"/repo/policy.yaml"}))
+    matched = scope.replace(answers={"campaigns/a.yaml": (False, True)})
+    assert matched == scope
+    assert hash(matched) == hash(scope)
+    assert (
+        repr(matched)
+        == repr(scope)
+        == (
+            "Scope(root=PosixPath('/repo'), policy_path=None, campaigns=('campaigns/**/*.yaml',), "
+            "exclude=(), policy_files=frozenset({'/repo/policy.yaml'}))"
+        )
+    )
+    assert scope != scope.replace(exclude=("drafts/**",))
+    assert pickle.loads(pickle.dumps(matched)).answers == {"campaigns/a.yaml": (False, True)}

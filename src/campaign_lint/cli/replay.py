@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -209,6 +208,6 @@ def _patched(
         return None
     results, section, stamps = answer
     fresh = tuple(stamps.get(index, stamp) for index, stamp in enumerate(current.stamps))
-    patched = replace(current, stamps=fresh, keys=patch.keys or current.keys)
+    patched = current.replace(stamps=fresh, keys=patch.keys or current.keys)
     stored.store_patched(key, patched, results, section)
     return results

@@ -16,7 +16,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -214,7 +214,7 @@ def apply(report: Report, baseline: Baseline, root: Path) -> Report:
             left[key] -= 1
         else:
             kept.append(finding)
-    return replace(report, findings=kept, baselined=len(report.findings) - len(kept))
+    return report.replace(findings=kept, baselined=len(report.findings) - len(kept))
 
 
 def update(old: Baseline, findings: Iterable[Finding], root: Path, *, accept_new: bool) -> Update:

@@ -38,23 +38,23 @@ unpickled. A warm run then settles each file with one ``stat`` in one loop
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import pickle
 import stat
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from campaign_lint import __version__
+from campaign_lint.core.slotted import Mutable
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.cacheentry import RACY_NS as RACY_NS
 from campaign_lint.lint.cacheentry import Entry as Entry
 from campaign_lint.lint.cacheentry import check_file as check_file
+from campaign_lint.lint.cacheentry import code_stamp as code_stamp
 from campaign_lint.lint.cacheentry import digest as digest
 from campaign_lint.lint.report import mentions
 from campaign_lint.lint.signed import Signed, read_signed, say_once, secret_key
@@ -70,31 +70,75 @@ if TYPE_CHECKING:
     from campaign_lint.policies.timeline import Sender
 
 
-@dataclass(slots=True)
-class Cache:
+class Cache(Mutable):
     """Cached outcomes of one policy in one folder."""
 
+    __slots__ = (
+        "path",
+        "key",
+        "secret",
+        "entries",
+        "portfolio_state",
+        "dirty",
+        "based",
+        "changed",
+        "removed",
+        "answers",
+        "answers_saved",
+        "answers_filed",
+        "state_filed",
+    )
     path: Path
     key: bytes
     secret: bytes | None
-    entries: dict[str, Entry] = field(default_factory=dict)
+    entries: dict[str, Entry]
     # The portfolio rules' findings per group of campaigns, with the digest of each group (lint/portfolio.py).
-    portfolio_state: State | None = None
-    dirty: bool = False
+    portfolio_state: State | None
+    dirty: bool
     # Whether ``entries`` came from the cache file (the journal then holds what changed since).
-    based: bool = False
+    based: bool
     # The entries added or refreshed since the cache file was written (see ``save``).
-    changed: set[str] = field(default_factory=set)
+    changed: set[str]
     # Whether an entry was forgotten since the cache file was written.
-    removed: bool = False
+    removed: bool
     # The ``campaigns`` and ``exclude`` patterns' answers by path (``Scope.answers``): the
     # policy is part of the key, so they hold; a run finds its files without matching them.
-    answers: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    answers: dict[str, tuple[bool, bool]]
     # How many answers the cache file, and the journal, hold; how many the cache file holds.
-    answers_saved: int = 0
-    answers_filed: int = 0
+    answers_saved: int
+    answers_filed: int
     # Whether ``portfolio_state`` is the one the cache file holds (a journal then leaves it out).
-    state_filed: bool = False
+    state_filed: bool
+
+    def __init__(
+        self,
+        path: Path,
+        key: bytes,
+        secret: bytes | None,
+        entries: dict[str, Entry] | None = None,
+        portfolio_state: State | None = None,
+        dirty: bool = False,
+        based: bool = False,
+        changed: set[str] | None = None,
+        removed: bool = False,
+        answers: dict[str, tuple[bool, bool]] | None = None,
+        answers_saved: int = 0,
+        answers_filed: int = 0,
+        state_filed: bool = False,
+    ) -> None:
+        self.path = path
+        self.key = key
+        self.secret = secret
+        self.entries = {} if entries is None else entries
+        self.portfolio_state = portfolio_state
+        self.dirty = dirty
+        self.based = based
+        self.changed = set() if changed is None else changed
+        self.removed = removed
+        self.answers = {} if answers is None else answers
+        self.answers_saved = answers_saved
+        self.answers_filed = answers_filed
+        self.state_filed = state_filed
 
     def keep_answers(self, answers: dict[str, tuple[bool, bool]]) -> None:
         """Remember the patterns' answers of this run (``answers``, which started as the cache's)."""
@@ -257,30 +301,6 @@ def stored_records(stored: Sequence[bytes]) -> list[CampaignRecord]:
 def stored_senders(stored: Sequence[bytes]) -> list[Sender]:
     """The timeline views of cache hits (``Entry.sender``: bytes of the signed cache)."""
     return [pickle.loads(blob) for blob in stored]
-
-
-@functools.cache
-def code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """Size and modification time of the tool's own files (modules and data).
-
-    The version alone misses a rule or profile changed in place (an editable
-    install, a patched checkout); a few dozen ``stat`` calls catch it.
-    """
-    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    stamp = []
-    pending = [package]
-    while pending:
-        folder = pending.pop()
-        with os.scandir(folder) as listing:
-            for entry in listing:
-                if entry.is_dir():
-                    if entry.name != "__pycache__":
-                        pending.append(entry.path)
-                elif entry.name.endswith((".py", ".yaml")):
-                    info = entry.stat()
-                    name = os.path.relpath(entry.path, package).replace(os.sep, "/")
-                    stamp.append((name, info.st_size, info.st_mtime_ns))
-    return tuple(sorted(stamp))
 
 
 def policy_key(settings: Settings) -> bytes:

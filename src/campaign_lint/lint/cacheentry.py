@@ -2,20 +2,22 @@
 
 An entry is trusted while its file's size and modification time are as
 recorded (``check_file``), and the outcome's parts are kept pickled apart
-(``Entry``), so that a warm run unpickles only what it reads.
+(``Entry``), so that a warm run unpickles only what it reads. The stamp of
+the tool's own code (``code_stamp``) is part of the cache's key and of the
+replay record's: another version of the code never reads what this one wrote.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import stat
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Mutable
 
 if TYPE_CHECKING:
     from campaign_lint.lint.outcome import FileOutcome
@@ -28,6 +30,30 @@ RACY_NS = 2_000_000_000
 def digest(raw: bytes) -> bytes:
     """The content digest recorded for a file."""
     return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+@functools.cache
+def code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Size and modification time of the tool's own files (modules and data).
+
+    The version alone misses a rule or profile changed in place (an editable
+    install, a patched checkout); a few dozen ``stat`` calls catch it.
+    """
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    stamp = []
+    pending = [package]
+    while pending:
+        folder = pending.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                elif entry.name.endswith((".py", ".yaml")):
+                    info = entry.stat()
+                    name = os.path.relpath(entry.path, package).replace(os.sep, "/")
+                    stamp.append((name, info.st_size, info.st_mtime_ns))
+    return tuple(sorted(stamp))
 
 
 def check_file(
@@ -56,10 +82,25 @@ def check_file(
     return (False, info.st_mtime_ns) if same else None
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(Mutable):
     """What the cache knows about one file."""
 
+    __slots__ = (
+        "size",
+        "mtime_ns",
+        "cached_ns",
+        "content",
+        "blob",
+        "record",
+        "sender",
+        "shown",
+        "record_key",
+        "groups",
+        "overrides",
+        "rules",
+        "mentions",
+        "commented",
+    )
     size: int
     mtime_ns: int
     cached_ns: int
@@ -69,25 +110,55 @@ class Entry:
     blob: bytes
     # The campaign's record, pickled apart from the outcome (None: not a valid
     # campaign): ``simulate`` reads records without unpickling findings.
-    record: bytes | None = None
+    record: bytes | None
     # The record's contact-timeline view (``CampaignRecord.sender``), pickled on its own too: a
     # warm ``simulate`` reads only these.
-    sender: bytes | None = None
+    sender: bytes | None
     # The outcome's findings and source lines, pickled apart from the rest of it (``Shown``):
     # a run can pass them on to its results and replay record without unpickling them.
-    shown: bytes = b""
+    shown: bytes
     # What the engine needs of an unchanged file besides its findings, kept unpickled:
     # the record's digest and groups (``lint/portfolio.py``), the matched overrides, the
     # rules of its findings, the files they involve (``Shown.mentions``), whether it has
     # suppression comments.
-    record_key: bytes | None = None
-    groups: tuple[tuple[Hashable, ...], ...] | None = None
-    overrides: tuple[int, ...] = ()
-    rules: frozenset[str] = frozenset()
-    mentions: frozenset[str] = frozenset()
-    commented: bool = False
+    record_key: bytes | None
+    groups: tuple[tuple[Hashable, ...], ...] | None
+    overrides: tuple[int, ...]
+    rules: frozenset[str]
+    mentions: frozenset[str]
+    commented: bool
 
-    __reduce__ = by_fields
+    def __init__(
+        self,
+        size: int,
+        mtime_ns: int,
+        cached_ns: int,
+        content: bytes,
+        blob: bytes,
+        record: bytes | None = None,
+        sender: bytes | None = None,
+        shown: bytes = b"",
+        record_key: bytes | None = None,
+        groups: tuple[tuple[Hashable, ...], ...] | None = None,
+        overrides: tuple[int, ...] = (),
+        rules: frozenset[str] = frozenset(),
+        mentions: frozenset[str] = frozenset(),
+        commented: bool = False,
+    ) -> None:
+        self.size = size
+        self.mtime_ns = mtime_ns
+        self.cached_ns = cached_ns
+        self.content = content
+        self.blob = blob
+        self.record = record
+        self.sender = sender
+        self.shown = shown
+        self.record_key = record_key
+        self.groups = groups
+        self.overrides = overrides
+        self.rules = rules
+        self.mentions = mentions
+        self.commented = commented
 
     def outcome(self) -> FileOutcome:
         """The cached outcome (its record still pickled, in ``record_blob``)."""

@@ -6,13 +6,12 @@ import functools
 import os
 import stat
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from campaign_lint.core.errors import UsageError
 from campaign_lint.core.files import boundary_of, repository_of, require_regular, within
-from campaign_lint.core.pickling import by_fields
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.lint.globs import compiled
 from campaign_lint.lint.locate import POLICY_NAMES
 from campaign_lint.lint.walk import YAML_SUFFIXES as _SUFFIXES
@@ -33,24 +32,60 @@ OUTSIDE_MESSAGE = "a symbolic link that points outside the repository; campaign-
 OUTSIDE_HINT = "commit the campaign file itself instead of a link to it"
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(Slotted):
     """What decides which files a run lints (from the settings; plain data).
 
     ``policy_files`` are the absolute paths of the policy files read (the
     ``extends`` chain): they are never campaigns, whatever the ``campaigns``
     globs match, and naming one of them on the command line lints everything.
+    Equal, hashed and shown by all but ``answers``, which only remembers what
+    the others decide.
     """
 
-    root: Path
-    policy_path: Path | None
-    campaigns: tuple[str, ...]
-    exclude: tuple[str, ...]
-    policy_files: frozenset[str] = frozenset()
+    __slots__ = ("root", "policy_path", "campaigns", "exclude", "policy_files", "answers")
+    root: Final[Path]
+    policy_path: Final[Path | None]
+    campaigns: Final[tuple[str, ...]]
+    exclude: Final[tuple[str, ...]]
+    policy_files: Final[frozenset[str]]
     # The patterns' answers by path relative to the root, (excluded, included):
     # filled by ``discover`` and kept in replay records, so that replaying an
     # unchanged tree matches no pattern (``lint/globs.py``: pathspec is slow to import).
-    answers: dict[str, tuple[bool, bool]] = field(default_factory=dict, compare=False, repr=False)
+    answers: Final[dict[str, tuple[bool, bool]]]
+
+    def __init__(
+        self,
+        root: Path,
+        policy_path: Path | None,
+        campaigns: tuple[str, ...],
+        exclude: tuple[str, ...],
+        policy_files: frozenset[str] = frozenset(),
+        answers: dict[str, tuple[bool, bool]] | None = None,
+    ) -> None:
+        self.root = root
+        self.policy_path = policy_path
+        self.campaigns = campaigns
+        self.exclude = exclude
+        self.policy_files = policy_files
+        self.answers = {} if answers is None else answers
+
+    def _decided(self) -> tuple[object, ...]:
+        return (self.root, self.policy_path, self.campaigns, self.exclude, self.policy_files)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Scope) or other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._decided() == other._decided()
+
+    def __hash__(self) -> int:
+        return hash(self._decided())
+
+    def __repr__(self) -> str:
+        root, policy_path, campaigns, exclude, policy_files = self._decided()
+        return (
+            f"Scope(root={root!r}, policy_path={policy_path!r}, campaigns={campaigns!r}, "
+            f"exclude={exclude!r}, policy_files={policy_files!r})"
+        )
 
     def answer(self, rel: str) -> tuple[bool, bool]:
         """Whether ``rel`` (relative to the root, ``/`` separators) matches ``exclude``, and ``campaigns``.
@@ -104,24 +139,30 @@ def _matchable(rel: str) -> str:
     return rel
 
 
-@dataclass(frozen=True, slots=True)
-class SourceFile:
+class SourceFile(Slotted):
     """A file to lint and the path users see for it (relative, ``/`` separators).
 
     ``location`` is the absolute path as text: cheap to make, compare and send
     to a worker process (a ``Path`` costs more than linting's reading of it).
     """
 
-    location: str
-    display: str
+    __slots__ = ("location", "display", "outside", "content")
+    location: Final[str]
+    display: Final[str]
     # The file, or a link on the way to it, resolves outside the repository:
     # it is never read, and linting it gives one SPEC001 finding (``OUTSIDE_MESSAGE``).
-    outside: bool = False
+    outside: Final[bool]
     # What stands in for the file on disk (an editor's buffer on standard input,
     # the staged blob of the git index): linted instead of the disk's bytes.
-    content: bytes | None = None
+    content: Final[bytes | None]
 
-    __reduce__ = by_fields  # sent to worker processes by the ten thousand
+    def __init__(
+        self, location: str, display: str, outside: bool = False, content: bytes | None = None
+    ) -> None:
+        self.location = location
+        self.display = display
+        self.outside = outside
+        self.content = content
 
     @property
     def path(self) -> Path:
@@ -155,8 +196,7 @@ class SourceFile:
         return b"".join(pieces)  # one piece: that piece itself, not a copy
 
 
-@dataclass(frozen=True, slots=True)
-class Overlay:
+class Overlay(Slotted):
     """Contents that stand in for files on disk, by absolute path: what a run sees instead of the disk.
 
     ``texts`` replaces files' bytes, or adds files that are not on disk (an
@@ -168,8 +208,13 @@ class Overlay:
     The language server keeps its open buffers here.
     """
 
-    texts: Mapping[str, bytes] = field(default_factory=dict)
-    only: frozenset[str] | None = None
+    __slots__ = ("texts", "only")
+    texts: Final[Mapping[str, bytes]]
+    only: Final[frozenset[str] | None]
+
+    def __init__(self, texts: Mapping[str, bytes] | None = None, only: frozenset[str] | None = None) -> None:
+        self.texts = {} if texts is None else texts
+        self.only = only
 
     def sees(self, absolute: str) -> bool:
         """Whether the file at ``absolute`` exists for the run."""

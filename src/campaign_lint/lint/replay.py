@@ -43,137 +43,27 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from campaign_lint import __version__
 from campaign_lint.core.findings import Severity
+from campaign_lint.core.slotted import Mutable
 from campaign_lint.lint import cachedir, replaydelta
-from campaign_lint.lint.cache import RACY_NS, Cache, check_file, code_stamp, digest
+from campaign_lint.lint.cache import RACY_NS, Cache, code_stamp, digest
 from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.discovery import Scope, SourceFile
 from campaign_lint.lint.replaydelta import Delta
+from campaign_lint.lint.replayrecord import KEY_SIZE as KEY_SIZE
+from campaign_lint.lint.replayrecord import MOST_EDITED as MOST_EDITED
+from campaign_lint.lint.replayrecord import NO_KEY
+from campaign_lint.lint.replayrecord import Record as Record
+from campaign_lint.lint.replayrecord import Stamp as Stamp
 from campaign_lint.lint.report import Results
 from campaign_lint.lint.signed import Signed, read_signed, secret_key
 
-if TYPE_CHECKING:
-    from campaign_lint.lint.zonefiles import Lookup  # the module is imported only for a record with zones
-
 _PREFIX = "replay-"
-# The size of a record digest (``lint/cache.digest``), and the digest of a file without one.
-KEY_SIZE = 16
-_NO_KEY = bytes(KEY_SIZE)
-# The most campaign files edited since the record that an edited run patches in (``lint/patching.py``).
-MOST_EDITED = 8
-
-
-# A file as it was when its content was used: location, size, modification
-# time, when the stamp was taken, content digest. Plain tuples: a record holds
-# one per campaign file, and tuples load several times faster than objects.
-Stamp = tuple[str, int, int, int, bytes]
-
-
-def _recheck(stamp: Stamp) -> Stamp | None:
-    """``stamp`` if its file is unchanged, a fresh stamp if only its time moved, else ``None``."""
-    checked = check_file(*stamp)
-    if checked is None:
-        return None
-    trusted, mtime_ns = checked
-    return stamp if trusted else (stamp[0], stamp[1], mtime_ns, time.time_ns(), stamp[4])
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One run's results and what they depend on (see the module docstring)."""
-
-    today: str
-    scope: Scope
-    fail_on: Severity
-    policy: tuple[Stamp, ...]
-    # (location, display) of every file linted, in order, and their stamps.
-    files: tuple[tuple[str, str], ...]
-    stamps: tuple[Stamp, ...]
-    # When the run read time zones: how ``zoneinfo`` found their files (stamped in ``policy``,
-    # ``lint/zonefiles.py``); None for a run without zones, which checks nothing more.
-    zones: Lookup | None = None
-    # Every file's record digest (``FileOutcome.record_key``, ``KEY_SIZE`` bytes; zeros: not a
-    # valid campaign) one after another, in ``files`` order: one value, read at no cost.
-    keys: bytes = b""
-
-    def named_unchanged(self, paths: Sequence[Path]) -> bool:
-        """False when a file named on the command line is recorded and has changed since.
-
-        A cheap first check: a commit's own files are the ones that changed.
-        """
-        return not self.named_changed(paths)
-
-    def named_changed(self, paths: Sequence[Path]) -> list[int]:
-        """The indices of the files named in ``paths`` that are recorded and have changed since."""
-        wanted = {os.path.abspath(path) for path in paths}
-        return [
-            index for index, stamp in enumerate(self.stamps) if stamp[0] in wanted and _recheck(stamp) is None
-        ]
-
-    def key(self, index: int) -> bytes | None:
-        """The record digest of the file at ``index`` (``None``: not a valid campaign, or not known)."""
-        key = self.keys[index * KEY_SIZE : (index + 1) * KEY_SIZE]
-        return key if len(key) == KEY_SIZE and key != _NO_KEY else None
-
-    def revalidated(self, files: Sequence[SourceFile]) -> Record | None:
-        """The record, if a run over ``files`` would find what it holds; else ``None``.
-
-        When files were saved again with the same content, the answer is a copy
-        with their new times (worth writing back, so the next run trusts them
-        by ``stat`` again).
-        """
-        found = self.changes(files, 0)
-        return found[0] if found is not None else None
-
-    def changes(self, files: Sequence[SourceFile], most: int) -> tuple[Record, tuple[int, ...]] | None:
-        """The record with fresh times, and the indices of at most ``most`` campaign files changed since.
-
-        ``None`` when more changed, or anything else did: the files found, the
-        policy files, where time zones are read. The changed files keep their
-        old stamps in the copy (``lint/patching.py`` stamps them again).
-        """
-        if [(source.location, source.display) for source in files] != list(self.files):
-            return None
-        if self.zones is not None:
-            from campaign_lint.lint.zonefiles import lookup_holds
-
-            if not lookup_holds(self.zones):
-                return None  # zoneinfo would now read another file for a zone
-        policy = _recheck_all(self.policy)
-        if policy is None:
-            return None
-        stamps: list[Stamp] = []
-        changed: list[int] = []
-        for index, stamp in enumerate(self.stamps):
-            new = _recheck(stamp)
-            if new is None:
-                if len(changed) == most:
-                    return None
-                changed.append(index)
-                new = stamp
-            stamps.append(new)
-        fresh = tuple(stamps)
-        if policy == self.policy and fresh == self.stamps:
-            return self, tuple(changed)
-        return replace(self, policy=policy, stamps=fresh), tuple(changed)
-
-
-def _recheck_all(stamps: tuple[Stamp, ...]) -> tuple[Stamp, ...] | None:
-    """Every stamp rechecked (see ``_recheck``); ``None`` at the first changed file."""
-    fresh = []
-    for stamp in stamps:
-        new = _recheck(stamp)
-        if new is None:
-            return None
-        fresh.append(new)
-    return tuple(fresh)
 
 
 def options_key(options: Sequence[object]) -> bytes:
@@ -191,8 +81,7 @@ def location(root: Path, key: bytes) -> Path:
     return root / CACHE_DIR / f"{_PREFIX}{key.hex()[:16]}.bin"
 
 
-@dataclass(slots=True)
-class Stored:
+class Stored(Mutable):
     """A record read from its file; its results (stored after it) are read only when asked for.
 
     With a delta (``lint/replaydelta.py``), ``record`` and what is read after
@@ -200,12 +89,27 @@ class Stored:
     its file holds it.
     """
 
+    __slots__ = ("record", "signed", "base", "delta", "base_results")
     record: Record
     signed: Signed
-    base: Record | None = None
-    delta: Delta | None = None
+    base: Record | None
+    delta: Delta | None
     # The base's results, once ``results`` has read them (a delta is written against them).
-    base_results: Results | None = None
+    base_results: Results | None
+
+    def __init__(
+        self,
+        record: Record,
+        signed: Signed,
+        base: Record | None = None,
+        delta: Delta | None = None,
+        base_results: Results | None = None,
+    ) -> None:
+        self.record = record
+        self.signed = signed
+        self.base = base
+        self.delta = delta
+        self.base_results = base_results
 
     def next(self) -> object:
         """The next value stored after the record (see :func:`store_answer`)."""
@@ -278,7 +182,7 @@ def load(root: Path, key: bytes) -> Stored | None:
     for index, stamp in delta.stamps.items():
         stamps[index] = stamp
     keys = replaydelta.with_keys(record.keys, delta.keys, KEY_SIZE)
-    patched = replace(record, policy=delta.policy, stamps=tuple(stamps), keys=keys)
+    patched = record.replace(policy=delta.policy, stamps=tuple(stamps), keys=keys)
     return Stored(patched, signed, record, delta)
 
 
@@ -330,7 +234,7 @@ def stamped(
             return None
         stamps.append((source.location, entry.size, entry.mtime_ns, entry.cached_ns, entry.content))
     names = tuple((source.location, source.display) for source in files)
-    keys = [cache.entries[source.display].record_key or _NO_KEY for source in files]
+    keys = [cache.entries[source.display].record_key or NO_KEY for source in files]
     whole = b"".join(keys) if all(len(key) == KEY_SIZE for key in keys) else b""
     return Record(today, scope, fail_on, tuple(policy), names, tuple(stamps), lookup, whole)
 

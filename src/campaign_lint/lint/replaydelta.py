@@ -31,11 +31,11 @@ applies a valid delta when it reads the record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Final, TypeVar
 
 from campaign_lint.core.findings import Finding
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.report import Results, Untouched
@@ -52,22 +52,60 @@ T = TypeVar("T")
 Runs = list[tuple[int, int] | list[T]]
 
 
-@dataclass(frozen=True, slots=True)
-class Delta:
+class Delta(Slotted):
     """What a delta file holds (see the module docstring)."""
 
-    base: bytes
-    policy: tuple[tuple[str, int, int, int, bytes], ...]
-    stamps: dict[int, tuple[str, int, int, int, bytes]]
-    kept: Runs[Finding]
-    silenced: Runs[tuple[Finding, str]]
-    sources: dict[str, dict[int, str]]
-    sources_gone: frozenset[str]
-    dropped: frozenset[str]
-    added: list[Untouched]
-    section: object
+    __slots__ = (
+        "base",
+        "policy",
+        "stamps",
+        "kept",
+        "silenced",
+        "sources",
+        "sources_gone",
+        "dropped",
+        "added",
+        "section",
+        "keys",
+    )
+    base: Final[bytes]
+    policy: Final[tuple[tuple[str, int, int, int, bytes], ...]]
+    stamps: Final[dict[int, tuple[str, int, int, int, bytes]]]
+    kept: Final[Runs[Finding]]
+    silenced: Final[Runs[tuple[Finding, str]]]
+    sources: Final[dict[str, dict[int, str]]]
+    sources_gone: Final[frozenset[str]]
+    dropped: Final[frozenset[str]]
+    added: Final[list[Untouched]]
+    section: Final[object]
     # The record digests (``Record.keys``) that differ from the base's, by file index (a raised cap).
-    keys: dict[int, bytes] = field(default_factory=dict)
+    keys: Final[dict[int, bytes]]
+
+    def __init__(
+        self,
+        base: bytes,
+        policy: tuple[tuple[str, int, int, int, bytes], ...],
+        stamps: dict[int, tuple[str, int, int, int, bytes]],
+        kept: Runs[Finding],
+        silenced: Runs[tuple[Finding, str]],
+        sources: dict[str, dict[int, str]],
+        sources_gone: frozenset[str],
+        dropped: frozenset[str],
+        added: list[Untouched],
+        section: object,
+        keys: dict[int, bytes] | None = None,
+    ) -> None:
+        self.base = base
+        self.policy = policy
+        self.stamps = stamps
+        self.kept = kept
+        self.silenced = silenced
+        self.sources = sources
+        self.sources_gone = sources_gone
+        self.dropped = dropped
+        self.added = added
+        self.section = section
+        self.keys = {} if keys is None else keys
 
     def applied(self, base: Results) -> Results:
         """The results of the base, ``base``, with this delta's changes."""

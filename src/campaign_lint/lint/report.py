@@ -3,33 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from campaign_lint.core.findings import Finding, Severity
+from campaign_lint.core.slotted import Mutable
 
 if TYPE_CHECKING:
     from campaign_lint.core.suppressions import Suppression
 
 
-@dataclass(slots=True)
-class Report:
+class Report(Mutable):
     """The result of a run."""
 
+    __slots__ = ("findings", "files", "seconds", "sources", "suppressed", "baselined", "paths", "fail_on")
     findings: list[Finding]
     files: int
     seconds: float
     # The source lines findings point at: {path: {line number: text}}.
-    sources: dict[str, dict[int, str]] = field(default_factory=dict)
+    sources: dict[str, dict[int, str]]
     # Findings silenced by inline comments or policy exceptions, with why.
-    suppressed: list[tuple[Finding, str]] = field(default_factory=list)
+    suppressed: list[tuple[Finding, str]]
     # Findings absorbed by `check --baseline`; None when no baseline was given.
-    baselined: int | None = None
+    baselined: int | None
     # Display paths of the files checked (reported on), in input order.
-    paths: tuple[str, ...] = ()
+    paths: tuple[str, ...]
     # The lowest severity that fails the run (the settings' ``fail_on``): reporters
     # such as junit show findings below it as passing, not failing.
-    fail_on: Severity = Severity.ERROR
+    fail_on: Severity
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: int,
+        seconds: float,
+        sources: dict[str, dict[int, str]] | None = None,
+        suppressed: list[tuple[Finding, str]] | None = None,
+        baselined: int | None = None,
+        paths: tuple[str, ...] = (),
+        fail_on: Severity = Severity.ERROR,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.seconds = seconds
+        self.sources = {} if sources is None else sources
+        self.suppressed = [] if suppressed is None else suppressed
+        self.baselined = baselined
+        self.paths = paths
+        self.fail_on = fail_on
 
     def count(self, severity: Severity) -> int:
         """Number of findings of one severity."""
@@ -44,14 +64,14 @@ class Report:
         return finding.severity.rank >= self.fail_on.rank
 
 
-@dataclass(slots=True)
-class Results:
+class Results(Mutable):
     """What a run found in every file it linted, before narrowing to a focus.
 
     Everything here follows from the files' content, the settings and the
     day: ``lint/replay.py`` keeps it to answer an unchanged run again.
     """
 
+    __slots__ = ("kept", "silenced", "sources", "paths", "untouched", "ledger")
     kept: list[Finding]
     silenced: list[tuple[Finding, str]]
     # The source lines findings point at: {path: {line number: text}}.
@@ -60,10 +80,26 @@ class Results:
     paths: tuple[str, ...]
     # Files taken from the cache whose findings no control could change: their
     # findings and lines still pickled (``Untouched``), unpickled only when reported.
-    untouched: list[Untouched] = field(default_factory=list)
+    untouched: list[Untouched]
     # What the controls made of each file's findings (``lint/controls.py``), for the replay
     # record's section (``lint/patching.py``); not itself recorded. None: not known.
-    ledger: Ledger | None = None
+    ledger: Ledger | None
+
+    def __init__(
+        self,
+        kept: list[Finding],
+        silenced: list[tuple[Finding, str]],
+        sources: dict[str, dict[int, str]],
+        paths: tuple[str, ...],
+        untouched: list[Untouched] | None = None,
+        ledger: Ledger | None = None,
+    ) -> None:
+        self.kept = kept
+        self.silenced = silenced
+        self.sources = sources
+        self.paths = paths
+        self.untouched = [] if untouched is None else untouched
+        self.ledger = ledger
 
 
 # An unchanged file's findings and source lines, pickled together (the cache's

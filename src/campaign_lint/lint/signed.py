@@ -15,11 +15,11 @@ import os
 import pickle
 import stat
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from campaign_lint.core.files import MIB, read_regular, repository_of, within
+from campaign_lint.core.slotted import Mutable
 
 _MAGIC = b"campaign-lint cache 1\n"
 _SIG = hashlib.sha256().digest_size
@@ -100,13 +100,17 @@ def read_signed(path: Path, key: bytes, secret: bytes) -> Signed | None:
     return Signed(stream, signature)
 
 
-@dataclass(slots=True)
-class Signed:
+class Signed(Mutable):
     """The verified values of a signed file, loaded one at a time."""
 
+    __slots__ = ("stream", "signature")
     stream: io.BytesIO
     # The file's signature: tells it from any other file written under its key (``lint/replaydelta.py``).
-    signature: bytes = b""
+    signature: bytes
+
+    def __init__(self, stream: io.BytesIO, signature: bytes = b"") -> None:
+        self.stream = stream
+        self.signature = signature
 
     def next(self) -> object | None:
         """The next value; ``None`` when there is none or it cannot be read."""

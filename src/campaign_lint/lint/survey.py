@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.lint.discovery import SourceFile
 from campaign_lint.lint.replay import MOST_EDITED, Record, Stamp
 
@@ -32,25 +32,41 @@ if TYPE_CHECKING:
     from campaign_lint.lint.forking import Connection, Process
 
 
-@dataclass(frozen=True, slots=True)
-class Survey:
+class Survey(Slotted):
     """What a run over the record's command line finds changed (see the module docstring)."""
 
-    focus: frozenset[str] | None
-    note: str | None
+    __slots__ = ("focus", "note", "edited", "sources", "moved", "policy")
+    focus: Final[frozenset[str] | None]
+    note: Final[str | None]
     # Indices (in the record's files) of the files changed since, and those files as found.
-    edited: tuple[int, ...]
-    sources: dict[int, SourceFile]
+    edited: Final[tuple[int, ...]]
+    sources: Final[dict[int, SourceFile]]
     # Fresh stamps of files whose time moved but not their content, and the policy's (``None``: unchanged).
-    moved: dict[int, Stamp]
-    policy: tuple[Stamp, ...] | None
+    moved: Final[dict[int, Stamp]]
+    policy: Final[tuple[Stamp, ...] | None]
+
+    def __init__(
+        self,
+        focus: frozenset[str] | None,
+        note: str | None,
+        edited: tuple[int, ...],
+        sources: dict[int, SourceFile],
+        moved: dict[int, Stamp],
+        policy: tuple[Stamp, ...] | None,
+    ) -> None:
+        self.focus = focus
+        self.note = note
+        self.edited = edited
+        self.sources = sources
+        self.moved = moved
+        self.policy = policy
 
     def current(self, record: Record) -> Record:
         """``record`` with the fresh stamps (itself when none moved); the edited files keep their old ones."""
         if not self.moved and self.policy is None:
             return record
         stamps = tuple(self.moved.get(index, stamp) for index, stamp in enumerate(record.stamps))
-        return replace(record, stamps=stamps, policy=self.policy or record.policy)
+        return record.replace(stamps=stamps, policy=self.policy or record.policy)
 
 
 def survey(record: Record, given: Sequence[Path], force_exclude: bool) -> Survey | None:

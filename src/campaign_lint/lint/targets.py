@@ -10,19 +10,27 @@ reported.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
+from campaign_lint.core.slotted import Slotted
 from campaign_lint.lint.discovery import NO_OVERLAY, Overlay, Scope, SourceFile, discover
 
 
-@dataclass(frozen=True, slots=True)
-class Targets:
+class Targets(Slotted):
     """Files to lint; ``focus`` (display paths) limits what is reported, ``None`` for all."""
 
-    files: list[SourceFile]
-    focus: frozenset[str] | None
-    note: str | None = None
+    __slots__ = ("files", "focus", "note")
+    files: Final[list[SourceFile]]
+    focus: Final[frozenset[str] | None]
+    note: Final[str | None]
+
+    def __init__(
+        self, files: list[SourceFile], focus: frozenset[str] | None, note: str | None = None
+    ) -> None:
+        self.files = files
+        self.focus = focus
+        self.note = note
 
 
 def resolve(
