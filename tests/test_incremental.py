@@ -276,13 +276,13 @@ def test_warm_run_checks_again_only_the_groups_an_edit_touched(
     repo.write(portfolio_files(3))
     _same_as_cold(repo)
     checked: list[tuple[str, object, int]] = []
-    real = portfolio._check_group
+    real = portfolio.check_group
 
     def counting(rule, ctx, severity, key, records):  # type: ignore[no-untyped-def]
         checked.append((rule.id, key, len(records)))
         return real(rule, ctx, severity, key, records)
 
-    monkeypatch.setattr(portfolio, "_check_group", counting)
+    monkeypatch.setattr(portfolio, "check_group", counting)
     name = "campaigns/team-a/c-00.yaml"
     _edit(repo.root, name, lambda t: t + "# a comment no rule reads\n")
     repo.run("check", "--format", "json")

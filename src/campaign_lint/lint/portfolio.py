@@ -64,7 +64,7 @@ State = tuple[bytes | None, dict[str, Remembered], dict[str, bytes]]
 # Per rule (in ``Rules`` order), the keys of the groups a record is in.
 Groups = tuple[tuple[Hashable, ...], ...]
 # ``PortfolioRule.groups`` as a rule inherits it: every record in the one group of the whole portfolio.
-_DEFAULT_GROUPS = PortfolioRule.groups
+DEFAULT_GROUPS = PortfolioRule.groups
 _WHOLE: tuple[Hashable, ...] = (WHOLE_PORTFOLIO,)
 
 
@@ -126,7 +126,7 @@ def rules_of(settings: Settings) -> list[tuple[PortfolioRule[Any], RuleContext[A
 def groups_of(rules: Rules, record: CampaignRecord) -> Groups:
     """The groups ``record`` is in, for each rule (a rule that keeps the default is one whole group, not asked)."""
     return tuple(
-        _WHOLE if type(rule).groups is _DEFAULT_GROUPS else tuple(rule.groups(record, ctx))
+        _WHOLE if type(rule).groups is DEFAULT_GROUPS else tuple(rule.groups(record, ctx))
         for rule, ctx, _ in rules
     )
 
@@ -154,7 +154,7 @@ def check(
     )
     # Each member's path and record digest, as the group digests take them.
     tokens = {m.path: b"%s\0%s" % (m.path.encode("utf-8", "surrogatepass"), m.key) for m in ordered if m.key}
-    everything = _digest(ordered, tokens) if ordered else None
+    everything = digest_of(ordered, tokens) if ordered else None
     ids = [rule.id for rule, _, _ in rules]
     if (
         previous is not None
@@ -170,10 +170,10 @@ def check(
     shared = Shared()
     # What they keep for the next run (FRQ003 and FRQ004: policies/replans.py), with a cache only.
     kept = dict(previous[2]) if previous is not None else {}
-    carried = Carried(functools.partial(_unpickled, kept)) if tokens else None
+    carried = Carried(functools.partial(unpickled, kept)) if tokens else None
     for index, (rule, ctx, severity) in enumerate(rules):
         ctx = ctx.replace(shared=shared, carried=carried)
-        whole = type(rule).groups is _DEFAULT_GROUPS  # one group, every member in it: ``everything``'s
+        whole = type(rule).groups is DEFAULT_GROUPS  # one group, every member in it: ``everything``'s
         grouped: dict[Hashable, list[Member]] = {WHOLE_PORTFOLIO: list(ordered)} if whole and ordered else {}
         for member in ordered if not whole else ():
             assert member.groups is not None
@@ -188,13 +188,13 @@ def check(
             elif whole:
                 digest = everything
             else:  # a group of one (most of SPEC003's): its token is as good as its digest
-                digest = tokens.get(group[0].path) if len(group) == 1 else _digest(group, tokens)
+                digest = tokens.get(group[0].path) if len(group) == 1 else digest_of(group, tokens)
             hit = known.get(key) if digest is not None else None
             if hit is not None and hit[0] == digest:
                 found = repositioned(hit[1], fresh) if fresh and hit[1] else hit[1]
                 changed = changed or found is not hit[1]
             else:
-                found = _check_group(rule, ctx, severity, key, group)
+                found = check_group(rule, ctx, severity, key, group)
                 changed = True
             if digest is not None:
                 remembered[key] = (digest, found)
@@ -214,7 +214,7 @@ def remembered_found(state: State) -> list[Found]:
     return [pair for remembered in state[1].values() for _, pairs in remembered.values() for pair in pairs]
 
 
-def _unpickled(kept: Mapping[str, bytes], name: str) -> object | None:
+def unpickled(kept: Mapping[str, bytes], name: str) -> object | None:
     """What the last run kept under ``name`` (from the signed cache: lint/cache.py), unpickled; None if unreadable.
 
     A value that no longer unpickles (a class of the tool moved without its
@@ -268,7 +268,7 @@ def repositioned(found: list[Found], fresh: Mapping[str, CampaignRecord]) -> lis
     return found if all(new[0] is old[0] for new, old in zip(moved, found, strict=True)) else moved
 
 
-def _digest(group: Sequence[Member], tokens: Mapping[str, bytes]) -> bytes | None:
+def digest_of(group: Sequence[Member], tokens: Mapping[str, bytes]) -> bytes | None:
     """Digest of a group's members (their ``tokens``, in path order); None when one has no record digest."""
     if len(group) == 1:  # most groups of SPEC003 (one per id): the token is as good as its digest
         return tokens.get(group[0].path)
@@ -278,7 +278,7 @@ def _digest(group: Sequence[Member], tokens: Mapping[str, bytes]) -> bytes | Non
         return None
 
 
-def _check_group(
+def check_group(
     rule: PortfolioRule[Any],
     ctx: RuleContext[Any],
     severity: Severity,

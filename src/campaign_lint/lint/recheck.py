@@ -7,14 +7,20 @@ not the recorded one), the portfolio findings must be found again. A full
 run would open the content cache (its 10,000 entries unpickled), take an
 outcome for each file and run the portfolio rules with the state the cache
 remembers (only the groups whose digest moved are checked again, FRQ003 and
-FRQ004 with the plans they kept: ``lint/portfolio.py``). :func:`recheck` runs
-the same ``portfolio.check`` on what is kept for it beside the replay record
-(:data:`Kept`, in ``kept-<key>.bin``, signed like the record: written by the
-full run that writes the record, and again by each patch that checks the
-portfolio; neither an unchanged run nor a patch of an edit no rule reads
-reads it):
+FRQ004 with the plans they kept: ``lint/portfolio.py``). :func:`recheck`
+knows which members moved (the edited files whose record digest changed),
+and runs ``regroup.check_moved``: only the groups they are or were in are
+checked again, every whole-portfolio group (FRQ003, FRQ004) among them, the
+others kept as remembered. It works on what is kept for it beside the
+replay record (:data:`Kept`, in ``kept-<key>.bin``, signed like the record:
+written by the full run that writes the record, and again by each patch
+that checks the portfolio; neither an unchanged run nor a patch of an edit
+no rule reads reads it):
 
-* the portfolio state of the run, pickled (``Cache.portfolio_state``);
+* the portfolio state of the run (``Cache.portfolio_state``), with each
+  rule's groups with findings only (``_loud``: of SPEC003's thousands of
+  groups of one id, none; ``check_moved`` reads no other), and what the
+  rules carry from one run to the next (FRQ003's and FRQ004's plans);
 * every file's portfolio groups (``Entry.groups``), so that no record is
   unpickled to group the members (SPEC003 has one group per id);
 * the record of every campaign a remembered finding points at, with the
@@ -47,7 +53,8 @@ from typing import TYPE_CHECKING, Any
 
 from campaign_lint.lint import cachedir, portfolio
 from campaign_lint.lint.cachedir import CACHE_DIR
-from campaign_lint.lint.portfolio import Found, Member, State
+from campaign_lint.lint.portfolio import Found, Groups, Member, State
+from campaign_lint.lint.regroup import MOVED, check_moved
 from campaign_lint.lint.replay import KEY_SIZE, MOST_EDITED
 from campaign_lint.lint.signed import read_signed, secret_key
 
@@ -87,7 +94,7 @@ def kept_of(cache: Cache, files: Sequence[SourceFile]) -> Kept | None:
         if found is None or found.record is None:
             return None
         records[path] = (found.content, found.record)
-    return _split(state, None, {}), _pickled(groups), records
+    return _loud(state), _pickled(groups), records
 
 
 def location(root: Path, key: bytes) -> Path:
@@ -155,47 +162,51 @@ def recheck(
     if not record.files or KEY_SIZE * len(record.files) != len(record.keys):
         return None
     state_blob, groups_blob, records = kept
-    joined = _joined(state_blob)
-    if joined is None:
+    previous = _state(state_blob)
+    if previous is None:
         return None
-    previous, parts = joined
     groups = pickle.loads(groups_blob)
     if not isinstance(groups, list) or len(groups) != len(record.files):
         return None
-    # The index of each campaign a kept record is of (the others' only if a rule asks: ``_Cached``).
-    indices = {display: index for index, (_, display) in enumerate(record.files) if display in records}
+    linted = dict(fresh)
+    rules = portfolio.rules_of(settings)
+    cached = _Cached(settings, record)
+    made = _members(record, groups, records, linted, cached.blob)
+    if made is None:
+        return None
+    members, indices = made
+    # Every campaign a remembered finding is on or points at has a kept record; one whose file a patch
+    # changed since (leaving the portfolio alone) is linted again, so that each finding is re-positioned.
     if not _places(previous) <= indices.keys():
         return None
-    stale = [
-        index
-        for path, index in indices.items()
-        if index not in fresh and records[path][0] != record.stamps[index][4]
-    ]
+    stale = [i for path, i in indices.items() if i not in linted and records[path][0] != record.stamps[i][4]]
     if len(stale) > MOST_EDITED:
         return None
-    linted = dict(fresh)
     if stale:
         again = relint(sorted(stale))
         if again is None:
             return None
         linted.update(again)
-    rules = portfolio.rules_of(settings)
-    cached = _Cached(settings, record)
-    members = _members(record, groups, records, linted, cached.blob)
-    if members is None:
-        return None
+        made = _members(record, groups, records, linted, cached.blob)
+        if made is None:
+            return None
+        members = made[0]
     keys = bytearray(record.keys)
     regrouped = False
+    moved: list[tuple[Member, Groups | None]] = []
     for index, (source, outcome, _) in linted.items():
         if outcome.record is None or outcome.record_key is None or len(outcome.record_key) != KEY_SIZE:
             return None
         outcome.groups = portfolio.groups_of(rules, outcome.record)
-        members.append(Member(source.display, outcome.record, None, outcome.record_key, outcome.groups))
+        member = Member(source.display, outcome.record, None, outcome.record_key, outcome.groups)
+        members.append(member)
+        if outcome.record_key != record.key(index):
+            moved.append((member, groups[index]))
         keys[index * KEY_SIZE : (index + 1) * KEY_SIZE] = outcome.record_key
         if outcome.groups != groups[index]:
             groups[index], regrouped = outcome.groups, True
     try:
-        _, state, _ = portfolio.check(rules, members, previous)
+        _, state = check_moved(rules, members, previous, moved)
     except _Missed:
         return None
     del members
@@ -203,8 +214,7 @@ def recheck(
     if again_kept is None:
         return None
     found = portfolio.remembered_found(state)
-    state_again = _split(state, previous, parts)
-    return found, bytes(keys), (state_again, _pickled(groups) if regrouped else groups_blob, again_kept)
+    return found, bytes(keys), (_loud(state), _pickled(groups) if regrouped else groups_blob, again_kept)
 
 
 def _members(
@@ -213,23 +223,30 @@ def _members(
     records: Mapping[str, tuple[bytes, bytes]],
     linted: Mapping[int, Linted],
     fetch: Callable[[str], bytes],
-) -> list[Member] | None:
-    """The valid campaigns not ``linted``, as portfolio members (see the module docstring); ``None``: a group unknown."""
+) -> tuple[list[Member], dict[str, int]] | None:
+    """The valid campaigns not ``linted``, as portfolio members, and the index of each kept record's campaign.
+
+    ``None``: a group unknown. A member is made with its kept record, or
+    with none (read by ``fetch`` only if a rule asks): module docstring.
+    """
     members: list[Member] = []
+    indices: dict[str, int] = {}
     append, loads, kept, every = members.append, pickle.loads, records.get, record.keys
     none = bytes(KEY_SIZE)
     for index, ((_, display), grouped) in enumerate(zip(record.files, groups, strict=True)):
+        known = kept(display)
+        if known is not None:
+            indices[display] = index
         key = every[index * KEY_SIZE : (index + 1) * KEY_SIZE]
         if key == none or index in linted:
             continue  # not a valid campaign (no member), or linted: made by the caller
         if grouped is None:
             return None
-        known = kept(display)
         if known is not None:  # a record of the file as it is: remembered findings re-positioned from it
             append(Member(display, loads(known[1]), None, key, grouped))
         else:
             append(Member(display, None, None, key, grouped, fetch))
-    return members
+    return members, indices
 
 
 def _next(
@@ -307,36 +324,26 @@ def _pickled(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _split(state: State, before: State | None, parts: Mapping[str, bytes]) -> bytes:
-    """``state`` pickled with each rule's remembered groups pickled apart (``parts``: ``before``'s, reused when equal).
+def _loud(state: State) -> bytes:
+    """``state`` as kept for the next patch, pickled: each rule's groups with findings only.
 
-    A cap edit checks FRQ003 and FRQ004 again; SPEC003's thousands of groups
-    (one per id) stay as they were and are not pickled again.
+    ``regroup.check_moved`` checks again every group a moved campaign is or
+    was in, whatever it remembered of it, and every whole-portfolio group;
+    of the others it reads only those with findings (SPEC003's thousands
+    of groups of one id have none: neither pickled nor read again).
     """
-    pickled: dict[str, bytes] = {}
-    for rule_id, remembered in state[1].items():
-        old = before[1].get(rule_id) if before is not None else None
-        same = rule_id in parts and old is not None and _same(remembered, old)
-        pickled[rule_id] = parts[rule_id] if same else _pickled(remembered)
-    return _pickled((state[0], pickled, state[2]))
+    loud = {
+        rule_id: {key: hit for key, hit in remembered.items() if hit[1]}
+        for rule_id, remembered in state[1].items()
+    }
+    return _pickled((MOVED, loud, state[2]))
 
 
-def _same(
-    remembered: Mapping[Any, tuple[bytes, list[Found]]], old: Mapping[Any, tuple[bytes, list[Found]]]
-) -> bool:
-    """Whether every group of ``remembered`` is ``old``'s, with the same digest and the very same findings."""
-    if remembered.keys() != old.keys():
-        return False
-    return all(found is old[key][1] and digest == old[key][0] for key, (digest, found) in remembered.items())
-
-
-def _joined(blob: bytes) -> tuple[State, dict[str, bytes]] | None:
-    """The state ``_split`` pickled (``None`` if it is not one), and each rule's part still pickled."""
+def _state(blob: bytes) -> State | None:
+    """The state ``_loud`` pickled, if it is one."""
     from campaign_lint.lint.cache import valid_state
 
-    value = pickle.loads(blob)  # the signed record's bytes (lint/replay.py)
-    if not isinstance(value, tuple) or len(value) != 3 or not isinstance(value[1], dict):
+    state = valid_state(pickle.loads(blob))  # the signed file's bytes (``load_kept``)
+    if state is None or not all(isinstance(remembered, dict) for remembered in state[1].values()):
         return None
-    everything, parts, plans = value
-    state = valid_state((everything, {rule_id: pickle.loads(part) for rule_id, part in parts.items()}, plans))
-    return None if state is None else (state, parts)
+    return state
