@@ -146,3 +146,61 @@ def test_imports_define_no_dataclass_and_build_no_model() -> None:
     # Its fields declare the options (``cli/options.option``): the unedited run defines it too.
     assert dataclasses == ["campaign_lint.cli.checkoptions.CheckOptions"]
     assert built == []
+
+
+# Runs the console script's `main` with the arguments, then lists the models of the policy file
+# (schemas/policy.py) whose validator or serializer pydantic built during the run.
+BUILT = """\
+import json, sys
+from campaign_lint.cli import entry
+code = entry.main(sys.argv[1:])
+from pydantic import BaseModel
+from campaign_lint.schemas import policy
+built = sorted(
+    name for name, value in vars(policy).items()
+    if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == policy.__name__
+    and value.__pydantic_complete__
+)
+print(json.dumps([code, built]))
+"""
+
+
+def built(repo: Cli, *argv: str) -> list[object]:
+    """Exit code and the policy models built by ``campaign-lint ARGV``."""
+    env = {name: value for name, value in os.environ.items() if name != "PRE_COMMIT"}
+    done = subprocess.run(
+        (sys.executable, "-c", BUILT, *argv),
+        cwd=repo.root,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_an_edited_check_with_kept_settings_builds_no_policy_model(repo: Cli) -> None:
+    """The settings the last run kept (lint/keptsettings.py) are unpickled: the policy is neither read nor validated."""
+    policy = (
+        POLICY
+        + "exceptions:\n  - {rule: TIM001, campaigns: [review-on-shipment], reason: The carrier confirms delivery (MKT-1), expires: 2099-01-01}\n"
+    )
+    repo.write(
+        {"campaign-lint.yaml": policy, "campaigns/a-good.yaml": GOOD, "campaigns/b-other.yaml": SHIPPED}
+    )
+    for path in repo.root.rglob("*"):
+        os.utime(path, (1_700_000_000, 1_700_000_000))  # not just written: the settings are kept
+    argv = ("check", "--force-exclude", "--format", "json", "-o", "out.json")
+    code, models = built(repo, *argv, "--no-cache")
+    assert code == 0  # TIM001 waived; MET002 is a warning
+    assert isinstance(models, list)
+    assert "Policy" in models  # the watch sees a model built
+    assert built(repo, *argv)[1] == models  # the first run with the cache loads the policy, and keeps it
+    (repo.root / "campaigns/a-good.yaml").write_text(GOOD + "# edited\n", encoding="utf-8")
+    assert built(repo, *argv, "campaigns/a-good.yaml") == [code, []]  # patched from the replay record
+    (repo.root / "campaigns/c-new.yaml").write_text(GOOD.replace("review-after-delivery", "new"), "utf-8")
+    code, models = built(repo, *argv)  # a full warm run: a new file
+    assert code == 0
+    assert isinstance(models, list)
+    assert "Policy" not in models  # (the built-in personas' events are made with their model: EventDef)

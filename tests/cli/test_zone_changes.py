@@ -161,6 +161,22 @@ def test_the_cache_alone_notices_the_change(runs: InProcess, zones: Zones) -> No
     assert answer(after) == answer(runs.run("check", "-f", "json", "--no-cache")[0])
 
 
+def test_the_kept_settings_notice_a_zone_that_is_gone(repo: Cli, zones: Zones) -> None:
+    """Validating the policy loads its zones: settings kept while a zone existed are not served once it is gone."""
+    zones.put("Europe/Atlantis", "Europe/London")  # a zone of this database only
+    policy = repo.root / "campaign-lint.yaml"
+    policy.write_text(POLICY.replace("Europe/London", "Europe/Atlantis"), "utf-8")
+    age(repo.root)
+    assert repo.run("check").exit_code == 1  # MET001 on the campaign: the policy loads
+    assert list((repo.root / ".campaign-lint-cache").glob("settings-*.bin"))
+    (zones.folders[0] / "Europe/Atlantis").unlink()
+    forget()
+    kept, fresh = repo.run("check"), repo.run("check", "--no-cache")
+    assert kept.exit_code == fresh.exit_code == 2
+    assert kept.stderr == fresh.stderr
+    assert "Europe/Atlantis" in kept.stderr
+
+
 def test_a_zone_file_found_first_elsewhere_changes_the_answer(runs: InProcess, zones: Zones) -> None:
     """A file of the zone's name now earlier on the search path, or another search path: read from there."""
     later = zones.folders[0]

@@ -49,6 +49,7 @@ def check_settings(options: CheckOptions) -> Settings:
         ignore=options.ignore,
         fail_on=parse_severity(options.fail_on),
         today=parse_today(options.today),
+        cache=not options.no_cache,
     )
 
 

@@ -44,7 +44,7 @@ def run_report(
     from campaign_lint.lint.simulation import Request, run_simulation
 
     # The policy of the paths, as `check` finds it.
-    settings = settings_for(paths, config, today=parse_today(today))
+    settings = settings_for(paths, config, today=parse_today(today), cache=not no_cache)
     session = Session(settings)
     targets = session.targets(paths)
     if targets.note and not quiet:

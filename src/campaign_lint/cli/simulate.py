@@ -57,7 +57,7 @@ def run_simulate(
         return answer[1]
     started_ns = time.time_ns()
     start_text = request.pop("start")
-    settings = settings_for(paths, config, today=parse_today(today))
+    settings = settings_for(paths, config, today=parse_today(today), cache=not no_cache)
     start = settings.today if start_text is None else _date(start_text)
     read = Read()  # the files and cache the simulation used: its replay record reuses them
     simulation = run_simulation(

@@ -311,14 +311,11 @@ def policy_key(settings: Settings) -> bytes:
         os.getcwd(),
         str(settings.root),
         settings.profile,
-        settings.policy.model_dump_json(by_alias=True),
-        sorted(
-            (rule_id, str(setting.severity), setting.options.model_dump_json())
-            for rule_id, setting in settings.rules.items()
-        ),
     ]
+    from campaign_lint.lint.derived import dumped
     from campaign_lint.lint.zonefiles import digests, policy_zones  # a full run's: not the replay's
 
+    parts.extend(dumped(settings))
     zones = policy_zones(settings.policy)
     if zones:  # the zone data read (a new tzdata, a system update): see lint/zonefiles.py
         parts.append(digests(zones))

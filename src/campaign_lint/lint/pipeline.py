@@ -20,6 +20,7 @@ from campaign_lint.core import yamlload
 from campaign_lint.core.findings import Finding, Severity, Span, Violation
 from campaign_lint.core.suppressions import parse as parse_comments
 from campaign_lint.lint.config import Settings
+from campaign_lint.lint.derived import policy_data
 from campaign_lint.lint.discovery import MAX_FILE_BYTES, OUTSIDE_HINT, OUTSIDE_MESSAGE, SourceFile
 from campaign_lint.lint.outcome import FileOutcome
 from campaign_lint.lint.overrides import RuleSets
@@ -160,16 +161,6 @@ def _size(source: SourceFile, read: int) -> int:
         return max(read, os.stat(source.location).st_size)
     except OSError:
         return read
-
-
-def policy_data(settings: Settings) -> dict[str, Any]:
-    """The effective policy as plain data, for custom rules (``policy`` in CEL)."""
-    data: dict[str, Any] = settings.policy.model_dump(mode="json", by_alias=True, exclude={"custom_rules"})
-    data["channels"] = {
-        str(channel): policy.model_dump(mode="json") for channel, policy in settings.view.channels.items()
-    }
-    data["profile"] = settings.profile
-    return data
 
 
 def _finding(

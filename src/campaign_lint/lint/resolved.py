@@ -16,6 +16,7 @@ from typing import Any, Final
 from pydantic import BaseModel
 
 from campaign_lint.core.findings import Severity, Span, YamlPath
+from campaign_lint.core.pickling import by_fields
 from campaign_lint.core.slotted import Mutable, Slotted
 from campaign_lint.lint.discovery import Scope
 from campaign_lint.lint.policyfile import Layered
@@ -107,6 +108,7 @@ class Settings(Mutable):
         "dropped_by_cli",
         "policy",
         "layered",
+        "derived",
     )
     root: Path
     policy_path: Path | None
@@ -128,6 +130,9 @@ class Settings(Mutable):
     dropped_by_cli: frozenset[str]
     policy: Policy
     layered: Layered | None
+    # What runs draw from the rest by serializing models (lint/derived.py: the cache key's JSON, the
+    # policy as custom rules' data), kept with the settings (lint/keptsettings.py); not compared.
+    derived: dict[str, Any]
 
     def __init__(
         self,
@@ -149,6 +154,7 @@ class Settings(Mutable):
         dropped_by_cli: frozenset[str] = frozenset(),
         policy: Policy | None = None,
         layered: Layered | None = None,
+        derived: dict[str, Any] | None = None,
     ) -> None:
         self.root = root
         self.policy_path = policy_path
@@ -168,6 +174,15 @@ class Settings(Mutable):
         self.dropped_by_cli = dropped_by_cli
         self.policy = Policy.model_construct() if policy is None else policy
         self.layered = layered
+        self.derived = {} if derived is None else derived
+
+    def __eq__(self, other: object) -> bool:
+        """By value, as ``Slotted``, but for ``derived`` (drawn from the rest, or not yet)."""
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return by_fields(self)[1][:-1] == by_fields(other)[1][:-1]
+
+    __hash__ = None  # as Mutable's
 
     def known_rule_ids(self) -> frozenset[str]:
         """Built-in and custom rule IDs."""

@@ -57,14 +57,21 @@ def settings_for(
     ignore: Iterable[str] = (),
     fail_on: Severity | None = None,
     today: date | None = None,
+    cache: bool = False,
 ) -> Settings:
     """The settings of a run over ``paths``: ``config``, else the policy those paths are under.
 
     Every command that lints named paths (check, baseline, report, simulate)
     finds its policy this way (``locate.policy_for``, ``locate.run_start``), so
     they agree on which files are campaigns whatever the order of the paths.
+    ``cache``: a run that uses the cache takes the settings the last one kept
+    while the policy is unchanged, and keeps them (``lint/keptsettings.py``).
     """
     policy = config if config is not None else policy_for(paths)
+    if cache:
+        from campaign_lint.lint.keptsettings import kept_settings
+
+        return kept_settings(policy, run_start(paths), tuple(select), tuple(ignore), fail_on, today)
     return load_settings(policy, run_start(paths), select=select, ignore=ignore, fail_on=fail_on, today=today)
 
 
