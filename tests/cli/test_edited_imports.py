@@ -12,7 +12,10 @@ only by the runs that use it, and is watched here:
   beyond plain names, ``*`` and ``**`` need pathspec (``lint/globs.py``);
 * difflib: only a "did you mean" message needs it (``core/suggest.py``);
 * importlib.metadata: pydantic's plugin search, which the console script
-  replaces (``cli/startup.py``).
+  replaces (``cli/startup.py``);
+* tempfile (with ``shutil`` and the compression modules it imports): the
+  cache, the replay record and reports are written through a file of
+  ``core/files.private_beside``.
 
 What it imports is cheap to define (``test_imports_define_no_dataclass_and_build_no_model``):
 the value classes on its path, and on the path of the patch of the replay
@@ -41,7 +44,7 @@ from tests.cli.snapshots import Cli
 
 pytestmark = pytest.mark.slow  # each run starts a Python
 
-WATCHED = ("pathspec", "re2", "hyperscan", "difflib", "importlib.metadata")
+WATCHED = ("pathspec", "re2", "hyperscan", "difflib", "importlib.metadata", "tempfile")
 POLICY = 'extends: recommended\ncampaigns: ["campaigns/**/*.yaml"]\n'
 OVERRIDES = 'overrides:\n  - files: ["campaigns/[b]-*.yaml"]\n    rules: {MET002: off}\n'
 

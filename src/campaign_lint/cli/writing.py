@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from campaign_lint.core.errors import UsageError
+from campaign_lint.core.files import private_beside
 
 if TYPE_CHECKING:
     from campaign_lint.lint.report import Report
@@ -100,18 +101,16 @@ def write_parts(path: Path, parts: Iterable[str]) -> None:
         except OSError as exc:
             raise UsageError(f"--output {path}: cannot write ({exc.strerror or exc})") from None
         return
-    import tempfile  # not at the top: a replayed run writing to stdout does without
-
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
+        handle, temporary = private_beside(directory, f".{path.name}.")
     except OSError as exc:
         raise UsageError(f"--output {path}: cannot write ({exc.strerror})") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             for part in parts:
                 _write_in_parts(stream, part)
-        # mkstemp makes the file private; a report gets the mode of the file it
+        # The temporary file is private; a report gets the mode of the file it
         # replaces, or the usual mode for new files (0666 less the umask).
         os.chmod(temporary, _mode(path))
         os.replace(temporary, path)

@@ -10,7 +10,8 @@ what may be read live here, so that every way in applies the same ones
 * ``repository_of`` / ``boundary_of`` / ``repository_above``: the folder a
   file must resolve into;
 * ``within``: whether a real path is inside such a folder;
-* ``read_regular``: the bytes of a regular file of bounded size, or ``Unreadable``.
+* ``read_regular``: the bytes of a regular file of bounded size, or ``Unreadable``;
+* ``private_beside``: a new private file to write before renaming it over another.
 """
 
 from __future__ import annotations
@@ -150,3 +151,24 @@ def escapes(path: str, boundary: str | None = None) -> bool:
     """Whether ``path``, or a link on the way to it, resolves outside ``boundary`` (default ``boundary_of(path)``)."""
     folder = boundary if boundary is not None else boundary_of(path)
     return not within(os.path.realpath(path), folder)
+
+
+def private_beside(folder: str | os.PathLike[str], prefix: str) -> tuple[int, str]:
+    """A new file only this user can read (mode 0600) in ``folder``, named ``prefix`` and random letters.
+
+    Its descriptor, opened for writing, and its absolute path: what
+    ``tempfile.mkstemp`` gives (the same flags: created, never an existing
+    file or the target of a link), without importing ``tempfile``, which
+    imports ``shutil`` and the compression modules (12 million instructions,
+    paid by every run that writes its cache or its replay record). ``OSError``
+    when the file cannot be made.
+    """
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _CLOEXEC | _BINARY
+    folder = os.path.abspath(folder)
+    for _ in range(100):
+        name = os.path.join(folder, prefix + os.urandom(6).hex())
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue  # another writer's name: draw again, as mkstemp does
+    raise FileExistsError(errno.EEXIST, "no unused name for a temporary file", folder)

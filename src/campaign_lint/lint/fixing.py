@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from campaign_lint.core import yamlload
 from campaign_lint.core.edits import Fix, apply_edits
+from campaign_lint.core.files import private_beside
 from campaign_lint.core.findings import Finding, YamlPath
 from campaign_lint.core.fixes import Remedy, Safety
 from campaign_lint.core.yamledit import Fragile, plan
@@ -308,7 +308,7 @@ def write(results: list[FileFix]) -> None:
             continue
         path = Path(result.source.location)  # never a link: fix_files leaves those alone
         mode = path.stat().st_mode & 0o7777
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        handle, temporary = private_beside(path.parent, f".{path.name}.")
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
                 stream.write(result.after)

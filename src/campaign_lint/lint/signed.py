@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from campaign_lint.core.files import MIB, read_regular, repository_of, within
+from campaign_lint.core.files import MIB, private_beside, read_regular, repository_of, within
 from campaign_lint.core.slotted import Mutable
 
 _MAGIC = b"campaign-lint cache 1\n"
@@ -34,9 +34,7 @@ def write_signed(path: Path, key: bytes, secret: bytes, *values: object) -> None
     is streamed to the file and signed on the way, so no copy of it is held
     in memory.
     """
-    import tempfile  # only when writing: a replayed run never does
-
-    fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    fd, temporary = private_beside(path.parent, ".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(_MAGIC + bytes(_SIG))  # the signature's place, filled in below
@@ -181,10 +179,9 @@ def secret_key(root: Path | str) -> bytes | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         import secrets
-        import tempfile
 
         fresh = secrets.token_bytes(_KEY_SIZE)
-        fd, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        fd, temporary = private_beside(path.parent, ".tmp-")
         with os.fdopen(fd, "wb") as handle:
             handle.write(fresh)
         os.chmod(temporary, 0o600)
