@@ -19,11 +19,14 @@ to bytecode first; ``--after REV``: that commit's, the same way, instead of this
   step importing more than the one before (the interpreter alone; pydantic
   and PyYAML; the campaign and policy models; the rules; the settings
   reader; the whole of ``IMPORTS``): where the instructions go;
-* with ``--edited N``, the instructions of a whole edited run too:
-  ``bench/incremental.py``'s ``edited, comment`` row on its ``project`` corpus
-  of N campaigns, copied once per side (each side fills its own cache and
-  replay record with one unmeasured run, then one campaign gets a new last
-  line, a comment, and the run is counted): what the imports are a part of;
+* with ``--edited N``, the instructions of whole runs too, on
+  ``bench/incremental.py``'s ``project`` corpus of N campaigns, copied once
+  per side (each side fills its own cache and replay record with one
+  unmeasured run): the run with nothing edited (answered from the replay
+  record), the run after one campaign gets a new last line, a comment
+  (``edited, comment``), and after its cap is raised instead (``edited,
+  cap``), each with its ratio to the unedited run: what the imports are a
+  part of;
 * with ``--rounds N``, N alternating CPU runs of each side (the order
   reversed every round, so the machine's load weighs on both alike): the
   median CPU seconds (user plus system, ``os.wait4``) and wall seconds.
@@ -49,7 +52,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from against import environment, extract  # noqa: E402 - one way to run an older commit
-from incremental import IMPORTS, LINT, ensure, pick  # noqa: E402 - what an edited run imports, its corpus
+from incremental import IMPORTS, LINT, _raise_cap, ensure, pick  # noqa: E402 - what an edited run imports, its corpus
 from run import compile_bytecode  # noqa: E402 - this checkout's bytecode, as the other benches
 
 SHORTCUTS = "from campaign_lint.cli import startup; startup.install()"
@@ -82,8 +85,24 @@ def instructions(code: str, src: Path | None) -> int:
     return int(found.group(1))
 
 
-def edited(folder: Path, src: Path | None) -> int:
-    """Instructions of the pre-commit run on one campaign of ``folder`` edited after a run that filled the cache."""
+def _counted(folder: Path, env: dict[str, str], argv: list[str]) -> int:
+    """Instructions of one ``campaign-lint ARGV`` in ``folder``, every process summed (the survey is a forked child)."""
+    counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(LINT), *argv]
+    done = subprocess.run(counted, cwd=folder, env=env, capture_output=True, text=True, check=False)
+    found = re.findall(r"Collected : (\d+)", done.stderr)
+    if done.returncode not in (0, 1) or not found:
+        raise SystemExit(f"the run failed in {folder}:\n{done.stderr[-2000:]}")
+    return sum(int(count) for count in found)
+
+
+def edited(folder: Path, src: Path | None) -> dict[str, int]:
+    """Instructions of pre-commit runs on one campaign of ``folder``, after a run that filled the cache.
+
+    ``unedited``: nothing changed (answered from the replay record);
+    ``comment``: the campaign given a new last line, a comment; ``cap``: its
+    first ``frequency.max`` raised by 1 (the portfolio rules check it again),
+    after a run that recorded it unedited again.
+    """
     env = environment(src)
     env["PYTHONHASHSEED"] = "0"
     target = pick(folder)
@@ -98,17 +117,17 @@ def edited(folder: Path, src: Path | None) -> int:
     ]
     subprocess.run([str(LINT), *argv], cwd=folder, env=env, capture_output=True, check=False)
     original = target.read_text(encoding="utf-8")
-    target.write_text(original + "# edited for the counted run\n", encoding="utf-8")
+    counts = {"unedited": _counted(folder, env, argv)}
     try:
-        counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(LINT), *argv]
-        done = subprocess.run(counted, cwd=folder, env=env, capture_output=True, text=True, check=False)
+        target.write_text(original + "# edited for the counted run\n", encoding="utf-8")
+        counts["comment"] = _counted(folder, env, argv)
+        target.write_text(original, encoding="utf-8")
+        subprocess.run([str(LINT), *argv], cwd=folder, env=env, capture_output=True, check=False)
+        target.write_text(_raise_cap(original, 1), encoding="utf-8")
+        counts["cap"] = _counted(folder, env, argv)
     finally:
         target.write_text(original, encoding="utf-8")
-    # A forked child (the survey of lint/survey.py) counts its own part: the sum of every process's.
-    found = re.findall(r"Collected : (\d+)", done.stderr)
-    if done.returncode not in (0, 1) or not found:
-        raise SystemExit(f"the edited run failed in {folder}:\n{done.stderr[-2000:]}")
-    return sum(int(count) for count in found)
+    return counts
 
 
 def cpu(src: Path | None) -> tuple[float, float]:
@@ -168,9 +187,12 @@ def main() -> None:
                     shutil.copytree(BENCH.parent / "src", here, ignore=shutil.ignore_patterns("__pycache__"))
                     subprocess.run([sys.executable, "-m", "compileall", "-q", str(here)], check=True)
                 paths = {args.before: before, later: here}
-                then, now = (edited(copies[name], paths[name]) for name in sides)
-                label = f"edited run, {args.edited:,} campaigns"
-                print(f"  {label:30s} {then / 1e6:8.1f} {now / 1e6:8.1f}  {now / then:.3f}x")
+                before_runs, after_runs = (edited(copies[name], paths[name]) for name in sides)
+                print(f"whole runs on {args.edited:,} campaigns, every process; ratio to the unedited run")
+                for row, then in before_runs.items():
+                    now = after_runs[row]
+                    ratios = f"{then / before_runs['unedited']:.2f}x {now / after_runs['unedited']:.2f}x"
+                    print(f"  {row:30s} {then / 1e6:8.1f} {now / 1e6:8.1f}  {now / then:.3f}x  ({ratios})")
         if args.rounds:
             runs: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
             order = list(sides)
