@@ -89,13 +89,15 @@ class Stored(Mutable):
     its file holds it.
     """
 
-    __slots__ = ("record", "signed", "base", "delta", "base_results")
+    __slots__ = ("record", "signed", "base", "delta", "base_results", "base_section")
     record: Record
     signed: Signed
     base: Record | None
     delta: Delta | None
-    # The base's results, once ``results`` has read them (a delta is written against them).
+    # The base's results and section, once ``results`` and ``section`` have read them (a delta is
+    # written against them).
     base_results: Results | None
+    base_section: object
 
     def __init__(
         self,
@@ -104,12 +106,14 @@ class Stored(Mutable):
         base: Record | None = None,
         delta: Delta | None = None,
         base_results: Results | None = None,
+        base_section: object = None,
     ) -> None:
         self.record = record
         self.signed = signed
         self.base = base
         self.delta = delta
         self.base_results = base_results
+        self.base_section = base_section
 
     def next(self) -> object:
         """The next value stored after the record (see :func:`store_answer`)."""
@@ -139,8 +143,8 @@ class Stored(Mutable):
 
     def section(self) -> object:
         """What a patch needs (``lint/patching.Section``), stored after the results; ``None`` if none."""
-        base = self.signed.next()
-        return self.delta.section if self.delta is not None else base
+        base = self.base_section = self.signed.next()
+        return replaydelta.section_of(self.delta.section, base) if self.delta is not None else base
 
     def store_patched(self, key: bytes, record: Record, results: Results, section: object) -> bool:
         """Write the patched ``record``, ``results`` and ``section``: as a delta of the base when small enough."""
@@ -156,7 +160,14 @@ class Stored(Mutable):
                 if stamp != old
             }
             found = replaydelta.delta(
-                self.signed.signature, record.policy, stamps, results, self.base_results, section, keys
+                self.signed.signature,
+                record.policy,
+                stamps,
+                results,
+                self.base_results,
+                section,
+                keys,
+                self.base_section,
             )
             if found is not None:
                 return replaydelta.write(base.scope.root, key, secret, found)
