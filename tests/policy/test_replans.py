@@ -241,6 +241,7 @@ def test_a_journey_on_a_clock_of_its_own_is_drawn_again_when_its_first_day_moves
         members = [Held(r.path, _key(r), r, []) for r in records]
         carried = Carried(functools.partial(_unpickled, kept))
         pool = replans.remembered(members, RuleContext(view, NoOptions(), Shared(), carried))
+        assert pool is not None
         plans = pool.plans(False, 8)
         assert plans == RecordPool(records, RuleContext(view, NoOptions())).plans(False, 8)
         journeys.append(len(plans[0].triggered))
@@ -273,6 +274,7 @@ def test_an_edit_and_its_undo_keep_the_briefs_as_they_were(tmp_path: Path) -> No
         members = [Held(r.path, _key(r), r, []) for r in records]
         carried = Carried(functools.partial(_unpickled, kept))
         pool = replans.remembered(members, RuleContext(view, NoOptions(), Shared(), carried))
+        assert pool is not None
         drawn = RecordPool(records, RuleContext(view, NoOptions()))
         for texts in (False, True):
             assert [_counted(p) for p in pool.plans(texts, 8)] == [_counted(p) for p in drawn.plans(texts, 8)]

@@ -174,7 +174,8 @@ def check(
     for index, (rule, ctx, severity) in enumerate(rules):
         ctx = ctx.replace(shared=shared, carried=carried)
         whole = type(rule).groups is DEFAULT_GROUPS  # one group, every member in it: ``everything``'s
-        grouped: dict[Hashable, list[Member]] = {WHOLE_PORTFOLIO: list(ordered)} if whole and ordered else {}
+        # The whole portfolio: the very list for every such rule (FRQ003 and FRQ004 share a pool by it).
+        grouped: dict[Hashable, list[Member]] = {WHOLE_PORTFOLIO: ordered} if whole and ordered else {}
         for member in ordered if not whole else ():
             assert member.groups is not None
             for key in member.groups[index]:

@@ -124,11 +124,14 @@ class PressureRule(PortfolioRule[OptionsT]):
         self, key: Hashable, members: Sequence[LazyRecord], ctx: RuleContext[OptionsT]
     ) -> Iterable[PortfolioViolation]:
         """Judge the group: with what the last run kept when there is a cache, else from every record."""
-        if ctx.carried is None or any(member.key is None for member in members):
-            return self.check([member.load() for member in members], ctx)
-        from campaign_lint.policies.replans import remembered  # only with a cache (module docstring)
+        pool = None
+        if ctx.carried is not None:
+            from campaign_lint.policies.replans import remembered  # only with a cache (module docstring)
 
-        return self.judge(remembered(members, ctx), ctx)
+            pool = remembered(members, ctx)
+        if pool is None:
+            return self.check([member.load() for member in members], ctx)
+        return self.judge(pool, ctx)
 
     def judge(self, pool: Pool, ctx: RuleContext[OptionsT]) -> Iterable[PortfolioViolation]:
         """The rule's findings on the portfolio ``pool`` reads."""

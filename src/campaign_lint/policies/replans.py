@@ -73,10 +73,18 @@ T = TypeVar("T")
 Chosen = tuple[str, str | None, bool]
 
 
-def remembered(members: Sequence[LazyRecord], ctx: RuleContext[Any]) -> RememberedPool:
-    """The pool of a group's ``members`` with a cache (``ctx.carried``), made once per pass."""
-    inputs = (MEMO, id(ctx.policy), tuple(member.path for member in members))
-    return ctx.computed(inputs, lambda: RememberedPool(members, ctx))
+def remembered(members: Sequence[LazyRecord], ctx: RuleContext[Any]) -> RememberedPool | None:
+    """The pool of a group's ``members`` with a cache (``ctx.carried``), made once per pass; ``None`` if one has no digest.
+
+    FRQ003 and FRQ004 ask for it with the same sequence of the whole
+    portfolio (``lint/portfolio.py``): it is known by its identity, which
+    the pool, kept for the pass, keeps alive (not by its 10,000 paths).
+    """
+    inputs = (MEMO, id(ctx.policy), id(members), len(members))
+    return ctx.computed(
+        inputs,
+        lambda: RememberedPool(members, ctx) if all(member.key is not None for member in members) else None,
+    )
 
 
 # A campaign's brief: flags (``_SENDS``...), event, stop events, segment, regions, delay (minutes),
