@@ -324,3 +324,20 @@ def test_settings_that_do_not_pickle_are_not_kept(repo: Cli, monkeypatch: pytest
     assert kept() == fresh()
     assert kept_files(repo.root) == []
     assert not list((repo.root / KEPT).glob(".tmp-*"))
+
+
+def test_the_code_stamp_names_every_file_of_the_tool_from_the_package() -> None:
+    """Part of every key (the settings file's, the cache's, the replay record's): each module and data file by name."""
+    package = Path(keptsettings.__file__).resolve().parent.parent
+    stamp = cache.code_stamp.__wrapped__()  # (not the process's remembered one)
+    names = [name for name, _, _ in stamp]
+    expected = sorted(
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*")
+        if path.suffix in (".py", ".yaml") and "__pycache__" not in path.parts
+    )
+    assert names == expected
+    assert "lint/keptsettings.py" in names
+    assert "policies/profiles.yaml" in names
+    sizes = {name: size for name, size, _ in stamp}
+    assert sizes["lint/keptsettings.py"] == (package / "lint/keptsettings.py").stat().st_size
