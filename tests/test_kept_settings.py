@@ -341,3 +341,26 @@ def test_the_code_stamp_names_every_file_of_the_tool_from_the_package() -> None:
     assert "policies/profiles.yaml" in names
     sizes = {name: size for name, size, _ in stamp}
     assert sizes["lint/keptsettings.py"] == (package / "lint/keptsettings.py").stat().st_size
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("simulate", "--from", "2026-12-01", "--days", "14", "-f", "json"),
+        ("check", "--show-policy"),
+        ("check", "-f", "sarif"),
+    ],
+    ids=["simulate", "show-policy", "sarif"],
+)
+def test_other_commands_with_kept_settings_say_what_they_say_without_the_cache(
+    runs: InProcess, argv: tuple[str, ...]
+) -> None:
+    root = runs.cli.root
+    runs.run(*argv)
+    assert len(kept_files(root)) == 1
+    target = root / "campaigns/c-good.yaml"
+    target.write_text(target.read_text("utf-8") + "# edited\n", "utf-8")  # no record answers
+    warm, served = runs.run(*argv)
+    assert served
+    cold = runs.cli.run(argv[0], "--no-cache", *argv[1:])
+    assert answer(warm) == answer(cold)
