@@ -1,8 +1,9 @@
 """Upkeep of the cache folder (``.campaign-lint-cache/``): created marked, pruned, cleared.
 
 The folder sits next to the policy file (or in the linted folder) and holds
-the content caches and replay records of the few most recently used
-policies and selections, each a signed file (``lint/signed.py``).
+the content caches, replay records and kept settings (``lint/keptsettings.py``)
+of the few most recently used policies and selections, each a signed file
+(``lint/signed.py``).
 
 It is used only as a real folder: one that is a symbolic link (committed to
 a repository, say) would make the cache write, and prune, somewhere else.
