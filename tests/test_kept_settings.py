@@ -69,7 +69,7 @@ KEPT = Path(CACHE_DIR)
 
 @pytest.fixture
 def repo(cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Cli:
-    """A repository with a policy that extends a shared file (the event catalogue, caps); the cache key of the test."""
+    """A repository whose policy extends a shared file (the event catalogue, caps); the signing key in the test's folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
     cli.write(FILES)
     age(cli.root)
