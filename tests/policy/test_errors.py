@@ -169,3 +169,55 @@ def test_unknown_rule_in_exceptions_and_unsuppressible(
     lint.write({"campaign-lint.yaml": policy})
     message = located(one_error(lint.run("check")), "campaign-lint.yaml", position)
     assert "0` is not a rule" in message  # AUD010 or CON010
+
+
+SHORT = """\
+version: 1
+exceptions:
+  - rule: FRQ002
+    campaigns: {campaigns}
+    reason: {reason}
+    expires: 2099-12-31
+"""
+
+
+@pytest.mark.parametrize(
+    ("campaigns", "reason", "anchor", "expected"),
+    [
+        (
+            "[bf-2026]",
+            "MKT-1",
+            "MKT-1",
+            "`exceptions[0].reason` is too short: write at least 10 characters (found `MKT-1`, 5 characters)",
+        ),
+        ("[bf-2026]", '""', '""', "`exceptions[0].reason` must not be empty: write at least 10 characters"),
+        (
+            "[]",
+            "Approved by the CMO (MKT-1234).",
+            "[]",
+            "`exceptions[0].campaigns` must list at least one item (found 0)",
+        ),
+    ],
+    ids=["short-reason", "empty-reason", "empty-list"],
+)
+def test_too_short_says_how_long_it_must_be(
+    lint: Cli, campaigns: str, reason: str, anchor: str, expected: str
+) -> None:
+    """A reason shorter than 10 characters is "too short", not "empty" (what it said before), with the minimum."""
+    policy = SHORT.format(campaigns=campaigns, reason=reason)
+    lint.write({"campaign-lint.yaml": policy})
+    run = lint.run("check")
+    assert run.exit_code == 2, run.stderr
+    assert run.stdout == ""
+    assert (
+        f"campaign-lint.yaml:{':'.join(map(str, at(policy, anchor)))}: {expected}" in run.stderr.splitlines()
+    )
+
+
+def test_a_list_shorter_than_its_minimum_names_the_minimum(lint: Cli) -> None:
+    policy = "version: 1\nsegments:\n  disjoint:\n    - [a]\n"
+    lint.write({"campaign-lint.yaml": policy})
+    line = one_error(lint.run("check"))
+    assert located(line, "campaign-lint.yaml", at(policy, "[a]")) == (
+        "`segments.disjoint[0]` must list at least 2 items (found 1)"
+    )

@@ -31,7 +31,6 @@ _TYPE_WORDS = {
     "dict_type": "must be a mapping of fields",
     "model_type": "must be a mapping of fields",
     "model_attributes_type": "must be a mapping of fields",
-    "string_too_short": "must not be empty",
     "greater_than_equal": "must be at least {ge}",
     "greater_than": "must be more than {gt}",
     "less_than_equal": "must be at most {le}",
@@ -141,6 +140,8 @@ def _describe(
     if kind in _TYPE_WORDS:
         words = _TYPE_WORDS[kind].format(**error.get("ctx", {}))
         return Violation(f"`{name}` {words} (found `{_show(value)}`)", path)
+    if kind in ("string_too_short", "too_short"):
+        return Violation(_too_short(name, value, error.get("ctx", {}).get("min_length", 1)), path)
     message = error["msg"].removeprefix("Value error, ")
     if kind in ("duration", "clock_time", "percentage"):
         fix = None
@@ -150,6 +151,17 @@ def _describe(
             fix = _respell(path, spelling.clock_time(value))
         return Violation(f"`{name}`: {message}", path, fix=fix)
     return Violation(f"`{name}`: {message}" if name else message, path)
+
+
+def _too_short(name: str, value: Any, least: int) -> str:
+    """What a text or list shorter than its field allows must hold, in words (``least``: its minimum length)."""
+    if isinstance(value, str):
+        at_least = f": write at least {least} characters" if least > 1 else ""
+        if not value.strip():
+            return f"`{name}` must not be empty{at_least}"
+        return f"`{name}` is too short{at_least} (found `{_show(value)}`, {len(value)} characters)"
+    items = "at least one item" if least <= 1 else f"at least {least} items"
+    return f"`{name}` must list {items} (found {len(value) if isinstance(value, list) else 0})"
 
 
 def _respell(path: YamlPath, written: str | None) -> Remedy | None:
