@@ -19,7 +19,9 @@ For each side (this checkout, and ``--before`` extracted with ``git archive``
 and run through ``PYTHONPATH``, as ``bench/against.py`` does) a step is: an
 unmeasured run on the original FILE (it fills that side's cache: the cache
 key holds the code's stamp, so the sides never share one), the edit, the
-measured run, FILE restored. The instruction count is one step per side
+measured run, FILE restored. Each side first makes one step unmeasured: a
+cold cache's record cannot be patched, so the edited run after it is a
+full run (which writes a record that can be), not the patch to count. The instruction count is one step per side
 under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``; a forked
 child, such as the patched replay's survey, counted apart with
 ``--dump-before=fork`` and added, as ``--custom`` counts workers); then
@@ -138,6 +140,11 @@ def main(argv: list[str]) -> None:
             env["PYTHONHASHSEED"] = "0"
             if args.hook:
                 env["PRE_COMMIT"] = "1"
+        for env in sides.values():
+            # A side's first step starts from a cold cache (the key holds the code's stamp), whose record
+            # cannot be patched: its edited run falls back to a full run, which writes one that can.
+            step(folder, target, args.edited, 1, env, False)
+        WALLS.clear()
         counts = {name: step(folder, target, args.edited, 0, env, True) for name, env in sides.items()}
         cpu: dict[str, list[float]] = {name: [] for name in sides}
         wall: dict[str, list[float]] = {name: [] for name in sides}

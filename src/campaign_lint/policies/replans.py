@@ -139,27 +139,27 @@ class RememberedPool:
         gone: set[bytes] = kept[2] if valid else set()  # type: ignore[index]
         settled = ctx.carried.previous(BRIEFS)
         base: dict[bytes, Brief] = settled if isinstance(settled, dict) and valid else {}
-        self._briefs: dict[bytes, Brief] = {}
         # The briefs not in ``base``: kept apart, so that an edit does not pickle every brief again.
         since: dict[bytes, Brief] = {}
         # Digests the last run did not see: their parts are drawn in every slot.
         self._fresh: set[bytes] = set()
         # Equal briefs of new digests as one object: the memo pickles each once (a third are alike).
         alike: dict[Brief, Brief] = {}
-        for member in members:
-            key = member.key
+        # Most briefs are ``base``'s: looked up all at once, the others one by one.
+        keys = [member.key for member in members]
+        briefs: list[Brief | None] = list(map(base.get, keys))  # type: ignore[arg-type]
+        for index in [index for index, brief in enumerate(briefs) if brief is None]:
+            key = keys[index]
             assert key is not None
-            brief = base.get(key)
+            brief = recent.get(key)
             if brief is None:
-                brief = recent.get(key)
-                if brief is None:
-                    brief = brief_of(member.load())
-                    brief = alike.setdefault(brief, brief)
-                    self._fresh.add(key)
-                since[key] = brief
-            elif key in gone:
+                brief = brief_of(members[index].load())
+                brief = alike.setdefault(brief, brief)
                 self._fresh.add(key)
-            self._briefs[key] = brief
+            since[key] = briefs[index] = brief
+        if gone:  # kept in ``base``, but not seen by the last run: drawn again
+            self._fresh.update(key for key in gone.intersection(keys) if key in base)
+        self._briefs: dict[bytes, Brief] = dict(zip(keys, briefs, strict=True))  # type: ignore[arg-type]
         # ``base`` is written again when what it lacks, and what it holds for no campaign, pass 2% of the
         # campaigns (at least 64), or when there was none; otherwise it is passed on as it was (``Carried``).
         stale = len(base) - (len(self._briefs) - len(since))
