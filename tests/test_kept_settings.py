@@ -17,6 +17,7 @@ from campaign_lint.lint.cachedir import CACHE_DIR
 from campaign_lint.lint.config import Settings, load_settings
 from campaign_lint.lint.derived import policy_data
 from campaign_lint.lint.session import settings_for
+from campaign_lint.schemas.campaign import Channel
 from tests.cli.campaigns import GOOD, SHIPPED
 from tests.cli.snapshots import Cli, InProcess, Run
 from tests.cli.test_replay import age  # a policy file saved while the settings load is not kept
@@ -364,3 +365,50 @@ def test_other_commands_with_kept_settings_say_what_they_say_without_the_cache(
     assert served
     cold = runs.cli.run(argv[0], "--no-cache", *argv[1:])
     assert answer(warm) == answer(cold)
+
+
+@pytest.mark.parametrize("link", ["the extended file", "its folder"])
+def test_an_extends_entry_that_links_elsewhere_loads_again(repo: Cli, loads: list[int], link: str) -> None:
+    """``extends: shared/base.yaml`` through a link, pointed at another file: the policy extends that file.
+
+    Both files stay as they were: only where the entry leads changed.
+    """
+    for folder, cap in (("team-a", 3), ("team-b", 5)):
+        (repo.root / folder).mkdir()
+        (repo.root / folder / "base.yaml").write_text(SHARED.replace("max: 3", f"max: {cap}"), "utf-8")
+    shared = repo.root / "shared"
+    (shared / "base.yaml").unlink()
+    if link == "the extended file":
+        (shared / "base.yaml").symlink_to("../team-a/base.yaml")
+    else:
+        shared.rmdir()
+        shared.symlink_to("team-a")
+    age(repo.root)
+    before = kept()
+    assert before == fresh()
+    if link == "the extended file":
+        (shared / "base.yaml").unlink()
+        (shared / "base.yaml").symlink_to("../team-b/base.yaml")
+    else:
+        shared.unlink()
+        shared.symlink_to("team-b")
+    after = kept()
+    assert loads == [1, 1]
+    assert after == fresh() != before
+    email_cap = after.view.channels[Channel.EMAIL].cap
+    assert email_cap is not None
+    assert email_cap.max == 5
+
+
+def test_a_policy_named_as_written_or_found_keeps_its_own_path(repo: Cli, loads: list[int]) -> None:
+    """``--config campaign-lint.yaml`` and the policy found from the folder are one file, named two ways.
+
+    The settings say the policy's path as the run was given it (the replay record compares it):
+    settings kept by one are not served to the other.
+    """
+    named = kept_at(Path("campaign-lint.yaml"))
+    found = settings_for([], cache=True)
+    assert found == settings_for([])
+    assert found.policy_path == repo.root / "campaign-lint.yaml"
+    assert named.policy_path == Path("campaign-lint.yaml")
+    assert kept_at(Path("campaign-lint.yaml")) == fresh()
