@@ -12,13 +12,17 @@ unpickles it instead (a pickled pydantic model needs no validator).
 The file's name and signing key are made of what the settings are made from
 besides the policy files' content: the tool (its version and its own files,
 ``cacheentry.code_stamp``), Python and pydantic, the working folder (policy paths
-in messages are relative to it), the policy file and the folder it governs,
+in messages are relative to it), the policy file (as the run names it: the
+settings' ``policy_path``) and the folder it governs,
 ``--select``, ``--ignore``, ``--fail-on`` and the day (exceptions expire).
 In the file, before the settings, is what the load read, each checked again
 before they are trusted:
 
 * every policy file read (the ``extends`` graph: ``Layered.files``), by real
   path and content digest, and the real path of the policy file named;
+* where each ``extends`` entry that names a file leads (``Layered.links``): a
+  symbolic link on the way, the file or a folder, may now lead to another
+  file, while every file read is as it was;
 * the folder that policy files must stay in (``core.files.boundary_of``);
 * the content digest of each time zone the personas live in (validating the
   policy loads them: ``lint/zonefiles.digests``).
@@ -110,6 +114,7 @@ def settings_key(
         pydantic.VERSION,
         pydantic_core.__version__,
         os.getcwd(),
+        str(path),  # as given (``--config campaign-lint.yaml``) or found: the settings' ``policy_path``
         os.path.abspath(path),
         str(root),
         tuple(select),
@@ -132,8 +137,10 @@ def _read(where: Path, key: bytes, secret: bytes, path: Path) -> Settings | None
     if not isinstance(files, tuple) or not all(_unchanged(read) for read in files):
         return None
     settings = signed.next()
-    if not isinstance(settings, Settings):
+    if not isinstance(settings, Settings) or settings.layered is None:
         return None
+    if any(os.path.realpath(written) != real for written, real in settings.layered.links):
+        return None  # an `extends` entry now leads to another file, through a link
     zones = signed.next()
     if zones != digests(policy_zones(settings.policy)):
         return None

@@ -46,7 +46,7 @@ class Origin(Slotted):
 class Layered(Mutable):
     """Merged policy data with the origin of every value and key."""
 
-    __slots__ = ("data", "values", "keys", "profile", "profile_origin", "files", "locking")
+    __slots__ = ("data", "values", "keys", "profile", "profile_origin", "files", "locking", "links")
     data: dict[str, Any]
     values: dict[YamlPath, Origin]
     keys: dict[YamlPath, Origin]
@@ -55,6 +55,10 @@ class Layered(Mutable):
     files: list[str]
     # The files that write `locked:` themselves (lint/locks.py): a later layer cannot unwrite them.
     locking: list[str]
+    # Where each ``extends`` entry that names a file led: the path as written (from the folder of the
+    # file that names it) and the file it resolved to, sorted. A symbolic link on the way may lead
+    # elsewhere later while both files stay as they were (lint/keptsettings.py checks them).
+    links: list[tuple[str, str]]
 
     def __init__(
         self,
@@ -65,6 +69,7 @@ class Layered(Mutable):
         profile_origin: str = "built-in default",
         files: list[str] | None = None,
         locking: list[str] | None = None,
+        links: list[tuple[str, str]] | None = None,
     ) -> None:
         self.data = {} if data is None else data
         self.values = {} if values is None else values
@@ -73,6 +78,7 @@ class Layered(Mutable):
         self.profile_origin = profile_origin
         self.files = [] if files is None else files
         self.locking = [] if locking is None else locking
+        self.links = [] if links is None else links
 
     def origin(self, path: YamlPath, *, key: bool = False) -> Origin | None:
         """Origin of ``path`` (or of its nearest parent that has one)."""
@@ -114,7 +120,10 @@ def load_policy(path: Path) -> Layered:
                 "campaign-lint does not read it (copy the policy into the repository)"
             ]
         )
-    return _Loader(Path(repository)).load(path.resolve(), ())
+    loader = _Loader(Path(repository))
+    layered = loader.load(path.resolve(), ())
+    layered.links = sorted(loader.links.items())
+    return layered
 
 
 def _read(path: Path, shown: str) -> yamlload.Document | None:
@@ -150,6 +159,8 @@ class _Loader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.applied: set[Path] = set()
+        # Each path an ``extends`` entry names (joined to its file's folder) -> the file it resolved to.
+        self.links: dict[str, str] = {}
 
     def load(self, path: Path, chain: tuple[Path, ...]) -> Layered:
         """The layers of ``path``: what it extends (not yet applied), then its own keys."""
@@ -185,7 +196,9 @@ class _Loader:
         if not entry.endswith((".yaml", ".yml")) and "/" not in entry:
             names = ", ".join(profiles())
             raise PolicyError([f"{where}: `{entry}` is not a profile ({names}) or a path to a .yaml file"])
-        target = (path.parent / entry).resolve()
+        written = path.parent / entry
+        target = written.resolve()
+        self.links[str(written)] = str(target)
         if not _inside(target, self.root):
             raise PolicyError(
                 [f"{where}: `{entry}` is outside the repository ({self.root}); copy the file in"]
