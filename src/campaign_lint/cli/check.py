@@ -140,7 +140,7 @@ def run_check(options: CheckOptions) -> int:
                 session.scope,
                 settings.today.isoformat(),
                 settings.fail_on,
-                settings.layered.files if settings.layered is not None else [],
+                settings.layered.read_through() if settings.layered is not None else [],
                 targets.files,
                 linted.cache,
                 started_ns,

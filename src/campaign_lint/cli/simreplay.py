@@ -139,7 +139,7 @@ def _keep(
     if files is None:
         files = resolve(paths, scope, force_exclude=False, changed=None).files
     cache = read.cache if read is not None and read.cache is not None else open_cache(settings)
-    policy_files = settings.layered.files if settings.layered is not None else []
+    policy_files = settings.layered.read_through() if settings.layered is not None else []
     today = settings.today.isoformat()
     record = records.stamped(
         scope, today, settings.fail_on, policy_files, files, cache, started_ns, sorted(zones)

@@ -55,9 +55,10 @@ class Layered(Mutable):
     files: list[str]
     # The files that write `locked:` themselves (lint/locks.py): a later layer cannot unwrite them.
     locking: list[str]
-    # Where each ``extends`` entry that names a file led: the path as written (from the folder of the
-    # file that names it) and the file it resolved to, sorted. A symbolic link on the way may lead
-    # elsewhere later while both files stay as they were (lint/keptsettings.py checks them).
+    # Where each name of a policy file led: the policy file as the run named it, and each ``extends``
+    # entry that names a file (joined to the folder of the file that names it), with the file it
+    # resolved to, sorted. A symbolic link on the way may lead elsewhere later while every file read
+    # stays as it was (``read_through``; lint/keptsettings.py checks them).
     links: list[tuple[str, str]]
 
     def __init__(
@@ -79,6 +80,15 @@ class Layered(Mutable):
         self.files = [] if files is None else files
         self.locking = [] if locking is None else locking
         self.links = [] if links is None else links
+
+    def read_through(self) -> list[str]:
+        """The policy files read (``files``), then each name that led to one through a symbolic link.
+
+        What a run's answer depends on: stamped by the replay records and watched by the
+        language server, so that a link pointed at another file is a change of the policy.
+        """
+        linked = [written for written, real in self.links if os.path.normpath(written) != real]
+        return [*self.files, *linked]
 
     def origin(self, path: YamlPath, *, key: bool = False) -> Origin | None:
         """Origin of ``path`` (or of its nearest parent that has one)."""
@@ -121,7 +131,9 @@ def load_policy(path: Path) -> Layered:
             ]
         )
     loader = _Loader(Path(repository))
-    layered = loader.load(path.resolve(), ())
+    resolved = path.resolve()
+    loader.links[os.path.abspath(path)] = str(resolved)
+    layered = loader.load(resolved, ())
     layered.links = sorted(loader.links.items())
     return layered
 

@@ -11,7 +11,8 @@ what they depend on:
   ``--select``, ``--ignore``, ``--today``, ``--fail-on``: those declared
   ``replay="key"`` in ``cli/checkoptions.py``), the working folder, the tool's
   version and its own files: these make the record's key;
-* the policy files read (the ``extends`` chain), the time zone files read for
+* the policy files read (the ``extends`` chain, and each name that led to one
+  through a symbolic link: ``Layered.read_through``), the time zone files read for
   the policy's personas (``lint/zonefiles.py``: and where ``zoneinfo`` looked
   for them) and every campaign file linted, each as size, modification time
   and content digest;

@@ -144,7 +144,7 @@ def _per_file(rule_id: str) -> bool:
 
 
 def _policy_files(settings: Settings) -> list[str]:
-    return [os.path.abspath(name) for name in settings.layered.files] if settings.layered else []
+    return [os.path.abspath(name) for name in settings.layered.read_through()] if settings.layered else []
 
 
 def _stamps(files: Iterable[str]) -> dict[str, int | None]:
