@@ -412,3 +412,34 @@ def test_a_policy_named_as_written_or_found_keeps_its_own_path(repo: Cli, loads:
     assert found.policy_path == repo.root / "campaign-lint.yaml"
     assert named.policy_path == Path("campaign-lint.yaml")
     assert kept_at(Path("campaign-lint.yaml")) == fresh()
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["a policy file nearer the files", "the policy deleted", "a repository in between", "the other name"],
+)
+def test_the_policy_found_again_is_the_one_the_settings_come_from(
+    repo: Cli, loads: list[int], change: str
+) -> None:
+    """What finds the policy (``locate.policy_for``) runs before the settings file is looked for: it decides which file."""
+    paths = [Path("campaigns")]
+    before = settings_for(paths, cache=True)
+    assert before.policy_path == repo.root / "campaign-lint.yaml"
+    if change == "a policy file nearer the files":
+        (repo.root / "campaigns/campaign-lint.yaml").write_text("version: 1\nextends: strict\n", "utf-8")
+    elif change == "the policy deleted":
+        (repo.root / "campaign-lint.yaml").unlink()
+    elif change == "a repository in between":
+        (repo.root / "campaigns/.git").mkdir()  # a repository of its own: the policy above is not its
+    else:
+        (repo.root / "campaign-lint.yaml").rename(repo.root / ".campaign-lint.yaml")
+    age(repo.root)
+    after = settings_for(paths, cache=True)
+    assert after == settings_for(paths) != before
+    if change == "the other name":
+        assert after.policy_path == repo.root / ".campaign-lint.yaml"
+    elif change == "a policy file nearer the files":
+        assert after.profile == "strict"
+    else:
+        assert after.policy_path is None  # the built-in defaults: nothing kept for them
+        assert after.layered is None

@@ -221,3 +221,31 @@ def test_a_scope_is_equal_whatever_it_has_matched() -> None:
     )
     assert scope != scope.replace(exclude=("drafts/**",))
     assert pickle.loads(pickle.dumps(matched)).answers == {"campaigns/a.yaml": (False, True)}
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__qualname__)
+def test_no_default_is_a_mutable_object_shared_by_every_instance(cls: type[Slotted]) -> None:
+    """A dataclass's ``default_factory`` made a new list, dict or set per instance: written out, the default is None.
+
+    A mutable default in ``__init__``'s signature would be one object for every
+    instance made without the argument: filling one would fill them all.
+    """
+    shared = [
+        name
+        for name, parameter in inspect.signature(cls.__init__).parameters.items()
+        if isinstance(parameter.default, list | dict | set | bytearray)
+    ]
+    assert shared == []
+
+
+def test_a_mutable_ones_defaults_are_its_own() -> None:
+    """What the factories made: each instance made without them gets new, empty ones."""
+    one, other = Layered(), Layered()
+    one.files.append("campaign-lint.yaml")
+    one.links.append(("/repo/campaign-lint.yaml", "/repo/policies/a.yaml"))
+    one.data["version"] = 1
+    assert (other.files, other.links, other.data) == ([], [], {})
+    first, second = Part(), Part()
+    first.kept.append(Finding("MET001", Severity.ERROR, "no metrics", "a.yaml", Span(1, 1, 1, 5)))
+    assert second.kept == []
+    assert first.exceptions is second.exceptions  # a frozenset: sharing it is as the dataclass did
