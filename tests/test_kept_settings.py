@@ -443,3 +443,24 @@ def test_the_policy_found_again_is_the_one_the_settings_come_from(
     else:
         assert after.policy_path is None  # the built-in defaults: nothing kept for them
         assert after.layered is None
+
+
+def test_a_policy_replaced_while_it_loads_by_an_older_file_is_not_kept_as_the_new_one(
+    repo: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy that keeps its time (``cp -p``, ``rsync -t``) lands while the settings load: its time says nothing.
+
+    What is kept must be checked against the bytes the settings were made from, not the file read again.
+    """
+    policy = repo.root / "campaign-lint.yaml"
+
+    def replaced_meanwhile(*args: object, **kwargs: object) -> Settings:
+        settings = load_settings(*args, **kwargs)  # type: ignore[arg-type]
+        policy.write_text(POLICY.replace("max_per_day: 2", "max_per_day: 4"), "utf-8")
+        age(repo.root)  # the copy's old time
+        return settings
+
+    monkeypatch.setattr(keptsettings, "load_settings", replaced_meanwhile)
+    kept()
+    monkeypatch.setattr(keptsettings, "load_settings", load_settings)
+    assert kept() == fresh()
