@@ -19,7 +19,9 @@ In the file, before the settings, is what the load read, each checked again
 before they are trusted:
 
 * every policy file read (the ``extends`` graph: ``Layered.files``), by real
-  path and content digest, and the real path of the policy file named;
+  path and the digest of the bytes the load parsed (``Layered.digests``: not
+  the file read again, which may have been replaced meanwhile), and the real
+  path of the policy file named;
 * where each ``extends`` entry that names a file leads (``Layered.links``): a
   symbolic link on the way, the file or a folder, may now lead to another
   file, while every file read is as it was;
@@ -53,11 +55,11 @@ from campaign_lint.core.files import boundary_of, read_regular
 from campaign_lint.core.findings import Severity
 from campaign_lint.lint import cachedir
 from campaign_lint.lint.cachedir import CACHE_DIR
-from campaign_lint.lint.cacheentry import RACY_NS, code_stamp, digest
+from campaign_lint.lint.cacheentry import RACY_NS, code_stamp
 from campaign_lint.lint.config import Settings, load_settings
 from campaign_lint.lint.derived import dumped, policy_data
 from campaign_lint.lint.locate import find_policy, governed_root
-from campaign_lint.lint.policyfile import MAX_POLICY_BYTES
+from campaign_lint.lint.policyfile import MAX_POLICY_BYTES, content_digest
 from campaign_lint.lint.signed import read_signed, secret_key
 from campaign_lint.lint.zonefiles import digests, policy_zones
 
@@ -154,7 +156,7 @@ def _unchanged(read: object) -> bool:
     name, real, content = read
     try:
         return bool(
-            os.path.realpath(name) == real and digest(read_regular(name, MAX_POLICY_BYTES)) == content
+            os.path.realpath(name) == real and content_digest(read_regular(name, MAX_POLICY_BYTES)) == content
         )
     except OSError:
         return False
@@ -166,12 +168,14 @@ def _write(where: Path, key: bytes, secret: bytes, path: Path, settings: Setting
         return
     files: list[Read] = []
     for name in settings.layered.files:
+        # The digest of the bytes the settings were parsed from: a file replaced since, even by one
+        # with an old time (``cp -p``), does not pass for what was read.
+        content = settings.layered.digests.get(name)
         try:
             info = os.stat(name)
-            content = digest(read_regular(name, MAX_POLICY_BYTES))
         except OSError:
             return
-        if info.st_mtime_ns >= started_ns - RACY_NS:
+        if content is None or info.st_mtime_ns >= started_ns - RACY_NS:
             return
         files.append((name, os.path.realpath(name), content))
     zones = digests(policy_zones(settings.policy))

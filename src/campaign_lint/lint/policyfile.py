@@ -11,6 +11,7 @@ keeps its origin (file, line, column) for error messages and
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Final
@@ -46,7 +47,17 @@ class Origin(Slotted):
 class Layered(Mutable):
     """Merged policy data with the origin of every value and key."""
 
-    __slots__ = ("data", "values", "keys", "profile", "profile_origin", "files", "locking", "links")
+    __slots__ = (
+        "data",
+        "values",
+        "keys",
+        "profile",
+        "profile_origin",
+        "files",
+        "locking",
+        "links",
+        "digests",
+    )
     data: dict[str, Any]
     values: dict[YamlPath, Origin]
     keys: dict[YamlPath, Origin]
@@ -60,6 +71,9 @@ class Layered(Mutable):
     # resolved to, sorted. A symbolic link on the way may lead elsewhere later while every file read
     # stays as it was (``read_through``; lint/keptsettings.py checks them).
     links: list[tuple[str, str]]
+    # The content digest (``content_digest``) of the bytes each file of ``files`` was parsed from:
+    # what the settings are made of, whatever the file holds by the time anyone reads it again.
+    digests: dict[str, bytes]
 
     def __init__(
         self,
@@ -71,6 +85,7 @@ class Layered(Mutable):
         files: list[str] | None = None,
         locking: list[str] | None = None,
         links: list[tuple[str, str]] | None = None,
+        digests: dict[str, bytes] | None = None,
     ) -> None:
         self.data = {} if data is None else data
         self.values = {} if values is None else values
@@ -80,6 +95,7 @@ class Layered(Mutable):
         self.files = [] if files is None else files
         self.locking = [] if locking is None else locking
         self.links = [] if links is None else links
+        self.digests = {} if digests is None else digests
 
     def read_through(self) -> list[str]:
         """The policy files read (``files``), then each name that led to one through a symbolic link.
@@ -135,24 +151,32 @@ def load_policy(path: Path) -> Layered:
     loader.links[os.path.abspath(path)] = str(resolved)
     layered = loader.load(resolved, ())
     layered.links = sorted(loader.links.items())
+    layered.digests = loader.digests
     return layered
 
 
-def _read(path: Path, shown: str) -> yamlload.Document | None:
+def content_digest(raw: bytes) -> bytes:
+    """The digest of a policy file's bytes (``Layered.digests``)."""
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+def _read(path: Path, shown: str) -> tuple[yamlload.Document | None, bytes]:
+    """The policy file's document (None: empty), and the digest of the bytes it was parsed from."""
     try:
         raw = read_regular(path, MAX_POLICY_BYTES)
     except OSError as exc:
         raise PolicyError([f"{shown}: cannot read the policy file ({exc.strerror})"]) from None
+    digest = content_digest(raw)
     try:
         document = yamlload.load(yamlload.decode(raw))
     except yamlload.YamlProblem as problem:
         if problem.message == "the file is empty":
-            return None
+            return None, digest
         span = problem.span
         raise PolicyError([f"{shown}:{span.line}:{span.column}: {problem.message}"]) from None
     if not isinstance(document.data, dict):
         raise PolicyError([f"{shown}:1:1: a policy file must be a mapping of settings (`key: value`)"])
-    return document
+    return document, digest
 
 
 class _Loader:
@@ -173,11 +197,13 @@ class _Loader:
         self.applied: set[Path] = set()
         # Each path an ``extends`` entry names (joined to its file's folder) -> the file it resolved to.
         self.links: dict[str, str] = {}
+        self.digests: dict[str, bytes] = {}
 
     def load(self, path: Path, chain: tuple[Path, ...]) -> Layered:
         """The layers of ``path``: what it extends (not yet applied), then its own keys."""
         shown = display(path)
-        own = _own_layer(_read(path, shown), shown)
+        document, self.digests[shown] = _read(path, shown)
+        own = _own_layer(document, shown)
         merged = Layered(files=[shown])
         extends = own.data.get("extends")
         entries = [extends] if isinstance(extends, str) else extends if isinstance(extends, list) else []
