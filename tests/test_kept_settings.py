@@ -36,7 +36,7 @@ channels:
 """
 POLICY = """\
 version: 1
-extends: shared/base.yaml
+extends: central/base.yaml
 campaigns: ["campaigns/**/*.yaml"]
 rules:
   FRQ002: warning
@@ -60,7 +60,7 @@ personas:
     journey: {order.placed: 0d, order.delivered: 3d}
 """
 FILES = {
-    "shared/base.yaml": SHARED,
+    "central/base.yaml": SHARED,
     "campaign-lint.yaml": POLICY,
     "campaigns/a-shipped.yaml": SHIPPED,
     "campaigns/c-good.yaml": GOOD,
@@ -145,7 +145,7 @@ def test_anything_the_settings_are_made_from_loads_them_again(
 ) -> None:
     options: dict[str, object] = {}
     before = kept(**options)
-    policy, shared = repo.root / "campaign-lint.yaml", repo.root / "shared/base.yaml"
+    policy, shared = repo.root / "campaign-lint.yaml", repo.root / "central/base.yaml"
     if change == "edit the policy":
         policy.write_text(POLICY.replace("max_per_day: 2", "max_per_day: 4"), "utf-8")
     elif change == "edit the extended file":
@@ -155,7 +155,7 @@ def test_anything_the_settings_are_made_from_loads_them_again(
         shared.write_text(SHARED.replace("channels:", f"{event}channels:"), "utf-8")
     elif change == "extend another file":
         # The same bytes, another file: what extends resolves to is read again.
-        (repo.root / "shared/other.yaml").write_text(SHARED, "utf-8")
+        (repo.root / "central/other.yaml").write_text(SHARED, "utf-8")
         shared.unlink()
         shared.symlink_to("other.yaml")
     elif change == "another day":
@@ -187,7 +187,7 @@ def test_a_policy_file_that_links_elsewhere_loads_again(repo: Cli, loads: list[i
     """The policy named is a link: pointed at another file of the same bytes, the policy is that file's."""
     policies = repo.root / "policies"
     policies.mkdir()
-    text = POLICY.replace("extends: shared/base.yaml", "extends: ../shared/base.yaml")
+    text = POLICY.replace("extends: central/base.yaml", "extends: ../central/base.yaml")
     for name in ("a.yaml", "b.yaml"):
         (policies / name).write_text(text, "utf-8")
     policy = repo.root / "campaign-lint.yaml"
@@ -369,14 +369,14 @@ def test_other_commands_with_kept_settings_say_what_they_say_without_the_cache(
 
 @pytest.mark.parametrize("link", ["the extended file", "its folder"])
 def test_an_extends_entry_that_links_elsewhere_loads_again(repo: Cli, loads: list[int], link: str) -> None:
-    """``extends: shared/base.yaml`` through a link, pointed at another file: the policy extends that file.
+    """``extends: central/base.yaml`` through a link, pointed at another file: the policy extends that file.
 
     Both files stay as they were: only where the entry leads changed.
     """
     for folder, cap in (("team-a", 3), ("team-b", 5)):
         (repo.root / folder).mkdir()
         (repo.root / folder / "base.yaml").write_text(SHARED.replace("max: 3", f"max: {cap}"), "utf-8")
-    shared = repo.root / "shared"
+    shared = repo.root / "central"
     (shared / "base.yaml").unlink()
     if link == "the extended file":
         (shared / "base.yaml").symlink_to("../team-a/base.yaml")

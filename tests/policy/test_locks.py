@@ -1,7 +1,7 @@
 """``locked:``: what an organisation policy locks, the policies that extend it cannot loosen.
 
 Each loosening is one error line at the value that loosens, naming the lock
-and its file (``shared/org.yaml locks it (`locked.rules`, shared/org.yaml:L:C)``).
+and its file (``central/org.yaml locks it (`locked.rules`, central/org.yaml:L:C)``).
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ locked:
 
 
 def lock(key: str, entry: str) -> str:
-    """How an error names the lock written at ``entry`` under ``locked.<key>`` of shared/org.yaml."""
+    """How an error names the lock written at ``entry`` under ``locked.<key>`` of central/org.yaml."""
     line, column = at(ORG, entry, occurrence=ORG.count(entry))
-    return f"shared/org.yaml locks it (`locked.{key}`, shared/org.yaml:{line}:{column})"
+    return f"central/org.yaml locks it (`locked.{key}`, central/org.yaml:{line}:{column})"
 
 
 TIM, CON001, MET003 = lock("rules", "TIM,"), lock("rules", "CON001,"), lock("rules", "MET003")
@@ -56,8 +56,8 @@ def settings_of(root: Path) -> Settings:
 
 
 def problems(repo: Cli, team: str, **files: str) -> list[str]:
-    """The policy errors of ``team`` (campaign-lint.yaml) over shared/org.yaml."""
-    repo.write({"shared/org.yaml": ORG, "campaign-lint.yaml": team, **files})
+    """The policy errors of ``team`` (campaign-lint.yaml) over central/org.yaml."""
+    repo.write({"central/org.yaml": ORG, "campaign-lint.yaml": team, **files})
     with pytest.raises(PolicyError) as raised:
         settings_of(repo.root)
     return raised.value.problems
@@ -71,9 +71,9 @@ def place(text: str, needle: str, file: str = "campaign-lint.yaml") -> str:
 def test_a_team_policy_may_tighten_everything_locked(repo: Cli) -> None:
     repo.write(
         {
-            "shared/org.yaml": ORG,
+            "central/org.yaml": ORG,
             "campaign-lint.yaml": "version: 1\n"
-            "extends: shared/org.yaml\n"
+            "extends: central/org.yaml\n"
             "fail_on: info\n"
             "channels:\n"
             "  email: {cap: {max: 1, per: 3d}}\n"  # 3 a week at most: not looser than 3 per 7d
@@ -104,7 +104,7 @@ def test_a_team_policy_may_tighten_everything_locked(repo: Cli) -> None:
 
 def test_extending_recommended_over_a_strict_organisation_policy_is_an_error(repo: Cli) -> None:
     # The issue's case: a later profile switches off what the strict organisation policy runs.
-    team = "version: 1\nextends: [shared/org.yaml, recommended]\n"
+    team = "version: 1\nextends: [central/org.yaml, recommended]\n"
     where = place(team, "recommended")
     assert problems(repo, team) == [
         f"{where}: MET003 is switched off with the profile `recommended`, but {MET003}: "
@@ -216,14 +216,14 @@ def test_extending_recommended_over_a_strict_organisation_policy_is_an_error(rep
 def test_loosening_a_locked_value_is_an_error_at_its_line(
     repo: Cli, lines: str, needle: str, message: str
 ) -> None:
-    team = "version: 1\nextends: shared/org.yaml\n" + lines
+    team = "version: 1\nextends: central/org.yaml\n" + lines
     assert problems(repo, team) == [f"{place(team, needle)}: {message}"]
 
 
 def test_every_loosening_is_reported_in_file_order(repo: Cli) -> None:
     team = (
         "version: 1\n"
-        "extends: shared/org.yaml\n"
+        "extends: central/org.yaml\n"
         "total_cap: {max: 7, per: 7d}\n"
         "rules:\n"
         "  CON001: warning\n"
@@ -249,7 +249,7 @@ def test_locks_bind_every_layer_that_is_not_the_lock_s_own(repo: Cli) -> None:
         "    reason: The team thinks the list is fine (no ticket).\n"
         "    expires: 2099-01-01\n"
     )
-    department = "version: 1\nextends: ../shared/org.yaml\nrules:\n  TIM003: info\n"
+    department = "version: 1\nextends: ../central/org.yaml\nrules:\n  TIM003: info\n"
     team = "version: 1\nextends: [loose.yaml, departments/eu.yaml]\n"
     found = problems(repo, team, **{"loose.yaml": loose, "departments/eu.yaml": department})
     assert found == [
@@ -264,21 +264,25 @@ def test_a_lock_of_a_file_the_organisation_extends_binds_the_organisation(repo: 
     base = "version: 1\nextends: strict\nlocked: {rules: [AUD001]}\n"
     org = "version: 1\nextends: base.yaml\nrules:\n  AUD001: off\n"
     repo.write(
-        {"shared/base.yaml": base, "shared/org.yaml": org, "campaign-lint.yaml": "extends: shared/org.yaml\n"}
+        {
+            "central/base.yaml": base,
+            "central/org.yaml": org,
+            "campaign-lint.yaml": "extends: central/org.yaml\n",
+        }
     )
     with pytest.raises(PolicyError) as raised:
         settings_of(repo.root)
     line, column = at(base, "AUD001")
     assert raised.value.problems == [
-        f"{place(org, 'off', 'shared/org.yaml')}: AUD001 is switched off here, but shared/base.yaml locks it "
-        f"(`locked.rules`, shared/base.yaml:{line}:{column}): a locked rule stays on, at `warning` or stricter"
+        f"{place(org, 'off', 'central/org.yaml')}: AUD001 is switched off here, but central/base.yaml locks it "
+        f"(`locked.rules`, central/base.yaml:{line}:{column}): a locked rule stays on, at `warning` or stricter"
     ]
 
 
 def test_the_locking_policy_itself_may_set_what_it_locks(repo: Cli) -> None:
-    # Checked on its own (--config shared/org.yaml), the organisation's exception and values stand.
-    repo.write({"shared/org.yaml": ORG})
-    settings = load_settings(repo.root / "shared/org.yaml", repo.root, today=date(2026, 11, 22))
+    # Checked on its own (--config central/org.yaml), the organisation's exception and values stand.
+    repo.write({"central/org.yaml": ORG})
+    settings = load_settings(repo.root / "central/org.yaml", repo.root, today=date(2026, 11, 22))
     assert [waiver.rule for waiver in settings.exceptions] == ["CON001"]
     assert settings.view.channels[Channel.EMAIL].consent == ["opt_in"]
 
@@ -291,7 +295,7 @@ def test_the_locking_policy_itself_may_set_what_it_locks(repo: Cli) -> None:
     ],
 )
 def test_a_lock_of_nothing_is_an_error(repo: Cli, locked: str, needle: str, message: str) -> None:
-    team = "version: 1\nextends: shared/org.yaml\n" + locked
+    team = "version: 1\nextends: central/org.yaml\n" + locked
     found = problems(repo, team)
     assert len(found) == 1
     assert found[0].startswith(f"{place(team, needle)}: ")
@@ -305,7 +309,7 @@ def test_a_locked_rule_cannot_be_suppressed_in_a_campaign(repo: Cli) -> None:
         .replace("  stop_when: [review.submitted, order.returned]\n", "")
         .replace("max: 1", "max: 2")
     )
-    repo.write({"shared/org.yaml": ORG, "campaign-lint.yaml": "version: 1\nextends: shared/org.yaml\n"})
+    repo.write({"central/org.yaml": ORG, "campaign-lint.yaml": "version: 1\nextends: central/org.yaml\n"})
     repo.write({"campaigns/review.yaml": campaign})
     run = repo.run("check", "--format", "json", "--no-cache", "--select", "TIM004,POL003")
     assert run.stderr == ""
@@ -319,8 +323,8 @@ def test_a_locked_rule_cannot_be_suppressed_in_a_campaign(repo: Cli) -> None:
 def test_command_line_flags_stay_the_ci_owner_s(repo: Cli) -> None:
     repo.write(
         {
-            "shared/org.yaml": ORG,
-            "campaign-lint.yaml": "version: 1\nextends: shared/org.yaml\n",
+            "central/org.yaml": ORG,
+            "campaign-lint.yaml": "version: 1\nextends: central/org.yaml\n",
             "campaigns/review.yaml": feedback("review"),
         }
     )
