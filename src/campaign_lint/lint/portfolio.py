@@ -141,19 +141,10 @@ def check(
     again (lines may have moved); the others are checked again. When no
     member changed at all (an edit no rule reads), nothing is even grouped.
     """
-    ordered = sorted(members, key=lambda member: member.path)
-    for member in ordered:
-        if member.groups is None:
-            member.groups = groups_of(rules, member.load())
-    # Campaigns linted in this run: the only ones whose positions can differ from remembered findings'
-    # (with nothing remembered, none).
-    fresh = (
-        {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
-        if previous is not None
-        else {}
-    )
-    # Each member's path and record digest, as the group digests take them.
-    tokens = {m.path: b"%s\0%s" % (m.path.encode("utf-8", "surrogatepass"), m.key) for m in ordered if m.key}
+    ordered = grouped_in_order(rules, members)
+    # With nothing remembered, no finding needs re-positioning.
+    fresh = linted_here(ordered) if previous is not None else {}
+    tokens = {m.path: token(m) for m in ordered if m.key}
     everything = digest_of(ordered, tokens) if ordered else None
     ids = [rule.id for rule, _, _ in rules]
     if (
@@ -188,8 +179,8 @@ def check(
                 digest = None
             elif whole:
                 digest = everything
-            else:  # a group of one (most of SPEC003's): its token is as good as its digest
-                digest = tokens.get(group[0].path) if len(group) == 1 else digest_of(group, tokens)
+            else:
+                digest = digest_of(group, tokens)
             hit = known.get(key) if digest is not None else None
             if hit is not None and hit[0] == digest:
                 found = repositioned(hit[1], fresh) if fresh and hit[1] else hit[1]
@@ -205,9 +196,33 @@ def check(
         state[rule.id] = remembered
     if carried is not None and carried.kept:
         changed = True
-        for name, value in carried.kept.items():
-            kept[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        keep(kept, carried)
     return findings, (everything, state, kept), changed
+
+
+def grouped_in_order(rules: Rules, members: Sequence[Member]) -> list[Member]:
+    """``members`` in path order, each with its groups (read from its record when it had none)."""
+    ordered = sorted(members, key=lambda member: member.path)
+    for member in ordered:
+        if member.groups is None:
+            member.groups = groups_of(rules, member.load())
+    return ordered
+
+
+def linted_here(ordered: Sequence[Member]) -> dict[str, CampaignRecord]:
+    """The records of the campaigns linted in this run: the only ones whose places can differ from remembered findings'."""
+    return {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
+
+
+def token(member: Member) -> bytes:
+    """A member's path and record digest, as the group digests take them."""
+    return b"%s\0%s" % (member.path.encode("utf-8", "surrogatepass"), member.key)
+
+
+def keep(kept: dict[str, bytes], carried: Carried) -> None:
+    """What the rules of a pass kept for the next run (``carried.kept``), pickled into ``kept``."""
+    for name, value in carried.kept.items():
+        kept[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def remembered_found(state: State) -> list[Found]:

@@ -15,7 +15,6 @@ and the whole portfolio's digest is not made.
 from __future__ import annotations
 
 import functools
-import pickle
 from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
@@ -30,8 +29,10 @@ from campaign_lint.lint.portfolio import (
     Rules,
     State,
     digest_of,
-    groups_of,
+    grouped_in_order,
+    linted_here,
     repositioned,
+    token,
     unpickled,
 )
 from campaign_lint.policies.base import (
@@ -68,11 +69,8 @@ def check_moved(
     order are ``check``'s; a group's place in its rule's remembered groups
     is kept only among those with findings (the others' order says nothing).
     """
-    ordered = sorted(members, key=lambda member: member.path)
-    for member in ordered:
-        if member.groups is None:
-            member.groups = groups_of(rules, member.load())
-    fresh = {m.path: m.record for m in ordered if m.blob is None and m.record is not None}
+    ordered = grouped_in_order(rules, members)
+    fresh = linted_here(ordered)
     findings: list[Finding] = []
     state: dict[str, Remembered] = {}
     shared = Shared()
@@ -88,8 +86,7 @@ def check_moved(
             remembered = _regrouped((rule, ctx, severity), index, ordered, known, moved, fresh)
         findings.extend(finding for _, found in remembered.values() if found for finding, _ in found)
         state[rule.id] = remembered
-    for name, value in carried.kept.items():
-        kept[name] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    portfolio.keep(kept, carried)
     return findings, (MOVED, state, kept)
 
 
@@ -134,8 +131,7 @@ def _regrouped(
     loud: list[tuple[tuple[int, int], Hashable, tuple[bytes, list[Found]]]] = []
     for key, group in grouped.items():
         if key in touched:
-            tokens = {m.path: b"%s\0%s" % (m.path.encode("utf-8", "surrogatepass"), m.key) for m in group}
-            digest = digest_of(group, tokens)
+            digest = digest_of(group, {m.path: token(m) for m in group})
             assert digest is not None  # every member of a patch has a record digest
             entry = (digest, portfolio.check_group(rule, ctx, severity, key, group))
         else:  # no member moved in or out: as remembered, re-positioned
