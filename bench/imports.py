@@ -23,7 +23,9 @@ to bytecode first; ``--after REV``: that commit's, the same way, instead of this
   ``bench/incremental.py``'s ``project`` corpus of N campaigns, copied once
   per side (each side fills its own cache and replay record with one
   unmeasured run): the run with nothing edited (answered from the replay
-  record), the run after one campaign gets a new last line, a comment
+  record), the same run followed in its process by ``IMPORTS`` (``unedited,
+  then IMPORTS``: its ratio to the unedited run is the floor of every edited
+  run's, what the imports alone add), the run after one campaign gets a new last line, a comment
   (``edited, comment``), and after its cap is raised instead (``edited,
   cap``), each with its ratio to the unedited run: what the imports are a
   part of;
@@ -85,9 +87,9 @@ def instructions(code: str, src: Path | None) -> int:
     return int(found.group(1))
 
 
-def _counted(folder: Path, env: dict[str, str], argv: list[str]) -> int:
-    """Instructions of one ``campaign-lint ARGV`` in ``folder``, every process summed (the survey is a forked child)."""
-    counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(LINT), *argv]
+def _counted(folder: Path, env: dict[str, str], command: list[str]) -> int:
+    """Instructions of ``command`` run in ``folder``, every process summed (the survey is a forked child)."""
+    counted = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
     done = subprocess.run(counted, cwd=folder, env=env, capture_output=True, text=True, check=False)
     found = re.findall(r"Collected : (\d+)", done.stderr)
     if done.returncode not in (0, 1) or not found:
@@ -96,9 +98,11 @@ def _counted(folder: Path, env: dict[str, str], argv: list[str]) -> int:
 
 
 def edited(folder: Path, src: Path | None) -> dict[str, int]:
-    """Instructions of pre-commit runs on one campaign of ``folder``, after a run that filled the cache.
+    """Instructions of pre-commit runs on one campaign of ``folder``, after runs that filled the cache.
 
     ``unedited``: nothing changed (answered from the replay record);
+    ``unedited, then IMPORTS``: the same run in a Python that imports
+    ``IMPORTS`` after it (what an edited run adds in imports alone);
     ``comment``: the campaign given a new last line, a comment; ``cap``: its
     first ``frequency.max`` raised by 1 (the portfolio rules check it again),
     after a run that recorded it unedited again.
@@ -115,16 +119,24 @@ def edited(folder: Path, src: Path | None) -> dict[str, int]:
         os.devnull,
         str(target.relative_to(folder)),
     ]
-    subprocess.run([str(LINT), *argv], cwd=folder, env=env, capture_output=True, check=False)
     original = target.read_text(encoding="utf-8")
-    counts = {"unedited": _counted(folder, env, argv)}
+    # Unmeasured runs: a cold one records nothing to patch (``lint/patching.section``), so the first
+    # edit after it is a full warm run, which does; the comment row would count it otherwise.
+    for text in (original, original + "# edited before the counted runs\n", original):
+        target.write_text(text, encoding="utf-8")
+        subprocess.run([str(LINT), *argv], cwd=folder, env=env, capture_output=True, check=False)
+    counts = {"unedited": _counted(folder, env, [str(LINT), *argv])}
+    # The unedited run in a Python that then imports what an edited run must: the
+    # difference is what an edit adds in imports alone, the floor of its ratio.
+    floor = f"from campaign_lint.cli.entry import main; main({argv!r}); {IMPORTS}"
+    counts["unedited, then IMPORTS"] = _counted(folder, env, [sys.executable, "-c", floor])
     try:
         target.write_text(original + "# edited for the counted run\n", encoding="utf-8")
-        counts["comment"] = _counted(folder, env, argv)
+        counts["comment"] = _counted(folder, env, [str(LINT), *argv])
         target.write_text(original, encoding="utf-8")
         subprocess.run([str(LINT), *argv], cwd=folder, env=env, capture_output=True, check=False)
         target.write_text(_raise_cap(original, 1), encoding="utf-8")
-        counts["cap"] = _counted(folder, env, argv)
+        counts["cap"] = _counted(folder, env, [str(LINT), *argv])
     finally:
         target.write_text(original, encoding="utf-8")
     return counts

@@ -6,10 +6,12 @@ Usage::
 
 For each corpus shape it writes ``bench/corpus/incremental-<shape>-<count>``
 (kept while it holds ``count`` campaigns; ``project`` is the benchmark
-corpus of ``bench/corpus.py`` itself), fills the cache with one unmeasured
-run, then times whole ``campaign-lint check --force-exclude --format json
+corpus of ``bench/corpus.py`` itself), fills the cache with unmeasured
+runs (the replay record of a cold run holds nothing to patch an edit with:
+the first edit after a cold run is a full warm run, made unmeasured too), then times whole ``campaign-lint check --force-exclude --format json
 --output /dev/null FILE`` commands, FILE being one valid campaign of the
-portfolio, as pre-commit runs them:
+portfolio: the command line of the pre-commit hook, run by hand (without
+``--hook``, below, the environment is not the hook's):
 
 * ``unedited``: nothing changed (answered from the replay record);
 * ``edited, comment``: FILE gets a new last line, a comment, before each run
@@ -260,7 +262,14 @@ def measure(folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     sends = [_raise_cap(sending, by) for by in (1, 2)]
     rows: dict[str, list[tuple[float, float]]] = {label: [] for label in (*ROWS, "imports")}
     try:
-        timed(folder, target)  # fills the cache and the replay record
+        # Unmeasured runs fill the cache and the replay record. A record made by a cold run holds
+        # nothing to patch an edit with (``lint/patching.section``): the first edit after it is
+        # a full warm run, which records what later edits patch. That run is made here too.
+        timed(folder, target)
+        target.write_text(original + "# edited before the timed runs\n", encoding="utf-8")
+        timed(folder, target)
+        target.write_text(original, encoding="utf-8")
+        timed(folder, target)
         for run in range(repeat):
             rows["unedited"].append(timed(folder, target))
             target.write_text(original + f"# edited for timed run {run}\n", encoding="utf-8")
