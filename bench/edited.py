@@ -13,7 +13,9 @@ as the pre-commit hook makes it: ``PRE_COMMIT=1``, FILE staged, the corpus
 a git repository, as ``bench/incremental.py --hook`` does). ``cap`` raises
 FILE's ``frequency.max`` by 1 (its portfolio record changes: FRQ003 and
 FRQ004 are checked again with their kept plans); ``comment`` adds a comment
-line (no rule sees it).
+line (no rule sees it); ``none`` leaves FILE alone: the measured run is the
+unedited one, answered from the replay record (the denominator of issue 19's
+ratios, counted the same way).
 
 For each side (this checkout, and ``--before`` extracted with ``git archive``
 and run through ``PYTHONPATH``, as ``bench/against.py`` does) a step is: an
@@ -76,7 +78,8 @@ def step(folder: Path, target: Path, kind: str, number: int, env: dict[str, str]
         _git(folder, "add", str(target.relative_to(folder)))
     _run([*python, *argv], folder, env)
     try:
-        target.write_text(_edit(original, kind, number), encoding="utf-8")
+        if kind != "none":  # unedited: not even written again (its time would move)
+            target.write_text(_edit(original, kind, number), encoding="utf-8")
         if hook:  # what pre-commit judges: the index
             _git(folder, "add", str(target.relative_to(folder)))
         if not counted:
@@ -104,7 +107,8 @@ def step(folder: Path, target: Path, kind: str, number: int, env: dict[str, str]
             raise SystemExit("no instruction count from valgrind")
         return float(sum(totals))
     finally:
-        target.write_text(original, encoding="utf-8")
+        if kind != "none":
+            target.write_text(original, encoding="utf-8")
         if hook:
             _git(folder, "add", str(target.relative_to(folder)))
 
@@ -116,7 +120,7 @@ WALLS: list[float] = []
 def main(argv: list[str]) -> None:
     """``bench/instructions.py --edited KIND`` (module docstring)."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--edited", choices=("cap", "comment"), required=True, help="the edit made")
+    parser.add_argument("--edited", choices=("cap", "comment", "none"), required=True, help="the edit made")
     parser.add_argument("--before", default="d7609d9", help="the older commit (default d7609d9)")
     parser.add_argument("--shape", default="project", help="bench/incremental.py's corpus shape")
     parser.add_argument("--count", type=int, default=10_000, help="campaigns (default 10000)")
@@ -153,7 +157,8 @@ def main(argv: list[str]) -> None:
                 cpu[name].append(step(folder, target, args.edited, number + 1, env, False))
                 wall[name].append(WALLS.pop())
     how = " as the pre-commit hook runs (PRE_COMMIT=1, the edit staged)" if args.hook else ""
-    print(f"warm check after a {args.edited} edit{how}, {args.shape} {args.count:,} campaigns")
+    what = "unedited" if args.edited == "none" else f"after a {args.edited} edit"
+    print(f"warm check {what}{how}, {args.shape} {args.count:,} campaigns")
     for name in sides:
         print(f"  {name:10s} {counts[name] / 1e6:9.1f} M instructions   "
               f"wall {statistics.median(wall[name]):.3f} s  CPU {statistics.median(cpu[name]):.3f} s "

@@ -3,7 +3,7 @@
 Usage::
 
     python bench/instructions.py [--before 4942e46^] [--count 1000] [--custom [--jobs N]]
-    python bench/instructions.py --edited {cap,comment} [--before d7609d9] [--shape project] [--rounds 5]
+    python bench/instructions.py --edited {cap,comment,none} [--before d7609d9] [--shape project] [--rounds 5]
 
 Wall and CPU times of the same cold check move by 10-50% from one run to the
 next on a shared machine (``bench/against.py`` prints them); the number of
