@@ -21,11 +21,12 @@ to bytecode first; ``--after REV``: that commit's, the same way, instead of this
   reader; the whole of ``IMPORTS``): where the instructions go;
 * with ``--edited N``, the instructions of whole runs too, on
   ``bench/incremental.py``'s ``project`` corpus of N campaigns, copied once
-  per side (each side fills its own cache and replay record with one
-  unmeasured run): the run with nothing edited (answered from the replay
-  record), the same run followed in its process by ``IMPORTS`` (``unedited,
-  then IMPORTS``: its ratio to the unedited run is the floor of every edited
-  run's, what the imports alone add), the run after one campaign gets a new last line, a comment
+  per side (each side fills its own cache and replay record with unmeasured
+  runs, the first edit after the cold one included): the run with nothing
+  edited (answered from the replay record), the same run followed in its
+  process by ``IMPORTS`` (``unedited, then IMPORTS``: its ratio to the
+  unedited run is the floor of every edited run's, what the imports alone
+  add), the run after one campaign gets a new last line, a comment
   (``edited, comment``), and after its cap is raised instead (``edited,
   cap``), each with its ratio to the unedited run: what the imports are a
   part of;

@@ -8,7 +8,8 @@ For each corpus shape it writes ``bench/corpus/incremental-<shape>-<count>``
 (kept while it holds ``count`` campaigns; ``project`` is the benchmark
 corpus of ``bench/corpus.py`` itself), fills the cache with unmeasured
 runs (the replay record of a cold run holds nothing to patch an edit with:
-the first edit after a cold run is a full warm run, made unmeasured too), then times whole ``campaign-lint check --force-exclude --format json
+the first edit after a cold run is a full warm run, made unmeasured too),
+then times whole ``campaign-lint check --force-exclude --format json
 --output /dev/null FILE`` commands, FILE being one valid campaign of the
 portfolio: the command line of the pre-commit hook, run by hand (without
 ``--hook``, below, the environment is not the hook's):
