@@ -14,6 +14,19 @@ from campaign_lint.lint.report import Report
 from campaign_lint.lint.session import Session
 
 
+def as_a_terminal_job() -> None:
+    """``preexec_fn`` of a process that a test interrupts as Ctrl-C would: SIGINT at its default.
+
+    A process inherits an ignored SIGINT from whatever started the test run
+    (a shell's background job without job control, ``nohup``), and a process
+    that ignores SIGINT is not interrupted: a terminal's foreground job has
+    it at its default.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def write_tree(root: Path, files: Mapping[str, str]) -> None:
     """Write ``{relative path: text}`` under ``root``."""
     for name, text in files.items():

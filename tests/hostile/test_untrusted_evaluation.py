@@ -23,6 +23,7 @@ import pytest
 
 from campaign_lint.core import suppressions
 from campaign_lint.core.errors import PolicyError
+from tests.helpers import as_a_terminal_job
 from tests.hostile.test_hostile import run_cli as run_bounded
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
@@ -627,6 +628,7 @@ def test_ctrl_c_stops_a_running_cel_evaluation(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's Ctrl-C reaches it
+        preexec_fn=as_a_terminal_job,
     )
     try:
         workers: list[int] = []

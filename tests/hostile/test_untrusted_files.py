@@ -31,7 +31,7 @@ from campaign_lint.lint.config import load_settings
 from campaign_lint.lint.discovery import OUTSIDE_MESSAGE, SourceFile, discover
 from campaign_lint.lint.gitchanges import changed_files
 from campaign_lint.lint.pipeline import FilePipeline
-from tests.helpers import git
+from tests.helpers import as_a_terminal_job, git
 
 PROJECT = Path(__file__).resolve().parents[2]
 VALID = (PROJECT / "examples" / "campaigns" / "back-in-stock-sms.yaml").read_text(encoding="utf-8")
@@ -677,6 +677,7 @@ def test_ctrl_c_to_the_process_group_stops_the_pool_with_one_line(root: Path, tm
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=as_a_terminal_job,
     )
     try:
         waited = 0.0
