@@ -234,22 +234,17 @@ def _members(
     every, files = record.keys, record.files
     none = bytes(KEY_SIZE)
     keys = [every[start : start + KEY_SIZE] for start in range(0, len(every), KEY_SIZE)]
-    if any(grouped is None for key, grouped in zip(keys, groups, strict=True) if key != none):
+    # Not a valid campaign (no member), or linted (made by the caller): left out.
+    wanted = [index for index, key in enumerate(keys) if key != none and index not in linted]
+    if any(groups[index] is None for index in wanted):
         return None
-    made: list[Member | None] = [
-        Member(display, None, None, key, grouped, fetch) if key != none else None
-        for (_, display), key, grouped in zip(files, keys, groups, strict=True)
-    ]
+    made = {index: Member(files[index][1], None, None, keys[index], groups[index], fetch) for index in wanted}
     indices = {display: index for index, (_, display) in enumerate(files) if display in records}
     for display, index in indices.items():
-        member = made[index]
-        if (
-            member is not None and index not in linted
-        ):  # a record of the file as it is: remembered findings re-positioned from it
+        member = made.get(index)
+        if member is not None:  # a record of the file as it is: remembered findings re-positioned from it
             member.record, member.fetch = pickle.loads(records[display][1]), None
-    for index in linted:
-        made[index] = None  # made by the caller
-    return [member for member in made if member is not None], indices
+    return list(made.values()), indices
 
 
 def _next(
