@@ -32,7 +32,7 @@ part of a worker (the fork, the pages it copies) is not in the count: read
 CPU times beside it.
 
 Needs ``valgrind`` (Debian: ``apt-get install valgrind``); a run takes about
-a minute per side at 1,000 campaigns. ``--edited cap`` (or ``comment``) counts a warm run after one edit instead,
+a minute per side at 1,000 campaigns. ``--edited cap`` (or ``comment``, or ``none``: no edit) counts a warm run after one edit instead,
 in ``bench/incremental.py``'s corpus of 10,000 campaigns, with alternating
 CPU times beside the counts: see ``bench/edited.py``.
 
